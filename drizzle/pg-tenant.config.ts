@@ -1,0 +1,8 @@
+// drizzle-kit generates the committed migrations of the tenant store on pg from the schema files.
+import { defineConfig } from 'drizzle-kit';
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: './src/core/customers/customers.schema.ts',
+  out: './resources/migrations/pg/tenant',
+});

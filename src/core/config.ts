@@ -1,0 +1,102 @@
+// Turns the environment (and the settings file) into an open Kontor, the same way for the CLI,
+// the web host and the desktop app. Every variable is validated; a bad one names itself.
+import { mkdirSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { keyStoreKinds, type KeyStoreKind } from '../shared/contract';
+import { AppError, validationError } from '../shared/errors';
+import { openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
+import { connectPostgres } from './db/postgres';
+import { openKeychainKeyStore } from './keys/keychain-store';
+import type { KeyStore } from './keys/keystore';
+import { openPassphraseKeyStore, passphraseKeyFile } from './keys/passphrase-store';
+import { readSettingsFile, settingsFilePath } from './settings/settings.file';
+
+export const envSchema = z.object({
+  KONTOR_DATA_DIR: z.string().min(1, 'must not be empty').optional(),
+  KONTOR_KEYSTORE: z.enum(keyStoreKinds, 'must be keychain or passphrase').optional(),
+  KONTOR_MASTER_PASSPHRASE: z.string().optional(),
+  KONTOR_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  KONTOR_PG_SCHEMA_PREFIX: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,19}$/, 'must be 1-20 characters of a-z, 0-9 and _, starting with a letter')
+    .optional(),
+});
+export type KontorEnv = z.infer<typeof envSchema>;
+
+export function parseEnv(env: NodeJS.ProcessEnv): KontorEnv {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) throw validationError(parsed.error, 'environment');
+  return parsed.data;
+}
+
+export function defaultDataDir(): string {
+  return join(homedir(), '.kontor');
+}
+
+/** The committed migrations; `out/main` and `src/core` are both two levels below the root. */
+export const defaultMigrationsDir = (): string => resolve(import.meta.dirname, '..', '..', 'resources', 'migrations');
+
+export interface OpenFromEnvironmentOptions {
+  readonly dataDir: string;
+  readonly env: KontorEnv;
+  /** Overrides the settings file and KONTOR_DATABASE_URL (the CLI's --database-url). */
+  readonly databaseUrl?: string;
+  readonly version: string;
+  readonly migrationsDir?: string;
+  readonly keyStoreKind?: KeyStoreKind;
+}
+
+export async function openKeyStore(
+  kind: KeyStoreKind,
+  dataDir: string,
+  passphrase: string | undefined,
+): Promise<KeyStore> {
+  if (kind === 'keychain') return openKeychainKeyStore({ dataDir });
+  if (passphrase === undefined || passphrase === '') {
+    throw new AppError('validation', 'KONTOR_MASTER_PASSPHRASE is required with the passphrase key store', {
+      issues: [{ path: 'KONTOR_MASTER_PASSPHRASE', rule: 'required', message: 'required' }],
+    });
+  }
+  return openPassphraseKeyStore({ file: passphraseKeyFile(dataDir), passphrase });
+}
+
+export async function openFromEnvironment(options: OpenFromEnvironmentOptions): Promise<Kontor> {
+  const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const settingsFile = settingsFilePath(dataDir);
+  const settings = readSettingsFile(settingsFile);
+  const url =
+    options.databaseUrl ??
+    options.env.KONTOR_DATABASE_URL ??
+    (settings.database.kind === 'postgres' ? settings.database.url : undefined);
+
+  let database: DatabaseTarget;
+  if (url !== undefined) {
+    database = {
+      kind: 'postgres',
+      connection: await connectPostgres(url),
+      ...(options.env.KONTOR_PG_SCHEMA_PREFIX !== undefined && { schemaPrefix: options.env.KONTOR_PG_SCHEMA_PREFIX }),
+    };
+  } else {
+    const kind = options.keyStoreKind ?? options.env.KONTOR_KEYSTORE ?? settings.keyStore ?? 'keychain';
+    database = { kind: 'sqlite', keyStore: await openKeyStore(kind, dataDir, options.env.KONTOR_MASTER_PASSPHRASE) };
+  }
+  const kontorOptions: KontorOptions = {
+    dataDir,
+    migrationsDir: options.migrationsDir ?? defaultMigrationsDir(),
+    database,
+    settingsFile,
+    version: options.version,
+  };
+  try {
+    return await openKontor(kontorOptions);
+  } catch (error) {
+    if (database.kind === 'postgres') await database.connection.close();
+    throw error;
+  }
+}

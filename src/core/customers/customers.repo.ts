@@ -1,0 +1,37 @@
+// The customers repo port and what both dialect adapters share.
+import type { CustomerListQuery } from '../../shared/contract';
+
+export interface CustomerRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly email: string | null;
+  readonly phone: string | null;
+  readonly city: string | null;
+  readonly notes: string | null;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CustomersRepo {
+  insert(record: CustomerRecord): Promise<void>;
+  get(id: string): Promise<CustomerRecord | null>;
+  /** Stores `record` only if the stored version is `record.version - 1`; false when it was not. */
+  replace(record: CustomerRecord): Promise<boolean>;
+  list(query: CustomerListQuery): Promise<{ items: CustomerRecord[]; total: number }>;
+}
+
+/** Lower case, diacritics removed, ß as ss: the same on both dialects and for the query. */
+export function foldForSearch(text: string): string {
+  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('ß', 'ss');
+}
+
+export function derivedColumns(record: CustomerRecord): { sortName: string; searchText: string } {
+  const parts = [record.name, record.email, record.phone, record.city].filter((p): p is string => !!p);
+  return { sortName: foldForSearch(record.name), searchText: foldForSearch(parts.join('\n')) };
+}
+
+/** A LIKE pattern that matches `search` anywhere, with %, _ and \ taken literally. */
+export function containsPattern(search: string): string {
+  return `%${foldForSearch(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

@@ -1,0 +1,78 @@
+// Postgres stores: the system store in schema <prefix>system, each tenant in schema <prefix>t_<id>.
+import { sql } from 'drizzle-orm';
+import { createPgCustomersRepo } from '../customers/customers.repo.pg';
+import { createPgTenantsRepo } from '../tenants/tenants.repo';
+import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
+import { queryRows, quoteIdent, schemaExists, type PgConnection, type PgDb } from './postgres';
+import type { Stores, TenantStore } from './stores';
+import { AppError } from '../../shared/errors';
+
+export interface PgStoresOptions {
+  readonly connection: PgConnection;
+  readonly migrationsDir: string;
+  /** Lets several installations (or tests) share one database; lower-case letters, digits, _. */
+  readonly schemaPrefix?: string;
+  /** Closes the connection with the stores (false when the caller shares it). */
+  readonly ownsConnection?: boolean;
+}
+
+export async function migratePg(db: PgDb, schema: string, migrationsDir: string, store: StoreKind): Promise<void> {
+  const s = quoteIdent(schema);
+  // Two installations starting at once must not migrate the same schema twice.
+  await db.transaction(async (tx) => {
+    await tx.execute(sql.raw(`SELECT pg_advisory_xact_lock(hashtext('kontor-migrate:${schema}'))`));
+    await tx.execute(sql.raw(`CREATE SCHEMA IF NOT EXISTS ${s}`));
+    await tx.execute(
+      sql.raw(
+        `CREATE TABLE IF NOT EXISTS ${s}.${MIGRATIONS_TABLE} (tag text PRIMARY KEY, applied_at timestamptz NOT NULL)`,
+      ),
+    );
+    const rows = await queryRows(tx, sql.raw(`SELECT tag FROM ${s}.${MIGRATIONS_TABLE}`));
+    const applied = new Set(rows.map((row) => String(row['tag'])));
+    for (const migration of loadMigrations(migrationsDir, 'pg', store)) {
+      if (applied.has(migration.tag)) continue;
+      await tx.execute(sql.raw(`SET LOCAL search_path TO ${s}`));
+      for (const statement of migration.statements) await tx.execute(sql.raw(statement));
+      await tx.execute(
+        sql`INSERT INTO ${sql.raw(`${s}.${MIGRATIONS_TABLE}`)} (tag, applied_at) VALUES (${migration.tag}, now())`,
+      );
+    }
+  });
+}
+
+export function tenantSchemaName(prefix: string, tenantId: string): string {
+  return `${prefix}t_${tenantId.replaceAll('-', '')}`;
+}
+
+export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
+  const { connection, migrationsDir } = options;
+  const prefix = options.schemaPrefix ?? 'kontor_';
+  if (!/^[a-z][a-z0-9_]{0,19}$/.test(prefix)) throw new Error(`schema prefix must be 1-20 of a-z, 0-9, _: ${prefix}`);
+  const { db } = connection;
+  const systemSchema = `${prefix}system`;
+  await migratePg(db, systemSchema, migrationsDir, 'system');
+  const open = new Map<string, TenantStore>();
+
+  return {
+    dialect: 'postgres',
+    system: { tenants: createPgTenantsRepo(db, systemSchema) },
+    async createTenantStore(tenantId) {
+      await migratePg(db, tenantSchemaName(prefix, tenantId), migrationsDir, 'tenant');
+    },
+    async tenant(tenantId) {
+      const cached = open.get(tenantId);
+      if (cached) return cached;
+      const schema = tenantSchemaName(prefix, tenantId);
+      if (!(await schemaExists(db, schema)))
+        throw new AppError('not_found', `the store of tenant ${tenantId} is missing (schema ${schema})`);
+      await migratePg(db, schema, migrationsDir, 'tenant');
+      const store: TenantStore = { customers: createPgCustomersRepo(db, schema) };
+      open.set(tenantId, store);
+      return store;
+    },
+    async close() {
+      open.clear();
+      if (options.ownsConnection ?? true) await connection.close();
+    },
+  };
+}

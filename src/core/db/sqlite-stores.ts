@@ -1,0 +1,78 @@
+// SQLite stores: system.db plus one encrypted file per tenant under tenants/, each with its own key.
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { AppError } from '../../shared/errors';
+import { createSqliteCustomersRepo } from '../customers/customers.repo.sqlite';
+import { keyNames, type KeyStore } from '../keys/keystore';
+import { createSqliteTenantsRepo } from '../tenants/tenants.repo';
+import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
+import { openEncryptedSqlite, type SqliteDatabase } from './sqlite';
+import type { Stores, TenantStore } from './stores';
+
+export interface SqliteStoresOptions {
+  readonly dataDir: string;
+  readonly keyStore: KeyStore;
+  readonly migrationsDir: string;
+}
+
+export function migrateSqlite(db: SqliteDatabase, migrationsDir: string, store: StoreKind): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (tag TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
+  const applied = new Set(db.prepare(`SELECT tag FROM ${MIGRATIONS_TABLE}`).pluck().all() as string[]);
+  const record = db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (tag, applied_at) VALUES (?, ?)`);
+  for (const migration of loadMigrations(migrationsDir, 'sqlite', store)) {
+    if (applied.has(migration.tag)) continue;
+    db.transaction(() => {
+      for (const statement of migration.statements) db.exec(statement);
+      record.run(migration.tag, new Date().toISOString());
+    })();
+  }
+}
+
+export function tenantDatabaseFile(dataDir: string, tenantId: string): string {
+  return join(dataDir, 'tenants', `${tenantId}.db`);
+}
+
+export async function openSqliteStores(options: SqliteStoresOptions): Promise<Stores> {
+  const { dataDir, keyStore, migrationsDir } = options;
+  mkdirSync(join(dataDir, 'tenants'), { recursive: true, mode: 0o700 });
+
+  const systemDb = openEncryptedSqlite(
+    join(dataDir, 'system.db'),
+    await keyStore.getOrCreateKey(keyNames.systemDatabase),
+  );
+  migrateSqlite(systemDb, migrationsDir, 'system');
+  const open = new Map<string, { db: SqliteDatabase; store: TenantStore }>();
+
+  async function openTenant(tenantId: string, create: boolean): Promise<TenantStore> {
+    const cached = open.get(tenantId);
+    if (cached) return cached.store;
+    const file = tenantDatabaseFile(dataDir, tenantId);
+    if (!create && !existsSync(file))
+      throw new AppError('not_found', `the store of tenant ${tenantId} is missing (${file})`);
+    const key = create
+      ? await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenantId))
+      : await keyStore.getKey(keyNames.tenantDatabase(tenantId));
+    if (key === null)
+      throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
+    const db = openEncryptedSqlite(file, key);
+    migrateSqlite(db, migrationsDir, 'tenant');
+    const store: TenantStore = { customers: createSqliteCustomersRepo(drizzle(db)) };
+    open.set(tenantId, { db, store });
+    return store;
+  }
+
+  return {
+    dialect: 'sqlite',
+    system: { tenants: createSqliteTenantsRepo(drizzle(systemDb)) },
+    createTenantStore: async (tenantId) => {
+      await openTenant(tenantId, true);
+    },
+    tenant: (tenantId) => openTenant(tenantId, false),
+    async close() {
+      for (const { db } of open.values()) db.close();
+      open.clear();
+      systemDb.close();
+    },
+  };
+}

@@ -1,0 +1,24 @@
+// The key store port: where the random 256-bit keys of an installation live.
+// Two adapters: the OS keychain (desktops) and a passphrase-wrapped file (headless machines).
+import { randomBytes } from 'node:crypto';
+import type { KeyStoreKind } from '../../shared/contract';
+
+export const KEY_BYTES = 32;
+
+export interface KeyStore {
+  readonly kind: KeyStoreKind;
+  /** Returns the key with this name, creating and storing a random one the first time. */
+  getOrCreateKey(name: string): Promise<Buffer>;
+  /** Returns the key, or null when none has been created under this name. */
+  getKey(name: string): Promise<Buffer | null>;
+}
+
+export function newKey(): Buffer {
+  return randomBytes(KEY_BYTES);
+}
+
+/** Key names are part of stored data (keychain accounts, AAD): keep them stable. */
+export const keyNames = {
+  systemDatabase: 'db:system',
+  tenantDatabase: (tenantId: string) => `db:tenant:${tenantId}`,
+} as const;

@@ -1,0 +1,158 @@
+// A key store for machines without an OS keychain: random keys, each wrapped with AES-256-GCM
+// under a key derived from a passphrase with argon2id. The file (keys.json) sits beside the data;
+// without the passphrase it is useless. Changing nothing but the passphrase never rewrites data.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  existsSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  mkdirSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
+import { dirname, join } from 'node:path';
+import argon2 from 'argon2';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { KEY_BYTES, newKey, type KeyStore } from './keystore';
+
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+const wrappedSchema = z.object({ iv: b64, tag: b64, data: b64 });
+const fileSchema = z.object({
+  format: z.literal('kontor-keys'),
+  version: z.literal(1),
+  kdf: z.object({
+    algorithm: z.literal('argon2id'),
+    salt: b64,
+    memoryKiB: z.number().int().min(19_456),
+    iterations: z.number().int().min(2),
+    parallelism: z.number().int().min(1),
+  }),
+  /** A known value wrapped under the derived key: tells a wrong passphrase from a damaged key. */
+  check: wrappedSchema,
+  keys: z.record(z.string(), wrappedSchema),
+});
+type KeyFile = z.infer<typeof fileSchema>;
+type Wrapped = z.infer<typeof wrappedSchema>;
+
+export const PASSPHRASE_MIN_LENGTH = 12;
+const CHECK_NAME = 'kontor:passphrase-check';
+
+/** OWASP's argon2id minimum is 19 MiB, t=2, p=1; we use more memory since this runs once per start. */
+export const DEFAULT_KDF = { memoryKiB: 65_536, iterations: 3, parallelism: 1 } as const;
+
+export interface PassphraseStoreOptions {
+  readonly file: string;
+  readonly passphrase: string;
+  readonly kdf?: { memoryKiB: number; iterations: number; parallelism: number };
+}
+
+function wrap(kek: Buffer, name: string, plain: Buffer): Wrapped {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', kek, iv);
+  cipher.setAAD(Buffer.from(name, 'utf8'));
+  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
+  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+}
+
+function unwrap(kek: Buffer, name: string, wrapped: Wrapped): Buffer | null {
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(wrapped.iv, 'base64'));
+    decipher.setAAD(Buffer.from(name, 'utf8'));
+    decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64'));
+    return Buffer.concat([decipher.update(Buffer.from(wrapped.data, 'base64')), decipher.final()]);
+  } catch {
+    return null;
+  }
+}
+
+async function deriveKek(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffer> {
+  return argon2.hash(passphrase, {
+    type: argon2.argon2id,
+    salt: Buffer.from(kdf.salt, 'base64'),
+    memoryCost: kdf.memoryKiB,
+    timeCost: kdf.iterations,
+    parallelism: kdf.parallelism,
+    hashLength: KEY_BYTES,
+    raw: true,
+  });
+}
+
+/** Writes via a temporary file and a rename, so a crash leaves the old or the new file, never half. */
+function writeAtomically(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text, { mode: 0o600 });
+  const fd = openSync(tmp, 'r');
+  fsyncSync(fd);
+  closeSync(fd);
+  renameSync(tmp, file);
+}
+
+function readKeyFile(file: string): KeyFile {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new AppError('locked', `the key file ${file} cannot be read: ${(error as Error).message}`);
+  }
+  const parsed = fileSchema.safeParse(json);
+  if (!parsed.success) throw new AppError('locked', `the key file ${file} is damaged or not a Kontor key file`);
+  return parsed.data;
+}
+
+export async function openPassphraseKeyStore(options: PassphraseStoreOptions): Promise<KeyStore> {
+  const { file, passphrase } = options;
+  if (passphrase.length < PASSPHRASE_MIN_LENGTH) {
+    throw new AppError('validation', `the master passphrase must have at least ${PASSPHRASE_MIN_LENGTH} characters`, {
+      issues: [{ path: 'passphrase', rule: 'min', message: 'too short', params: { min: PASSPHRASE_MIN_LENGTH } }],
+    });
+  }
+
+  let state: KeyFile;
+  let kek: Buffer;
+  if (existsSync(file)) {
+    state = readKeyFile(file);
+    kek = await deriveKek(passphrase, state.kdf);
+    if (unwrap(kek, CHECK_NAME, state.check) === null) {
+      throw new AppError('locked', 'the master passphrase does not match this data directory');
+    }
+  } else {
+    const kdf = {
+      algorithm: 'argon2id' as const,
+      salt: randomBytes(16).toString('base64'),
+      ...(options.kdf ?? DEFAULT_KDF),
+    };
+    kek = await deriveKek(passphrase, kdf);
+    state = { format: 'kontor-keys', version: 1, kdf, check: wrap(kek, CHECK_NAME, randomBytes(16)), keys: {} };
+    writeAtomically(file, JSON.stringify(state, null, 2));
+  }
+
+  async function getKey(name: string): Promise<Buffer | null> {
+    const wrapped = state.keys[name];
+    if (wrapped === undefined) return null;
+    const key = unwrap(kek, name, wrapped);
+    if (key === null) throw new AppError('locked', `the key '${name}' in ${file} is damaged`);
+    return key;
+  }
+
+  return {
+    kind: 'passphrase',
+    getKey,
+    async getOrCreateKey(name) {
+      const existing = await getKey(name);
+      if (existing !== null) return existing;
+      const key = newKey();
+      const next: KeyFile = { ...state, keys: { ...state.keys, [name]: wrap(kek, name, key) } };
+      writeAtomically(file, JSON.stringify(next, null, 2));
+      state = next;
+      return key;
+    },
+  };
+}
+
+export function passphraseKeyFile(dataDir: string): string {
+  return join(dataDir, 'keys.json');
+}

@@ -1,0 +1,37 @@
+// THE IPC contract: every procedure of every area, merged. Types and runtime checks come from here.
+import type { z } from 'zod';
+import { customersContract } from './customers';
+import type { procedureNames } from './names';
+import type { ProcedureDef } from './procedure';
+import { systemContract } from './system';
+
+export const contract = {
+  ...customersContract,
+  ...systemContract,
+} as const satisfies Record<string, ProcedureDef>;
+
+export type Contract = typeof contract;
+export type ProcedureName = keyof Contract;
+/** What a caller passes (defaults still optional). */
+export type Input<N extends ProcedureName> = z.input<Contract[N]['input']>;
+/** What a handler receives after parsing (defaults filled in). */
+export type ParsedInput<N extends ProcedureName> = z.output<Contract[N]['input']>;
+export type Output<N extends ProcedureName> = z.output<Contract[N]['output']>;
+
+export function isProcedureName(name: string): name is ProcedureName {
+  return Object.hasOwn(contract, name);
+}
+
+// The preload's name list must match the contract exactly, in both directions.
+type Listed = (typeof procedureNames)[number];
+type NamesAgree = [Exclude<ProcedureName, Listed>, Exclude<Listed, ProcedureName>] extends [never, never]
+  ? true
+  : { missingFromNames: Exclude<ProcedureName, Listed>; notInContract: Exclude<Listed, ProcedureName> };
+export const namesAgree: NamesAgree = true;
+
+export { procedureNames, eventNames } from './names';
+export type { EventName } from './names';
+export * from './customers';
+export * from './permissions';
+export * from './procedure';
+export * from './system';

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import { procedure } from './procedure';
+
+export const databaseChoiceSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('sqlite') }),
+  z.strictObject({
+    kind: z.literal('postgres'),
+    url: z
+      .string()
+      .trim()
+      .regex(/^postgres(ql)?:\/\/\S+$/, 'Must be a postgres:// or postgresql:// URL'),
+  }),
+]);
+export type DatabaseChoice = z.infer<typeof databaseChoiceSchema>;
+
+export const keyStoreKinds = ['keychain', 'passphrase'] as const;
+export type KeyStoreKind = (typeof keyStoreKinds)[number];
+
+export const tenantSchema = z.object({
+  id: z.uuid(),
+  name: z.string(),
+  createdAt: z.iso.datetime(),
+});
+export type Tenant = z.infer<typeof tenantSchema>;
+
+export const tenantNameSchema = z
+  .string()
+  .trim()
+  .min(1, 'Name is required')
+  .max(100)
+  .regex(/^[^\p{Cc}]+$/u, 'No control characters');
+
+const databaseSettingsSchema = z.object({
+  /** What this process runs on now. */
+  active: z.enum(['sqlite', 'postgres']),
+  /** What the settings file says; applies after a restart. Passwords in URLs are masked. */
+  configured: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('sqlite') }),
+    z.object({ kind: z.literal('postgres'), url: z.string() }),
+  ]),
+  restartRequired: z.boolean(),
+});
+
+export const systemContract = {
+  'system.ping': procedure({
+    summary: 'Does nothing; measures the round trip',
+    input: z.strictObject({}),
+    output: z.object({ pong: z.literal(true) }),
+    permission: 'public',
+  }),
+  'app.info': procedure({
+    summary: 'What this installation runs on and who is signed in',
+    input: z.strictObject({}),
+    output: z.object({
+      version: z.string(),
+      database: z.enum(['sqlite', 'postgres']),
+      keyStore: z.enum(keyStoreKinds).nullable(),
+      user: z.object({ id: z.string(), name: z.string() }),
+      tenant: tenantSchema.nullable(),
+    }),
+    permission: 'public',
+  }),
+  'settings.getDatabase': procedure({
+    summary: 'Which database this installation uses',
+    input: z.strictObject({}),
+    output: databaseSettingsSchema,
+    permission: 'settings.manage',
+  }),
+  'settings.setDatabase': procedure({
+    summary: 'Choose the local encrypted database or a Postgres server (applies after a restart)',
+    input: databaseChoiceSchema,
+    output: databaseSettingsSchema,
+    permission: 'settings.manage',
+  }),
+  'tenants.setup': procedure({
+    summary: 'Create a company with its own store; does nothing if it exists',
+    input: z.strictObject({ name: tenantNameSchema }),
+    output: tenantSchema,
+    permission: 'tenants.manage',
+  }),
+  'tenants.list': procedure({
+    summary: 'List the companies of this installation',
+    input: z.strictObject({}),
+    output: z.array(tenantSchema),
+    permission: 'tenants.manage',
+  }),
+} as const;
