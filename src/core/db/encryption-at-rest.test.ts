@@ -1,0 +1,101 @@
+// What an attacker with the files sees: nothing of the customers, and a wrong key changes nothing.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Tenant } from '../../shared/contract';
+import { openFromEnvironment } from '../config';
+import type { Kontor } from '../app';
+import { newKey } from '../keys/keystore';
+import { tenantDatabaseFile } from './sqlite-stores';
+import { openEncryptedSqlite } from './sqlite';
+
+const names = ['Zacharias Quellenberg', 'Xenia Wolkenstein-Ybarra', 'Ottilie Fjordmann'];
+const passphrase = 'a long enough passphrase';
+
+function filesOf(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && /\.db(-wal|-shm)?$/.test(e.name))
+    .map((e) => join(e.parentPath, e.name));
+}
+
+function fingerprint(files: string[]): Record<string, string> {
+  return Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(f)).digest('hex')]));
+}
+
+function containsAny(file: string, needles: string[]): string[] {
+  const bytes = readFileSync(file);
+  return needles.filter((n) => bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le')));
+}
+
+describe('encryption at rest (SQLite)', () => {
+  let dataDir: string;
+  let kontor: Kontor;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'kontor-rest-'));
+    kontor = await openFromEnvironment({
+      dataDir,
+      env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: passphrase },
+      version: 'test',
+    });
+    const setup = await kontor.router.call('tenants.setup', { name: 'Geheim AG' });
+    if (!setup.ok) throw new Error(setup.error.message);
+    tenant = setup.value as Tenant;
+    for (const name of names) {
+      const r = await kontor.router.call('customers.create', {
+        name,
+        email: `${name.split(' ')[0]?.toLowerCase()}@example.org`,
+        notes: `notes about ${name}`,
+      });
+      expect(r.ok).toBe(true);
+    }
+  });
+  afterAll(async () => {
+    await kontor.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps no customer name in the database files or their WAL while open', () => {
+    const files = filesOf(dataDir);
+    expect(files.some((f) => f.endsWith('.db-wal'))).toBe(true);
+    for (const file of files) expect(containsAny(file, [...names, 'Geheim AG', 'example.org']), file).toEqual([]);
+  });
+
+  it('refuses a wrong key with a clear error and leaves the data and its WAL unchanged', () => {
+    const file = tenantDatabaseFile(dataDir, tenant.id);
+    // The -shm file is SQLite's shared-memory lock index, which any reader of an open WAL database
+    // updates; it holds no data. The closed-database test below checks every file, -shm included.
+    const files = filesOf(dataDir).filter((f) => !f.endsWith('-shm'));
+    const before = fingerprint(files);
+    expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
+    expect(fingerprint(files)).toEqual(before);
+  });
+
+  it('keeps nothing readable after close and cannot be opened with a wrong passphrase', async () => {
+    await kontor.close();
+    const files = filesOf(dataDir);
+    for (const file of files) expect(containsAny(file, names), file).toEqual([]);
+    const before = fingerprint(files);
+    await expect(
+      openFromEnvironment({
+        dataDir,
+        env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: 'not the passphrase!' },
+        version: 'test',
+      }),
+    ).rejects.toThrow(/passphrase does not match/);
+    expect(fingerprint(filesOf(dataDir))).toEqual(before);
+
+    // And with the right passphrase everything is still there.
+    kontor = await openFromEnvironment({
+      dataDir,
+      env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: passphrase },
+      version: 'test',
+    });
+    const list = await kontor.router.call('customers.list', {});
+    expect(list.ok && (list.value as { total: number }).total).toBe(3);
+    expect(existsSync(join(dataDir, 'keys.json'))).toBe(true);
+  });
+});

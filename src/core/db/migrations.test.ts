@@ -1,0 +1,57 @@
+// Migrations from an empty store, per dialect, and that running them again changes nothing.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { defaultMigrationsDir } from '../config';
+import { newKey } from '../keys/keystore';
+import { loadMigrations, MIGRATIONS_TABLE } from './migrations';
+import { migratePg } from './pg-stores';
+import { queryRows } from './postgres';
+import { migrateSqlite } from './sqlite-stores';
+import { openEncryptedSqlite } from './sqlite';
+import { dropSchemasWithPrefix, sharedPgConnection } from './testing';
+
+const dir = defaultMigrationsDir();
+const expectedTables = { system: ['tenants'], tenant: ['customers'] } as const;
+
+describe('migrations on SQLite', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'kontor-migrate-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  for (const store of ['system', 'tenant'] as const) {
+    it(`bring an empty ${store} store to the latest version, once`, () => {
+      const db = openEncryptedSqlite(join(tmp, `${store}.db`), newKey());
+      migrateSqlite(db, dir, store);
+      migrateSqlite(db, dir, store);
+      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+      expect(tables).toEqual([...expectedTables[store], MIGRATIONS_TABLE].sort());
+      const applied = db.prepare(`SELECT tag FROM ${MIGRATIONS_TABLE} ORDER BY tag`).pluck().all();
+      expect(applied).toEqual(loadMigrations(dir, 'sqlite', store).map((m) => m.tag));
+      db.close();
+    });
+  }
+});
+
+describe('migrations on Postgres', () => {
+  const prefix = `km${randomBytes(4).toString('hex')}_`;
+  afterAll(async () => dropSchemasWithPrefix((await sharedPgConnection()).db, prefix));
+
+  for (const store of ['system', 'tenant'] as const) {
+    it(`bring an empty ${store} schema to the latest version, once`, async () => {
+      const { db } = await sharedPgConnection();
+      const schema = `${prefix}${store}`;
+      await migratePg(db, schema, dir, store);
+      await migratePg(db, schema, dir, store);
+      const tables = await queryRows(
+        db,
+        sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`,
+      );
+      expect(tables.map((t) => t['table_name'])).toEqual([...expectedTables[store], MIGRATIONS_TABLE].sort());
+      const applied = await queryRows(db, sql.raw(`SELECT tag FROM "${schema}".${MIGRATIONS_TABLE} ORDER BY tag`));
+      expect(applied.map((r) => r['tag'])).toEqual(loadMigrations(dir, 'pg', store).map((m) => m.tag));
+    });
+  }
+});
