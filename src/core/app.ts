@@ -130,6 +130,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       user: { id: ctx.session.userId, name: ctx.session.userName },
       tenant: ctx.session.tenantId === null ? null : await tenants.get(ctx.session.tenantId),
     }),
+    'app.status': async () => ({ state: 'ready' as const }),
+    'app.unlock': async () => ({ state: 'ready' as const }),
     'settings.getDatabase': async () => databaseSettings(),
     'settings.setDatabase': async (input) => {
       const current = readSettingsFile(options.settingsFile);

@@ -1,17 +1,19 @@
 // Turns the environment (and the settings file) into an open Kontor, the same way for the CLI,
 // the web host and the desktop app. Every variable is validated; a bad one names itself.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { keyStoreKinds, type KeyStoreKind } from '../shared/contract';
 import { AppError, validationError } from '../shared/errors';
-import { openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
+import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
+import { createGate, type Gate } from './gate';
+import type { Logger } from './router';
 import { connectPostgres } from './db/postgres';
 import { openKeychainKeyStore } from './keys/keychain-store';
 import type { KeyStore } from './keys/keystore';
 import { openPassphraseKeyStore, passphraseKeyFile } from './keys/passphrase-store';
-import { readSettingsFile, settingsFilePath } from './settings/settings.file';
+import { readSettingsFile, settingsFilePath, writeSettingsFile } from './settings/settings.file';
 
 export const envSchema = z.object({
   KONTOR_DATA_DIR: z.string().min(1, 'must not be empty').optional(),
@@ -99,4 +101,28 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     if (database.kind === 'postgres') await database.connection.close();
     throw error;
   }
+}
+
+/**
+ * The gate every long-running process (desktop app, web host) starts with: it opens the data
+ * with the configured key store, and when that fails it waits for the master passphrase.
+ */
+export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
+  const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  return createGate({
+    logger: options.logger ?? consoleLogger,
+    hasPassphraseFile: () => existsSync(passphraseKeyFile(dataDir)),
+    async open(passphrase) {
+      if (passphrase === undefined) return openFromEnvironment(options);
+      const kontor = await openFromEnvironment({
+        ...options,
+        keyStoreKind: 'passphrase',
+        env: { ...options.env, KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: passphrase },
+      });
+      // Remember the choice, so the next start asks for the passphrase instead of the keychain.
+      const file = settingsFilePath(dataDir);
+      writeSettingsFile(file, { ...readSettingsFile(file), keyStore: 'passphrase' });
+      return kontor;
+    },
+  });
 }

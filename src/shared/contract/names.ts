@@ -7,6 +7,8 @@ export const procedureNames = [
   'customers.list',
   'system.ping',
   'app.info',
+  'app.status',
+  'app.unlock',
   'settings.getDatabase',
   'settings.setDatabase',
   'tenants.setup',

@@ -41,7 +41,33 @@ const databaseSettingsSchema = z.object({
   restartRequired: z.boolean(),
 });
 
+export const appStatusSchema = z.discriminatedUnion('state', [
+  z.object({ state: z.literal('ready') }),
+  z.object({
+    state: z.literal('locked'),
+    /** Why the data cannot be opened yet, in words for people. */
+    reason: z.string(),
+    /** The passphrase store can open the data: with the passphrase, or by creating a new store. */
+    canUsePassphrase: z.boolean(),
+    /** No key file exists yet: the passphrase entered now becomes the master passphrase. */
+    firstRun: z.boolean(),
+  }),
+]);
+export type AppStatus = z.infer<typeof appStatusSchema>;
+
 export const systemContract = {
+  'app.status': procedure({
+    summary: 'Whether the data is open, or what is needed to open it',
+    input: z.strictObject({}),
+    output: appStatusSchema,
+    permission: 'public',
+  }),
+  'app.unlock': procedure({
+    summary: 'Open the data with the master passphrase (passphrase key store)',
+    input: z.strictObject({ passphrase: z.string().min(12, 'At least 12 characters').max(1024) }),
+    output: appStatusSchema,
+    permission: 'public',
+  }),
   'system.ping': procedure({
     summary: 'Does nothing; measures the round trip',
     input: z.strictObject({}),

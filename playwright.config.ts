@@ -1,0 +1,49 @@
+// End-to-end tests in Debian's Chromium against the web host (and Electron where its binary exists).
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineConfig } from '@playwright/test';
+
+// Workers evaluate this file again; the environment carries the first evaluation's values to them.
+process.env['KONTOR_E2E_TOKEN'] ??= randomBytes(24).toString('base64url');
+process.env['KONTOR_E2E_DATA_DIR'] ??= mkdtempSync(join(tmpdir(), 'kontor-e2e-'));
+const port = Number(process.env['KONTOR_E2E_PORT'] ?? 47_173);
+const origin = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  timeout: 30_000,
+  workers: 1,
+  reporter: [['list']],
+  use: {
+    baseURL: origin,
+    locale: 'en-US',
+    launchOptions: {
+      executablePath: process.env['KONTOR_CHROMIUM'] ?? '/usr/bin/chromium',
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+    trace: 'retain-on-failure',
+  },
+  webServer: {
+    command: 'node --import tsx src/webhost/main.ts',
+    url: `${origin}/?token=${process.env['KONTOR_E2E_TOKEN']}`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    env: {
+      KONTOR_DATA_DIR: process.env['KONTOR_E2E_DATA_DIR'],
+      KONTOR_WEB_PORT: String(port),
+      KONTOR_WEB_TOKEN: process.env['KONTOR_E2E_TOKEN'],
+      KONTOR_KEYSTORE: 'passphrase',
+      KONTOR_MASTER_PASSPHRASE: 'e2e master passphrase',
+    },
+  },
+});

@@ -1,0 +1,88 @@
+// The gate in front of the router: until the data is open (the keychain is missing, or the
+// passphrase store waits for its passphrase) every call gets `locked` with the reason, except
+// app.status and app.unlock, which are how the app asks for the passphrase and opens the data.
+import { procedureNames } from '../shared/contract';
+import { AppError, type Result } from '../shared/errors';
+import type { Kontor } from './app';
+import { createRouter, type CallOptions, type Handlers, type Logger } from './router';
+import { localAdminSession } from './session';
+
+export interface GateOptions {
+  /** Opens with the configured key store, or with the passphrase store when a passphrase is given. */
+  open(passphrase?: string): Promise<Kontor>;
+  /** Whether a passphrase key file already exists (the unlock screen asks to confirm a new one). */
+  hasPassphraseFile(): boolean;
+  readonly logger: Logger;
+}
+
+export interface Gate {
+  call(name: string, input: unknown, options?: CallOptions): Promise<Result<unknown>>;
+  /** Tries to open with the configured key store; a failure leaves the gate locked with its reason. */
+  start(): Promise<void>;
+  readonly kontor: Kontor | null;
+  close(): Promise<void>;
+}
+
+export function createGate(options: GateOptions): Gate {
+  let kontor: Kontor | null = null;
+  let reason = 'Kontor is starting';
+  let opening: Promise<Kontor> | null = null;
+
+  async function open(passphrase?: string): Promise<void> {
+    // One opening at a time: a second unlock while the first runs waits for it.
+    opening ??= options.open(passphrase);
+    try {
+      kontor = await opening;
+    } finally {
+      opening = null;
+    }
+  }
+
+  const locked = () => ({
+    state: 'locked' as const,
+    reason,
+    canUsePassphrase: true,
+    firstRun: !options.hasPassphraseFile(),
+  });
+
+  const lockedHandlers = {
+    ...Object.fromEntries(
+      procedureNames.map((name) => [
+        name,
+        async () => {
+          throw new AppError('locked', `Kontor is locked: ${reason}`);
+        },
+      ]),
+    ),
+    'app.status': async () => (kontor ? { state: 'ready' as const } : locked()),
+    'app.unlock': async ({ passphrase }: { passphrase: string }) => {
+      if (!kontor) await open(passphrase);
+      return { state: 'ready' as const };
+    },
+  } as unknown as Handlers;
+
+  const lockedRouter = createRouter({
+    handlers: lockedHandlers,
+    sessions: { resolve: async () => localAdminSession(null) },
+    logger: options.logger,
+  });
+
+  return {
+    get kontor() {
+      return kontor;
+    },
+    async start() {
+      try {
+        await open();
+      } catch (error) {
+        reason = error instanceof Error ? error.message : String(error);
+        if (!(error instanceof AppError)) options.logger.error('opening the data failed', { error: reason });
+      }
+    },
+    call: (name, input, callOptions) => (kontor ? kontor.router : lockedRouter).call(name, input, callOptions),
+    async close() {
+      await kontor?.close();
+      kontor = null;
+    },
+  };
+}

@@ -1,0 +1,108 @@
+// The Electron main process: a thin adapter. Everything that matters runs in src/core behind
+// the gate; this file owns the window, the app scheme, and the one IPC entry point.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { createEnvironmentGate, parseEnv } from '../core/config';
+import type { Gate } from '../core/gate';
+import { AppError } from '../shared/errors';
+import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isAllowedSender } from './origin';
+import { CONTENT_SECURITY_POLICY, hardenSessions } from './security';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const origins = allowedOrigins(devServerUrl);
+let window: BrowserWindow | null = null;
+let gate: Gate | null = null;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 900,
+    minHeight: 600,
+    show: false,
+    title: 'Kontor',
+    webPreferences: {
+      preload: join(import.meta.dirname, '..', 'preload', 'index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: true,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  return win;
+}
+
+function serveRenderer(): void {
+  const root = join(import.meta.dirname, '..', 'renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== 'app') return new Response('not found', { status: 404 });
+    const path = join(root, decodeURIComponent(url.pathname));
+    if (!path.startsWith(root)) return new Response('not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(path).toString());
+    const headers = new Headers(response.headers);
+    headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
+    headers.set('x-content-type-options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function registerIpc(): void {
+  ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown) => {
+    // The sender check comes before anything else: a frame that is not ours learns nothing.
+    if (!isAllowedSender(event.senderFrame?.url, origins)) {
+      return { ok: false, error: new AppError('forbidden', 'forbidden: this frame may not call Kontor').toShape() };
+    }
+    if (typeof name !== 'string' || gate === null) {
+      return { ok: false, error: new AppError('validation', 'a procedure name is required').toShape() };
+    }
+    return gate.call(name, input, {
+      onProgress: (progress) => event.sender.send('kontor:event:progress', progress),
+    });
+  });
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  void app.whenReady().then(async () => {
+    hardenSessions();
+    serveRenderer();
+    registerIpc();
+    const migrationsDir = app.isPackaged
+      ? join(process.resourcesPath, 'migrations')
+      : join(app.getAppPath(), 'resources', 'migrations');
+    gate = createEnvironmentGate({
+      dataDir: process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData'),
+      env: parseEnv(process.env),
+      version: app.getVersion(),
+      migrationsDir,
+    });
+    await gate.start();
+    window = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) window = createWindow();
+    });
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+
+  app.on('will-quit', () => {
+    void gate?.close();
+  });
+}

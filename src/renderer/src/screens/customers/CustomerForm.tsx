@@ -1,0 +1,110 @@
+// Create or edit one customer. Validation runs in the main process; its field errors show here.
+import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Customer } from '../../../../shared/contract';
+import { call, isAppError } from '../../lib/api';
+import { fieldErrors } from '../../lib/field-errors';
+
+const fields = ['name', 'email', 'phone', 'city', 'notes'] as const;
+type Field = (typeof fields)[number];
+type Values = Record<Field, string>;
+
+function initialValues(customer: Customer | null): Values {
+  return {
+    name: customer?.name ?? '',
+    email: customer?.email ?? '',
+    phone: customer?.phone ?? '',
+    city: customer?.city ?? '',
+    notes: customer?.notes ?? '',
+  };
+}
+
+/** Empty optional fields are sent as null, so clearing a field clears it. */
+function toInput(values: Values) {
+  const optional = (v: string) => (v.trim() === '' ? null : v);
+  return {
+    name: values.name,
+    email: optional(values.email),
+    phone: optional(values.phone),
+    city: optional(values.city),
+    notes: optional(values.notes),
+  };
+}
+
+export interface CustomerFormProps {
+  readonly customer: Customer | null;
+  readonly onClose: () => void;
+  readonly onSaved: (customer: Customer, created: boolean) => void;
+}
+
+export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) {
+  const { t } = useTranslation();
+  const [values, setValues] = useState<Values>(() => initialValues(customer));
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setSaving(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      const saved = customer
+        ? await call('customers.update', {
+            id: customer.id,
+            expectedVersion: customer.version,
+            changes: toInput(values),
+          })
+        : await call('customers.create', toInput(values));
+      onSaved(saved, customer === null);
+    } catch (error) {
+      if (isAppError(error) && error.code === 'validation') setErrors(fieldErrors(error, t));
+      else if (isAppError(error) && error.code === 'conflict') setFormError(t('customers.conflict'));
+      else setFormError(t('errors.generic', { message: (error as Error).message }));
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  const input = (field: Field) => ({
+    label: t(`customers.fields.${field}`),
+    name: field,
+    value: values[field],
+    error: errors[field],
+    onChange: (e: { currentTarget: { value: string } }) => {
+      const value = e.currentTarget.value;
+      setValues((v) => ({ ...v, [field]: value }));
+    },
+  });
+
+  return (
+    <Modal opened onClose={onClose} title={customer ? t('customers.edit') : t('customers.new')} size="lg">
+      <form onSubmit={submit} noValidate aria-label={customer ? t('customers.edit') : t('customers.new')}>
+        <Stack>
+          {formError && (
+            <Alert color="red" role="alert">
+              {formError}
+            </Alert>
+          )}
+          <TextInput {...input('name')} required data-autofocus />
+          <TextInput {...input('email')} type="email" />
+          <Group grow>
+            <TextInput {...input('phone')} type="tel" />
+            <TextInput {...input('city')} />
+          </Group>
+          <Textarea {...input('notes')} autosize minRows={3} />
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              {t('customers.cancel')}
+            </Button>
+            <Button type="submit" loading={saving}>
+              {t('customers.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

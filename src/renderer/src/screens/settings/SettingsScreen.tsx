@@ -1,0 +1,129 @@
+// Settings: language and theme (this computer), and the database choice (the installation).
+import {
+  Alert,
+  Button,
+  Card,
+  Radio,
+  SegmentedControl,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+  useMantineColorScheme,
+} from '@mantine/core';
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Output } from '../../../../shared/contract';
+import { call, isAppError } from '../../lib/api';
+import { fieldErrors } from '../../lib/field-errors';
+import { setLanguage, type Language } from '../../lib/i18n';
+
+type DatabaseSettings = Output<'settings.getDatabase'>;
+
+function DatabaseCard() {
+  const { t } = useTranslation();
+  const [settings, setSettings] = useState<DatabaseSettings | null>(null);
+  const [kind, setKind] = useState<'sqlite' | 'postgres'>('sqlite');
+  const [url, setUrl] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [saved, setSaved] = useState(false);
+
+  useEffect(() => {
+    call('settings.getDatabase', {}).then(
+      (s) => {
+        setSettings(s);
+        setKind(s.configured.kind);
+        if (s.configured.kind === 'postgres') setUrl(s.configured.url);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, []);
+
+  async function save(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    try {
+      const next = await call('settings.setDatabase', kind === 'sqlite' ? { kind } : { kind, url });
+      setSettings(next);
+      setSaved(next.restartRequired);
+    } catch (e) {
+      setError(
+        isAppError(e) && e.code === 'validation' ? (fieldErrors(e, t)['url'] ?? e.message) : (e as Error).message,
+      );
+    }
+  }
+
+  return (
+    <Card withBorder component="form" onSubmit={save}>
+      <Stack>
+        <Title order={3}>{t('settings.database')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('settings.databaseHelp')}
+        </Text>
+        {settings && (
+          <Text size="sm">
+            {t('settings.active', { kind: t(settings.active === 'sqlite' ? 'settings.local' : 'settings.server') })}
+          </Text>
+        )}
+        <Radio.Group value={kind} onChange={(v) => setKind(v as 'sqlite' | 'postgres')} label={t('settings.database')}>
+          <Stack gap="xs" mt="xs">
+            <Radio value="sqlite" label={t('settings.local')} />
+            <Radio value="postgres" label={t('settings.server')} />
+          </Stack>
+        </Radio.Group>
+        {kind === 'postgres' && (
+          <TextInput
+            label={t('settings.url')}
+            placeholder="postgres://kontor@db.firma.local:5432/kontor"
+            value={url}
+            onChange={(e) => setUrl(e.currentTarget.value)}
+            error={error}
+          />
+        )}
+        {error && kind === 'sqlite' && <Alert color="red">{error}</Alert>}
+        {saved && (
+          <Alert color="yellow" role="status">
+            {t('settings.saved')}
+          </Alert>
+        )}
+        <Button type="submit" w="fit-content">
+          {t('settings.save')}
+        </Button>
+      </Stack>
+    </Card>
+  );
+}
+
+export function SettingsScreen() {
+  const { t, i18n } = useTranslation();
+  const { colorScheme, setColorScheme } = useMantineColorScheme();
+  return (
+    <Stack maw={640}>
+      <Title order={2}>{t('settings.title')}</Title>
+      <Card withBorder>
+        <Stack>
+          <Title order={3}>{t('settings.appearance')}</Title>
+          <Text size="sm">{t('settings.language')}</Text>
+          <SegmentedControl
+            aria-label={t('settings.language')}
+            value={i18n.language}
+            onChange={(v) => setLanguage(v as Language)}
+            data={[
+              { value: 'de', label: 'Deutsch' },
+              { value: 'en', label: 'English' },
+            ]}
+          />
+          <Text size="sm">{t('settings.theme')}</Text>
+          <SegmentedControl
+            aria-label={t('settings.theme')}
+            value={colorScheme}
+            onChange={(v) => setColorScheme(v as 'light' | 'dark' | 'auto')}
+            data={(['light', 'dark', 'auto'] as const).map((v) => ({ value: v, label: t(`settings.themes.${v}`) }))}
+          />
+        </Stack>
+      </Card>
+      <DatabaseCard />
+    </Stack>
+  );
+}

@@ -1,0 +1,40 @@
+// `npm run web`: opens the data like the desktop app does and serves the built renderer.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { createEnvironmentGate, defaultDataDir, parseEnv } from '../core/config';
+import { validationError } from '../shared/errors';
+import { startWebHost } from './server';
+
+const root = resolve(import.meta.dirname, '..', '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+const webEnvSchema = z.object({
+  KONTOR_WEB_PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(0),
+  KONTOR_WEB_TOKEN: z.string().min(16, 'must have at least 16 characters').optional(),
+});
+
+try {
+  const parsedWeb = webEnvSchema.safeParse(process.env);
+  if (!parsedWeb.success) throw validationError(parsedWeb.error, 'environment');
+  const env = parseEnv(process.env);
+  const gate = createEnvironmentGate({ dataDir: env.KONTOR_DATA_DIR ?? defaultDataDir(), env, version: pkg.version });
+  await gate.start();
+  const host = await startWebHost({
+    invoker: gate,
+    rendererDir: join(root, 'out', 'renderer'),
+    port: parsedWeb.data.KONTOR_WEB_PORT,
+    ...(parsedWeb.data.KONTOR_WEB_TOKEN !== undefined && { token: parsedWeb.data.KONTOR_WEB_TOKEN }),
+  });
+  console.log(`Kontor web host: ${host.url}`);
+  const stop = async () => {
+    await host.close();
+    await gate.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+} catch (error) {
+  console.error(`kontor web: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,201 @@
+// Serves the built renderer to a browser on 127.0.0.1 and bridges window.kontor to the router
+// over loopback HTTP. Every request needs the per-launch token (a cookie set from ?token=…),
+// the Host header must be ours (no DNS rebinding), and invoke needs a custom header (no CSRF).
+// For browser tests and machines without Electron; never part of the packaged app.
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { EventName } from '../shared/contract';
+import type { ProgressEvent } from '../shared/contract/bridge';
+import type { Result } from '../shared/errors';
+import type { CallOptions } from '../core/router';
+import { bridgeScript } from './bridge-script';
+
+export interface Invoker {
+  call(name: string, input: unknown, options?: CallOptions): Promise<Result<unknown>>;
+}
+
+export interface WebHostOptions {
+  readonly invoker: Invoker;
+  readonly rendererDir: string;
+  readonly port?: number;
+  readonly token?: string;
+}
+
+export interface WebHost {
+  readonly url: string;
+  readonly origin: string;
+  readonly token: string;
+  emit(event: EventName, payload: unknown): void;
+  close(): Promise<void>;
+}
+
+const COOKIE = 'kontor_token';
+const MAX_BODY = 1024 * 1024;
+const contentTypes: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+const invokeSchema = z.object({ name: z.string().max(100), input: z.unknown() });
+
+function sameToken(a: string | undefined, b: string): boolean {
+  if (a === undefined) return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+function cookieToken(req: IncomingMessage): string | undefined {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === COOKIE) return v.join('=');
+  }
+  return undefined;
+}
+
+function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+async function readBody(req: IncomingMessage): Promise<string | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const rendererDir = resolve(options.rendererDir);
+  const indexFile = join(rendererDir, 'index.html');
+  if (!existsSync(indexFile)) throw new Error(`no built renderer in ${rendererDir}; run npm run build first`);
+  const streams = new Set<ServerResponse>();
+  let allowedHosts: Set<string> = new Set();
+
+  async function serveIndex(res: ServerResponse): Promise<void> {
+    const html = (await readFile(indexFile, 'utf8')).replace(
+      '<head>',
+      '<head>\n    <script src="/__kontor/bridge.js"></script>',
+    );
+    send(res, 200, html, contentTypes['.html']);
+  }
+
+  function serveStatic(pathname: string, res: ServerResponse): boolean {
+    const file = normalize(join(rendererDir, decodeURIComponent(pathname)));
+    if (!file.startsWith(rendererDir + sep) || !existsSync(file) || !statSync(file).isFile()) return false;
+    res.writeHead(200, {
+      'content-type': contentTypes[extname(file)] ?? 'application/octet-stream',
+      'x-content-type-options': 'nosniff',
+    });
+    createReadStream(file).pipe(res);
+    return true;
+  }
+
+  async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (
+      req.method !== 'POST' ||
+      req.headers['x-kontor'] !== '1' ||
+      !req.headers['content-type']?.startsWith('application/json')
+    ) {
+      send(res, 400, 'invoke needs POST, content-type application/json and x-kontor: 1');
+      return;
+    }
+    const text = await readBody(req);
+    if (text === null) return send(res, 413, 'request too large');
+    let parsed;
+    try {
+      parsed = invokeSchema.safeParse(JSON.parse(text));
+    } catch {
+      return send(res, 400, 'body is not JSON');
+    }
+    if (!parsed.success) return send(res, 400, 'body must be {"name": string, "input": any}');
+    const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
+      onProgress: (event: ProgressEvent) => emit('progress', event),
+    });
+    send(res, 200, JSON.stringify(result), 'application/json');
+  }
+
+  function emit(event: EventName, payload: unknown): void {
+    const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
+    for (const stream of streams) stream.write(data);
+  }
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'wrong host');
+
+      const offered = url.searchParams.get('token');
+      if (offered !== null) {
+        if (!sameToken(offered, token)) return send(res, 401, 'wrong token');
+        url.searchParams.delete('token');
+        res.writeHead(303, {
+          'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          location: url.pathname + url.search,
+          'cache-control': 'no-store',
+        });
+        return res.end();
+      }
+      if (!sameToken(cookieToken(req), token)) {
+        return send(res, 401, 'Missing or wrong token: open the address that `npm run web` printed.');
+      }
+
+      if (url.pathname === '/__kontor/invoke') return invoke(req, res);
+      if (url.pathname === '/__kontor/bridge.js') return send(res, 200, bridgeScript, contentTypes['.js']);
+      if (url.pathname === '/__kontor/events') {
+        res.writeHead(200, {
+          'content-type': 'text/event-stream',
+          'cache-control': 'no-store',
+          connection: 'keep-alive',
+        });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+        return;
+      }
+      if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'method not allowed');
+      if (url.pathname !== '/' && url.pathname !== '/index.html' && serveStatic(url.pathname, res)) return;
+      if (url.pathname.startsWith('/assets/')) return send(res, 404, 'not found');
+      return serveIndex(res);
+    })().catch((error: unknown) => {
+      if (!res.headersSent) send(res, 500, `web host error: ${(error as Error).message}`);
+    });
+  });
+
+  await new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? 0, '127.0.0.1', () => done());
+  });
+  const { port } = server.address() as AddressInfo;
+  allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    emit,
+    async close() {
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { expect, test } from '@playwright/test';
+import { CustomersPage } from './pages/customers-page';
+
+const token = process.env['KONTOR_E2E_TOKEN'] ?? '';
+
+test.describe('customers in the browser', () => {
+  test('creates a customer through the form, finds it by search, and still sees it after a reload', async ({
+    page,
+  }) => {
+    const customers = new CustomersPage(page);
+    await customers.open(token);
+
+    const form = await customers.startNew();
+    await form.fill({ Name: 'Henriette Sommerfeld', Email: 'h.sommerfeld@example.de', City: 'Lübeck' });
+    await form.save();
+    await expect(form.dialog).toBeHidden();
+    await expect(page.getByRole('status')).toContainText('Henriette Sommerfeld');
+
+    await customers.searchFor('sommerf');
+    await expect(customers.rows).toHaveCount(1);
+    await expect(customers.row('Henriette Sommerfeld')).toContainText('Lübeck');
+
+    await page.reload();
+    await customers.searchFor('LUBECK');
+    await expect(customers.row('Henriette Sommerfeld')).toBeVisible();
+  });
+
+  test('shows the field error the main process returns for a bad email, and saves nothing', async ({ page }) => {
+    const customers = new CustomersPage(page);
+    await customers.open(token);
+    const form = await customers.startNew();
+    await form.fill({ Name: 'Bruno Fehlmail', Email: 'bruno@' });
+    await form.save();
+    await expect(form.errorOf('Email')).toHaveText('Not a valid email address');
+    await expect(form.dialog).toBeVisible();
+
+    await form.field('Email').fill('bruno@example.org');
+    await form.save();
+    await expect(form.dialog).toBeHidden();
+    await customers.searchFor('Fehlmail');
+    await expect(customers.rows).toHaveCount(1);
+  });
+
+  test('edits a customer from the list', async ({ page }) => {
+    const customers = new CustomersPage(page);
+    await customers.open(token);
+    const form = await customers.startNew();
+    await form.fill({ Name: 'Clara Umzug', City: 'Kiel' });
+    await form.save();
+    await customers.searchFor('Umzug');
+    await customers.row('Clara Umzug').click();
+    await form.field('City').fill('Rostock');
+    await form.save();
+    await expect(customers.row('Clara Umzug')).toContainText('Rostock');
+  });
+
+  test('speaks German when asked to', async ({ page }) => {
+    const customers = new CustomersPage(page);
+    await customers.open(token);
+    await page.getByText('DE', { exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Kunden', level: 2 })).toBeVisible();
+    await page.getByRole('button', { name: 'Neuer Kunde' }).click();
+    await page.getByRole('dialog').getByLabel('Name', { exact: false }).first().fill('');
+    await page.getByRole('dialog').getByRole('button', { name: 'Speichern' }).click();
+    await expect(page.getByRole('dialog')).toContainText('Pflichtfeld');
+    await page.keyboard.press('Escape');
+    await page.getByText('EN', { exact: true }).click();
+    await expect(page.getByRole('heading', { name: 'Customers', level: 2 })).toBeVisible();
+  });
+
+  test('refuses requests without the token', async ({ request, baseURL }) => {
+    const response = await request.post(`${baseURL}/__kontor/invoke`, {
+      headers: { 'content-type': 'application/json', 'x-kontor': '1' },
+      data: { name: 'customers.list', input: {} },
+    });
+    expect(response.status()).toBe(401);
+    expect((await request.get(`${baseURL}/?token=wrong`)).status()).toBe(401);
+  });
+});

@@ -1,0 +1,76 @@
+// Page object for the customers screen: what a person sees and does there.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class CustomersPage {
+  readonly search: Locator;
+  readonly rows: Locator;
+  readonly form: CustomerFormDialog;
+
+  constructor(readonly page: Page) {
+    this.search = page.getByRole('searchbox', { name: 'Search customers' });
+    this.rows = page.getByTestId('customer-row');
+    this.form = new CustomerFormDialog(page);
+  }
+
+  /** Opens the app with the web host's token, which it swaps for a cookie. */
+  async open(token: string): Promise<void> {
+    await this.page.goto(`/?token=${token}`);
+    await expect(this.heading.or(this.setupHeading)).toBeVisible();
+    if (await this.setupHeading.isVisible()) {
+      await this.page.getByLabel('Company name').fill('E2E Handels GmbH');
+      await this.page.getByRole('button', { name: 'Create company' }).click();
+    }
+    await expect(this.heading).toBeVisible();
+  }
+
+  get heading(): Locator {
+    return this.page.getByRole('heading', { name: 'Customers', level: 2 });
+  }
+
+  get setupHeading(): Locator {
+    return this.page.getByRole('heading', { name: 'Set up your company' });
+  }
+
+  async startNew(): Promise<CustomerFormDialog> {
+    await this.page.getByRole('button', { name: 'New customer' }).click();
+    await expect(this.form.dialog).toBeVisible();
+    return this.form;
+  }
+
+  async searchFor(text: string): Promise<void> {
+    await this.search.fill(text);
+  }
+
+  row(name: string): Locator {
+    return this.rows.filter({ hasText: name });
+  }
+}
+
+export class CustomerFormDialog {
+  readonly dialog: Locator;
+
+  constructor(readonly page: Page) {
+    this.dialog = page.getByRole('dialog');
+  }
+
+  field(label: 'Name' | 'Email' | 'Phone' | 'City' | 'Notes'): Locator {
+    return this.dialog.getByLabel(label, { exact: false }).first();
+  }
+
+  async fill(values: Partial<Record<'Name' | 'Email' | 'Phone' | 'City' | 'Notes', string>>): Promise<void> {
+    for (const [label, value] of Object.entries(values)) {
+      await this.field(label as 'Name').fill(value);
+    }
+  }
+
+  async save(): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Save' }).click();
+  }
+
+  /** The error text Mantine shows under a field. */
+  errorOf(label: 'Name' | 'Email' | 'Phone' | 'City' | 'Notes'): Locator {
+    return this.field(label)
+      .locator('xpath=ancestor::div[contains(@class, "mantine-InputWrapper-root")]')
+      .locator('.mantine-InputWrapper-error');
+  }
+}
