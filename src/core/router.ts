@@ -1,6 +1,7 @@
 // The transport-free heart of the IPC contract: one call in, one Result envelope out.
 // Electron's ipcMain, the web host and the CLI all end up here, so validation and
 // permissions run the same way everywhere and unknown names never reach a handler.
+import type { z } from 'zod';
 import { AppError, type Result, validationError } from '../shared/errors';
 import {
   contract,
@@ -20,7 +21,7 @@ export interface CallContext {
 }
 
 /** Handler outputs are checked against the contract at runtime; the type asks for the schema's input side. */
-type HandlerOutput<N extends ProcedureName> = import('zod').input<Contract[N]['output']>;
+type HandlerOutput<N extends ProcedureName> = z.input<Contract[N]['output']>;
 
 export type Handlers = {
   [N in ProcedureName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<HandlerOutput<N>>;

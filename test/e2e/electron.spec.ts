@@ -36,7 +36,9 @@ test.describe('desktop app', () => {
     expect(hasNode).toBe(false);
     // Runs in the page, where window.kontor is the preload's bridge.
     type Bridge = { kontor: { invoke(name: string, input: unknown): Promise<unknown> } };
-    await page.evaluate(() => (globalThis as unknown as Bridge).kontor.invoke('tenants.setup', { name: 'Desktop GmbH' }));
+    await page.evaluate(() =>
+      (globalThis as unknown as Bridge).kontor.invoke('tenants.setup', { name: 'Desktop GmbH' }),
+    );
     const created = await page.evaluate(() =>
       (globalThis as unknown as Bridge).kontor.invoke('customers.create', { name: 'Desk Top' }),
     );

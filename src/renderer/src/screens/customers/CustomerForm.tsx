@@ -6,8 +6,7 @@ import type { Customer } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
 
-const fields = ['name', 'email', 'phone', 'city', 'notes'] as const;
-type Field = (typeof fields)[number];
+type Field = 'name' | 'email' | 'phone' | 'city' | 'notes';
 type Values = Record<Field, string>;
 
 function initialValues(customer: Customer | null): Values {

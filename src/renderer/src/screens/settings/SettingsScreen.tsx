@@ -66,7 +66,7 @@ function DatabaseCard() {
             {t('settings.active', { kind: t(settings.active === 'sqlite' ? 'settings.local' : 'settings.server') })}
           </Text>
         )}
-        <Radio.Group value={kind} onChange={(v) => setKind(v as 'sqlite' | 'postgres')} label={t('settings.database')}>
+        <Radio.Group value={kind} onChange={(v) => setKind(v)} label={t('settings.database')}>
           <Stack gap="xs" mt="xs">
             <Radio value="sqlite" label={t('settings.local')} />
             <Radio value="postgres" label={t('settings.server')} />
@@ -118,7 +118,7 @@ export function SettingsScreen() {
           <SegmentedControl
             aria-label={t('settings.theme')}
             value={colorScheme}
-            onChange={(v) => setColorScheme(v as 'light' | 'dark' | 'auto')}
+            onChange={(v) => setColorScheme(v)}
             data={(['light', 'dark', 'auto'] as const).map((v) => ({ value: v, label: t(`settings.themes.${v}`) }))}
           />
         </Stack>

@@ -1,6 +1,6 @@
 // First start: the installation has no company yet. Sign-in and the first administrator come
 // with the identity release; until then this creates the company every call runs in.
-import { Alert, Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
+import { Button, Center, Paper, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call, isAppError } from '../../lib/api';

@@ -1,0 +1,92 @@
+// Lint: type-aware rules from typescript-eslint (on TypeScript 5.9, beside the native TS 7 compiler
+// used for type checks) and the import boundaries of docs/ARCHITECTURE (shared → core → adapters).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const restrict = (...groups) => ['error', { patterns: groups }];
+// Relative imports only: '@mantine/core' is a package, '../../core/app' is our core.
+const into = (...dirs) => `^(\\./|(\\.\\./)+)(src/)?(${dirs.join('|')})(/|$)`;
+const noCore = { regex: into('core'), message: 'Only main, webhost, cli and server may import src/core.' };
+const noAdapters = {
+  regex: into('main', 'webhost', 'cli', 'renderer', 'preload', 'server'),
+  message: 'Adapters and UI are not imported from here (see ARCHITECTURE.md, Import boundaries).',
+};
+const noNodeOrElectron = {
+  group: ['electron', 'node:*', 'fs', 'path', 'child_process', 'better-sqlite3', 'pg', 'argon2', 'keytar'],
+  message: 'The renderer runs in a sandboxed page: no Node, no Electron, no database.',
+};
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'resources/**', 'test-results/**', 'playwright-report/**', 'bin/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/only-throw-error': 'off',
+      '@typescript-eslint/prefer-promise-reject-errors': 'off',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'No default exports in src.' },
+      ],
+    },
+  },
+  {
+    files: ['src/shared/**'],
+    rules: {
+      'no-restricted-imports': restrict(noCore, noAdapters, {
+        group: ['node:*', 'electron'],
+        message: 'shared runs anywhere.',
+      }),
+    },
+  },
+  {
+    files: ['src/core/**'],
+    rules: {
+      'no-restricted-imports': restrict(noAdapters, {
+        group: ['electron', 'react', 'react-dom'],
+        message: 'core is environment-free.',
+      }),
+    },
+  },
+  { files: ['src/renderer/**'], rules: { 'no-restricted-imports': restrict(noCore, noAdapters, noNodeOrElectron) } },
+  {
+    files: ['src/preload/**'],
+    rules: {
+      'no-restricted-imports': restrict(noCore, noAdapters, {
+        regex: '^((\\.\\./)+shared/contract(/(?!names$).*)?|zod)$',
+        message: 'The preload imports the name list only (shared/contract/names).',
+      }),
+    },
+  },
+  {
+    files: ['src/main/**', 'src/webhost/**', 'src/cli/**'],
+    rules: {
+      'no-restricted-imports': restrict({
+        regex: into('renderer', 'preload'),
+        message: 'Adapters talk to the renderer over IPC only.',
+      }),
+    },
+  },
+  {
+    // Tests read JSON that processes print and use expect's asymmetric matchers (typed any).
+    files: ['**/*.test.ts', 'test/**'],
+    rules: {
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+    },
+  },
+  { files: ['**/*.config.ts', 'eslint.config.js', 'drizzle/**'], rules: { 'no-restricted-syntax': 'off' } },
+  { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
+);
