@@ -1,0 +1,163 @@
+// `npm run bench`: speed targets, each measured beside a raw baseline in the same run.
+// Results are printed as a table; nothing here is asserted (tests assert behaviour, not time).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openKontor, type Kontor } from '../src/core/app';
+import { defaultMigrationsDir } from '../src/core/config';
+import { derivedColumns, containsPattern, type CustomerRecord } from '../src/core/customers/customers.repo';
+import { openEncryptedSqlite } from '../src/core/db/sqlite';
+import { tenantDatabaseFile } from '../src/core/db/sqlite-stores';
+import { memoryKeyStore, quietLogger } from '../src/core/db/testing';
+import { uuidv7 } from '../src/core/deps';
+import { keyNames } from '../src/core/keys/keystore';
+import type { Tenant } from '../src/shared/contract';
+
+interface Row {
+  benchmark: string;
+  measure: string;
+  kontor: string;
+  baseline: string;
+  ratio: string;
+  target: string;
+}
+
+const rows: Row[] = [];
+const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+async function timeEach(n: number, fn: (i: number) => unknown): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const start = process.hrtime.bigint();
+    await fn(i);
+    samples.push(Number(process.hrtime.bigint() - start));
+  }
+  return samples.sort((a, b) => a - b);
+}
+
+/** A small deterministic generator, so every run searches the same data. */
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const first = ['Anna', 'Jürgen', 'Sophie', 'Mehmet', 'Lena', 'Lukas', 'Marie', 'Paul', 'Zoë', 'Grace', 'Ada', 'Ole', 'Fatma', 'Noah'];
+const last = ['Müller', 'Schmidt', 'Weiß', 'Hoffmann', 'Öztürk', 'Becker', 'Lovelace', 'Hopper', 'Schäfer', 'Koch', 'Richter', 'Wolf'];
+const cities = ['Berlin', 'München', 'Köln', 'Hamburg', 'Lübeck', 'Dresden', 'Leipzig', 'Bremen', 'Düsseldorf', 'Kiel'];
+
+async function routerOverhead(kontor: Kontor): Promise<void> {
+  const n = 20_000;
+  const direct = async () => ({ pong: true as const });
+  await timeEach(2_000, () => kontor.router.call('system.ping', {})); // warm up
+  const viaRouter = await timeEach(n, () => kontor.router.call('system.ping', {}));
+  const baseline = await timeEach(n, () => direct());
+  const total = viaRouter.reduce((a, b) => a + b, 0);
+  rows.push({
+    benchmark: 'no-op procedure through the router',
+    measure: 'p50 / p95 per call',
+    kontor: `${ms(percentile(viaRouter, 50))} / ${ms(percentile(viaRouter, 95))}`,
+    baseline: `${ms(percentile(baseline, 50))} / ${ms(percentile(baseline, 95))} (direct call)`,
+    ratio: `${Math.round(n / (total / 1e9)).toLocaleString('en')} calls/s`,
+    target: 'p50 ≤ 0.2 ms',
+  });
+}
+
+async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, key: Buffer): Promise<void> {
+  const count = 100_000;
+  // The data goes in through a second connection in one transaction: loading is not measured.
+  const raw = openEncryptedSqlite(tenantDatabaseFile(dataDir, tenant.id), key);
+  const random = prng(42);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const insert = raw.prepare(
+    `INSERT INTO customers (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at)
+     VALUES (@id, @name, @email, @phone, @city, @notes, @sortName, @searchText, @version, @createdAt, @updatedAt)`,
+  );
+  const started = Date.now();
+  raw.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const name = `${pick(first)} ${pick(last)} ${i}`;
+      const createdAt = new Date(started - i * 60_000).toISOString();
+      const record: CustomerRecord = {
+        id: uuidv7(started - i),
+        name,
+        email: `kunde${i}@${pick(['example.de', 'firma.com', 'post.org'])}`,
+        phone: `+49 ${Math.floor(random() * 1e9)}`,
+        city: pick(cities),
+        notes: null,
+        version: 1,
+        createdAt,
+        updatedAt: createdAt,
+      };
+      insert.run({ ...record, ...derivedColumns(record) });
+    }
+  })();
+
+  const searches = ['müller', 'lübeck', 'grace hopper', 'kunde4711', '@post.org', 'zz-no-match'];
+  const rawPage = raw.prepare(
+    `SELECT * FROM customers WHERE search_text LIKE ? ESCAPE '\\' ORDER BY sort_name ASC NULLS LAST, id ASC LIMIT 50 OFFSET 0`,
+  );
+  const rawCount = raw.prepare(`SELECT count(*) AS n FROM customers WHERE search_text LIKE ? ESCAPE '\\'`);
+  const reps = 10;
+  const run = async (fn: (search: string) => unknown) => timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
+  await run((search) => kontor.router.call('customers.list', { search, limit: 50 })); // warm up the page cache
+  const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }));
+  const baseline = await run((search) => {
+    const pattern = containsPattern(search);
+    return [rawPage.all(pattern), rawCount.get(pattern)];
+  });
+  raw.close();
+  const p50 = percentile(viaRouter, 50);
+  const b50 = percentile(baseline, 50);
+  rows.push({
+    benchmark: `customers.list search over ${count.toLocaleString('en')} customers`,
+    measure: 'p50 / p95 per page of 50',
+    kontor: `${ms(p50)} / ${ms(percentile(viaRouter, 95))}`,
+    baseline: `${ms(b50)} / ${ms(percentile(baseline, 95))} (raw better-sqlite3)`,
+    ratio: `${(p50 / b50).toFixed(2)}× raw`,
+    target: '≤ 1.5× raw',
+  });
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'kontor-bench-'));
+  const keyStore = memoryKeyStore();
+  const kontor = await openKontor({
+    dataDir,
+    migrationsDir: defaultMigrationsDir(),
+    database: { kind: 'sqlite', keyStore },
+    settingsFile: join(dataDir, 'settings.json'),
+    version: 'bench',
+    logger: quietLogger,
+  });
+  try {
+    const setup = await kontor.router.call('tenants.setup', { name: 'Bench GmbH' });
+    if (!setup.ok) throw new Error(setup.error.message);
+    const tenant = setup.value as Tenant;
+    console.error('bench: router overhead…');
+    await routerOverhead(kontor);
+    console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
+    await customerSearch(kontor, dataDir, tenant, await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id)));
+  } finally {
+    await kontor.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  const columns = Object.keys(rows[0] ?? {}) as (keyof Row)[];
+  const widths = columns.map((c) => Math.max(c.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
+  console.log(`\nKontor benchmarks (Node ${process.version}, ${new Date().toISOString()})\n`);
+  console.log(line(columns));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows) console.log(line(columns.map((c) => row[c])));
+}
+
+await main();

@@ -1,0 +1,55 @@
+// The gate: locked with a reason until the data opens, then the router itself.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEnvironmentGate } from './config';
+import { quietLogger } from './db/testing';
+import { readSettingsFile, settingsFilePath } from './settings/settings.file';
+
+const dirs: string[] = [];
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'kontor-gate-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('gate', () => {
+  it('stays locked with the reason when the key store cannot open, and refuses everything else', async () => {
+    const dir = dataDir();
+    // The passphrase store without a passphrase cannot open: the same path a missing keychain takes.
+    const gate = createEnvironmentGate({ dataDir: dir, env: { KONTOR_KEYSTORE: 'passphrase' }, version: 't', logger: quietLogger });
+    await gate.start();
+    const status = await gate.call('app.status', {});
+    expect(status).toMatchObject({ ok: true, value: { state: 'locked', canUsePassphrase: true, firstRun: true } });
+    expect(JSON.stringify(status)).toContain('KONTOR_MASTER_PASSPHRASE is required');
+    expect(await gate.call('customers.list', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(await gate.call('app.unlock', { passphrase: 'short' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+  });
+
+  it('opens with the passphrase, remembers the passphrase store, and then serves every procedure', async () => {
+    const dir = dataDir();
+    const env = { KONTOR_KEYSTORE: 'passphrase' as const };
+    const gate = createEnvironmentGate({ dataDir: dir, env, version: 't', logger: quietLogger });
+    await gate.start();
+    expect(await gate.call('app.unlock', { passphrase: 'the master passphrase' })).toEqual({ ok: true, value: { state: 'ready' } });
+    expect(await gate.call('app.status', {})).toEqual({ ok: true, value: { state: 'ready' } });
+    expect(await gate.call('tenants.setup', { name: 'Gate AG' })).toMatchObject({ ok: true });
+    expect(readSettingsFile(settingsFilePath(dir)).keyStore).toBe('passphrase');
+    await gate.close();
+
+    const again = createEnvironmentGate({ dataDir: dir, env: {}, version: 't', logger: quietLogger });
+    await again.start();
+    expect(await again.call('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked', firstRun: false } });
+    expect(await again.call('app.unlock', { passphrase: 'not the passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'locked', message: 'the master passphrase does not match this data directory' },
+    });
+    expect(await again.call('app.unlock', { passphrase: 'the master passphrase' })).toMatchObject({ ok: true });
+    expect(await again.call('tenants.list', {})).toMatchObject({ ok: true, value: [{ name: 'Gate AG' }] });
+    await again.close();
+  });
+});

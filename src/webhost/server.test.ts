@@ -1,0 +1,110 @@
+// The web host over real loopback HTTP: token, host check, invoke, static files.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestKontor, type TestKontor } from '../core/db/testing';
+import { startWebHost, type WebHost } from './server';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+  return new Promise((done, fail) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', fail);
+    req.end(init.body);
+  });
+}
+
+describe('web host', () => {
+  let kontor: TestKontor;
+  let host: WebHost;
+  let cookie: string;
+  const rendererDir = mkdtempSync(join(tmpdir(), 'kontor-renderer-'));
+
+  beforeAll(async () => {
+    mkdirSync(join(rendererDir, 'assets'));
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>K</title></head><body></body></html>');
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(tmpdir(), 'kontor-secret.txt'), 'outside');
+    kontor = await openTestKontor('sqlite');
+    await kontor.router.call('tenants.setup', { name: 'Web GmbH' });
+    host = await startWebHost({ invoker: kontor.router, rendererDir });
+    const login = await http(host.url);
+    expect(login.status).toBe(303);
+    cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+  });
+  afterAll(async () => {
+    await host.close();
+    await kontor.dispose();
+    rmSync(rendererDir, { recursive: true, force: true });
+  });
+
+  const invoke = (body: unknown, headers: Record<string, string> = {}) =>
+    http(`${host.origin}/__kontor/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-kontor': '1', cookie, ...headers },
+      body: JSON.stringify(body),
+    });
+
+  it('listens on 127.0.0.1 only', () => {
+    expect(host.origin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
+  it('swaps the token for an HttpOnly, SameSite=Strict cookie and drops it from the address', async () => {
+    const login = await http(host.url);
+    expect(login.headers['location']).toBe('/');
+    expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+  });
+
+  it('refuses every request without the token, or with a wrong one', async () => {
+    expect((await http(`${host.origin}/`)).status).toBe(401);
+    expect((await http(`${host.origin}/?token=nope`)).status).toBe(401);
+    expect((await invoke({ name: 'system.ping', input: {} }, { cookie: 'kontor_token=nope' })).status).toBe(401);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const reply = await http(`${host.origin}/`, { headers: { host: 'evil.example', cookie } });
+    expect(reply.status).toBe(421);
+  });
+
+  it('forwards invoke to the router and answers with its envelope', async () => {
+    const created = await invoke({ name: 'customers.create', input: { name: 'Über Web' } });
+    expect(created.status).toBe(200);
+    expect(JSON.parse(created.body)).toMatchObject({ ok: true, value: { name: 'Über Web' } });
+    const bad = await invoke({ name: 'customers.create', input: { name: 'X', email: 'x' } });
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'validation' } });
+    const unknown = await invoke({ name: 'customers.drop', input: {} });
+    expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('needs the custom header and JSON for invoke (no cross-site form posts)', async () => {
+    const reply = await http(`${host.origin}/__kontor/invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', cookie },
+      body: JSON.stringify({ name: 'system.ping', input: {} }),
+    });
+    expect(reply.status).toBe(400);
+    expect((await invoke('not an object')).status).toBe(400);
+  });
+
+  it('injects the bridge into index.html and serves assets, but nothing outside the renderer', async () => {
+    const index = await http(`${host.origin}/`, { headers: { cookie } });
+    expect(index.body).toContain('<script src="/__kontor/bridge.js"></script>');
+    expect((await http(`${host.origin}/assets/app.js`, { headers: { cookie } })).body).toBe('console.log(1)');
+    expect((await http(`${host.origin}/__kontor/bridge.js`, { headers: { cookie } })).body).toContain('window');
+    const escape = await http(`${host.origin}/..%2Fkontor-secret.txt`, { headers: { cookie } });
+    expect(escape.body).not.toContain('outside');
+    expect((await http(`${host.origin}/assets/missing.js`, { headers: { cookie } })).status).toBe(404);
+  });
+});
