@@ -51,8 +51,36 @@ function prng(seed: number): () => number {
   };
 }
 
-const first = ['Anna', 'Jürgen', 'Sophie', 'Mehmet', 'Lena', 'Lukas', 'Marie', 'Paul', 'Zoë', 'Grace', 'Ada', 'Ole', 'Fatma', 'Noah'];
-const last = ['Müller', 'Schmidt', 'Weiß', 'Hoffmann', 'Öztürk', 'Becker', 'Lovelace', 'Hopper', 'Schäfer', 'Koch', 'Richter', 'Wolf'];
+const first = [
+  'Anna',
+  'Jürgen',
+  'Sophie',
+  'Mehmet',
+  'Lena',
+  'Lukas',
+  'Marie',
+  'Paul',
+  'Zoë',
+  'Grace',
+  'Ada',
+  'Ole',
+  'Fatma',
+  'Noah',
+];
+const last = [
+  'Müller',
+  'Schmidt',
+  'Weiß',
+  'Hoffmann',
+  'Öztürk',
+  'Becker',
+  'Lovelace',
+  'Hopper',
+  'Schäfer',
+  'Koch',
+  'Richter',
+  'Wolf',
+];
 const cities = ['Berlin', 'München', 'Köln', 'Hamburg', 'Lübeck', 'Dresden', 'Leipzig', 'Bremen', 'Düsseldorf', 'Kiel'];
 
 async function routerOverhead(kontor: Kontor): Promise<void> {
@@ -108,7 +136,8 @@ async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, k
   );
   const rawCount = raw.prepare(`SELECT count(*) AS n FROM customers WHERE search_text LIKE ? ESCAPE '\\'`);
   const reps = 10;
-  const run = async (fn: (search: string) => unknown) => timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
+  const run = async (fn: (search: string) => unknown) =>
+    timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
   await run((search) => kontor.router.call('customers.list', { search, limit: 50 })); // warm up the page cache
   const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }));
   const baseline = await run((search) => {

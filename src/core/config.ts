@@ -112,6 +112,10 @@ export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { lo
   return createGate({
     logger: options.logger ?? consoleLogger,
     hasPassphraseFile: () => existsSync(passphraseKeyFile(dataDir)),
+    canUsePassphrase: () =>
+      options.databaseUrl === undefined &&
+      options.env.KONTOR_DATABASE_URL === undefined &&
+      readSettingsFile(settingsFilePath(dataDir)).database.kind === 'sqlite',
     async open(passphrase) {
       if (passphrase === undefined) return openFromEnvironment(options);
       const kontor = await openFromEnvironment({

@@ -21,13 +21,21 @@ describe('gate', () => {
   it('stays locked with the reason when the key store cannot open, and refuses everything else', async () => {
     const dir = dataDir();
     // The passphrase store without a passphrase cannot open: the same path a missing keychain takes.
-    const gate = createEnvironmentGate({ dataDir: dir, env: { KONTOR_KEYSTORE: 'passphrase' }, version: 't', logger: quietLogger });
+    const gate = createEnvironmentGate({
+      dataDir: dir,
+      env: { KONTOR_KEYSTORE: 'passphrase' },
+      version: 't',
+      logger: quietLogger,
+    });
     await gate.start();
     const status = await gate.call('app.status', {});
     expect(status).toMatchObject({ ok: true, value: { state: 'locked', canUsePassphrase: true, firstRun: true } });
     expect(JSON.stringify(status)).toContain('KONTOR_MASTER_PASSPHRASE is required');
     expect(await gate.call('customers.list', {})).toMatchObject({ ok: false, error: { code: 'locked' } });
-    expect(await gate.call('app.unlock', { passphrase: 'short' })).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(await gate.call('app.unlock', { passphrase: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
   });
 
   it('opens with the passphrase, remembers the passphrase store, and then serves every procedure', async () => {
@@ -35,7 +43,10 @@ describe('gate', () => {
     const env = { KONTOR_KEYSTORE: 'passphrase' as const };
     const gate = createEnvironmentGate({ dataDir: dir, env, version: 't', logger: quietLogger });
     await gate.start();
-    expect(await gate.call('app.unlock', { passphrase: 'the master passphrase' })).toEqual({ ok: true, value: { state: 'ready' } });
+    expect(await gate.call('app.unlock', { passphrase: 'the master passphrase' })).toEqual({
+      ok: true,
+      value: { state: 'ready' },
+    });
     expect(await gate.call('app.status', {})).toEqual({ ok: true, value: { state: 'ready' } });
     expect(await gate.call('tenants.setup', { name: 'Gate AG' })).toMatchObject({ ok: true });
     expect(readSettingsFile(settingsFilePath(dir)).keyStore).toBe('passphrase');

@@ -12,6 +12,8 @@ export interface GateOptions {
   open(passphrase?: string): Promise<Kontor>;
   /** Whether a passphrase key file already exists (the unlock screen asks to confirm a new one). */
   hasPassphraseFile(): boolean;
+  /** False when the data lives on a Postgres server: no passphrase can help then. */
+  canUsePassphrase(): boolean;
   readonly logger: Logger;
 }
 
@@ -41,7 +43,7 @@ export function createGate(options: GateOptions): Gate {
   const locked = () => ({
     state: 'locked' as const,
     reason,
-    canUsePassphrase: true,
+    canUsePassphrase: options.canUsePassphrase(),
     firstRun: !options.hasPassphraseFile(),
   });
 

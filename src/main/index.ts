@@ -2,7 +2,7 @@
 // the gate; this file owns the window, the app scheme, and the one IPC entry point.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
 import { createEnvironmentGate, parseEnv } from '../core/config';
 import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
@@ -85,12 +85,19 @@ if (!app.requestSingleInstanceLock()) {
     const migrationsDir = app.isPackaged
       ? join(process.resourcesPath, 'migrations')
       : join(app.getAppPath(), 'resources', 'migrations');
-    gate = createEnvironmentGate({
-      dataDir: process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData'),
-      env: parseEnv(process.env),
-      version: app.getVersion(),
-      migrationsDir,
-    });
+    try {
+      gate = createEnvironmentGate({
+        dataDir: process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData'),
+        env: parseEnv(process.env),
+        version: app.getVersion(),
+        migrationsDir,
+      });
+    } catch (error) {
+      // Only a bad KONTOR_* variable gets here; everything else shows in the app's unlock screen.
+      dialog.showErrorBox('Kontor cannot start', (error as Error).message);
+      app.quit();
+      return;
+    }
     await gate.start();
     window = createWindow();
     app.on('activate', () => {

@@ -13,7 +13,10 @@ interface Reply {
   body: string;
 }
 
-function http(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Reply> {
+function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Reply> {
   return new Promise((done, fail) => {
     const req = request(url, { method: init.method ?? 'GET', headers: init.headers }, (res) => {
       let body = '';
@@ -34,7 +37,10 @@ describe('web host', () => {
 
   beforeAll(async () => {
     mkdirSync(join(rendererDir, 'assets'));
-    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><html><head><title>K</title></head><body></body></html>');
+    writeFileSync(
+      join(rendererDir, 'index.html'),
+      '<!doctype html><html><head><title>K</title></head><body></body></html>',
+    );
     writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(tmpdir(), 'kontor-secret.txt'), 'outside');
     kontor = await openTestKontor('sqlite');

@@ -24,15 +24,25 @@ describe('database settings', () => {
   });
 
   it('stores a server choice for the next start and never shows its password', async () => {
-    const result = await kontor.router.call('settings.setDatabase', { kind: 'postgres', url: 'postgres://kontor:s3cret@db.local:5432/kontor' });
+    const result = await kontor.router.call('settings.setDatabase', {
+      kind: 'postgres',
+      url: 'postgres://kontor:s3cret@db.local:5432/kontor',
+    });
     expect(result).toEqual({
       ok: true,
-      value: { active: 'sqlite', configured: { kind: 'postgres', url: 'postgres://kontor:***@db.local:5432/kontor' }, restartRequired: true },
+      value: {
+        active: 'sqlite',
+        configured: { kind: 'postgres', url: 'postgres://kontor:***@db.local:5432/kontor' },
+        restartRequired: true,
+      },
     });
     expect(JSON.parse(readFileSync(settingsFilePath(kontor.dataDir), 'utf8'))).toMatchObject({
       database: { kind: 'postgres', url: 'postgres://kontor:s3cret@db.local:5432/kontor' },
     });
     await kontor.router.call('settings.setDatabase', { kind: 'sqlite' });
-    expect(await kontor.router.call('settings.getDatabase', {})).toMatchObject({ ok: true, value: { restartRequired: false } });
+    expect(await kontor.router.call('settings.getDatabase', {})).toMatchObject({
+      ok: true,
+      value: { restartRequired: false },
+    });
   });
 });

@@ -69,6 +69,8 @@ const en = {
     mismatch: 'The passphrases differ',
     submit: 'Unlock',
     create: 'Create and unlock',
+    serverHelp:
+      'Kontor uses a Postgres server that it cannot reach. Check the address and the network, or ask your administrator, then restart Kontor.',
   },
   errors: {
     required: 'Required',
@@ -153,6 +155,8 @@ const de: Messages = {
     mismatch: 'Die Passphrasen stimmen nicht überein',
     submit: 'Entsperren',
     create: 'Anlegen und entsperren',
+    serverHelp:
+      'Kontor verwendet einen Postgres-Server, den es nicht erreicht. Prüfen Sie Adresse und Netzwerk oder fragen Sie Ihre Administration und starten Sie Kontor dann neu.',
   },
   errors: {
     required: 'Pflichtfeld',

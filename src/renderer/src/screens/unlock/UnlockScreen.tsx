@@ -47,17 +47,20 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
           <Alert color="yellow" title={t('unlock.reason')}>
             {status.reason}
           </Alert>
-          <Text size="sm">{t('unlock.explain')}</Text>
-          <PasswordInput
-            label={t('unlock.passphrase')}
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.currentTarget.value)}
-            autoComplete={status.firstRun ? 'new-password' : 'current-password'}
-            data-autofocus
-            autoFocus
-            required
-          />
-          {status.firstRun && (
+          {!status.canUsePassphrase && <Text size="sm">{t('unlock.serverHelp')}</Text>}
+          {status.canUsePassphrase && <Text size="sm">{t('unlock.explain')}</Text>}
+          {status.canUsePassphrase && (
+            <PasswordInput
+              label={t('unlock.passphrase')}
+              value={passphrase}
+              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              autoComplete={status.firstRun ? 'new-password' : 'current-password'}
+              data-autofocus
+              autoFocus
+              required
+            />
+          )}
+          {status.canUsePassphrase && status.firstRun && (
             <PasswordInput
               label={t('unlock.confirm')}
               value={confirm}
@@ -71,9 +74,11 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
               {error}
             </Alert>
           )}
-          <Button type="submit" loading={busy}>
-            {status.firstRun ? t('unlock.create') : t('unlock.submit')}
-          </Button>
+          {status.canUsePassphrase && (
+            <Button type="submit" loading={busy}>
+              {status.firstRun ? t('unlock.create') : t('unlock.submit')}
+            </Button>
+          )}
         </Stack>
       </Paper>
     </Center>
