@@ -1,7 +1,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import type { CustomerListQuery } from '../../shared/contract';
 import type { PgDb } from '../db/postgres';
-import { containsPattern, derivedColumns, type CustomerRecord, type CustomersRepo } from './customers.repo';
+import { derivedColumns, searchCondition, type CustomerRecord, type CustomersRepo } from './customers.repo';
 import { customersPgIn } from './customers.schema';
 
 export function createPgCustomersRepo(db: PgDb, schema: string): CustomersRepo {
@@ -43,9 +43,7 @@ export function createPgCustomersRepo(db: PgDb, schema: string): CustomersRepo {
       return updated.length === 1;
     },
     async list(query: CustomerListQuery) {
-      const where = query.search
-        ? sql`${customers.searchText} LIKE ${containsPattern(query.search)} ESCAPE '\\'`
-        : undefined;
+      const where = searchCondition(customers.searchText, query.search);
       const dir = sql.raw(query.direction);
       const rows = await db
         .select()

@@ -1,7 +1,7 @@
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { CustomerListQuery } from '../../shared/contract';
-import { containsPattern, derivedColumns, type CustomerRecord, type CustomersRepo } from './customers.repo';
+import { derivedColumns, searchCondition, type CustomerRecord, type CustomersRepo } from './customers.repo';
 import { customersSqlite as customers } from './customers.schema';
 
 const sortColumns = {
@@ -15,10 +15,6 @@ const sortColumns = {
 function toRecord(row: typeof customers.$inferSelect): CustomerRecord {
   const { sortName: _s, searchText: _t, ...record } = row;
   return record;
-}
-
-export function searchCondition(search: string | undefined): SQL | undefined {
-  return search ? sql`${customers.searchText} LIKE ${containsPattern(search)} ESCAPE '\\'` : undefined;
 }
 
 export function createSqliteCustomersRepo(db: BetterSQLite3Database): CustomersRepo {
@@ -41,7 +37,7 @@ export function createSqliteCustomersRepo(db: BetterSQLite3Database): CustomersR
       return result.changes === 1;
     },
     async list(query: CustomerListQuery) {
-      const where = searchCondition(query.search);
+      const where = searchCondition(customers.searchText, query.search);
       const dir = sql.raw(query.direction);
       const rows = db
         .select()

@@ -1,4 +1,5 @@
 // The customers repo port and what both dialect adapters share.
+import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { CustomerListQuery } from '../../shared/contract';
 
 export interface CustomerRecord {
@@ -34,4 +35,9 @@ export function derivedColumns(record: CustomerRecord): { sortName: string; sear
 /** A LIKE pattern that matches `search` anywhere, with %, _ and \ taken literally. */
 export function containsPattern(search: string): string {
   return `%${foldForSearch(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The search condition of both dialects: a literal substring of the folded search text. */
+export function searchCondition(searchText: Column, search: string | undefined): SQL | undefined {
+  return search ? sql`${searchText} LIKE ${containsPattern(search)} ESCAPE '\\'` : undefined;
 }

@@ -4,7 +4,6 @@ import {
   Burger,
   Group,
   NavLink,
-  SegmentedControl,
   Text,
   Title,
   Tooltip,
@@ -13,7 +12,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { setLanguage, type Language } from '../lib/i18n';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ComingSoon } from '../components/ComingSoon';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
@@ -40,7 +39,7 @@ function ThemeToggle() {
 }
 
 export function Shell({ company }: { company: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const [opened, { toggle }] = useDisclosure();
   const [route, go] = useRoute();
 
@@ -60,16 +59,7 @@ export function Shell({ company }: { company: string }) {
             </Text>
           </Group>
           <Group>
-            <SegmentedControl
-              size="xs"
-              aria-label={t('header.language')}
-              value={i18n.language}
-              onChange={(value) => setLanguage(value as Language)}
-              data={[
-                { value: 'de', label: 'DE' },
-                { value: 'en', label: 'EN' },
-              ]}
-            />
+            <LanguageSwitch labels="short" size="xs" />
             <ThemeToggle />
           </Group>
         </Group>

@@ -16,7 +16,7 @@ import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
-import { setLanguage, type Language } from '../../lib/i18n';
+import { LanguageSwitch } from '../../components/LanguageSwitch';
 
 type DatabaseSettings = Output<'settings.getDatabase'>;
 
@@ -96,7 +96,7 @@ function DatabaseCard() {
 }
 
 export function SettingsScreen() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <Stack maw={640}>
@@ -105,15 +105,7 @@ export function SettingsScreen() {
         <Stack>
           <Title order={3}>{t('settings.appearance')}</Title>
           <Text size="sm">{t('settings.language')}</Text>
-          <SegmentedControl
-            aria-label={t('settings.language')}
-            value={i18n.language}
-            onChange={(v) => setLanguage(v as Language)}
-            data={[
-              { value: 'de', label: 'Deutsch' },
-              { value: 'en', label: 'English' },
-            ]}
-          />
+          <LanguageSwitch labels="long" />
           <Text size="sm">{t('settings.theme')}</Text>
           <SegmentedControl
             aria-label={t('settings.theme')}
