@@ -16,9 +16,8 @@ import { LanguageSwitch } from '../components/LanguageSwitch';
 import { ComingSoon } from '../components/ComingSoon';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
-import { routes, useRoute, type Route } from './route';
-
-const icons: Record<Route, string> = { customers: '👥', analytics: '📈', admin: '🛡', settings: '⚙' };
+import { NavIcon } from '../components/NavIcon';
+import { routes, useRoute } from './route';
 
 function ThemeToggle() {
   const { t } = useTranslation();
@@ -32,7 +31,7 @@ function ThemeToggle() {
         aria-label={t('header.theme')}
         onClick={() => setColorScheme(computed === 'dark' ? 'light' : 'dark')}
       >
-        {computed === 'dark' ? '☀' : '☾'}
+        <span aria-hidden>{computed === 'dark' ? '☀' : '☾'}</span>
       </ActionIcon>
     </Tooltip>
   );
@@ -70,7 +69,7 @@ export function Shell({ company }: { company: string }) {
             key={name}
             href={`#/${name}`}
             label={t(`nav.${name}`)}
-            leftSection={<span aria-hidden>{icons[name]}</span>}
+            leftSection={<NavIcon route={name} />}
             active={route === name}
             aria-current={route === name ? 'page' : undefined}
             onClick={(event) => {
