@@ -1,6 +1,8 @@
 // `npm run bench`: speed targets, each measured beside a raw baseline in the same run.
 // Results are printed as a table; nothing here is asserted (tests assert behaviour, not time).
 import { mkdtempSync, rmSync } from 'node:fs';
+import argon2 from 'argon2';
+import { sql } from 'drizzle-orm';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openKontor, type Kontor } from '../src/core/app';
@@ -100,6 +102,54 @@ async function routerOverhead(kontor: Kontor): Promise<void> {
   });
 }
 
+const ADMIN = {
+  company: 'Bench GmbH',
+  name: 'Bench Admin',
+  email: 'admin@bench.example',
+  password: 'bench admin password',
+};
+const session = { meta: { connection: 'bench' } };
+
+async function permissionCheck(kontor: Kontor): Promise<void> {
+  const n = 20_000;
+  await timeEach(2_000, () => kontor.router.call('system.check', {}, session));
+  const checked = await timeEach(n, () => kontor.router.call('system.check', {}, session));
+  const anonymous = await timeEach(n, () => kontor.router.call('system.ping', {}));
+  const extra = percentile(checked, 50) - percentile(anonymous, 50);
+  rows.push({
+    benchmark: 'permission-checked no-op with a live session',
+    measure: 'p50 / p95 per call',
+    kontor: `${ms(percentile(checked, 50))} / ${ms(percentile(checked, 95))}`,
+    baseline: `${ms(percentile(anonymous, 50))} / ${ms(percentile(anonymous, 95))} (no session)`,
+    ratio: `+${ms(extra)} for session and permission`,
+    target: '≤ +0.05 ms p50',
+  });
+}
+
+async function login(kontor: Kontor): Promise<void> {
+  const n = 30;
+  const [row] = await kontor.stores.system.sql.rows(
+    sql`SELECT password_hash FROM ${kontor.stores.system.sql.table('users')} WHERE email = ${ADMIN.email}`,
+  );
+  const hash = String(row?.['password_hash']);
+  const viaRouter = await timeEach(n, (i) =>
+    kontor.router.call(
+      'auth.login',
+      { email: ADMIN.email, password: ADMIN.password },
+      { meta: { connection: `login-${i}` } },
+    ),
+  );
+  const baseline = await timeEach(n, () => argon2.verify(hash, ADMIN.password));
+  rows.push({
+    benchmark: 'sign-in (argon2id m=19 MiB, t=2, p=1)',
+    measure: 'p50 / p95 per sign-in',
+    kontor: `${ms(percentile(viaRouter, 50))} / ${ms(percentile(viaRouter, 95))}`,
+    baseline: `${ms(percentile(baseline, 50))} / ${ms(percentile(baseline, 95))} (argon2.verify)`,
+    ratio: `${(percentile(viaRouter, 50) / percentile(baseline, 50)).toFixed(2)}× verify`,
+    target: '—',
+  });
+}
+
 async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, key: Buffer): Promise<void> {
   const count = 100_000;
   // The data goes in through a second connection in one transaction: loading is not measured.
@@ -138,8 +188,8 @@ async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, k
   const reps = 10;
   const run = async (fn: (search: string) => unknown) =>
     timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
-  await run((search) => kontor.router.call('customers.list', { search, limit: 50 })); // warm up the page cache
-  const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }));
+  await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session)); // warm up the page cache
+  const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session));
   const baseline = await run((search) => {
     const pattern = containsPattern(search);
     return [rawPage.all(pattern), rawCount.get(pattern)];
@@ -163,17 +213,23 @@ async function main(): Promise<void> {
   const kontor = await openKontor({
     dataDir,
     migrationsDir: defaultMigrationsDir(),
-    database: { kind: 'sqlite', keyStore },
+    database: { kind: 'sqlite' },
+    keyStore,
     settingsFile: join(dataDir, 'settings.json'),
     version: 'bench',
     logger: quietLogger,
   });
   try {
-    const setup = await kontor.router.call('tenants.setup', { name: 'Bench GmbH' });
+    const setup = await kontor.router.call('auth.setup', ADMIN, session);
     if (!setup.ok) throw new Error(setup.error.message);
-    const tenant = setup.value as Tenant;
+    const tenant = ((await kontor.router.call('tenants.list', {}, session)) as { ok: true; value: Tenant[] })
+      .value[0] as Tenant;
     console.error('bench: router overhead…');
     await routerOverhead(kontor);
+    console.error('bench: session and permission check…');
+    await permissionCheck(kontor);
+    console.error('bench: sign-in…');
+    await login(kontor);
     console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
     await customerSearch(kontor, dataDir, tenant, await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id)));
   } finally {

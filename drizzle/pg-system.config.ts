@@ -3,6 +3,11 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/core/tenants/tenants.schema.ts',
+  schema: [
+    './src/core/tenants/tenants.schema.ts',
+    './src/core/auth/auth.schema.ts',
+    './src/core/audit/audit.schema.ts',
+    './src/core/mail/mail.schema.ts',
+  ],
   out: './resources/migrations/pg/system',
 });

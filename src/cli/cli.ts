@@ -1,12 +1,13 @@
 // The admin CLI: the same router as the app, JSON on stdout, clear errors on stderr.
-// Exit codes: 0 done, 1 the call was refused (validation, not_found, …), 2 the command line is wrong.
+// It acts as a user (KONTOR_USER, KONTOR_PASSWORD, KONTOR_TOTP): a failed sign-in fails the
+// command and counts towards the lockout, as in the app.
+// Exit codes: 0 done, 1 the call was refused (validation, forbidden, locked, …), 2 the command line is wrong.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { keyStoreKinds, type ProcedureName } from '../shared/contract';
+import { keyStoreKinds, type AuthStatus, type ProcedureName, type Role } from '../shared/contract';
 import { AppError, type AppErrorShape, validationError } from '../shared/errors';
 import type { Kontor } from '../core/app';
 import { defaultDataDir, openFromEnvironment, parseEnv } from '../core/config';
-import type { CallMeta } from '../core/session';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -16,13 +17,23 @@ export interface CliIo {
 export const USAGE = `Usage: kontor [global options] <command> [options]
 
 Commands:
-  setup --tenant NAME                                  create the stores of a company (idempotent)
+  setup --tenant NAME [--admin-email E] [--admin-name N]
+                        first run: create the company and its administrator (password from
+                        KONTOR_PASSWORD); later: create another company (idempotent)
   customers create --tenant NAME --input JSON          create a customer, print it
   customers get    --tenant NAME --id ID               print one customer
   customers update --tenant NAME --id ID --input JSON  change fields of a customer, print it
   customers list   --tenant NAME [--search Q] [--limit N] [--offset N]
                    [--sort name|email|city|createdAt|updatedAt] [--direction asc|desc]
-                                                       print customers as a JSON array
+  users create --tenant NAME --email E --name N --role ROLE
+                        initial password from KONTOR_NEW_PASSWORD; changed at first sign-in
+  users list --tenant NAME
+  account password      change your password to KONTOR_NEW_PASSWORD
+  audit verify          check the hash chain of the audit log
+  audit list [--tenant NAME] [--action PREFIX] [--limit N]
+
+Signing in (every command but the first setup):
+  KONTOR_USER, KONTOR_PASSWORD, and KONTOR_TOTP when you use two-factor authentication
 
 Global options:
   --data-dir DIR        data directory (env KONTOR_DATA_DIR, default ~/.kontor)
@@ -46,20 +57,33 @@ const options = {
   offset: { type: 'string' },
   sort: { type: 'string' },
   direction: { type: 'string' },
+  email: { type: 'string' },
+  name: { type: 'string' },
+  role: { type: 'string' },
+  action: { type: 'string' },
+  'admin-email': { type: 'string' },
+  'admin-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 
-type Flags = { [K in keyof typeof options]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
+type Flag = keyof typeof options;
+type Flags = { [K in Flag]?: (typeof options)[K]['type'] extends 'string' ? string : boolean };
+
+const CONNECTION = 'cli';
+
+/** What a command can do: call the router as the signed-in user. */
+interface Session {
+  call(name: ProcedureName, input: unknown): Promise<unknown>;
+  status(): Promise<AuthStatus>;
+}
 
 interface Command {
-  readonly procedure: ProcedureName;
-  /** Flags the command needs or accepts besides the global ones. */
-  readonly required: readonly (keyof Flags)[];
-  readonly optional?: readonly (keyof Flags)[];
-  input(flags: Flags): unknown;
-  /** What is printed; the procedure's value by default. */
-  print?(value: unknown): unknown;
+  readonly required: readonly Flag[];
+  readonly optional?: readonly Flag[];
+  /** Signs in before running, and switches to --tenant when given. Default true. */
+  readonly signIn?: boolean;
+  run(flags: Flags, session: Session, env: NodeJS.ProcessEnv): Promise<unknown>;
 }
 
 function jsonFlag(flags: Flags): unknown {
@@ -77,38 +101,135 @@ function wholeNumber(flag: 'limit' | 'offset', flags: Flags): number | undefined
   return Number(raw);
 }
 
+function requiredEnv(env: NodeJS.ProcessEnv, name: string, why: string): string {
+  const value = env[name];
+  if (value === undefined || value === '') {
+    throw new AppError('validation', `${name} is required ${why}`, {
+      issues: [{ path: name, rule: 'required', message: 'required' }],
+    });
+  }
+  return value;
+}
+
 const commands: Record<string, Command> = {
-  setup: { procedure: 'tenants.setup', required: ['tenant'], input: (f) => ({ name: f.tenant }) },
-  'customers create': { procedure: 'customers.create', required: ['tenant', 'input'], input: jsonFlag },
-  'customers get': { procedure: 'customers.get', required: ['tenant', 'id'], input: (f) => ({ id: f.id }) },
+  setup: {
+    required: ['tenant'],
+    optional: ['admin-email', 'admin-name'],
+    signIn: false,
+    async run(flags, session, env) {
+      const status = await session.status();
+      if (status.state === 'setup_required') {
+        const email = flags['admin-email'];
+        if (email === undefined) throw new UsageError('the first setup needs --admin-email (and KONTOR_PASSWORD)');
+        const password = requiredEnv(env, 'KONTOR_PASSWORD', "for the first administrator's password");
+        await session.call('auth.setup', {
+          company: flags.tenant,
+          name: flags['admin-name'] ?? email.split('@')[0],
+          email,
+          password,
+        });
+        const tenants = (await session.call('tenants.list', {})) as { name: string }[];
+        return tenants.find((t) => t.name === flags.tenant?.trim());
+      }
+      await signIn(session, env);
+      return session.call('tenants.setup', { name: flags.tenant });
+    },
+  },
+  'customers create': { required: ['tenant', 'input'], run: (f, s) => s.call('customers.create', jsonFlag(f)) },
+  'customers get': { required: ['tenant', 'id'], run: (f, s) => s.call('customers.get', { id: f.id }) },
   'customers update': {
-    procedure: 'customers.update',
     required: ['tenant', 'id', 'input'],
-    input: (f) => ({ id: f.id, changes: jsonFlag(f) }),
+    run: (f, s) => s.call('customers.update', { id: f.id, changes: jsonFlag(f) }),
   },
   'customers list': {
-    procedure: 'customers.list',
     required: ['tenant'],
     optional: ['search', 'limit', 'offset', 'sort', 'direction'],
-    input: (f) => ({
-      ...(f.search !== undefined && { search: f.search }),
-      ...(f.sort !== undefined && { sort: f.sort }),
-      ...(f.direction !== undefined && { direction: f.direction }),
-      limit: wholeNumber('limit', f),
-      offset: wholeNumber('offset', f),
-    }),
-    print: (value) => (value as { items: unknown[] }).items,
+    async run(f, s) {
+      const page = (await s.call('customers.list', {
+        ...(f.search !== undefined && { search: f.search }),
+        ...(f.sort !== undefined && { sort: f.sort }),
+        ...(f.direction !== undefined && { direction: f.direction }),
+        limit: wholeNumber('limit', f),
+        offset: wholeNumber('offset', f),
+      })) as { items: unknown[] };
+      return page.items;
+    },
+  },
+  'users create': {
+    required: ['tenant', 'email', 'name', 'role'],
+    async run(f, s, env) {
+      const roles = (await s.call('roles.list', {})) as Role[];
+      const wanted = (f.role ?? '').toLowerCase();
+      const role = roles.find((r) => r.id === f.role || r.name.toLowerCase() === wanted);
+      if (!role) throw new UsageError(`no role '${f.role}'; roles here: ${roles.map((r) => r.name).join(', ')}`);
+      const password = requiredEnv(env, 'KONTOR_NEW_PASSWORD', "for the new user's initial password");
+      return s.call('users.create', { email: f.email, name: f.name, roleId: role.id, password });
+    },
+  },
+  'users list': { required: ['tenant'], run: (_f, s) => s.call('users.list', {}) },
+  'account password': {
+    required: [],
+    async run(_f, s, env) {
+      const next = requiredEnv(env, 'KONTOR_NEW_PASSWORD', 'as the new password');
+      await s.call('auth.changePassword', { current: env['KONTOR_PASSWORD'] ?? '', next });
+      return { changed: true };
+    },
+  },
+  'audit verify': { required: [], run: (_f, s) => s.call('audit.verify', {}) },
+  'audit list': {
+    required: [],
+    optional: ['tenant', 'action', 'limit'],
+    run: (f, s) =>
+      s.call('audit.list', { ...(f.action !== undefined && { action: f.action }), limit: wholeNumber('limit', f) }),
   },
 };
 
-const globalFlags: readonly (keyof Flags)[] = ['data-dir', 'database-url', 'keystore', 'help', 'version'];
+const globalFlags: readonly Flag[] = ['data-dir', 'database-url', 'keystore', 'help', 'version'];
 
 function describeError(error: AppErrorShape): string {
   const lines = [`kontor: ${error.code}: ${error.message}`];
   for (const issue of error.details?.issues ?? []) {
     lines.push(`  ${issue.path || '(input)'}: ${issue.message} [${issue.rule}]`);
   }
+  if (error.details?.['reason'] === 'password_change_required') {
+    lines.push('  run `kontor account password` with KONTOR_PASSWORD and KONTOR_NEW_PASSWORD');
+  }
   return `${lines.join('\n')}\n`;
+}
+
+async function signIn(session: Session, env: NodeJS.ProcessEnv): Promise<void> {
+  const email = env['KONTOR_USER'];
+  const password = env['KONTOR_PASSWORD'];
+  if (!email || !password) {
+    throw new AppError(
+      'unauthenticated',
+      'not signed in: set KONTOR_USER and KONTOR_PASSWORD (and KONTOR_TOTP when you use two-factor authentication)',
+    );
+  }
+  const code = env['KONTOR_TOTP'];
+  const result = (await session.call('auth.login', { email, password, ...(code ? { code } : {}) })) as {
+    state: string;
+  };
+  if (result.state === 'second_factor_required') {
+    throw new AppError(
+      'unauthenticated',
+      'two-factor authentication is on for this user: set KONTOR_TOTP to a current code',
+    );
+  }
+}
+
+async function switchTo(session: Session, tenantName: string): Promise<void> {
+  const status = await session.status();
+  if (status.state !== 'signed_in') throw new AppError('unauthenticated', 'not signed in');
+  const membership = status.memberships.find((m) => m.tenantName === tenantName);
+  if (!membership) {
+    throw new AppError(
+      'not_found',
+      `no company named '${tenantName}' among yours (${status.memberships.map((m) => m.tenantName).join(', ') || 'none'})`,
+    );
+  }
+  if (status.tenant?.id !== membership.tenantId)
+    await session.call('auth.switchTenant', { tenantId: membership.tenantId });
 }
 
 export interface RunCliOptions {
@@ -116,11 +237,9 @@ export interface RunCliOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly io: CliIo;
   readonly version: string;
-  /** Tests pass an open Kontor; otherwise one is opened from flags and environment. */
-  readonly open?: (flags: Flags) => Promise<Kontor>;
 }
 
-export async function runCli({ argv, env, io, version, open }: RunCliOptions): Promise<number> {
+export async function runCli({ argv, env, io, version }: RunCliOptions): Promise<number> {
   let kontor: Kontor | undefined;
   try {
     let parsed;
@@ -129,7 +248,7 @@ export async function runCli({ argv, env, io, version, open }: RunCliOptions): P
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    const flags = parsed.values as Flags;
+    const flags = parsed.values;
     if (flags.help) {
       io.stdout(USAGE);
       return 0;
@@ -140,37 +259,45 @@ export async function runCli({ argv, env, io, version, open }: RunCliOptions): P
     }
     const name = parsed.positionals.join(' ');
     const command = commands[name];
-    if (!command) {
-      throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
-    }
+    if (!command) throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
     for (const flag of command.required) {
       if (flags[flag] === undefined) throw new UsageError(`${name} needs --${flag}`);
     }
     const allowed = new Set([...globalFlags, ...command.required, ...(command.optional ?? [])]);
     for (const flag of Object.keys(flags)) {
-      if (!allowed.has(flag as keyof Flags)) throw new UsageError(`${name} does not take --${flag}`);
+      if (!allowed.has(flag as Flag)) throw new UsageError(`${name} does not take --${flag}`);
     }
     if (flags.keystore !== undefined && !z.enum(keyStoreKinds).safeParse(flags.keystore).success) {
       throw new UsageError(`--keystore must be keychain or passphrase, got '${flags.keystore}'`);
     }
-    const input = command.input(flags);
+    // Flags that need no database are checked before anything opens.
+    if (flags.input !== undefined) jsonFlag(flags);
+    wholeNumber('limit', flags);
+    wholeNumber('offset', flags);
 
-    kontor = open
-      ? await open(flags)
-      : await openFromEnvironment({
-          dataDir: flags['data-dir'] ?? parseEnv(env).KONTOR_DATA_DIR ?? defaultDataDir(),
-          env: parseEnv(env),
-          version,
-          ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
-          ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
-        });
-    const meta: CallMeta = command.procedure === 'tenants.setup' ? {} : { tenantName: flags.tenant ?? '' };
-    const result = await kontor.router.call(command.procedure, input, { meta });
-    if (!result.ok) {
-      io.stderr(describeError(result.error));
-      return 1;
+    const parsedEnv = parseEnv(env);
+    kontor = await openFromEnvironment({
+      dataDir: flags['data-dir'] ?? parsedEnv.KONTOR_DATA_DIR ?? defaultDataDir(),
+      env: parsedEnv,
+      version,
+      ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
+      ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
+    });
+    const router = kontor.router;
+    const session: Session = {
+      async call(procedure, input) {
+        const result = await router.call(procedure, input, { meta: { connection: CONNECTION } });
+        if (!result.ok) throw AppError.fromShape(result.error);
+        return result.value;
+      },
+      status: async () => (await session.call('auth.status', {})) as AuthStatus,
+    };
+    if (command.signIn ?? true) {
+      await signIn(session, env);
+      if (flags.tenant !== undefined) await switchTo(session, flags.tenant);
     }
-    io.stdout(`${JSON.stringify(command.print ? command.print(result.value) : result.value, null, 2)}\n`);
+    const value = await command.run(flags, session, env);
+    io.stdout(`${JSON.stringify(value, null, 2)}\n`);
     return 0;
   } catch (error) {
     if (error instanceof UsageError) {

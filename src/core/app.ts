@@ -1,21 +1,29 @@
 // The composition root: stores → services → handlers → router. Every process that runs Kontor
 // (Electron main, web host, CLI, tests, bench) builds it here, so all of them behave the same.
-import type { DatabaseChoice, KeyStoreKind, Tenant } from '../shared/contract';
+import type { DatabaseChoice, KeyStoreKind } from '../shared/contract';
 import { AppError } from '../shared/errors';
+import { createAuditService, type AuditService } from './audit/audit.service';
+import { createIdentityRepo } from './auth/identity.repo';
+import { createIdentityService, type IdentityService } from './auth/identity.service';
+import { createPasswordHasher, type PasswordParams } from './auth/passwords';
+import { createSecurityRules } from './auth/security-settings';
+import { createSessionManager, type SessionManager } from './auth/sessions';
+import { createUsersService } from './auth/users.service';
+import { createSecretBox } from './crypto/secret-box';
+import { createCustomersService, type CustomersService } from './customers/customers.service';
 import { maskUrl, type PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
 import { openSqliteStores } from './db/sqlite-stores';
 import type { Stores } from './db/stores';
 import { systemClock, uuidv7Source, type Clock, type IdSource } from './deps';
-import type { KeyStore } from './keys/keystore';
+import { keyNames, type KeyStore } from './keys/keystore';
 import { createRouter, type Handlers, type Logger, type Router } from './router';
-import { localAdminSession, type SessionResolver } from './session';
+import type { Session, SessionResolver } from './session';
 import { readSettingsFile, writeSettingsFile } from './settings/settings.file';
-import { createCustomersService, type CustomersService } from './customers/customers.service';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
 
 export type DatabaseTarget =
-  | { readonly kind: 'sqlite'; readonly keyStore: KeyStore }
+  | { readonly kind: 'sqlite' }
   | {
       readonly kind: 'postgres';
       readonly connection: PgConnection;
@@ -27,18 +35,24 @@ export interface KontorOptions {
   readonly dataDir: string;
   readonly migrationsDir: string;
   readonly database: DatabaseTarget;
+  /** Holds the database keys (SQLite) and the key that encrypts secrets such as TOTP seeds. */
+  readonly keyStore: KeyStore;
   /** The settings file `settings.*` procedures read and write. */
   readonly settingsFile: string;
   readonly version: string;
   readonly clock?: Clock;
   readonly ids?: IdSource;
   readonly logger?: Logger;
+  readonly passwordParams?: PasswordParams;
 }
 
 export interface Kontor {
   readonly router: Router;
   readonly stores: Stores;
   readonly tenants: TenantsService;
+  readonly identity: IdentityService;
+  readonly sessions: SessionManager;
+  readonly audit: AuditService;
   close(): Promise<void>;
 }
 
@@ -51,6 +65,11 @@ function describeChoice(choice: DatabaseChoice): DatabaseChoice {
   return choice.kind === 'postgres' ? { kind: 'postgres', url: maskUrl(choice.url) } : choice;
 }
 
+function tenantOf(session: Session): string {
+  if (session.tenantId === null) throw new AppError('not_found', 'you are not a member of any company yet');
+  return session.tenantId;
+}
+
 export async function openKontor(options: KontorOptions): Promise<Kontor> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidv7Source(clock);
@@ -61,7 +80,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     database.kind === 'sqlite'
       ? await openSqliteStores({
           dataDir: options.dataDir,
-          keyStore: database.keyStore,
+          keyStore: options.keyStore,
           migrationsDir: options.migrationsDir,
         })
       : await openPgStores({
@@ -70,14 +89,40 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
           ...(database.schemaPrefix !== undefined && { schemaPrefix: database.schemaPrefix }),
           ...(database.ownsConnection !== undefined && { ownsConnection: database.ownsConnection }),
         });
-  const keyStoreKind: KeyStoreKind | null = database.kind === 'sqlite' ? database.keyStore.kind : null;
+  const keyStoreKind: KeyStoreKind = options.keyStore.kind;
+  const db = stores.system.sql;
 
   const tenants = createTenantsService({ stores, clock, ids });
+  const repo = createIdentityRepo(db);
+  const audit = createAuditService({ db, clock });
+  const rules = createSecurityRules(repo);
+  await rules.load();
+  const secrets = createSecretBox(await options.keyStore.getOrCreateKey(keyNames.systemSecrets));
+  const hasher = createPasswordHasher(options.passwordParams);
+  // The session manager asks the identity service whether a session still holds (called only
+  // later, on calls, when both exist).
+  const sessions = createSessionManager({
+    clock,
+    timeouts: () => rules.installation(),
+    revalidate: (session) => auth.revalidate(session),
+  });
+  const auth: IdentityService = createIdentityService({
+    db,
+    repo,
+    audit,
+    clock,
+    ids,
+    hasher,
+    secrets,
+    sessions,
+    rules,
+    tenants,
+  });
+  const users = createUsersService({ db, repo, audit, clock, ids, hasher, sessions, tenants });
   const customerServices = new Map<string, CustomersService>();
 
-  async function customersOf(tenantId: string | null): Promise<CustomersService> {
-    if (tenantId === null)
-      throw new AppError('not_found', 'no company is set up yet; create one first (kontor setup --tenant NAME)');
+  async function customersOf(session: Session): Promise<CustomersService> {
+    const tenantId = tenantOf(session);
     let service = customerServices.get(tenantId);
     if (!service) {
       const store = await stores.tenant(tenantId);
@@ -87,24 +132,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     return service;
   }
 
-  // Until sign-in exists (identity issue) every caller is the local administrator. A caller may
-  // name its tenant (the CLI's --tenant); otherwise the session runs in the first company.
-  const sessions: SessionResolver = {
-    async resolve(meta) {
-      let tenant: Tenant | null;
-      if (meta.tenantName !== undefined) {
-        tenant = await tenants.findByName(meta.tenantName);
-        if (tenant === null) {
-          throw new AppError(
-            'not_found',
-            `no company named '${meta.tenantName}'; create it with: kontor setup --tenant '${meta.tenantName}'`,
-          );
-        }
-      } else {
-        tenant = (await tenants.list())[0] ?? null;
-      }
-      return localAdminSession(tenant?.id ?? null);
-    },
+  const resolver: SessionResolver = {
+    resolve: (meta, touch) => (meta.connection ? sessions.get(meta.connection, touch) : Promise.resolve(null)),
   };
 
   function databaseSettings() {
@@ -117,33 +146,98 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   }
 
   const handlers: Handlers = {
-    'customers.create': async (input, ctx) => (await customersOf(ctx.session.tenantId)).create(input),
-    'customers.get': async (input, ctx) => (await customersOf(ctx.session.tenantId)).get(input.id),
+    'customers.create': async (input, ctx) => (await customersOf(ctx.session)).create(input),
+    'customers.get': async (input, ctx) => (await customersOf(ctx.session)).get(input.id),
     'customers.update': async (input, ctx) =>
-      (await customersOf(ctx.session.tenantId)).update(input.id, input.changes, input.expectedVersion),
-    'customers.list': async (input, ctx) => (await customersOf(ctx.session.tenantId)).list(input),
+      (await customersOf(ctx.session)).update(input.id, input.changes, input.expectedVersion),
+    'customers.list': async (input, ctx) => (await customersOf(ctx.session)).list(input),
     'system.ping': async () => ({ pong: true as const }),
-    'app.info': async (_input, ctx) => ({
-      version: options.version,
-      database: stores.dialect,
-      keyStore: keyStoreKind,
-      user: { id: ctx.session.userId, name: ctx.session.userName },
-      tenant: ctx.session.tenantId === null ? null : await tenants.get(ctx.session.tenantId),
-    }),
+    'system.check': async () => ({ pong: true as const }),
+    'app.info': async () => ({ version: options.version, database: stores.dialect, keyStore: keyStoreKind }),
     'app.status': async () => ({ state: 'ready' as const }),
     'app.unlock': async () => ({ state: 'ready' as const }),
     'settings.getDatabase': async () => databaseSettings(),
-    'settings.setDatabase': async (input) => {
+    'settings.setDatabase': async (input, ctx) => {
       const current = readSettingsFile(options.settingsFile);
       writeSettingsFile(options.settingsFile, { ...current, database: input });
+      await audit.append({
+        action: 'settings.database.changed',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        details: { kind: input.kind },
+      });
       const settings = databaseSettings();
       // A changed URL to the same dialect also needs a restart.
       return { ...settings, restartRequired: settings.restartRequired || input.kind === 'postgres' };
     },
-    'tenants.setup': async (input) => tenants.setup(input.name),
+    'tenants.setup': async (input, ctx) => {
+      const tenant = await tenants.setup(input.name);
+      // Whoever creates a company administers it; an existing member keeps the role they have.
+      if (!(await repo.membershipsOf(ctx.session.userId)).some((m) => m.tenantId === tenant.id)) {
+        await repo.setMembership(ctx.session.userId, tenant.id, 'administrator', clock.now().toISOString());
+        await audit.append({
+          action: 'tenants.created',
+          actorId: ctx.session.userId,
+          actor: ctx.session.email,
+          tenantId: tenant.id,
+          details: { name: tenant.name },
+        });
+        await sessions.refreshUser(ctx.session.userId);
+      }
+      return tenant;
+    },
     'tenants.list': async () => tenants.list(),
+
+    'auth.status': async (_input, ctx) => auth.status(ctx.connection),
+    'auth.setup': async (input, ctx) => auth.setup(ctx.connection, input),
+    'auth.login': async (input, ctx) => auth.login(ctx.connection, input),
+    'auth.logout': async (_input, ctx) => auth.logout(ctx.connection, ctx.session),
+    'auth.unlock': async (input, ctx) => auth.unlock(ctx.connection, ctx.session, input),
+    'auth.changePassword': async (input, ctx) => auth.changePassword(ctx.connection, ctx.session, input),
+    'auth.switchTenant': async (input, ctx) => auth.switchTenant(ctx.connection, ctx.session, input.tenantId),
+    'auth.totpBegin': async (_input, ctx) => auth.totpBegin(ctx.session),
+    'auth.totpConfirm': async (input, ctx) => auth.totpConfirm(ctx.connection, ctx.session, input.code),
+    'auth.totpDisable': async (input, ctx) => auth.totpDisable(ctx.connection, ctx.session, input.password),
+    'auth.recoveryCodes': async (input, ctx) => auth.regenerateRecoveryCodes(ctx.session, input.password),
+
+    'users.list': async (_input, ctx) => users.list(ctx.session),
+    'users.create': async (input, ctx) => users.create(ctx.session, input),
+    'users.update': async (input, ctx) => users.update(ctx.session, input),
+    'users.deactivate': async (input, ctx) => users.setActive(ctx.session, input.id, false),
+    'users.reactivate': async (input, ctx) => users.setActive(ctx.session, input.id, true),
+    'users.resetPassword': async (input, ctx) => users.resetPassword(ctx.session, input),
+    'roles.list': async (_input, ctx) => users.roles(ctx.session),
+    'roles.create': async (input, ctx) => users.createRole(ctx.session, input),
+    'roles.update': async (input, ctx) => users.updateRole(ctx.session, input),
+    'roles.delete': async (input, ctx) => users.deleteRole(ctx.session, input.id),
+    'security.get': async (_input, ctx) => rules.get(ctx.session.tenantId),
+    'security.set': async (input, ctx) => {
+      const next = await rules.set(ctx.session.tenantId, input);
+      await audit.append({
+        action: 'settings.security.changed',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        tenantId: ctx.session.tenantId,
+        details: input,
+      });
+      return next;
+    },
+    'audit.list': async (input, ctx) => audit.list(input, ctx.session.tenantId),
+    'audit.verify': async () => audit.verify(),
   };
 
-  const router = createRouter({ handlers, sessions, logger });
-  return { router, stores, tenants, close: () => stores.close() };
+  const router = createRouter({
+    handlers,
+    sessions: resolver,
+    logger,
+    onForbidden: (session, name) =>
+      audit.append({
+        action: 'permission.denied',
+        actorId: session.userId,
+        actor: session.email,
+        tenantId: session.tenantId,
+        details: { procedure: name },
+      }),
+  });
+  return { router, stores, tenants, identity: auth, sessions, audit, close: () => stores.close() };
 }

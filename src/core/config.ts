@@ -77,6 +77,8 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     options.env.KONTOR_DATABASE_URL ??
     (settings.database.kind === 'postgres' ? settings.database.url : undefined);
 
+  const kind = options.keyStoreKind ?? options.env.KONTOR_KEYSTORE ?? settings.keyStore ?? 'keychain';
+  const keyStore = await openKeyStore(kind, dataDir, options.env.KONTOR_MASTER_PASSPHRASE);
   let database: DatabaseTarget;
   if (url !== undefined) {
     database = {
@@ -85,13 +87,13 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
       ...(options.env.KONTOR_PG_SCHEMA_PREFIX !== undefined && { schemaPrefix: options.env.KONTOR_PG_SCHEMA_PREFIX }),
     };
   } else {
-    const kind = options.keyStoreKind ?? options.env.KONTOR_KEYSTORE ?? settings.keyStore ?? 'keychain';
-    database = { kind: 'sqlite', keyStore: await openKeyStore(kind, dataDir, options.env.KONTOR_MASTER_PASSPHRASE) };
+    database = { kind: 'sqlite' };
   }
   const kontorOptions: KontorOptions = {
     dataDir,
     migrationsDir: options.migrationsDir ?? defaultMigrationsDir(),
     database,
+    keyStore,
     settingsFile,
     version: options.version,
   };
@@ -112,10 +114,6 @@ export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { lo
   return createGate({
     logger: options.logger ?? consoleLogger,
     hasPassphraseFile: () => existsSync(passphraseKeyFile(dataDir)),
-    canUsePassphrase: () =>
-      options.databaseUrl === undefined &&
-      options.env.KONTOR_DATABASE_URL === undefined &&
-      readSettingsFile(settingsFilePath(dataDir)).database.kind === 'sqlite',
     async open(passphrase) {
       if (passphrase === undefined) return openFromEnvironment(options);
       const kontor = await openFromEnvironment({

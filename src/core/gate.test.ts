@@ -17,6 +17,9 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+const admin = { company: 'Gate AG', name: 'Gate Admin', email: 'admin@gate.example', password: 'gate admin password' };
+const meta = { meta: { connection: 'gate-test' } };
+
 describe('gate', () => {
   it('stays locked with the reason when the key store cannot open, and refuses everything else', async () => {
     const dir = dataDir();
@@ -48,7 +51,7 @@ describe('gate', () => {
       value: { state: 'ready' },
     });
     expect(await gate.call('app.status', {})).toEqual({ ok: true, value: { state: 'ready' } });
-    expect(await gate.call('tenants.setup', { name: 'Gate AG' })).toMatchObject({ ok: true });
+    expect(await gate.call('auth.setup', admin, meta)).toMatchObject({ ok: true });
     expect(readSettingsFile(settingsFilePath(dir)).keyStore).toBe('passphrase');
     await gate.close();
 
@@ -60,7 +63,8 @@ describe('gate', () => {
       error: { code: 'locked', message: 'the master passphrase does not match this data directory' },
     });
     expect(await again.call('app.unlock', { passphrase: 'the master passphrase' })).toMatchObject({ ok: true });
-    expect(await again.call('tenants.list', {})).toMatchObject({ ok: true, value: [{ name: 'Gate AG' }] });
+    await again.call('auth.login', { email: admin.email, password: admin.password }, meta);
+    expect(await again.call('tenants.list', {}, meta)).toMatchObject({ ok: true, value: [{ name: 'Gate AG' }] });
     await again.close();
   });
 });

@@ -5,15 +5,12 @@ import { procedureNames } from '../shared/contract';
 import { AppError, type Result } from '../shared/errors';
 import type { Kontor } from './app';
 import { createRouter, type CallOptions, type Handlers, type Logger } from './router';
-import { localAdminSession } from './session';
 
 export interface GateOptions {
   /** Opens with the configured key store, or with the passphrase store when a passphrase is given. */
   open(passphrase?: string): Promise<Kontor>;
   /** Whether a passphrase key file already exists (the unlock screen asks to confirm a new one). */
   hasPassphraseFile(): boolean;
-  /** False when the data lives on a Postgres server: no passphrase can help then. */
-  canUsePassphrase(): boolean;
   readonly logger: Logger;
 }
 
@@ -28,6 +25,8 @@ export interface Gate {
 export function createGate(options: GateOptions): Gate {
   let kontor: Kontor | null = null;
   let reason = 'Kontor is starting';
+  // A server that cannot be reached is no key problem: no passphrase can help then.
+  let unreachable = false;
   let opening: Promise<Kontor> | null = null;
 
   async function open(passphrase?: string): Promise<void> {
@@ -43,7 +42,7 @@ export function createGate(options: GateOptions): Gate {
   const locked = () => ({
     state: 'locked' as const,
     reason,
-    canUsePassphrase: options.canUsePassphrase(),
+    canUsePassphrase: !unreachable,
     firstRun: !options.hasPassphraseFile(),
   });
 
@@ -65,7 +64,7 @@ export function createGate(options: GateOptions): Gate {
 
   const lockedRouter = createRouter({
     handlers: lockedHandlers,
-    sessions: { resolve: async () => localAdminSession(null) },
+    sessions: { resolve: async () => null },
     logger: options.logger,
   });
 
@@ -78,10 +77,18 @@ export function createGate(options: GateOptions): Gate {
         await open();
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
+        unreachable = error instanceof AppError && error.details?.['reason'] === 'database_unreachable';
         if (!(error instanceof AppError)) options.logger.error('opening the data failed', { error: reason });
       }
     },
-    call: (name, input, callOptions) => (kontor ? kontor.router : lockedRouter).call(name, input, callOptions),
+    async call(name, input, callOptions) {
+      if (kontor) return kontor.router.call(name, input, callOptions);
+      // Nobody can sign in while the data is closed: only the two gate procedures answer.
+      if (name !== 'app.status' && name !== 'app.unlock') {
+        return { ok: false, error: new AppError('locked', `Kontor is locked: ${reason}`).toShape() };
+      }
+      return lockedRouter.call(name, input, callOptions);
+    },
     async close() {
       await kontor?.close();
       kontor = null;

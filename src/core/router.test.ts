@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { procedureNames } from '../shared/contract';
 import { createRouter, type Handlers } from './router';
-import { localAdminSession, type Session, type SessionResolver } from './session';
+import { permissions } from '../shared/contract';
+import type { Session, SessionResolver } from './session';
 import { quietLogger } from './db/testing';
 
 type Calls = string[];
@@ -20,12 +21,23 @@ function recordingHandlers(calls: Calls, overrides: Partial<Handlers> = {}): Han
   return { ...base, ...overrides };
 }
 
-const admin: SessionResolver = { resolve: async () => localAdminSession('00000000-0000-7000-8000-000000000000') };
+const adminSession: Session = {
+  id: 's1',
+  userId: 'u1',
+  userName: 'Ada Admin',
+  email: 'ada@example.com',
+  tenantId: '00000000-0000-7000-8000-000000000000',
+  permissions: new Set(permissions),
+  locked: false,
+  mustChangePassword: false,
+  mustEnrollTwoFactor: false,
+  passwordStamp: '2026-01-01T00:00:00.000Z',
+};
+const as = (session: Session): SessionResolver => ({ resolve: async () => session });
+const admin = as(adminSession);
 
 function sessionWithout(...missing: string[]): SessionResolver {
-  const full = localAdminSession(null);
-  const session: Session = { ...full, permissions: new Set([...full.permissions].filter((p) => !missing.includes(p))) };
-  return { resolve: async () => session };
+  return as({ ...adminSession, permissions: new Set(permissions.filter((p) => !missing.includes(p))) });
 }
 
 describe('router', () => {
@@ -79,13 +91,61 @@ describe('router', () => {
     expect(calls).toEqual([]);
   });
 
-  it('returns unauthenticated when there is no session', async () => {
+  it('returns unauthenticated when there is no session, but runs anonymous procedures', async () => {
+    const calls: Calls = [];
     const router = createRouter({
-      handlers: recordingHandlers([]),
+      handlers: recordingHandlers(calls, { 'system.ping': async () => ({ pong: true as const }) }),
       sessions: { resolve: async () => null },
       logger: quietLogger,
     });
-    expect(await router.call('system.ping', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await router.call('customers.list', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await router.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+    expect(await router.call('system.ping', {})).toEqual({ ok: true, value: { pong: true } });
+    expect(calls).toEqual([]);
+  });
+
+  it('lets a locked session call only what works while locked', async () => {
+    const calls: Calls = [];
+    const router = createRouter({
+      handlers: recordingHandlers(calls),
+      sessions: as({ ...adminSession, locked: true }),
+      logger: quietLogger,
+    });
+    expect(await router.call('customers.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'locked', details: { reason: 'session_locked' } },
+    });
+    await router.call('auth.unlock', { password: 'x' });
+    expect(calls).toEqual(['auth.unlock']);
+  });
+
+  it('sends a user who must change the password to do that first', async () => {
+    const calls: Calls = [];
+    const router = createRouter({
+      handlers: recordingHandlers(calls),
+      sessions: as({ ...adminSession, mustChangePassword: true }),
+      logger: quietLogger,
+    });
+    expect(await router.call('customers.list', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: expect.stringContaining('password change required') },
+    });
+    await router.call('auth.changePassword', { current: 'a', next: 'a long new password' });
+    expect(calls).toEqual(['auth.changePassword']);
+  });
+
+  it('tells the audit hook about a refused permission', async () => {
+    const denied: string[] = [];
+    const router = createRouter({
+      handlers: recordingHandlers([]),
+      sessions: sessionWithout('users.manage'),
+      logger: quietLogger,
+      onForbidden: async (session, name) => {
+        denied.push(`${session.email} ${name}`);
+      },
+    });
+    await router.call('users.list', {});
+    expect(denied).toEqual(['ada@example.com users.list']);
   });
 
   it('turns output that violates its schema into an internal error and logs it', async () => {

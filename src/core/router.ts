@@ -1,5 +1,5 @@
 // The transport-free heart of the IPC contract: one call in, one Result envelope out.
-// Electron's ipcMain, the web host and the CLI all end up here, so validation and
+// Electron's ipcMain, the web host and the CLI all end up here, so validation, sessions and
 // permissions run the same way everywhere and unknown names never reach a handler.
 import type { z } from 'zod';
 import { AppError, type Result, validationError } from '../shared/errors';
@@ -14,17 +14,22 @@ import {
 import type { ProgressEvent } from '../shared/contract/bridge';
 import type { CallMeta, Session, SessionResolver } from './session';
 
-export interface CallContext {
-  readonly session: Session;
+export interface CallContext<S extends Session | null = Session> {
+  readonly session: S;
+  /** The caller's connection (window, web host cookie, CLI process); sign-in binds a session to it. */
+  readonly connection: string;
   readonly signal: AbortSignal;
   progress(event: Omit<ProgressEvent, 'operation'>): void;
 }
 
 /** Handler outputs are checked against the contract at runtime; the type asks for the schema's input side. */
 type HandlerOutput<N extends ProcedureName> = z.input<Contract[N]['output']>;
+type ContextOf<N extends ProcedureName> = Contract[N]['permission'] extends 'anonymous'
+  ? CallContext<Session | null>
+  : CallContext;
 
 export type Handlers = {
-  [N in ProcedureName]: (input: ParsedInput<N>, ctx: CallContext) => Promise<HandlerOutput<N>>;
+  [N in ProcedureName]: (input: ParsedInput<N>, ctx: ContextOf<N>) => Promise<HandlerOutput<N>>;
 };
 
 export interface Logger {
@@ -48,30 +53,58 @@ export interface RouterDeps {
   readonly handlers: Handlers;
   readonly sessions: SessionResolver;
   readonly logger: Logger;
+  /** Told about every refused permission (the audit log records them). */
+  readonly onForbidden?: (session: Session, name: ProcedureName) => Promise<void>;
 }
 
-export function createRouter({ handlers, sessions, logger }: RouterDeps): Router {
+export const ANONYMOUS_CONNECTION = 'anonymous';
+
+export function createRouter({ handlers, sessions, logger, onForbidden }: RouterDeps): Router {
   async function run(name: string, input: unknown, options: CallOptions): Promise<unknown> {
     if (!isProcedureName(name)) throw new AppError('not_found', `unknown procedure '${name}'`);
-    const def = contract[name];
+    const def: Contract[ProcedureName] = contract[name];
+
+    // Who may call comes before what was sent: a refused caller learns nothing about the input rules.
+    const meta = options.meta ?? {};
+    const session = await sessions.resolve(meta, !('passive' in def && def.passive));
+    if (def.permission !== 'anonymous') {
+      if (session === null) throw new AppError('unauthenticated', 'not signed in');
+      if (session.locked && !('whileLocked' in def && def.whileLocked)) {
+        throw new AppError('locked', 'session locked: enter your password to continue', { reason: 'session_locked' });
+      }
+      const ready = 'beforeAccountReady' in def && def.beforeAccountReady;
+      if (session.mustChangePassword && !ready) {
+        throw new AppError('forbidden', 'password change required: set a new password first', {
+          reason: 'password_change_required',
+        });
+      }
+      if (session.mustEnrollTwoFactor && !ready) {
+        throw new AppError('forbidden', 'two-factor authentication required: this company requires 2FA; enrol first', {
+          reason: 'two_factor_required',
+        });
+      }
+      if (def.permission !== 'authenticated' && !session.permissions.has(def.permission)) {
+        await onForbidden?.(session, name);
+        throw new AppError('forbidden', `forbidden: ${name} needs the permission ${def.permission}`, {
+          reason: 'permission',
+          permission: def.permission,
+        });
+      }
+    }
 
     const parsed = def.input.safeParse(input ?? {}, { reportInput: true });
     if (!parsed.success) throw validationError(parsed.error, `input for ${name}`);
 
-    const session = await sessions.resolve(options.meta ?? {});
-    if (session === null) throw new AppError('unauthenticated', 'not signed in');
-    if (def.permission !== 'public' && !session.permissions.has(def.permission)) {
-      throw new AppError('forbidden', `forbidden: ${name} needs the permission ${def.permission}`);
-    }
-
-    const ctx: CallContext = {
+    const ctx: CallContext<Session | null> = {
       session,
+      connection: meta.connection ?? ANONYMOUS_CONNECTION,
       signal: options.signal ?? new AbortController().signal,
       progress: (event) => options.onProgress?.({ operation: name, ...event }),
     };
     // The cast is the one place the name and the handler's parameter types meet; the mapped
-    // Handlers type guarantees each handler matches its own procedure.
-    const handler = handlers[name] as (input: unknown, ctx: CallContext) => Promise<unknown>;
+    // Handlers type guarantees each handler matches its own procedure, and the checks above
+    // guarantee a session wherever the handler's type promises one.
+    const handler = handlers[name] as (input: unknown, ctx: CallContext<Session | null>) => Promise<unknown>;
     const value = await handler(parsed.data, ctx);
 
     const checked = def.output.safeParse(value);

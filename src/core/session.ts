@@ -1,35 +1,33 @@
-// Who is calling, in which tenant, with which permissions. Until the identity issue lands,
-// every caller is the built-in local administrator; the checks below are already the real ones.
+// Who is calling, in which tenant, with which permissions. Sessions live in the process that
+// runs the router (the Electron main process, the web host, one CLI command); the renderer only
+// has a connection (its window, or the web host's connection cookie), never a token.
 import type { Permission } from '../shared/contract';
-import { permissions } from '../shared/contract';
 
 export interface Session {
   readonly id: string;
   readonly userId: string;
   readonly userName: string;
-  /** The tenant every call of this session runs in; null before a company exists. */
+  readonly email: string;
+  /** The tenant every call of this session runs in; null when the user belongs to none. */
   readonly tenantId: string | null;
   readonly permissions: ReadonlySet<Permission>;
+  /** Idle too long: only procedures marked whileLocked run until auth.unlock. */
+  readonly locked: boolean;
+  /** Set by an admin reset or a new account: only procedures marked beforeAccountReady run. */
+  readonly mustChangePassword: boolean;
+  /** The tenant requires 2FA and the user has none yet. */
+  readonly mustEnrollTwoFactor: boolean;
+  /** When the password last changed: a session from before a change is over. */
+  readonly passwordStamp: string;
 }
 
-/** What the transport knows about a call; the resolver turns it into a session. */
+/** What the transport knows about a call. */
 export interface CallMeta {
-  /** Transport-level identity of the caller, e.g. the web host's connection or the CLI's tenant. */
-  readonly tenantName?: string;
+  /** The caller's connection: an Electron window, a web host connection cookie, a CLI process. */
+  readonly connection?: string;
 }
 
 export interface SessionResolver {
-  resolve(meta: CallMeta): Promise<Session | null>;
-}
-
-export const LOCAL_ADMIN_ID = 'local-admin';
-
-export function localAdminSession(tenantId: string | null): Session {
-  return {
-    id: `local-admin:${tenantId ?? 'none'}`,
-    userId: LOCAL_ADMIN_ID,
-    userName: 'Local administrator',
-    tenantId,
-    permissions: new Set(permissions),
-  };
+  /** The session of this connection, or null; `touch` counts the call as activity. */
+  resolve(meta: CallMeta, touch: boolean): Promise<Session | null>;
 }

@@ -43,12 +43,13 @@ describe('web host', () => {
     );
     writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(tmpdir(), 'kontor-secret.txt'), 'outside');
-    kontor = await openTestKontor('sqlite');
-    await kontor.router.call('tenants.setup', { name: 'Web GmbH' });
+    kontor = await openTestKontor('sqlite', { skipSetup: true });
     host = await startWebHost({ invoker: kontor.router, rendererDir });
     const login = await http(host.url);
     expect(login.status).toBe(303);
-    cookie = String(login.headers['set-cookie']).split(';')[0] ?? '';
+    const setCookies = login.headers['set-cookie'] as string[];
+    cookie = setCookies.map((c) => c.split(';')[0]).join('; ');
+    expect(cookie).toMatch(/kontor_token=.+; kontor_conn=.+/);
   });
   afterAll(async () => {
     await host.close();
@@ -71,6 +72,8 @@ describe('web host', () => {
     const login = await http(host.url);
     expect(login.headers['location']).toBe('/');
     expect(String(login.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
+    // The browser already has a connection: signing in again keeps it.
+    expect(String((await http(host.url, { headers: { cookie } })).headers['set-cookie'])).not.toContain('kontor_conn');
   });
 
   it('refuses every request without the token, or with a wrong one', async () => {
@@ -84,7 +87,22 @@ describe('web host', () => {
     expect(reply.status).toBe(421);
   });
 
-  it('forwards invoke to the router and answers with its envelope', async () => {
+  it('forwards invoke to the router on the connection of its cookie', async () => {
+    expect(JSON.parse((await invoke({ name: 'auth.status', input: {} })).body)).toEqual({
+      ok: true,
+      value: { state: 'setup_required' },
+    });
+    const setup = await invoke({
+      name: 'auth.setup',
+      input: { company: 'Web GmbH', name: 'Web Admin', email: 'admin@web.example', password: 'web admin password' },
+    });
+    expect(JSON.parse(setup.body)).toMatchObject({ ok: true, value: { state: 'signed_in' } });
+    // Another browser (another connection cookie) is not signed in.
+    const other = await invoke(
+      { name: 'customers.list', input: {} },
+      { cookie: cookie.replace(/kontor_conn=[^;]+/, 'kontor_conn=other') },
+    );
+    expect(JSON.parse(other.body)).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
     const created = await invoke({ name: 'customers.create', input: { name: 'Über Web' } });
     expect(created.status).toBe(200);
     expect(JSON.parse(created.body)).toMatchObject({ ok: true, value: { name: 'Über Web' } });

@@ -35,6 +35,8 @@ export interface WebHost {
 }
 
 const COOKIE = 'kontor_token';
+/** One connection per browser profile: the session the main process keeps for this page. */
+const CONNECTION_COOKIE = 'kontor_conn';
 const MAX_BODY = 1024 * 1024;
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -57,13 +59,16 @@ function sameToken(a: string | undefined, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-function cookieToken(req: IncomingMessage): string | undefined {
+function cookie(req: IncomingMessage, name: string): string | undefined {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === COOKIE) return v.join('=');
+    if (k === name) return v.join('=');
   }
   return undefined;
 }
+
+const newConnectionCookie = () =>
+  `${CONNECTION_COOKIE}=${randomBytes(18).toString('base64url')}; HttpOnly; SameSite=Strict; Path=/`;
 
 function send(res: ServerResponse, status: number, body: string, type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
@@ -126,7 +131,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 400, 'body is not JSON');
     }
     if (!parsed.success) return send(res, 400, 'body must be {"name": string, "input": any}');
+    const connection = cookie(req, CONNECTION_COOKIE);
+    if (!connection) return send(res, 400, 'no connection cookie: open the address that `npm run web` printed');
     const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
+      meta: { connection: `web:${connection}` },
       onProgress: (event: ProgressEvent) => emit('progress', event),
     });
     send(res, 200, JSON.stringify(result), 'application/json');
@@ -147,13 +155,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         if (!sameToken(offered, token)) return send(res, 401, 'wrong token');
         url.searchParams.delete('token');
         res.writeHead(303, {
-          'set-cookie': `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+          'set-cookie': [
+            `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+            ...(cookie(req, CONNECTION_COOKIE) ? [] : [newConnectionCookie()]),
+          ],
           location: url.pathname + url.search,
           'cache-control': 'no-store',
         });
         return res.end();
       }
-      if (!sameToken(cookieToken(req), token)) {
+      if (!sameToken(cookie(req, COOKIE), token)) {
         return send(res, 401, 'Missing or wrong token: open the address that `npm run web` printed.');
       }
 

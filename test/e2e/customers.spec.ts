@@ -1,14 +1,12 @@
 import { expect, test } from '@playwright/test';
 import { CustomersPage } from './pages/customers-page';
 
-const token = process.env['KONTOR_E2E_TOKEN'] ?? '';
-
 test.describe('customers in the browser', () => {
   test('creates a customer through the form, finds it by search, and still sees it after a reload', async ({
     page,
   }) => {
     const customers = new CustomersPage(page);
-    await customers.open(token);
+    await customers.open();
 
     const form = await customers.startNew();
     await form.fill({ Name: 'Henriette Sommerfeld', Email: 'h.sommerfeld@example.de', City: 'Lübeck' });
@@ -27,7 +25,7 @@ test.describe('customers in the browser', () => {
 
   test('shows the field error the main process returns for a bad email, and saves nothing', async ({ page }) => {
     const customers = new CustomersPage(page);
-    await customers.open(token);
+    await customers.open();
     const form = await customers.startNew();
     await form.fill({ Name: 'Bruno Fehlmail', Email: 'bruno@' });
     await form.save();
@@ -43,7 +41,7 @@ test.describe('customers in the browser', () => {
 
   test('edits a customer from the list', async ({ page }) => {
     const customers = new CustomersPage(page);
-    await customers.open(token);
+    await customers.open();
     const form = await customers.startNew();
     await form.fill({ Name: 'Clara Umzug', City: 'Kiel' });
     await form.save();
@@ -56,7 +54,7 @@ test.describe('customers in the browser', () => {
 
   test('speaks German when asked to', async ({ page }) => {
     const customers = new CustomersPage(page);
-    await customers.open(token);
+    await customers.open();
     await page.getByText('DE', { exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Kunden', level: 2 })).toBeVisible();
     await page.getByRole('button', { name: 'Neuer Kunde' }).click();

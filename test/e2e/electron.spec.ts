@@ -37,7 +37,12 @@ test.describe('desktop app', () => {
     // Runs in the page, where window.kontor is the preload's bridge.
     type Bridge = { kontor: { invoke(name: string, input: unknown): Promise<unknown> } };
     await page.evaluate(() =>
-      (globalThis as unknown as Bridge).kontor.invoke('tenants.setup', { name: 'Desktop GmbH' }),
+      (globalThis as unknown as Bridge).kontor.invoke('auth.setup', {
+        company: 'Desktop GmbH',
+        name: 'Desk Admin',
+        email: 'admin@desktop.example',
+        password: 'desktop admin password',
+      }),
     );
     const created = await page.evaluate(() =>
       (globalThis as unknown as Bridge).kontor.invoke('customers.create', { name: 'Desk Top' }),

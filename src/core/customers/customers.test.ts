@@ -11,7 +11,7 @@ function value<T>(result: Result<T>): T {
 
 describe.each(testDialects)('customers on %s', (dialect) => {
   let kontor: TestKontor;
-  const call = <T = unknown>(name: string, input: unknown) => kontor.router.call(name, input) as Promise<Result<T>>;
+  const call = <T = unknown>(name: string, input: unknown) => kontor.call(name, input) as Promise<Result<T>>;
 
   beforeAll(async () => {
     kontor = await openTestKontor(dialect);
@@ -96,15 +96,14 @@ describe.each(testDialects)('customer list paging and sorting on %s', (dialect) 
   beforeAll(async () => {
     let tick = Date.parse('2026-01-01T00:00:00Z');
     kontor = await openTestKontor(dialect, { clock: { now: () => new Date((tick += 1000)) } });
-    await kontor.router.call('tenants.setup', { name: 'Paging' });
+    await kontor.call('tenants.setup', { name: 'Paging' });
     for (const [i, name] of names.entries()) {
-      await kontor.router.call('customers.create', { name, city: i % 2 === 0 ? `City ${i}` : null });
+      await kontor.call('customers.create', { name, city: i % 2 === 0 ? `City ${i}` : null });
     }
   });
   afterAll(async () => kontor.dispose());
 
-  const list = async (input: object) =>
-    value((await kontor.router.call('customers.list', input)) as Result<CustomerPage>);
+  const list = async (input: object) => value((await kontor.call('customers.list', input)) as Result<CustomerPage>);
 
   it('sorts by name without regard to case, in both directions', async () => {
     expect((await list({})).items.map((c) => c.name)).toEqual([
@@ -135,7 +134,7 @@ describe.each(testDialects)('customer list paging and sorting on %s', (dialect) 
   });
 
   it('rejects a limit over 500', async () => {
-    const result = await kontor.router.call('customers.list', { limit: 501 });
+    const result = await kontor.call('customers.list', { limit: 501 });
     expect(result).toMatchObject({
       ok: false,
       error: { code: 'validation', details: { issues: [{ path: 'limit', rule: 'max' }] } },

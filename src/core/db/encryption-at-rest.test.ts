@@ -32,6 +32,7 @@ function containsAny(file: string, needles: string[]): string[] {
 describe('encryption at rest (SQLite)', () => {
   let dataDir: string;
   let kontor: Kontor;
+  const call = (name: string, input: unknown) => kontor.router.call(name, input, { meta: { connection: 'c' } });
   let tenant: Tenant;
 
   beforeAll(async () => {
@@ -41,11 +42,16 @@ describe('encryption at rest (SQLite)', () => {
       env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: passphrase },
       version: 'test',
     });
-    const setup = await kontor.router.call('tenants.setup', { name: 'Geheim AG' });
+    const setup = await call('auth.setup', {
+      company: 'Geheim AG',
+      name: 'Admin',
+      email: 'admin@geheim.example',
+      password: 'geheim admin password',
+    });
     if (!setup.ok) throw new Error(setup.error.message);
-    tenant = setup.value as Tenant;
+    tenant = ((await call('tenants.list', {})) as { ok: true; value: Tenant[] }).value[0] as Tenant;
     for (const name of names) {
-      const r = await kontor.router.call('customers.create', {
+      const r = await call('customers.create', {
         name,
         email: `${name.split(' ')[0]?.toLowerCase()}@example.org`,
         notes: `notes about ${name}`,
@@ -61,7 +67,9 @@ describe('encryption at rest (SQLite)', () => {
   it('keeps no customer name in the database files or their WAL while open', () => {
     const files = filesOf(dataDir);
     expect(files.some((f) => f.endsWith('.db-wal'))).toBe(true);
-    for (const file of files) expect(containsAny(file, [...names, 'Geheim AG', 'example.org']), file).toEqual([]);
+    for (const file of files) {
+      expect(containsAny(file, [...names, 'Geheim AG', 'example.org', 'admin@geheim.example']), file).toEqual([]);
+    }
   });
 
   it('refuses a wrong key with a clear error and leaves the data and its WAL unchanged', () => {
@@ -94,7 +102,8 @@ describe('encryption at rest (SQLite)', () => {
       env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: passphrase },
       version: 'test',
     });
-    const list = await kontor.router.call('customers.list', {});
+    await call('auth.login', { email: 'admin@geheim.example', password: 'geheim admin password' });
+    const list = await call('customers.list', {});
     expect(list.ok && (list.value as { total: number }).total).toBe(3);
     expect(existsSync(join(dataDir, 'keys.json'))).toBe(true);
   });

@@ -15,7 +15,21 @@ import { openEncryptedSqlite } from './sqlite';
 import { dropSchemasWithPrefix, sharedPgConnection } from './testing';
 
 const dir = defaultMigrationsDir();
-const expectedTables = { system: ['tenants'], tenant: ['customers'] } as const;
+const expectedTables = {
+  system: [
+    'audit_log',
+    'mail_outbox',
+    'memberships',
+    'one_time_codes',
+    'recovery_codes',
+    'roles',
+    'settings',
+    'tenants',
+    'users',
+  ],
+  tenant: ['customers'],
+} as const;
+const tenantRow = { id: '0190b6a4-7c2e-7000-8000-000000000001', name: 'Alt GmbH', at: '2026-01-01T00:00:00.000Z' };
 
 describe('migrations on SQLite', () => {
   const tmp = mkdtempSync(join(tmpdir(), 'kontor-migrate-'));
@@ -33,6 +47,23 @@ describe('migrations on SQLite', () => {
       db.close();
     });
   }
+
+  it('upgrades a system store made by every earlier version, keeping its data', () => {
+    const count = loadMigrations(dir, 'sqlite', 'system').length;
+    for (let version = 1; version < count; version++) {
+      const db = openEncryptedSqlite(join(tmp, `upgrade-${version}.db`), newKey());
+      migrateSqlite(db, dir, 'system', version);
+      db.prepare('INSERT INTO tenants (id, name, created_at) VALUES (?, ?, ?)').run(
+        tenantRow.id,
+        tenantRow.name,
+        tenantRow.at,
+      );
+      migrateSqlite(db, dir, 'system');
+      expect(db.prepare('SELECT name FROM tenants').pluck().all()).toEqual([tenantRow.name]);
+      expect(db.prepare(`SELECT count(*) FROM ${MIGRATIONS_TABLE}`).pluck().get()).toBe(count);
+      db.close();
+    }
+  });
 });
 
 describe('migrations on Postgres', () => {
@@ -54,4 +85,19 @@ describe('migrations on Postgres', () => {
       expect(applied.map((r) => r['tag'])).toEqual(loadMigrations(dir, 'pg', store).map((m) => m.tag));
     });
   }
+
+  it('upgrades a system schema made by every earlier version, keeping its data', async () => {
+    const { db } = await sharedPgConnection();
+    const count = loadMigrations(dir, 'pg', 'system').length;
+    for (let version = 1; version < count; version++) {
+      const schema = `${prefix}up${version}`;
+      await migratePg(db, schema, dir, 'system', version);
+      await db.execute(
+        sql`INSERT INTO ${sql.raw(`"${schema}".tenants`)} (id, name, created_at) VALUES (${tenantRow.id}, ${tenantRow.name}, ${tenantRow.at})`,
+      );
+      await migratePg(db, schema, dir, 'system');
+      const names = await queryRows(db, sql.raw(`SELECT name FROM "${schema}".tenants`));
+      expect(names.map((r) => r['name'])).toEqual([tenantRow.name]);
+    }
+  });
 });

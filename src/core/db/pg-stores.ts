@@ -1,7 +1,8 @@
 // Postgres stores: the system store in schema <prefix>system, each tenant in schema <prefix>t_<id>.
 import { sql } from 'drizzle-orm';
 import { createPgCustomersRepo } from '../customers/customers.repo.pg';
-import { createPgTenantsRepo } from '../tenants/tenants.repo';
+import { createTenantsRepo } from '../tenants/tenants.repo';
+import { pgExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
 import { queryRows, quoteIdent, schemaExists, type PgConnection, type PgDb } from './postgres';
 import type { Stores, TenantStore } from './stores';
@@ -16,7 +17,14 @@ export interface PgStoresOptions {
   readonly ownsConnection?: boolean;
 }
 
-export async function migratePg(db: PgDb, schema: string, migrationsDir: string, store: StoreKind): Promise<void> {
+/** Applies the migrations not applied yet (only the first `upTo` of them, for upgrade tests). */
+export async function migratePg(
+  db: PgDb,
+  schema: string,
+  migrationsDir: string,
+  store: StoreKind,
+  upTo = Infinity,
+): Promise<void> {
   const s = quoteIdent(schema);
   // Two installations starting at once must not migrate the same schema twice.
   await db.transaction(async (tx) => {
@@ -29,7 +37,7 @@ export async function migratePg(db: PgDb, schema: string, migrationsDir: string,
     );
     const rows = await queryRows(tx, sql.raw(`SELECT tag FROM ${s}.${MIGRATIONS_TABLE}`));
     const applied = new Set(rows.map((row) => String(row['tag'])));
-    for (const migration of loadMigrations(migrationsDir, 'pg', store)) {
+    for (const migration of loadMigrations(migrationsDir, 'pg', store).slice(0, upTo)) {
       if (applied.has(migration.tag)) continue;
       await tx.execute(sql.raw(`SET LOCAL search_path TO ${s}`));
       for (const statement of migration.statements) await tx.execute(sql.raw(statement));
@@ -51,11 +59,12 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
   const { db } = connection;
   const systemSchema = `${prefix}system`;
   await migratePg(db, systemSchema, migrationsDir, 'system');
+  const systemSql = pgExecutor(db, systemSchema);
   const open = new Map<string, TenantStore>();
 
   return {
     dialect: 'postgres',
-    system: { tenants: createPgTenantsRepo(db, systemSchema) },
+    system: { tenants: createTenantsRepo(systemSql), sql: systemSql },
     async createTenantStore(tenantId) {
       await migratePg(db, tenantSchemaName(prefix, tenantId), migrationsDir, 'tenant');
     },

@@ -34,7 +34,9 @@ export async function connectPostgres(url: string): Promise<PgConnection> {
     client.release();
   } catch (error) {
     await pool.end();
-    throw new AppError('locked', `cannot connect to Postgres at ${maskUrl(url)}: ${(error as Error).message}`);
+    throw new AppError('locked', `cannot connect to Postgres at ${maskUrl(url)}: ${(error as Error).message}`, {
+      reason: 'database_unreachable',
+    });
   }
   return {
     db: drizzleNodePg(pool) as unknown as PgDb,

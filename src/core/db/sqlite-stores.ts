@@ -5,7 +5,8 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { createSqliteCustomersRepo } from '../customers/customers.repo.sqlite';
 import { keyNames, type KeyStore } from '../keys/keystore';
-import { createSqliteTenantsRepo } from '../tenants/tenants.repo';
+import { createTenantsRepo } from '../tenants/tenants.repo';
+import { sqliteExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
 import { openEncryptedSqlite, type SqliteDatabase } from './sqlite';
 import type { Stores, TenantStore } from './stores';
@@ -16,11 +17,12 @@ export interface SqliteStoresOptions {
   readonly migrationsDir: string;
 }
 
-export function migrateSqlite(db: SqliteDatabase, migrationsDir: string, store: StoreKind): void {
+/** Applies the migrations not applied yet (only the first `upTo` of them, for upgrade tests). */
+export function migrateSqlite(db: SqliteDatabase, migrationsDir: string, store: StoreKind, upTo = Infinity): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (tag TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`);
   const applied = new Set(db.prepare(`SELECT tag FROM ${MIGRATIONS_TABLE}`).pluck().all() as string[]);
   const record = db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (tag, applied_at) VALUES (?, ?)`);
-  for (const migration of loadMigrations(migrationsDir, 'sqlite', store)) {
+  for (const migration of loadMigrations(migrationsDir, 'sqlite', store).slice(0, upTo)) {
     if (applied.has(migration.tag)) continue;
     db.transaction(() => {
       for (const statement of migration.statements) db.exec(statement);
@@ -42,6 +44,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     await keyStore.getOrCreateKey(keyNames.systemDatabase),
   );
   migrateSqlite(systemDb, migrationsDir, 'system');
+  const systemSql = sqliteExecutor(systemDb, drizzle(systemDb));
   const open = new Map<string, { db: SqliteDatabase; store: TenantStore }>();
 
   async function openTenant(tenantId: string, create: boolean): Promise<TenantStore> {
@@ -64,7 +67,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
 
   return {
     dialect: 'sqlite',
-    system: { tenants: createSqliteTenantsRepo(drizzle(systemDb)) },
+    system: { tenants: createTenantsRepo(systemSql), sql: systemSql },
     createTenantStore: async (tenantId) => {
       await openTenant(tenantId, true);
     },

@@ -1,6 +1,7 @@
 // The stores of one installation: the system store and one store per tenant.
 import type { CustomersRepo } from '../customers/customers.repo';
 import type { TenantsRepo } from '../tenants/tenants.repo';
+import type { Executor } from './executor';
 
 export interface TenantStore {
   readonly customers: CustomersRepo;
@@ -8,6 +9,8 @@ export interface TenantStore {
 
 export interface SystemStore {
   readonly tenants: TenantsRepo;
+  /** Dialect-neutral SQL for the services that share one implementation (identity, audit, mail). */
+  readonly sql: Executor;
 }
 
 export interface Stores {

@@ -12,6 +12,7 @@ import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
 import { newKey } from '../keys/keystore';
 import type { Logger } from '../router';
+import type { Result } from '../../shared/errors';
 import { connectPostgres, queryRows, type PgConnection, type PgDb } from './postgres';
 
 export type TestDialect = 'sqlite' | 'postgres';
@@ -60,9 +61,19 @@ export async function dropSchemasWithPrefix(db: PgDb, prefix: string): Promise<v
   for (const row of rows) await db.execute(sql.raw(`DROP SCHEMA "${String(row['schema_name'])}" CASCADE`));
 }
 
+export type Caller = (name: string, input?: unknown) => Promise<Result<unknown>>;
+
+export const TEST_ADMIN = { email: 'admin@test.example', password: 'test admin password', company: 'Test GmbH' };
+
 export interface TestKontor extends Kontor {
   readonly dataDir: string;
   readonly dialect: TestDialect;
+  /** Calls as the signed-in administrator of the test company. */
+  readonly call: Caller;
+  /** Calls on a connection of its own (signed out until it signs in). */
+  caller(connection: string): Caller;
+  /** Creates a user with a role in the current company, signs them in, and returns their caller. */
+  signInAs(roleId: string, email?: string): Promise<Caller>;
   /** Closes and removes everything the test created. */
   dispose(): Promise<void>;
 }
@@ -72,6 +83,8 @@ export interface TestKontorOptions {
   readonly ids?: IdSource;
   readonly logger?: Logger;
   readonly keyStore?: KeyStore;
+  /** Leave the installation without a first administrator (for first-run tests). */
+  readonly skipSetup?: boolean;
 }
 
 export const quietLogger: Logger = { error: () => undefined, warn: () => undefined };
@@ -80,7 +93,7 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
   const prefix = `kt${randomBytes(5).toString('hex')}_`;
   const connection = dialect === 'postgres' ? await sharedPgConnection() : null;
-  const base: Omit<KontorOptions, 'database'> = {
+  const base: Omit<KontorOptions, 'database' | 'keyStore'> = {
     dataDir,
     migrationsDir: defaultMigrationsDir(),
     settingsFile: join(dataDir, 'settings.json'),
@@ -93,13 +106,37 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
     ...base,
     database:
       connection === null
-        ? { kind: 'sqlite', keyStore: options.keyStore ?? memoryKeyStore() }
+        ? { kind: 'sqlite' }
         : { kind: 'postgres', connection, schemaPrefix: prefix, ownsConnection: false },
+    keyStore: options.keyStore ?? memoryKeyStore(),
   });
+  const caller =
+    (connection: string): Caller =>
+    (name, input = {}) =>
+      kontor.router.call(name, input, { meta: { connection } });
+  const call = caller('test-admin');
+  if (!options.skipSetup) {
+    const setup = await call('auth.setup', { ...TEST_ADMIN, name: 'Test Admin' });
+    if (!setup.ok) throw new Error(`test setup failed: ${setup.error.message}`);
+  }
+  let users = 0;
   return {
     ...kontor,
     dataDir,
     dialect,
+    call,
+    caller,
+    async signInAs(roleId, email = `${roleId}-${++users}@test.example`) {
+      const initial = 'initial password 1';
+      const created = await call('users.create', { email, name: `Test ${roleId}`, roleId, password: initial });
+      if (!created.ok) throw new Error(`creating ${email} failed: ${created.error.message}`);
+      const as = caller(`test-${email}`);
+      const login = await as('auth.login', { email, password: initial });
+      if (!login.ok) throw new Error(`signing in ${email} failed: ${login.error.message}`);
+      const changed = await as('auth.changePassword', { current: initial, next: 'a changed password 1' });
+      if (!changed.ok) throw new Error(`changing the password of ${email} failed: ${changed.error.message}`);
+      return as;
+    },
     async dispose() {
       await kontor.close();
       if (connection) await dropSchemasWithPrefix(connection.db, prefix);

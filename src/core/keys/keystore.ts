@@ -20,5 +20,7 @@ export function newKey(): Buffer {
 /** Key names are part of stored data (keychain accounts, AAD): keep them stable. */
 export const keyNames = {
   systemDatabase: 'db:system',
+  /** Encrypts secrets inside the system store (TOTP seeds, SMTP password). */
+  systemSecrets: 'secrets:system',
   tenantDatabase: (tenantId: string) => `db:tenant:${tenantId}`,
 } as const;

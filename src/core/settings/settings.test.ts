@@ -11,20 +11,20 @@ describe('database settings', () => {
   afterAll(async () => kontor.dispose());
 
   it('reports the local database by default', async () => {
-    expect(await kontor.router.call('settings.getDatabase', {})).toEqual({
+    expect(await kontor.call('settings.getDatabase', {})).toEqual({
       ok: true,
       value: { active: 'sqlite', configured: { kind: 'sqlite' }, restartRequired: false },
     });
   });
 
   it('rejects a server address that is not a postgres URL and writes nothing', async () => {
-    const result = await kontor.router.call('settings.setDatabase', { kind: 'postgres', url: 'mysql://db/x' });
+    const result = await kontor.call('settings.setDatabase', { kind: 'postgres', url: 'mysql://db/x' });
     expect(result).toMatchObject({ ok: false, error: { code: 'validation', details: { issues: [{ path: 'url' }] } } });
     expect(() => readFileSync(settingsFilePath(kontor.dataDir))).toThrow();
   });
 
   it('stores a server choice for the next start and never shows its password', async () => {
-    const result = await kontor.router.call('settings.setDatabase', {
+    const result = await kontor.call('settings.setDatabase', {
       kind: 'postgres',
       url: 'postgres://kontor:s3cret@db.local:5432/kontor',
     });
@@ -39,8 +39,8 @@ describe('database settings', () => {
     expect(JSON.parse(readFileSync(settingsFilePath(kontor.dataDir), 'utf8'))).toMatchObject({
       database: { kind: 'postgres', url: 'postgres://kontor:s3cret@db.local:5432/kontor' },
     });
-    await kontor.router.call('settings.setDatabase', { kind: 'sqlite' });
-    expect(await kontor.router.call('settings.getDatabase', {})).toMatchObject({
+    await kontor.call('settings.setDatabase', { kind: 'sqlite' });
+    expect(await kontor.call('settings.getDatabase', {})).toMatchObject({
       ok: true,
       value: { restartRequired: false },
     });

@@ -1,9 +1,7 @@
-// The tenants repo: both dialect adapters in one file, since each is a few lines.
-import { asc, eq } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+// The tenants repo, in SQL for both dialects (see db/executor.ts).
+import { sql } from 'drizzle-orm';
 import type { Tenant } from '../../shared/contract';
-import type { PgDb } from '../db/postgres';
-import { tenantsPgIn, tenantsSqlite } from './tenants.schema';
+import type { Executor, Row } from '../db/executor';
 
 export interface TenantsRepo {
   list(): Promise<Tenant[]>;
@@ -12,33 +10,29 @@ export interface TenantsRepo {
   insert(tenant: Tenant): Promise<void>;
 }
 
-export function createSqliteTenantsRepo(db: BetterSQLite3Database): TenantsRepo {
-  const t = tenantsSqlite;
-  return {
-    list: async () => db.select().from(t).orderBy(asc(t.name)).all(),
-    get: async (id) => db.select().from(t).where(eq(t.id, id)).get() ?? null,
-    findByName: async (name) => db.select().from(t).where(eq(t.name, name)).get() ?? null,
-    insert: async (tenant) => {
-      db.insert(t).values(tenant).run();
-    },
-  };
-}
+// created_at is timestamptz on Postgres (a Date from the driver) and ISO text on SQLite.
+const toTenant = (row: Row): Tenant => ({
+  id: String(row['id']),
+  name: String(row['name']),
+  createdAt: new Date(row['created_at'] as string | Date).toISOString(),
+});
 
-export function createPgTenantsRepo(db: PgDb, schema: string): TenantsRepo {
-  const t = tenantsPgIn(schema);
-  const toTenant = (row: typeof t.$inferSelect): Tenant => ({ ...row, createdAt: row.createdAt.toISOString() });
+export function createTenantsRepo(db: Executor): TenantsRepo {
+  const tenants = db.table('tenants');
   return {
-    list: async () => (await db.select().from(t).orderBy(asc(t.name))).map(toTenant),
+    list: async () => (await db.rows(sql`SELECT * FROM ${tenants} ORDER BY name, id`)).map(toTenant),
     get: async (id) => {
-      const [row] = await db.select().from(t).where(eq(t.id, id));
+      const [row] = await db.rows(sql`SELECT * FROM ${tenants} WHERE id = ${id}`);
       return row ? toTenant(row) : null;
     },
     findByName: async (name) => {
-      const [row] = await db.select().from(t).where(eq(t.name, name));
+      const [row] = await db.rows(sql`SELECT * FROM ${tenants} WHERE name = ${name}`);
       return row ? toTenant(row) : null;
     },
     insert: async (tenant) => {
-      await db.insert(t).values({ ...tenant, createdAt: new Date(tenant.createdAt) });
+      await db.run(
+        sql`INSERT INTO ${tenants} (id, name, created_at) VALUES (${tenant.id}, ${tenant.name}, ${tenant.createdAt})`,
+      );
     },
   };
 }

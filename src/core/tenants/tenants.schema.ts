@@ -1,6 +1,6 @@
 // The tenants table of the system store, for both dialects side by side.
 import { sqliteTable, text as sqliteText } from 'drizzle-orm/sqlite-core';
-import { pgSchema, pgTable, text as pgText, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { pgTable, text as pgText, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const tenantsSqlite = sqliteTable('tenants', {
   id: sqliteText('id').primaryKey(),
@@ -16,4 +16,3 @@ const tenantColumns = () => ({
 
 /** Unqualified, for drizzle-kit: migrations are applied inside the store's schema. */
 export const tenantsPg = pgTable('tenants', tenantColumns());
-export const tenantsPgIn = (schema: string) => pgSchema(schema).table('tenants', tenantColumns());

@@ -1,7 +1,7 @@
 // Companies of an installation: each gets its own store when created.
 import type { Tenant } from '../../shared/contract';
-import type { Clock, IdSource } from '../deps';
 import type { Stores } from '../db/stores';
+import type { Clock, IdSource } from '../deps';
 
 export interface TenantsService {
   /** Creates the tenant and its store, or returns the existing one of that name (idempotent). */

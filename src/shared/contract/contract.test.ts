@@ -11,7 +11,8 @@ describe('contract', () => {
   });
 
   it('requires a declared permission or says public', () => {
-    for (const def of Object.values(contract)) expect(['public', ...permissions]).toContain(def.permission);
+    for (const def of Object.values(contract))
+      expect(['anonymous', 'authenticated', ...permissions]).toContain(def.permission);
   });
 
   it('accepts a customer with only a name and rejects a bad email', () => {

@@ -1,13 +1,19 @@
 // THE IPC contract: every procedure of every area, merged. Types and runtime checks come from here.
 import type { z } from 'zod';
+import { auditContract } from './audit';
+import { authContract } from './auth';
 import { customersContract } from './customers';
 import type { procedureNames } from './names';
 import type { ProcedureDef } from './procedure';
 import { systemContract } from './system';
+import { usersContract } from './users';
 
 export const contract = {
   ...customersContract,
   ...systemContract,
+  ...authContract,
+  ...usersContract,
+  ...auditContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -31,7 +37,10 @@ export const namesAgree: NamesAgree = true;
 
 export { procedureNames, eventNames } from './names';
 export type { EventName } from './names';
+export * from './audit';
+export * from './auth';
 export * from './customers';
+export * from './users';
 export * from './permissions';
 export * from './procedure';
 export * from './system';

@@ -1,56 +1,67 @@
-// The app: theme, then what the installation needs first (unlock, company), then the shell.
+// The app: theme, then what must come first (open the data, set up, sign in, own password,
+// 2FA), then the shell. The idle lock is an overlay over the shell, so unsaved input stays.
 import { Center, Loader, MantineProvider, createTheme, localStorageColorSchemeManager } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
-import type { AppStatus, Output } from '../../../shared/contract';
+import type { AppStatus } from '../../../shared/contract';
 import { call } from '../lib/api';
-import { CompanySetupScreen } from '../screens/setup/CompanySetupScreen';
+import { AuthProvider, useAuth } from '../lib/auth';
+import { MustChangePasswordScreen, MustEnrollScreen } from '../screens/auth/AccountSetupScreens';
+import { LockOverlay } from '../screens/auth/LockOverlay';
+import { LoginScreen } from '../screens/auth/LoginScreen';
+import { SetupScreen } from '../screens/auth/SetupScreen';
 import { UnlockScreen } from '../screens/unlock/UnlockScreen';
 import { Shell } from './Shell';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
 const colorSchemeManager = localStorageColorSchemeManager({ key: 'kontor.color-scheme' });
 
-type Stage =
-  | { kind: 'loading' }
-  | { kind: 'error'; message: string }
-  | { kind: 'locked'; status: Extract<AppStatus, { state: 'locked' }> }
-  | { kind: 'ready'; info: Output<'app.info'> };
+function Centered({ children }: { children: React.ReactNode }) {
+  return (
+    <Center h="100vh" role="alert">
+      {children}
+    </Center>
+  );
+}
+
+function Signed() {
+  const { status, error } = useAuth();
+  if (error !== null && status === null) return <Centered>{error}</Centered>;
+  if (status === null) return <Centered>{<Loader aria-label="Loading" />}</Centered>;
+  switch (status.state) {
+    case 'setup_required':
+      return <SetupScreen />;
+    case 'signed_out':
+      return <LoginScreen />;
+    case 'signed_in':
+      if (status.mustChangePassword) return <MustChangePasswordScreen />;
+      if (status.mustEnrollTwoFactor) return <MustEnrollScreen />;
+      return (
+        <>
+          <Shell />
+          {status.locked && <LockOverlay />}
+        </>
+      );
+  }
+}
 
 export function App() {
-  const [stage, setStage] = useState<Stage>({ kind: 'loading' });
+  const [data, setData] = useState<AppStatus | { state: 'error'; message: string } | null>(null);
 
   const refresh = useCallback(() => {
-    void (async () => {
-      try {
-        const status = await call('app.status', {});
-        if (status.state === 'locked') return setStage({ kind: 'locked', status });
-        setStage({ kind: 'ready', info: await call('app.info', {}) });
-      } catch (error) {
-        setStage({ kind: 'error', message: (error as Error).message });
-      }
-    })();
+    call('app.status', {}).then(setData, (e: Error) => setData({ state: 'error', message: e.message }));
   }, []);
   useEffect(refresh, [refresh]);
 
   return (
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
-      {stage.kind === 'loading' && (
-        <Center h="100vh">
-          <Loader aria-label="Loading" />
-        </Center>
+      {data === null && <Centered>{<Loader aria-label="Loading" />}</Centered>}
+      {data?.state === 'error' && <Centered>{data.message}</Centered>}
+      {data?.state === 'locked' && <UnlockScreen status={data} onUnlocked={refresh} />}
+      {data?.state === 'ready' && (
+        <AuthProvider>
+          <Signed />
+        </AuthProvider>
       )}
-      {stage.kind === 'error' && (
-        <Center h="100vh" role="alert">
-          {stage.message}
-        </Center>
-      )}
-      {stage.kind === 'locked' && <UnlockScreen status={stage.status} onUnlocked={refresh} />}
-      {stage.kind === 'ready' &&
-        (stage.info.tenant === null ? (
-          <CompanySetupScreen onDone={refresh} />
-        ) : (
-          <Shell company={stage.info.tenant.name} />
-        ))}
     </MantineProvider>
   );
 }

@@ -3,21 +3,36 @@ import {
   AppShell,
   Burger,
   Group,
+  Menu,
   NavLink,
   Text,
   Title,
   Tooltip,
+  UnstyledButton,
   useComputedColorScheme,
   useMantineColorScheme,
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import { LanguageSwitch } from '../components/LanguageSwitch';
+import type { Permission } from '../../../shared/contract';
 import { ComingSoon } from '../components/ComingSoon';
-import { CustomersScreen } from '../screens/customers/CustomersScreen';
-import { SettingsScreen } from '../screens/settings/SettingsScreen';
+import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NavIcon } from '../components/NavIcon';
-import { routes, useRoute } from './route';
+import { call } from '../lib/api';
+import { useAuth, useSignedIn } from '../lib/auth';
+import { AdminScreen } from '../screens/admin/AdminScreen';
+import { CustomersScreen } from '../screens/customers/CustomersScreen';
+import { ProfileScreen } from '../screens/profile/ProfileScreen';
+import { SettingsScreen } from '../screens/settings/SettingsScreen';
+import { useRoute, type Route } from './route';
+
+/** Which permission shows a navigation entry; the main process enforces them regardless. */
+const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Permission[] }[] = [
+  { route: 'customers', needs: ['customers.read'] },
+  { route: 'analytics', needs: ['analytics.read'] },
+  { route: 'admin', needs: ['users.manage', 'audit.read', 'settings.manage'] },
+  { route: 'settings', needs: [] },
+];
 
 function ThemeToggle() {
   const { t } = useTranslation();
@@ -37,10 +52,54 @@ function ThemeToggle() {
   );
 }
 
-export function Shell({ company }: { company: string }) {
+function UserMenu({ go }: { go: (route: Route) => void }) {
   const { t } = useTranslation();
+  const auth = useAuth();
+  const status = useSignedIn();
+  return (
+    <Menu position="bottom-end" withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={t('header.account')}>
+          <Text size="sm" fw={500}>
+            {status.user.name}
+          </Text>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>{status.user.email}</Menu.Label>
+        <Menu.Item onClick={() => go('profile')}>{t('profile.title')}</Menu.Item>
+        {status.memberships.length > 1 && (
+          <>
+            <Menu.Divider />
+            <Menu.Label>{t('header.switchCompany')}</Menu.Label>
+            {status.memberships.map((m) => (
+              <Menu.Item
+                key={m.tenantId}
+                disabled={m.tenantId === status.tenant?.id}
+                onClick={() => void call('auth.switchTenant', { tenantId: m.tenantId }).then(auth.set)}
+              >
+                {m.tenantName} · {m.roleName}
+              </Menu.Item>
+            ))}
+          </>
+        )}
+        <Menu.Divider />
+        <Menu.Item color="red" onClick={() => void call('auth.logout', {}).then(auth.set)}>
+          {t('auth.signOut')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}
+
+export function Shell() {
+  const { t } = useTranslation();
+  const status = useSignedIn();
   const [opened, { toggle }] = useDisclosure();
   const [route, go] = useRoute();
+  const visible = navigation.filter((n) => n.needs.length === 0 || n.needs.some((p) => status.permissions.includes(p)));
+  const allowed = route === 'profile' || visible.some((n) => n.route === route);
+  const shown: Route = allowed ? route : (visible[0]?.route ?? 'settings');
 
   return (
     <AppShell
@@ -54,24 +113,25 @@ export function Shell({ company }: { company: string }) {
             <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label={t('nav.main')} />
             <Title order={3}>{t('app.title')}</Title>
             <Text c="dimmed" size="sm" data-testid="company-name">
-              {company}
+              {status.tenant?.name}
             </Text>
           </Group>
           <Group>
             <LanguageSwitch labels="short" size="xs" />
             <ThemeToggle />
+            <UserMenu go={go} />
           </Group>
         </Group>
       </AppShell.Header>
       <AppShell.Navbar p="xs" component="nav" aria-label={t('nav.main')}>
-        {routes.map((name) => (
+        {visible.map(({ route: name }) => (
           <NavLink
             key={name}
             href={`#/${name}`}
             label={t(`nav.${name}`)}
             leftSection={<NavIcon route={name} />}
-            active={route === name}
-            aria-current={route === name ? 'page' : undefined}
+            active={shown === name}
+            aria-current={shown === name ? 'page' : undefined}
             onClick={(event) => {
               event.preventDefault();
               go(name);
@@ -80,9 +140,11 @@ export function Shell({ company }: { company: string }) {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
-        {route === 'customers' && <CustomersScreen />}
-        {route === 'settings' && <SettingsScreen />}
-        {(route === 'analytics' || route === 'admin') && <ComingSoon title={t(`nav.${route}`)} />}
+        {shown === 'customers' && <CustomersScreen />}
+        {shown === 'settings' && <SettingsScreen />}
+        {shown === 'admin' && <AdminScreen />}
+        {shown === 'profile' && <ProfileScreen />}
+        {shown === 'analytics' && <ComingSoon title={t('nav.analytics')} />}
       </AppShell.Main>
     </AppShell>
   );

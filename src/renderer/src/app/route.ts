@@ -1,7 +1,7 @@
 // Hash routes (#/customers, #/settings …): survive a reload and need no server support.
 import { useEffect, useState } from 'react';
 
-export const routes = ['customers', 'analytics', 'admin', 'settings'] as const;
+export const routes = ['customers', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
 
 function parse(hash: string): Route {

@@ -1,7 +1,7 @@
 // Small line icons for the navigation, drawn inline so they render without an icon font.
 import type { Route } from '../app/route';
 
-const paths: Record<Route, string> = {
+const paths: Record<Exclude<Route, 'profile'>, string> = {
   customers:
     'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.5a4 4 0 0 1 0 7M22 21v-1a6 6 0 0 0-4-5.6',
   analytics: 'M3 3v18h18M7 15l4-4 3 3 6-6',
@@ -10,7 +10,7 @@ const paths: Record<Route, string> = {
     'M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-2.9 1.2V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-2.9-1.2l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0-1.2-2.9H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.2-2.9l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 2.9-1.2V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 2.9 1.2l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0 1.2 2.9H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z',
 };
 
-export function NavIcon({ route }: { route: Route }) {
+export function NavIcon({ route }: { route: Exclude<Route, 'profile'> }) {
   return (
     <svg
       width={18}

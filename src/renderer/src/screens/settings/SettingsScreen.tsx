@@ -17,6 +17,7 @@ import type { Output } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
+import { useCan } from '../../lib/auth';
 
 type DatabaseSettings = Output<'settings.getDatabase'>;
 
@@ -97,6 +98,7 @@ function DatabaseCard() {
 
 export function SettingsScreen() {
   const { t } = useTranslation();
+  const canManage = useCan('settings.manage');
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <Stack maw={640}>
@@ -115,7 +117,7 @@ export function SettingsScreen() {
           />
         </Stack>
       </Card>
-      <DatabaseCard />
+      {canManage && <DatabaseCard />}
     </Stack>
   );
 }

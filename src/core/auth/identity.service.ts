@@ -1,0 +1,413 @@
+// Sign-in, first-run setup, sessions, passwords and 2FA for one's own account.
+import type { AuthStatus, Permission } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { AuditService } from '../audit/audit.service';
+import type { SecretBox } from '../crypto/secret-box';
+import type { Executor } from '../db/executor';
+import type { Clock, IdSource } from '../deps';
+import type { Session } from '../session';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { IdentityRepo, UserRow } from './identity.repo';
+import { checkPasswordPolicy, type PasswordHasher } from './passwords';
+import { resolveRole } from './roles';
+import type { SecurityRules } from './security-settings';
+import type { SessionManager } from './sessions';
+import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpEnrolment } from './totp';
+
+export const WRONG_CREDENTIALS = 'email or password is wrong';
+const totpPurpose = (userId: string) => `totp:${userId}`;
+
+export interface IdentityDeps {
+  readonly db: Executor;
+  readonly repo: IdentityRepo;
+  readonly audit: AuditService;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly hasher: PasswordHasher;
+  readonly secrets: SecretBox;
+  readonly sessions: SessionManager;
+  readonly rules: SecurityRules;
+  readonly tenants: TenantsService;
+}
+
+export type LoginResult = AuthStatus | { state: 'second_factor_required' };
+type Snapshot = Omit<Session, 'id' | 'locked'>;
+
+export function createIdentityService(deps: IdentityDeps) {
+  const { repo, audit, clock, ids, hasher, secrets, sessions, rules, tenants } = deps;
+  const now = () => clock.now();
+  const iso = () => now().toISOString();
+
+  async function snapshotFor(user: UserRow, preferredTenant: string | null): Promise<Snapshot> {
+    const memberships = await repo.membershipsOf(user.id);
+    const membership = memberships.find((m) => m.tenantId === preferredTenant) ?? memberships[0] ?? null;
+    const role = membership ? await resolveRole(repo, membership.tenantId, membership.roleId) : null;
+    const tenantId = membership?.tenantId ?? null;
+    return {
+      userId: user.id,
+      userName: user.name,
+      email: user.email,
+      tenantId,
+      permissions: new Set<Permission>(role?.permissions ?? []),
+      mustChangePassword: user.mustChangePassword,
+      mustEnrollTwoFactor: user.totpEnabledAt === null && (await rules.requireTwoFactor(tenantId)),
+      passwordStamp: user.passwordChangedAt,
+    };
+  }
+
+  /** What a session's user looks like now; null ends the session. */
+  async function revalidate(session: Session): Promise<Snapshot | null> {
+    const user = await repo.user(session.userId);
+    if (!user || !user.active || user.passwordChangedAt !== session.passwordStamp) return null;
+    return snapshotFor(user, session.tenantId);
+  }
+
+  async function status(connection: string): Promise<AuthStatus> {
+    const session = await sessions.get(connection, false);
+    if (!session) return (await repo.countUsers()) === 0 ? { state: 'setup_required' } : { state: 'signed_out' };
+    const user = await repo.user(session.userId);
+    if (!user) return { state: 'signed_out' };
+    const memberships = await repo.membershipsOf(user.id);
+    const roleNames = await Promise.all(
+      memberships.map(async (m) => (await resolveRole(repo, m.tenantId, m.roleId))?.name ?? m.roleId),
+    );
+    const current = memberships.find((m) => m.tenantId === session.tenantId);
+    return {
+      state: 'signed_in',
+      user: {
+        id: user.id,
+        email: user.email,
+        name: user.name,
+        emailVerified: user.emailVerifiedAt !== null,
+        twoFactor: user.totpEnabledAt !== null,
+      },
+      tenant: current ? { id: current.tenantId, name: current.tenantName } : null,
+      memberships: memberships.map((m, i) => ({
+        tenantId: m.tenantId,
+        tenantName: m.tenantName,
+        roleName: roleNames[i] ?? '',
+      })),
+      permissions: [...session.permissions],
+      locked: session.locked,
+      mustChangePassword: session.mustChangePassword,
+      mustEnrollTwoFactor: session.mustEnrollTwoFactor,
+      idleMinutes: rules.installation().idleMinutes,
+    };
+  }
+
+  /** Records a failed attempt: backoff after the second, lockout after the configured number. */
+  async function failAttempt(user: UserRow, reason: string): Promise<never> {
+    const { maxFailedLogins, lockoutMinutes } = rules.installation();
+    const failures = user.failedLogins + 1;
+    if (failures >= maxFailedLogins) {
+      const until = new Date(now().getTime() + lockoutMinutes * 60_000).toISOString();
+      await repo.updateUser(user.id, { failedLogins: 0, nextLoginAt: null, lockedUntil: until });
+      await audit.append({ action: 'auth.lockout', actorId: user.id, actor: user.email, details: { until, reason } });
+      throw new AppError('locked', `locked until ${until}: too many failed sign-ins`, { lockedUntil: until });
+    }
+    const delaySeconds = failures >= 2 ? Math.min(2 ** (failures - 2), 60) : 0;
+    const next = delaySeconds > 0 ? new Date(now().getTime() + delaySeconds * 1000).toISOString() : null;
+    await repo.updateUser(user.id, { failedLogins: failures, nextLoginAt: next });
+    await audit.append({
+      action: 'auth.login.failure',
+      actorId: user.id,
+      actor: user.email,
+      details: { reason, failures },
+    });
+    throw new AppError(
+      'unauthenticated',
+      reason === 'code' ? 'the code is wrong or was used already' : WRONG_CREDENTIALS,
+    );
+  }
+
+  function refuseIfThrottled(user: UserRow): void {
+    const t = now().getTime();
+    if (user.lockedUntil !== null && Date.parse(user.lockedUntil) > t) {
+      throw new AppError('locked', `locked until ${user.lockedUntil}: too many failed sign-ins`, {
+        lockedUntil: user.lockedUntil,
+      });
+    }
+    if (user.nextLoginAt !== null && Date.parse(user.nextLoginAt) > t) {
+      const seconds = Math.ceil((Date.parse(user.nextLoginAt) - t) / 1000);
+      throw new AppError('locked', `too many failed sign-ins: try again in ${seconds} s`, {
+        retryAfterSeconds: seconds,
+      });
+    }
+  }
+
+  /** Checks a TOTP or recovery code; true when accepted (and then used up). */
+  async function acceptSecondFactor(user: UserRow, code: string): Promise<boolean> {
+    if (/^\d{6}$/.test(code)) {
+      if (user.totpSecret === null) return false;
+      const step = await matchTotp(secrets.open(totpPurpose(user.id), user.totpSecret), code, now(), user.totpLastStep);
+      if (step === null) return false;
+      await repo.updateUser(user.id, { totpLastStep: step });
+      return true;
+    }
+    const used = await repo.useRecoveryCode(user.id, hashRecoveryCode(code), iso());
+    if (used) await audit.append({ action: 'auth.recovery_code.used', actorId: user.id, actor: user.email });
+    return used;
+  }
+
+  /** Password (and second factor) check shared by sign-in and unlock. */
+  async function authenticate(
+    user: UserRow,
+    password: string,
+    code: string | undefined,
+  ): Promise<'ok' | 'second_factor_required'> {
+    refuseIfThrottled(user);
+    if (!(await hasher.verify(user.passwordHash, password))) return failAttempt(user, 'password');
+    if (!user.active) {
+      await audit.append({
+        action: 'auth.login.failure',
+        actorId: user.id,
+        actor: user.email,
+        details: { reason: 'inactive' },
+      });
+      throw new AppError('forbidden', 'forbidden: this account is deactivated; ask an administrator');
+    }
+    if (user.totpEnabledAt !== null) {
+      if (code === undefined) return 'second_factor_required';
+      if (!(await acceptSecondFactor(user, code))) return failAttempt(user, 'code');
+    }
+    const changes: Partial<UserRow> = { failedLogins: 0, nextLoginAt: null, lockedUntil: null };
+    if (hasher.needsRehash(user.passwordHash)) Object.assign(changes, { passwordHash: await hasher.hash(password) });
+    await repo.updateUser(user.id, changes);
+    return 'ok';
+  }
+
+  async function requireUser(session: Session): Promise<UserRow> {
+    const user = await repo.user(session.userId);
+    if (!user) throw new AppError('unauthenticated', 'not signed in');
+    return user;
+  }
+
+  async function companiesOf(userId: string): Promise<string[]> {
+    return (await repo.membershipsOf(userId)).map((m) => m.tenantName);
+  }
+
+  return {
+    revalidate,
+    snapshotFor,
+    status,
+
+    async setup(
+      connection: string,
+      input: { company: string; name: string; email: string; password: string },
+    ): Promise<AuthStatus> {
+      checkPasswordPolicy(input.password, { email: input.email, companies: [input.company] });
+      if ((await repo.countUsers()) > 0) throw new AppError('conflict', 'Kontor is set up already; sign in instead');
+      const hash = await hasher.hash(input.password);
+      // The company's store is made outside the transaction: creating a store migrates it in a
+      // transaction of its own (PGlite has one connection, so nesting would wait forever).
+      const tenant = await tenants.setup(input.company);
+      const user = await deps.db.transaction(async (tx) => {
+        // Checked inside the transaction: two first starts at once make one administrator.
+        await tx.serialize('setup');
+        if ((await repo.countUsers(tx)) > 0)
+          throw new AppError('conflict', 'Kontor is set up already; sign in instead');
+        const at = iso();
+        const row: UserRow = {
+          id: ids.next(),
+          email: input.email,
+          name: input.name,
+          passwordHash: hash,
+          active: true,
+          mustChangePassword: false,
+          emailVerifiedAt: null,
+          totpSecret: null,
+          totpEnabledAt: null,
+          totpLastStep: null,
+          failedLogins: 0,
+          nextLoginAt: null,
+          lockedUntil: null,
+          passwordChangedAt: at,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await repo.insertUser(row, tx);
+        await repo.setMembership(row.id, tenant.id, 'administrator', at, tx);
+        await audit.append(
+          {
+            action: 'setup.completed',
+            actorId: row.id,
+            actor: row.email,
+            tenantId: tenant.id,
+            details: { company: tenant.name },
+          },
+          tx,
+        );
+        return row;
+      });
+      sessions.open(connection, await snapshotFor(user, null));
+      return status(connection);
+    },
+
+    async login(
+      connection: string,
+      input: { email: string; password: string; code?: string | undefined },
+    ): Promise<LoginResult> {
+      const user = await repo.userByEmail(input.email);
+      if (!user) {
+        await hasher.dummyVerify(input.password);
+        await audit.append({ action: 'auth.login.failure', actor: input.email, details: { reason: 'unknown_email' } });
+        throw new AppError('unauthenticated', WRONG_CREDENTIALS);
+      }
+      if ((await authenticate(user, input.password, input.code)) === 'second_factor_required') {
+        return { state: 'second_factor_required' };
+      }
+      const snapshot = await snapshotFor((await repo.user(user.id)) ?? user, null);
+      sessions.open(connection, snapshot);
+      await audit.append({
+        action: 'auth.login.success',
+        actorId: user.id,
+        actor: user.email,
+        tenantId: snapshot.tenantId,
+      });
+      return status(connection);
+    },
+
+    async logout(connection: string, session: Session): Promise<AuthStatus> {
+      sessions.close(connection);
+      await audit.append({
+        action: 'auth.logout',
+        actorId: session.userId,
+        actor: session.email,
+        tenantId: session.tenantId,
+      });
+      return status(connection);
+    },
+
+    async unlock(
+      connection: string,
+      session: Session,
+      input: { password: string; code?: string | undefined },
+    ): Promise<LoginResult> {
+      const user = await requireUser(session);
+      if ((await authenticate(user, input.password, input.code)) === 'second_factor_required') {
+        return { state: 'second_factor_required' };
+      }
+      sessions.unlock(connection);
+      await audit.append({ action: 'auth.unlock', actorId: user.id, actor: user.email, tenantId: session.tenantId });
+      return status(connection);
+    },
+
+    async changePassword(
+      connection: string,
+      session: Session,
+      input: { current: string; next: string },
+    ): Promise<AuthStatus> {
+      const user = await requireUser(session);
+      refuseIfThrottled(user);
+      if (!(await hasher.verify(user.passwordHash, input.current))) {
+        await failAttempt(user, 'password');
+      }
+      checkPasswordPolicy(input.next, { email: user.email, companies: await companiesOf(user.id) }, 'next');
+      if (await hasher.verify(user.passwordHash, input.next)) {
+        throw new AppError('validation', 'the new password must differ from the current one', {
+          issues: [{ path: 'next', rule: 'not_same', message: 'The new password must differ from the current one' }],
+        });
+      }
+      const at = iso();
+      await repo.updateUser(user.id, {
+        passwordHash: await hasher.hash(input.next),
+        passwordChangedAt: at,
+        mustChangePassword: false,
+        updatedAt: at,
+      });
+      // Every other session of this user ends; this one carries on with the new stamp.
+      sessions.closeUser(user.id, connection);
+      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      await audit.append({
+        action: 'auth.password.changed',
+        actorId: user.id,
+        actor: user.email,
+        tenantId: session.tenantId,
+      });
+      return status(connection);
+    },
+
+    async switchTenant(connection: string, session: Session, tenantId: string): Promise<AuthStatus> {
+      const user = await requireUser(session);
+      const memberships = await repo.membershipsOf(user.id);
+      if (!memberships.some((m) => m.tenantId === tenantId)) {
+        throw new AppError('forbidden', 'forbidden: you are not a member of that company');
+      }
+      sessions.update(connection, await snapshotFor(user, tenantId));
+      await audit.append({
+        action: 'auth.tenant.switched',
+        actorId: user.id,
+        actor: user.email,
+        tenantId,
+        details: { from: session.tenantId },
+      });
+      return status(connection);
+    },
+
+    async totpBegin(session: Session) {
+      const user = await requireUser(session);
+      if (user.totpEnabledAt !== null)
+        throw new AppError('conflict', '2FA is already on; switch it off first to enrol again');
+      const secret = newTotpSecret();
+      await repo.updateUser(user.id, { totpSecret: secrets.seal(totpPurpose(user.id), secret), totpLastStep: null });
+      return { secret, ...(await totpEnrolment(secret, user.email)) };
+    },
+
+    async totpConfirm(connection: string, session: Session, code: string) {
+      const user = await requireUser(session);
+      if (user.totpEnabledAt !== null) throw new AppError('conflict', '2FA is already on');
+      if (user.totpSecret === null) throw new AppError('conflict', 'start the enrolment first');
+      const step = await matchTotp(secrets.open(totpPurpose(user.id), user.totpSecret), code, now(), null);
+      if (step === null) {
+        throw new AppError(
+          'validation',
+          'the code does not match; check the time on your phone and try the next code',
+          {
+            issues: [{ path: 'code', rule: 'totp', message: 'The code does not match' }],
+          },
+        );
+      }
+      const codes = newRecoveryCodes();
+      await deps.db.transaction(async (tx) => {
+        await repo.updateUser(user.id, { totpEnabledAt: iso(), totpLastStep: step }, tx);
+        await repo.replaceRecoveryCodes(user.id, codes.map(hashRecoveryCode), tx);
+        await audit.append(
+          { action: 'auth.2fa.enabled', actorId: user.id, actor: user.email, tenantId: session.tenantId },
+          tx,
+        );
+      });
+      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      return { recoveryCodes: codes };
+    },
+
+    async totpDisable(connection: string, session: Session, password: string): Promise<AuthStatus> {
+      const user = await requireUser(session);
+      if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+      if (await rules.requireTwoFactor(session.tenantId)) {
+        throw new AppError('forbidden', 'forbidden: this company requires 2FA for every member');
+      }
+      await deps.db.transaction(async (tx) => {
+        await repo.updateUser(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null }, tx);
+        await repo.replaceRecoveryCodes(user.id, [], tx);
+        await audit.append(
+          { action: 'auth.2fa.disabled', actorId: user.id, actor: user.email, tenantId: session.tenantId },
+          tx,
+        );
+      });
+      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      return status(connection);
+    },
+
+    async regenerateRecoveryCodes(session: Session, password: string) {
+      const user = await requireUser(session);
+      if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+      if (user.totpEnabledAt === null) throw new AppError('conflict', 'recovery codes need 2FA to be on');
+      const codes = newRecoveryCodes();
+      await repo.replaceRecoveryCodes(user.id, codes.map(hashRecoveryCode));
+      await audit.append({ action: 'auth.2fa.recovery_codes_replaced', actorId: user.id, actor: user.email });
+      return { recoveryCodes: codes };
+    },
+  };
+}
+
+export type IdentityService = ReturnType<typeof createIdentityService>;

@@ -1,0 +1,311 @@
+// Administration of the users and roles of one tenant. Callers hold users.manage (the router checks).
+import type { Permission, Role, User } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { AuditService } from '../audit/audit.service';
+import type { Executor } from '../db/executor';
+import type { Clock, IdSource } from '../deps';
+import type { Session } from '../session';
+import type { TenantsService } from '../tenants/tenants.service';
+import type { IdentityRepo, UserRow } from './identity.repo';
+import { checkPasswordPolicy, type PasswordHasher } from './passwords';
+import { resolveRole, rolesOf, toRole, type ResolvedRole } from './roles';
+import type { SessionManager } from './sessions';
+
+export interface UsersDeps {
+  readonly db: Executor;
+  readonly repo: IdentityRepo;
+  readonly audit: AuditService;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly hasher: PasswordHasher;
+  readonly sessions: SessionManager;
+  readonly tenants: TenantsService;
+}
+
+const ADMIN = 'administrator';
+
+export function createUsersService(deps: UsersDeps) {
+  const { repo, audit, clock, ids, hasher, sessions, tenants } = deps;
+  const iso = () => clock.now().toISOString();
+
+  function tenantOf(session: Session): string {
+    if (session.tenantId === null) throw new AppError('not_found', 'you are not working in a company');
+    return session.tenantId;
+  }
+
+  async function role(tenantId: string, roleId: string): Promise<ResolvedRole> {
+    const found = await resolveRole(repo, tenantId, roleId);
+    if (!found) {
+      throw new AppError('validation', `no role '${roleId}' in this company`, {
+        issues: [{ path: 'roleId', rule: 'one_of', message: 'Unknown role' }],
+      });
+    }
+    return found;
+  }
+
+  async function toUser(tenantId: string, user: UserRow, roleId: string): Promise<User> {
+    const resolved = await resolveRole(repo, tenantId, roleId);
+    const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > clock.now().getTime();
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      active: user.active,
+      roleId,
+      roleName: resolved?.name ?? roleId,
+      emailVerified: user.emailVerifiedAt !== null,
+      twoFactor: user.totpEnabledAt !== null,
+      mustChangePassword: user.mustChangePassword,
+      lockedUntil: locked ? user.lockedUntil : null,
+      createdAt: user.createdAt,
+    };
+  }
+
+  async function member(tenantId: string, userId: string, tx?: Executor): Promise<UserRow & { roleId: string }> {
+    const found = (await repo.membersOf(tenantId, tx)).find((m) => m.id === userId);
+    if (!found) throw new AppError('not_found', `no user ${userId} in this company`);
+    return found;
+  }
+
+  /** The last active administrator of a tenant can neither leave that role nor be deactivated. */
+  async function keepAnAdministrator(tenantId: string, userId: string, tx: Executor): Promise<void> {
+    const admins = (await repo.membersOf(tenantId, tx)).filter((m) => m.active && m.roleId === ADMIN);
+    if (admins.length === 1 && admins[0]?.id === userId) {
+      throw new AppError(
+        'conflict',
+        'the last active administrator cannot be deactivated or demoted; make someone else administrator first',
+      );
+    }
+  }
+
+  async function companies(userId: string, extra: string[] = []): Promise<string[]> {
+    return [...(await repo.membershipsOf(userId)).map((m) => m.tenantName), ...extra];
+  }
+
+  const actor = (session: Session) => ({ actorId: session.userId, actor: session.email, tenantId: session.tenantId });
+
+  return {
+    async list(session: Session): Promise<User[]> {
+      const tenantId = tenantOf(session);
+      return Promise.all((await repo.membersOf(tenantId)).map((m) => toUser(tenantId, m, m.roleId)));
+    },
+
+    async create(
+      session: Session,
+      input: { email: string; name: string; roleId: string; password: string },
+    ): Promise<User> {
+      const tenantId = tenantOf(session);
+      await role(tenantId, input.roleId);
+      const tenant = await tenants.get(tenantId);
+      const existing = await repo.userByEmail(input.email);
+      const at = iso();
+      if (existing) {
+        // A person already known in another company of this installation joins this one too.
+        if ((await repo.membershipsOf(existing.id)).some((m) => m.tenantId === tenantId)) {
+          throw new AppError('conflict', `a user with the email ${input.email} exists in this company already`, {
+            issues: [{ path: 'email', rule: 'unique', message: 'Already a user of this company' }],
+          });
+        }
+        await repo.setMembership(existing.id, tenantId, input.roleId, at);
+        await audit.append({
+          ...actor(session),
+          action: 'users.added',
+          target: existing.id,
+          details: { email: existing.email, roleId: input.roleId },
+        });
+        await sessions.refreshUser(existing.id);
+        return toUser(tenantId, existing, input.roleId);
+      }
+      checkPasswordPolicy(input.password, { email: input.email, companies: tenant ? [tenant.name] : [] });
+      const user: UserRow = {
+        id: ids.next(),
+        email: input.email,
+        name: input.name,
+        passwordHash: await hasher.hash(input.password),
+        active: true,
+        mustChangePassword: true,
+        emailVerifiedAt: null,
+        totpSecret: null,
+        totpEnabledAt: null,
+        totpLastStep: null,
+        failedLogins: 0,
+        nextLoginAt: null,
+        lockedUntil: null,
+        passwordChangedAt: at,
+        createdAt: at,
+        updatedAt: at,
+      };
+      await deps.db.transaction(async (tx) => {
+        await repo.insertUser(user, tx);
+        await repo.setMembership(user.id, tenantId, input.roleId, at, tx);
+        await audit.append(
+          {
+            ...actor(session),
+            action: 'users.created',
+            target: user.id,
+            details: { email: user.email, roleId: input.roleId },
+          },
+          tx,
+        );
+      });
+      return toUser(tenantId, user, input.roleId);
+    },
+
+    async update(
+      session: Session,
+      input: { id: string; name?: string | undefined; email?: string | undefined; roleId?: string | undefined },
+    ): Promise<User> {
+      const tenantId = tenantOf(session);
+      if (input.roleId !== undefined) await role(tenantId, input.roleId);
+      const at = iso();
+      await deps.db.transaction(async (tx) => {
+        const current = await member(tenantId, input.id, tx);
+        if (input.roleId !== undefined && input.roleId !== current.roleId && current.roleId === ADMIN) {
+          await keepAnAdministrator(tenantId, input.id, tx);
+        }
+        if (input.email !== undefined && input.email !== current.email) {
+          const taken = await repo.userByEmail(input.email, tx);
+          if (taken) {
+            throw new AppError('conflict', `the email ${input.email} belongs to another user`, {
+              issues: [{ path: 'email', rule: 'unique', message: 'Belongs to another user' }],
+            });
+          }
+        }
+        await repo.updateUser(
+          input.id,
+          {
+            ...(input.name !== undefined && { name: input.name }),
+            ...(input.email !== undefined &&
+              input.email !== current.email && { email: input.email, emailVerifiedAt: null }),
+            updatedAt: at,
+          },
+          tx,
+        );
+        if (input.roleId !== undefined) await repo.setMembership(input.id, tenantId, input.roleId, at, tx);
+        await audit.append(
+          {
+            ...actor(session),
+            action: 'users.updated',
+            target: input.id,
+            details: { name: input.name, email: input.email, roleId: input.roleId },
+          },
+          tx,
+        );
+      });
+      await sessions.refreshUser(input.id);
+      const updated = await member(tenantId, input.id);
+      return toUser(tenantId, updated, updated.roleId);
+    },
+
+    async setActive(session: Session, id: string, active: boolean): Promise<User> {
+      const tenantId = tenantOf(session);
+      await deps.db.transaction(async (tx) => {
+        await member(tenantId, id, tx);
+        if (!active) await keepAnAdministrator(tenantId, id, tx);
+        await repo.updateUser(id, { active, updatedAt: iso() }, tx);
+        await audit.append(
+          { ...actor(session), action: active ? 'users.reactivated' : 'users.deactivated', target: id },
+          tx,
+        );
+      });
+      if (!active) sessions.closeUser(id);
+      const updated = await member(tenantId, id);
+      return toUser(tenantId, updated, updated.roleId);
+    },
+
+    async resetPassword(session: Session, input: { id: string; password: string }): Promise<User> {
+      const tenantId = tenantOf(session);
+      const target = await member(tenantId, input.id);
+      checkPasswordPolicy(input.password, { email: target.email, companies: await companies(target.id) });
+      const at = iso();
+      await repo.updateUser(target.id, {
+        passwordHash: await hasher.hash(input.password),
+        passwordChangedAt: at,
+        mustChangePassword: true,
+        failedLogins: 0,
+        nextLoginAt: null,
+        lockedUntil: null,
+        updatedAt: at,
+      });
+      sessions.closeUser(target.id);
+      await audit.append({
+        ...actor(session),
+        action: 'auth.password.reset_by_admin',
+        target: target.id,
+        details: { email: target.email },
+      });
+      const updated = await member(tenantId, input.id);
+      return toUser(tenantId, updated, updated.roleId);
+    },
+
+    async roles(session: Session): Promise<Role[]> {
+      const tenantId = tenantOf(session);
+      const counts = await repo.roleMemberCounts(tenantId);
+      return (await rolesOf(repo, tenantId)).map((r) => toRole(r, counts.get(r.id) ?? 0));
+    },
+
+    async createRole(session: Session, input: { name: string; permissions: Permission[] }): Promise<Role> {
+      const tenantId = tenantOf(session);
+      const all = await rolesOf(repo, tenantId);
+      if (all.some((r) => r.name.toLowerCase() === input.name.toLowerCase())) {
+        throw new AppError('conflict', `a role named ${input.name} exists already`, {
+          issues: [{ path: 'name', rule: 'unique', message: 'A role with this name exists' }],
+        });
+      }
+      const created = { id: ids.next(), tenantId, name: input.name, permissions: [...new Set(input.permissions)] };
+      await repo.insertRole(created, iso());
+      await audit.append({
+        ...actor(session),
+        action: 'roles.created',
+        target: created.id,
+        details: { name: created.name, permissions: created.permissions },
+      });
+      return toRole({ ...created, builtin: false, permissions: created.permissions }, 0);
+    },
+
+    async updateRole(
+      session: Session,
+      input: { id: string; name?: string | undefined; permissions?: Permission[] | undefined },
+    ): Promise<Role> {
+      const tenantId = tenantOf(session);
+      const current = (await rolesOf(repo, tenantId)).find((r) => r.id === input.id);
+      if (!current) throw new AppError('not_found', `no role ${input.id} in this company`);
+      if (current.builtin)
+        throw new AppError('forbidden', 'forbidden: built-in roles cannot be changed; make a custom role instead');
+      const next = {
+        id: current.id,
+        tenantId,
+        name: input.name ?? current.name,
+        permissions: input.permissions ? [...new Set(input.permissions)] : [...current.permissions],
+      };
+      await repo.updateRole(next);
+      await audit.append({
+        ...actor(session),
+        action: 'roles.updated',
+        target: next.id,
+        details: { name: next.name, permissions: next.permissions },
+      });
+      for (const m of await repo.membersOf(tenantId)) if (m.roleId === next.id) await sessions.refreshUser(m.id);
+      const counts = await repo.roleMemberCounts(tenantId);
+      return toRole({ ...next, builtin: false }, counts.get(next.id) ?? 0);
+    },
+
+    async deleteRole(session: Session, id: string): Promise<{ deleted: true }> {
+      const tenantId = tenantOf(session);
+      const current = (await rolesOf(repo, tenantId)).find((r) => r.id === id);
+      if (!current) throw new AppError('not_found', `no role ${id} in this company`);
+      if (current.builtin) throw new AppError('forbidden', 'forbidden: built-in roles cannot be deleted');
+      if (((await repo.roleMemberCounts(tenantId)).get(id) ?? 0) > 0) {
+        throw new AppError(
+          'conflict',
+          `the role ${current.name} is still given to users; give them another role first`,
+        );
+      }
+      await repo.deleteRole(id, tenantId);
+      await audit.append({ ...actor(session), action: 'roles.deleted', target: id, details: { name: current.name } });
+      return { deleted: true };
+    },
+  };
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;

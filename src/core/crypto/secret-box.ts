@@ -1,0 +1,41 @@
+// Encrypts small secrets kept in the system store (TOTP seeds, the SMTP password) with
+// AES-256-GCM under a key from the key store. The purpose is bound as associated data, so a
+// ciphertext copied into another column does not decrypt.
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { AppError } from '../../shared/errors';
+
+export interface SecretBox {
+  seal(purpose: string, plain: string): string;
+  open(purpose: string, sealed: string): string;
+}
+
+const VERSION = 'v1';
+
+export function createSecretBox(key: Buffer): SecretBox {
+  if (key.length !== 32) throw new Error('a secret box key must be 32 bytes');
+  return {
+    seal(purpose, plain) {
+      const iv = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', key, iv);
+      cipher.setAAD(Buffer.from(purpose, 'utf8'));
+      const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
+      return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(
+        ':',
+      );
+    },
+    open(purpose, sealed) {
+      const [version, iv, tag, data] = sealed.split(':');
+      if (version !== VERSION || iv === undefined || tag === undefined || data === undefined) {
+        throw new AppError('internal', `a stored secret (${purpose}) has an unknown format`);
+      }
+      try {
+        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
+        decipher.setAAD(Buffer.from(purpose, 'utf8'));
+        decipher.setAuthTag(Buffer.from(tag, 'base64'));
+        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+      } catch {
+        throw new AppError('locked', `a stored secret (${purpose}) cannot be decrypted with this installation's key`);
+      }
+    },
+  };
+}

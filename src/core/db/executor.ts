@@ -1,0 +1,95 @@
+// One SQL text for both dialects: the system store's services (identity, audit, mail) write their
+// queries once with drizzle's sql template, and this adapter runs them on SQLite or Postgres.
+// Timestamps are ISO text and flags integers on both dialects, so results look the same.
+import { sql, type SQL } from 'drizzle-orm';
+import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import type { PgDb } from './postgres';
+import { queryRows, quoteIdent } from './postgres';
+import type { SqliteDatabase } from './sqlite';
+
+export type Row = Record<string, unknown>;
+
+export interface Executor {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** A table of this store, schema-qualified where the dialect needs it. */
+  table(name: string): SQL;
+  rows<T extends Row = Row>(query: SQL): Promise<T[]>;
+  /** Runs a statement; returns the number of rows it changed. */
+  run(query: SQL): Promise<number>;
+  /** Runs `fn` in one transaction; nested calls join the outer one. */
+  transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
+  /** Inside a transaction: waits until no other transaction holds `key` (serialises appends). */
+  serialize(key: string): Promise<void>;
+}
+
+/** A promise-chain mutex: better-sqlite3 has one connection, so async transactions take turns. */
+function createMutex() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const result = tail.then(fn, fn);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+export function sqliteExecutor(raw: SqliteDatabase, db: BetterSQLite3Database): Executor {
+  const exclusive = createMutex();
+  const make = (inTransaction: boolean): Executor => {
+    // Outside a transaction every statement waits its turn, so it never lands inside another
+    // caller's open transaction (and is never rolled back with it).
+    const guard = <T>(fn: () => Promise<T>) => (inTransaction ? fn() : exclusive(fn));
+    const self: Executor = {
+      dialect: 'sqlite',
+      table: (name) => sql.raw(`"${name}"`),
+      rows: <T extends Row>(query: SQL) => guard(async () => db.all<T>(query)),
+      run: (query) => guard(async () => db.run(query).changes),
+      async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+        if (inTransaction) return fn(self);
+        return exclusive(async () => {
+          raw.exec('BEGIN IMMEDIATE');
+          try {
+            const value = await fn(make(true));
+            raw.exec('COMMIT');
+            return value;
+          } catch (error) {
+            if (raw.inTransaction) raw.exec('ROLLBACK');
+            throw error;
+          }
+        });
+      },
+      serialize: async () => undefined,
+    };
+    return self;
+  };
+  return make(false);
+}
+
+type PgRunner = { execute(query: SQL): PromiseLike<unknown> };
+
+export function pgExecutor(db: PgDb, schema: string): Executor {
+  const make = (runner: PgRunner, inTransaction: boolean): Executor => {
+    const self: Executor = {
+      dialect: 'postgres',
+      table: (name) => sql.raw(`${quoteIdent(schema)}.${quoteIdent(name)}`),
+      rows: <T extends Row>(query: SQL) => queryRows(runner, query) as Promise<T[]>,
+      async run(query) {
+        const result = (await runner.execute(query)) as { rowCount?: number | null; affectedRows?: number };
+        return result.rowCount ?? result.affectedRows ?? 0;
+      },
+      async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
+        if (inTransaction) return fn(self);
+        return db.transaction((tx) => fn(make(tx, true)));
+      },
+      async serialize(key) {
+        await runner.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`${schema}:${key}`}))`);
+      },
+    };
+    return self;
+  };
+  return make(db, false);
+}
+
+/** count(*) is a bigint on Postgres (a string through pg); a number on SQLite. */
+export function toNumber(value: unknown): number {
+  return typeof value === 'number' ? value : Number(value ?? 0);
+}

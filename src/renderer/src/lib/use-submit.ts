@@ -1,0 +1,30 @@
+// Form submission with busy state, field errors from the main process, and a form-level error.
+import { useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isAppError } from './api';
+import { fieldErrors } from './field-errors';
+
+export function useSubmit(action: () => Promise<void>) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  async function submit(event?: FormEvent) {
+    event?.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setFormError(null);
+    try {
+      await action();
+    } catch (error) {
+      if (isAppError(error) && error.code === 'validation' && error.details?.issues?.length)
+        setErrors(fieldErrors(error, t));
+      else setFormError(isAppError(error) ? error.message : t('errors.generic', { message: (error as Error).message }));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return { busy, errors, formError, setFormError, submit };
+}

@@ -1,0 +1,41 @@
+// Administration: users, roles, sign-in rules, audit log; each tab only for those who may use it.
+import { Tabs, Title, Stack } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { useCan } from '../../lib/auth';
+import { AuditPanel } from './AuditPanel';
+import { RolesPanel } from './RolesPanel';
+import { SecurityPanel } from './SecurityPanel';
+import { UsersPanel } from './UsersPanel';
+
+export function AdminScreen() {
+  const { t } = useTranslation();
+  const users = useCan('users.manage');
+  const audit = useCan('audit.read');
+  const settings = useCan('settings.manage');
+  const first = users ? 'users' : audit ? 'audit' : 'security';
+  return (
+    <Stack>
+      <Title order={2}>{t('nav.admin')}</Title>
+      <Tabs defaultValue={first} keepMounted={false}>
+        <Tabs.List>
+          {users && <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>}
+          {users && <Tabs.Tab value="roles">{t('admin.roles')}</Tabs.Tab>}
+          {settings && <Tabs.Tab value="security">{t('admin.security')}</Tabs.Tab>}
+          {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
+        </Tabs.List>
+        <Tabs.Panel value="users" pt="md">
+          <UsersPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="roles" pt="md">
+          <RolesPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="security" pt="md">
+          <SecurityPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="audit" pt="md">
+          <AuditPanel />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+}

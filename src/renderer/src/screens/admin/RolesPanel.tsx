@@ -1,0 +1,118 @@
+// Roles: the built-in ones (read-only) and custom roles made of permissions.
+import { Alert, Badge, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { permissions, type Permission, type Role } from '../../../../shared/contract';
+import { call } from '../../lib/api';
+import { useSubmit } from '../../lib/use-submit';
+
+function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () => void; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [name, setName] = useState(role?.name ?? '');
+  const [granted, setGranted] = useState<Permission[]>(role?.permissions ?? []);
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    if (role) await call('roles.update', { id: role.id, name, permissions: granted });
+    else await call('roles.create', { name, permissions: granted });
+    onSaved();
+  });
+  return (
+    <Modal opened onClose={onClose} title={role ? t('admin.editRole') : t('admin.newRole')} size="lg">
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Stack>
+          <TextInput
+            label={t('admin.name')}
+            value={name}
+            onChange={(e) => setName(e.currentTarget.value)}
+            error={errors['name']}
+            required
+            data-autofocus
+          />
+          <Checkbox.Group label={t('admin.permissions')} value={granted} onChange={(v) => setGranted(v)}>
+            <SimpleGrid cols={2} mt="xs">
+              {permissions.map((p) => (
+                <Checkbox key={p} value={p} label={t(`permissions.${p}`)} />
+              ))}
+            </SimpleGrid>
+          </Checkbox.Group>
+          {formError && <Alert color="red">{formError}</Alert>}
+          <Button type="submit" loading={busy}>
+            {t('customers.save')}
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function RolesPanel() {
+  const { t } = useTranslation();
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [editing, setEditing] = useState<Role | 'new' | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const load = useCallback(() => {
+    call('roles.list', {}).then(setRoles, (e: Error) => setError(e.message));
+  }, []);
+  useEffect(load, [load]);
+
+  async function remove(role: Role) {
+    setError(null);
+    try {
+      await call('roles.delete', { id: role.id });
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <Stack>
+      <Group justify="flex-end">
+        <Button onClick={() => setEditing('new')}>{t('admin.newRole')}</Button>
+      </Group>
+      {error && <Alert color="red">{error}</Alert>}
+      <Table striped aria-label={t('admin.roles')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('admin.name')}</Table.Th>
+            <Table.Th>{t('admin.permissions')}</Table.Th>
+            <Table.Th>{t('admin.members')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {roles.map((r) => (
+            <Table.Tr key={r.id}>
+              <Table.Td>
+                {r.name} {r.builtin && <Badge variant="light">{t('admin.builtin')}</Badge>}
+              </Table.Td>
+              <Table.Td>{r.permissions.map((p) => t(`permissions.${p}`)).join(', ')}</Table.Td>
+              <Table.Td>{r.members}</Table.Td>
+              <Table.Td>
+                {!r.builtin && (
+                  <Group gap={4} justify="flex-end">
+                    <Button size="xs" variant="default" onClick={() => setEditing(r)}>
+                      {t('admin.edit')}
+                    </Button>
+                    <Button size="xs" variant="light" color="red" onClick={() => void remove(r)}>
+                      {t('admin.delete')}
+                    </Button>
+                  </Group>
+                )}
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {editing !== null && (
+        <RoleForm
+          role={editing === 'new' ? null : editing}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            load();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}

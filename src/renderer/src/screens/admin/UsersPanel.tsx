@@ -1,0 +1,201 @@
+// Users of the current company: create, change role or name, deactivate, reset the password.
+import { Alert, Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Role, User } from '../../../../shared/contract';
+import { call } from '../../lib/api';
+import { useSubmit } from '../../lib/use-submit';
+
+function UserForm({
+  user,
+  roles,
+  onClose,
+  onSaved,
+}: {
+  user: User | null;
+  roles: Role[];
+  onClose: () => void;
+  onSaved: () => void;
+}) {
+  const { t } = useTranslation();
+  const [values, setValues] = useState({
+    name: user?.name ?? '',
+    email: user?.email ?? '',
+    roleId: user?.roleId ?? 'clerk',
+    password: '',
+  });
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    if (user)
+      await call('users.update', { id: user.id, name: values.name, email: values.email, roleId: values.roleId });
+    else await call('users.create', values);
+    onSaved();
+  });
+  const field = (name: 'name' | 'email' | 'password') => ({
+    value: values[name],
+    error: errors[name],
+    onChange: (e: { currentTarget: { value: string } }) => {
+      const value = e.currentTarget.value;
+      setValues((v) => ({ ...v, [name]: value }));
+    },
+  });
+  return (
+    <Modal opened onClose={onClose} title={user ? t('admin.editUser') : t('admin.newUser')}>
+      <form onSubmit={(e) => void submit(e)} noValidate aria-label={user ? t('admin.editUser') : t('admin.newUser')}>
+        <Stack>
+          <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
+          <TextInput label={t('auth.email')} type="email" {...field('email')} required />
+          <Select
+            label={t('admin.role')}
+            data={roles.map((r) => ({ value: r.id, label: r.name }))}
+            value={values.roleId}
+            onChange={(v) => v && setValues((s) => ({ ...s, roleId: v }))}
+            error={errors['roleId']}
+            allowDeselect={false}
+          />
+          {!user && (
+            <PasswordInput
+              label={t('admin.initialPassword')}
+              description={t('admin.initialPasswordHelp')}
+              {...field('password')}
+              required
+              autoComplete="new-password"
+            />
+          )}
+          {formError && (
+            <Alert color="red" role="alert">
+              {formError}
+            </Alert>
+          )}
+          <Button type="submit" loading={busy}>
+            {t('customers.save')}
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
+  const { t } = useTranslation();
+  const [password, setPassword] = useState('');
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    await call('users.resetPassword', { id: user.id, password });
+    onClose();
+  });
+  return (
+    <Modal opened onClose={onClose} title={t('admin.resetPassword')}>
+      <form onSubmit={(e) => void submit(e)} noValidate>
+        <Stack>
+          <PasswordInput
+            label={t('admin.initialPassword')}
+            description={t('admin.initialPasswordHelp')}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={errors['password']}
+            autoComplete="new-password"
+            data-autofocus
+          />
+          {formError && <Alert color="red">{formError}</Alert>}
+          <Button type="submit" loading={busy}>
+            {t('admin.resetPassword')}
+          </Button>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+export function UsersPanel() {
+  const { t } = useTranslation();
+  const [users, setUsers] = useState<User[]>([]);
+  const [roles, setRoles] = useState<Role[]>([]);
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const load = useCallback(() => {
+    Promise.all([call('users.list', {}), call('roles.list', {})]).then(
+      ([u, r]) => {
+        setUsers(u);
+        setRoles(r);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, []);
+  useEffect(load, [load]);
+
+  async function toggle(user: User) {
+    setError(null);
+    try {
+      await call(user.active ? 'users.deactivate' : 'users.reactivate', { id: user.id });
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }
+
+  return (
+    <Stack>
+      <Group justify="flex-end">
+        <Button onClick={() => setEditing('new')}>{t('admin.newUser')}</Button>
+      </Group>
+      {error && (
+        <Alert color="red" role="alert">
+          {error}
+        </Alert>
+      )}
+      <Table striped aria-label={t('admin.users')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('admin.name')}</Table.Th>
+            <Table.Th>{t('auth.email')}</Table.Th>
+            <Table.Th>{t('admin.role')}</Table.Th>
+            <Table.Th>{t('admin.state')}</Table.Th>
+            <Table.Th />
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {users.map((u) => (
+            <Table.Tr key={u.id} data-testid="user-row">
+              <Table.Td>{u.name}</Table.Td>
+              <Table.Td>{u.email}</Table.Td>
+              <Table.Td>{u.roleName}</Table.Td>
+              <Table.Td>
+                <Group gap={4}>
+                  <Badge color={u.active ? 'teal' : 'gray'}>{u.active ? t('admin.active') : t('admin.inactive')}</Badge>
+                  {u.twoFactor && <Badge variant="light">2FA</Badge>}
+                  {u.lockedUntil && <Badge color="red">{t('admin.lockedOut')}</Badge>}
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Group gap={4} justify="flex-end">
+                  <Button size="xs" variant="default" onClick={() => setEditing(u)}>
+                    {t('admin.edit')}
+                  </Button>
+                  <Button size="xs" variant="default" onClick={() => setResetting(u)}>
+                    {t('admin.resetPassword')}
+                  </Button>
+                  <Button size="xs" variant="light" color={u.active ? 'red' : 'teal'} onClick={() => void toggle(u)}>
+                    {u.active ? t('admin.deactivate') : t('admin.reactivate')}
+                  </Button>
+                </Group>
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+      {editing !== null && (
+        <UserForm
+          user={editing === 'new' ? null : editing}
+          roles={roles}
+          onClose={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            load();
+          }}
+        />
+      )}
+      {resetting && <ResetPassword user={resetting} onClose={() => setResetting(null)} />}
+    </Stack>
+  );
+}

@@ -1,0 +1,76 @@
+// Sign-in: email and password, then the 2FA code when the account uses it.
+import { Alert, Button, PasswordInput, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { AuthCard } from '../../components/AuthCard';
+import { call } from '../../lib/api';
+import { useAuth } from '../../lib/auth';
+import { useSubmit } from '../../lib/use-submit';
+
+export function LoginScreen() {
+  const { t } = useTranslation();
+  const auth = useAuth();
+  const [email, setEmail] = useState('');
+  const [password, setPassword] = useState('');
+  const [code, setCode] = useState('');
+  const [needsCode, setNeedsCode] = useState(false);
+
+  const { busy, errors, formError, submit } = useSubmit(async () => {
+    const result = await call('auth.login', { email, password, ...(needsCode && { code }) });
+    if (result.state === 'second_factor_required') {
+      setNeedsCode(true);
+      return;
+    }
+    setPassword('');
+    auth.set(result);
+  });
+
+  return (
+    <AuthCard title={t('auth.signIn')} onSubmit={(e) => void submit(e)}>
+      {!needsCode ? (
+        <>
+          <TextInput
+            label={t('auth.email')}
+            type="email"
+            value={email}
+            onChange={(e) => setEmail(e.currentTarget.value)}
+            error={errors['email']}
+            required
+            autoFocus
+            autoComplete="username"
+          />
+          <PasswordInput
+            label={t('auth.password')}
+            value={password}
+            onChange={(e) => setPassword(e.currentTarget.value)}
+            error={errors['password']}
+            required
+            autoComplete="current-password"
+          />
+        </>
+      ) : (
+        <>
+          <Text size="sm">{t('auth.codeHelp')}</Text>
+          <TextInput
+            label={t('auth.code')}
+            value={code}
+            onChange={(e) => setCode(e.currentTarget.value)}
+            error={errors['code']}
+            autoComplete="one-time-code"
+            inputMode="numeric"
+            autoFocus
+            required
+          />
+        </>
+      )}
+      {formError && (
+        <Alert color="red" role="alert">
+          {formError}
+        </Alert>
+      )}
+      <Button type="submit" loading={busy}>
+        {needsCode ? t('auth.verify') : t('auth.signIn')}
+      </Button>
+    </AuthCard>
+  );
+}

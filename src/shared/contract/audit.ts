@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { procedure } from './procedure';
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  actorId: z.string().nullable(),
+  actor: z.string().nullable(),
+  tenantId: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditListInputSchema = z.strictObject({
+  action: z.string().trim().max(100).optional(),
+  actor: z.string().trim().max(254).optional(),
+  tenantId: z.string().max(100).optional(),
+  beforeSeq: z.number().int().positive().optional(),
+  limit: z.number().int().min(1).max(500).default(100),
+});
+export type AuditListInput = z.output<typeof auditListInputSchema>;
+
+export const auditVerifyResultSchema = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  firstBroken: z.object({ seq: z.number().int(), problem: z.string() }).nullable(),
+});
+export type AuditVerifyResult = z.infer<typeof auditVerifyResultSchema>;
+
+export const auditContract = {
+  'audit.list': procedure({
+    summary: 'List the security audit log, newest first, filtered',
+    input: auditListInputSchema,
+    output: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }),
+    permission: 'audit.read',
+  }),
+  'audit.verify': procedure({
+    summary: 'Check the hash chain of the audit log and name the first broken link',
+    input: z.strictObject({}),
+    output: auditVerifyResultSchema,
+    permission: 'audit.read',
+  }),
+} as const;
