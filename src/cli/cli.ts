@@ -297,6 +297,9 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       if (flags.tenant !== undefined) await switchTo(session, flags.tenant);
     }
     const value = await command.run(flags, session, env);
+    // Mail the command queued (a new user's confirmation code) goes out now; what fails stays
+    // in the outbox for the desktop app or the next command to retry.
+    await kontor.mail.processDue();
     io.stdout(`${JSON.stringify(value, null, 2)}\n`);
     return 0;
   } catch (error) {

@@ -9,7 +9,9 @@ import { createPasswordHasher, type PasswordParams } from './auth/passwords';
 import { createSecurityRules } from './auth/security-settings';
 import { createSessionManager, type SessionManager } from './auth/sessions';
 import { createUsersService } from './auth/users.service';
+import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
+import { createMailService, type MailService } from './mail/mail.service';
 import { createCustomersService, type CustomersService } from './customers/customers.service';
 import { maskUrl, type PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
@@ -53,6 +55,7 @@ export interface Kontor {
   readonly identity: IdentityService;
   readonly sessions: SessionManager;
   readonly audit: AuditService;
+  readonly mail: MailService;
   close(): Promise<void>;
 }
 
@@ -106,6 +109,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     timeouts: () => rules.installation(),
     revalidate: (session) => auth.revalidate(session),
   });
+  const mail = createMailService({ db, repo, secrets, clock, ids, logger });
+  const codes = createCodes({ repo, secrets, clock, ids });
   const auth: IdentityService = createIdentityService({
     db,
     repo,
@@ -117,8 +122,20 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     sessions,
     rules,
     tenants,
+    codes,
+    mail,
   });
-  const users = createUsersService({ db, repo, audit, clock, ids, hasher, sessions, tenants });
+  const users = createUsersService({
+    db,
+    repo,
+    audit,
+    clock,
+    ids,
+    hasher,
+    sessions,
+    tenants,
+    sendVerification: auth.sendVerification,
+  });
   const customerServices = new Map<string, CustomersService>();
 
   async function customersOf(session: Session): Promise<CustomersService> {
@@ -224,6 +241,30 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     },
     'audit.list': async (input, ctx) => audit.list(input, ctx.session.tenantId),
     'audit.verify': async () => audit.verify(),
+
+    'mail.getSettings': async () => mail.getSettings(),
+    'mail.setSettings': async (input, ctx) => {
+      const settings = await mail.setSettings(input);
+      await audit.append({
+        action: 'settings.smtp.changed',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        details: {
+          host: input.host,
+          port: input.port,
+          security: input.security,
+          passwordChanged: input.password !== undefined,
+        },
+      });
+      return settings;
+    },
+    'mail.sendTest': async (input) => mail.sendTest(input.to),
+    'mail.outbox': async (input) => mail.list(input),
+    'mail.retry': async (input) => mail.retry(input.id),
+    'auth.requestVerification': async (_input, ctx) => auth.requestVerification(ctx.session),
+    'auth.verifyEmail': async (input, ctx) => auth.verifyEmail(ctx.session, input.code),
+    'auth.forgotPassword': async (input) => auth.forgotPassword(input.email),
+    'auth.resetPassword': async (input) => auth.resetPassword(input),
   };
 
   const router = createRouter({
@@ -239,5 +280,17 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
         details: { procedure: name },
       }),
   });
-  return { router, stores, tenants, identity: auth, sessions, audit, close: () => stores.close() };
+  return {
+    router,
+    stores,
+    tenants,
+    identity: auth,
+    sessions,
+    audit,
+    mail,
+    async close() {
+      await mail.stop();
+      await stores.close();
+    },
+  };
 }

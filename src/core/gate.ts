@@ -34,6 +34,8 @@ export function createGate(options: GateOptions): Gate {
     opening ??= options.open(passphrase);
     try {
       kontor = await opening;
+      // Long-running processes (desktop, web host) send queued mail in the background.
+      kontor.mail.startWorker();
     } finally {
       opening = null;
     }

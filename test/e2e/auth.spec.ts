@@ -1,6 +1,7 @@
 // Identity end to end in the browser: first run, sign-in, 2FA, idle lock, and a Clerk's limits.
 import { expect, test } from '@playwright/test';
 import { generate } from 'otplib';
+import { startSmtpPeer } from '../fixtures/smtp-peer';
 import { ADMIN, AppPage } from './pages/app-page';
 
 test.describe.configure({ mode: 'serial' });
@@ -42,7 +43,7 @@ test('a new user sets an own password, enrols 2FA, signs in with a code, and a r
   await app.page.getByRole('button', { name: 'Set up' }).click();
   const secret = (await app.page.getByTestId('totp-secret').textContent()) ?? '';
   await expect(app.page.getByRole('img', { name: 'QR code for the authenticator app' })).toBeVisible();
-  await app.page.getByRole('textbox', { name: 'Code' }).fill(await generate({ secret }));
+  await app.page.getByRole('textbox', { name: 'Code', exact: true }).fill(await generate({ secret }));
   await app.page.getByRole('button', { name: 'Confirm and turn on' }).click();
   await expect(app.page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
   await app.page.getByRole('button', { name: 'I have stored them' }).click();
@@ -120,5 +121,46 @@ test('the app locks when idle and unlocks with the password, keeping unsaved inp
     await expect(page.getByRole('status')).toContainText('Ungespeicherte Eingabe');
   } finally {
     await app.invoke('security.set', { idleMinutes: 15 });
+  }
+});
+
+test('a forgotten password is reset with a code sent through the configured SMTP server', async ({ page, browser }) => {
+  const smtp = await startSmtpPeer({ mode: 'plain' });
+  try {
+    const admin = new AppPage(page);
+    await admin.openAsAdmin();
+    await page.goto('/#/admin');
+    await page.getByRole('tab', { name: 'Email' }).click();
+    const form = page.getByRole('form', { name: 'Mail server (SMTP)' });
+    await form.getByRole('textbox', { name: /^Server/ }).fill('127.0.0.1');
+    await form.getByRole('textbox', { name: /^Port/ }).fill(String(smtp.port));
+    await form.getByLabel('Encryption').click();
+    await page.getByRole('option', { name: /^None/ }).click();
+    await form.getByLabel('Sender address').fill('kontor@e2e.example');
+    await form.getByRole('button', { name: 'Save' }).click();
+    await form.getByRole('button', { name: /Send a test email/ }).click();
+    await expect(form.getByRole('status')).toHaveText('The server accepted the test email.');
+    await admin.createUser('vera@e2e.example', 'viewer', 'initial vera password');
+
+    const context = await browser.newContext();
+    const app = new AppPage(await context.newPage());
+    await app.open();
+    await app.page.getByRole('button', { name: 'Forgot your password?' }).click();
+    await app.page.getByLabel('Email').fill('vera@e2e.example');
+    await app.page.getByRole('button', { name: 'Send code' }).click();
+    await expect
+      .poll(() => smtp.received.filter((m) => m.text.includes('Kontor-Passwort')).length, { timeout: 20_000 })
+      .toBe(1);
+    const mail = smtp.received.find((m) => m.text.includes('Kontor-Passwort'));
+    const code = /: (\d{8})\r?\n/.exec(mail?.text ?? '')?.[1] ?? '';
+    await app.page.getByLabel('Code from the email').fill(code);
+    await app.page.getByLabel('New password').fill('vera picked her own');
+    await app.page.getByRole('button', { name: 'Set new password' }).click();
+    await expect(app.page.getByRole('status')).toHaveText('Your password was reset. Sign in with the new one.');
+    await app.signIn('vera@e2e.example', 'vera picked her own');
+    await expect(app.customersHeading).toBeVisible();
+    await context.close();
+  } finally {
+    await smtp.close();
   }
 });

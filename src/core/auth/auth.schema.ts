@@ -123,6 +123,8 @@ export const oneTimeCodesSqlite = sqliteTable('one_time_codes', {
   codeHash: text('code_hash').notNull(),
   expiresAt: text('expires_at').notNull(),
   usedAt: text('used_at'),
+  /** Wrong guesses so far; the code dies after a few, so six or eight digits cannot be brute-forced. */
+  attempts: integer('attempts').notNull().default(0),
   createdAt: text('created_at').notNull(),
 });
 
@@ -133,6 +135,7 @@ export const oneTimeCodesPg = pgTable('one_time_codes', {
   codeHash: pgText('code_hash').notNull(),
   expiresAt: pgText('expires_at').notNull(),
   usedAt: pgText('used_at'),
+  attempts: pgInteger('attempts').notNull().default(0),
   createdAt: pgText('created_at').notNull(),
 });
 

@@ -203,11 +203,26 @@ export function createIdentityRepo(db: Executor) {
       await tx.run(sql`INSERT INTO ${codes} (id, user_id, purpose, code_hash, expires_at, created_at)
         VALUES (${code.id}, ${code.userId}, ${code.purpose}, ${code.codeHash}, ${code.expiresAt}, ${code.createdAt})`);
     },
-    /** Uses a one-time code: true once, for an unexpired, unused code of that purpose. */
-    async useCode(userId: string, purpose: string, hash: string, now: string, tx: Executor = db): Promise<boolean> {
-      const changed = await tx.run(sql`UPDATE ${codes} SET used_at = ${now}
-        WHERE user_id = ${userId} AND purpose = ${purpose} AND code_hash = ${hash} AND used_at IS NULL AND expires_at > ${now}`);
-      return changed === 1;
+    /** Retires every open code of a purpose (a new one replaces them). */
+    async retireCodes(userId: string, purpose: string, now: string, tx: Executor = db): Promise<void> {
+      await tx.run(
+        sql`UPDATE ${codes} SET used_at = ${now} WHERE user_id = ${userId} AND purpose = ${purpose} AND used_at IS NULL`,
+      );
+    },
+    /** The newest unused, unexpired code of a purpose. */
+    async openCode(userId: string, purpose: string, now: string, tx: Executor = db) {
+      const [row] = await tx.rows(sql`SELECT id, code_hash, attempts FROM ${codes}
+        WHERE user_id = ${userId} AND purpose = ${purpose} AND used_at IS NULL AND expires_at > ${now}
+        ORDER BY created_at DESC LIMIT 1`);
+      return row
+        ? { id: String(row['id']), codeHash: String(row['code_hash']), attempts: toNumber(row['attempts']) }
+        : null;
+    },
+    async markCode(id: string, change: { usedAt?: string; attempts?: number }, tx: Executor = db): Promise<void> {
+      if (change.usedAt !== undefined)
+        await tx.run(sql`UPDATE ${codes} SET used_at = ${change.usedAt} WHERE id = ${id}`);
+      if (change.attempts !== undefined)
+        await tx.run(sql`UPDATE ${codes} SET attempts = ${change.attempts} WHERE id = ${id}`);
     },
     async countCodesSince(userId: string, purpose: string, since: string, tx: Executor = db): Promise<number> {
       const [row] = await tx.rows(sql`SELECT count(*) AS n FROM ${codes}

@@ -7,6 +7,9 @@ import type { Executor } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { Session } from '../session';
 import type { TenantsService } from '../tenants/tenants.service';
+import type { MailService } from '../mail/mail.service';
+import { resetMail, verificationMail } from '../mail/templates';
+import type { Codes } from './codes';
 import type { IdentityRepo, UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole } from './roles';
@@ -28,13 +31,21 @@ export interface IdentityDeps {
   readonly sessions: SessionManager;
   readonly rules: SecurityRules;
   readonly tenants: TenantsService;
+  readonly codes: Codes;
+  readonly mail: MailService;
 }
+
+const VERIFY_HOURS = 24;
+const RESET_MINUTES = 30;
+/** At most this many reset or verification mails per user in a quarter of an hour. */
+const CODE_MAILS_PER_WINDOW = 3;
+const CODE_WINDOW_MS = 15 * 60_000;
 
 export type LoginResult = AuthStatus | { state: 'second_factor_required' };
 type Snapshot = Omit<Session, 'id' | 'locked'>;
 
 export function createIdentityService(deps: IdentityDeps) {
-  const { repo, audit, clock, ids, hasher, secrets, sessions, rules, tenants } = deps;
+  const { repo, audit, clock, ids, hasher, secrets, sessions, rules, tenants, codes, mail } = deps;
   const now = () => clock.now();
   const iso = () => now().toISOString();
 
@@ -186,10 +197,96 @@ export function createIdentityService(deps: IdentityDeps) {
     return (await repo.membershipsOf(userId)).map((m) => m.tenantName);
   }
 
+  /** Mails a verification code to the user's address (also used when an admin creates a user). */
+  async function sendVerification(user: UserRow, tx?: Executor): Promise<void> {
+    const code = await codes.issue(user.id, 'verify_email', VERIFY_HOURS * 3_600_000, tx);
+    await mail.enqueue(user.email, verificationMail(user.name, code, VERIFY_HOURS), tx);
+  }
+
+  async function throttleCodeMails(user: UserRow, purpose: 'verify_email' | 'reset_password'): Promise<boolean> {
+    return (await codes.recentCount(user.id, purpose, CODE_WINDOW_MS)) >= CODE_MAILS_PER_WINDOW;
+  }
+
   return {
     revalidate,
     snapshotFor,
     status,
+    sendVerification,
+
+    async requestVerification(session: Session): Promise<{ sent: true }> {
+      const user = await requireUser(session);
+      if (user.emailVerifiedAt !== null) throw new AppError('conflict', 'your email address is confirmed already');
+      if (await throttleCodeMails(user, 'verify_email')) {
+        throw new AppError('locked', 'too many codes requested: wait a quarter of an hour and try again');
+      }
+      await sendVerification(user);
+      return { sent: true };
+    },
+
+    async verifyEmail(session: Session, code: string): Promise<{ verified: true }> {
+      const user = await requireUser(session);
+      if (!(await codes.consume(user.id, 'verify_email', code))) {
+        throw new AppError('validation', 'the code is wrong, expired or used already', {
+          issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
+        });
+      }
+      await repo.updateUser(user.id, { emailVerifiedAt: iso(), updatedAt: iso() });
+      await audit.append({
+        action: 'auth.email.verified',
+        actorId: user.id,
+        actor: user.email,
+        tenantId: session.tenantId,
+      });
+      return { verified: true };
+    },
+
+    /** Answers the same whether or not the address is known, so it reveals no accounts. */
+    async forgotPassword(email: string): Promise<{ requested: true }> {
+      const user = await repo.userByEmail(email);
+      if (!user || !user.active) {
+        await audit.append({ action: 'auth.password.reset_requested', actor: email, details: { known: false } });
+        return { requested: true };
+      }
+      if (await throttleCodeMails(user, 'reset_password')) {
+        await audit.append({ action: 'auth.password.reset_throttled', actorId: user.id, actor: user.email });
+        return { requested: true };
+      }
+      const code = await codes.issue(user.id, 'reset_password', RESET_MINUTES * 60_000);
+      await mail.enqueue(user.email, resetMail(user.name, code, RESET_MINUTES));
+      await audit.append({
+        action: 'auth.password.reset_requested',
+        actorId: user.id,
+        actor: user.email,
+        details: { known: true },
+      });
+      return { requested: true };
+    },
+
+    async resetPassword(input: { email: string; code: string; password: string }): Promise<{ reset: true }> {
+      const user = await repo.userByEmail(input.email);
+      const wrong = () =>
+        new AppError('validation', 'the code is wrong, expired or used already', {
+          issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
+        });
+      if (!user || !user.active) throw wrong();
+      checkPasswordPolicy(input.password, { email: user.email, companies: await companiesOf(user.id) });
+      if (!(await codes.consume(user.id, 'reset_password', input.code))) throw wrong();
+      const at = iso();
+      await repo.updateUser(user.id, {
+        passwordHash: await hasher.hash(input.password),
+        passwordChangedAt: at,
+        mustChangePassword: false,
+        failedLogins: 0,
+        nextLoginAt: null,
+        lockedUntil: null,
+        // The code came to this address, so the address works.
+        emailVerifiedAt: user.emailVerifiedAt ?? at,
+        updatedAt: at,
+      });
+      sessions.closeUser(user.id);
+      await audit.append({ action: 'auth.password.reset', actorId: user.id, actor: user.email });
+      return { reset: true };
+    },
 
     async setup(
       connection: string,

@@ -32,6 +32,12 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'security.set': { lockoutMinutes: 15 },
   'audit.list': {},
   'audit.verify': {},
+  'mail.getSettings': {},
+  // Port 1 on loopback refuses at once, so the test mail fails fast for whoever may send it.
+  'mail.setSettings': { host: '127.0.0.1', port: 1, security: 'none', from: 'kontor@test.example' },
+  'mail.sendTest': { to: 'it@test.example' },
+  'mail.outbox': {},
+  'mail.retry': { id: UNKNOWN_ID },
 };
 
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(

@@ -20,6 +20,8 @@ export interface UsersDeps {
   readonly hasher: PasswordHasher;
   readonly sessions: SessionManager;
   readonly tenants: TenantsService;
+  /** Mails a new user the code that confirms their address. */
+  readonly sendVerification: (user: UserRow, tx?: Executor) => Promise<void>;
 }
 
 const ADMIN = 'administrator';
@@ -147,6 +149,7 @@ export function createUsersService(deps: UsersDeps) {
           },
           tx,
         );
+        await deps.sendVerification(user, tx);
       });
       return toUser(tenantId, user, input.roleId);
     },

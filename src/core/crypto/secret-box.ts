@@ -1,19 +1,24 @@
 // Encrypts small secrets kept in the system store (TOTP seeds, the SMTP password) with
 // AES-256-GCM under a key from the key store. The purpose is bound as associated data, so a
 // ciphertext copied into another column does not decrypt.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 
 export interface SecretBox {
   seal(purpose: string, plain: string): string;
   open(purpose: string, sealed: string): string;
+  /** A keyed hash (HMAC-SHA256): short codes stored this way cannot be guessed offline from a copy of the table. */
+  mac(purpose: string, text: string): string;
 }
 
 const VERSION = 'v1';
 
 export function createSecretBox(key: Buffer): SecretBox {
   if (key.length !== 32) throw new Error('a secret box key must be 32 bytes');
+  // A separate key for MACs, so the encryption key is used for one thing only.
+  const macKey = createHmac('sha256', key).update('kontor:mac-key').digest();
   return {
+    mac: (purpose, text) => createHmac('sha256', macKey).update(purpose).update('\n').update(text).digest('hex'),
     seal(purpose, plain) {
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', key, iv);

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { auditContract } from './audit';
 import { authContract } from './auth';
 import { customersContract } from './customers';
+import { mailContract } from './mail';
 import type { procedureNames } from './names';
 import type { ProcedureDef } from './procedure';
 import { systemContract } from './system';
@@ -14,6 +15,7 @@ export const contract = {
   ...authContract,
   ...usersContract,
   ...auditContract,
+  ...mailContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -40,6 +42,7 @@ export type { EventName } from './names';
 export * from './audit';
 export * from './auth';
 export * from './customers';
+export * from './mail';
 export * from './users';
 export * from './permissions';
 export * from './procedure';

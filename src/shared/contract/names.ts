@@ -39,6 +39,15 @@ export const procedureNames = [
   'security.set',
   'audit.list',
   'audit.verify',
+  'mail.getSettings',
+  'mail.setSettings',
+  'mail.sendTest',
+  'mail.outbox',
+  'mail.retry',
+  'auth.requestVerification',
+  'auth.verifyEmail',
+  'auth.forgotPassword',
+  'auth.resetPassword',
 ] as const;
 
 /** Events the main process may push to the renderer. */

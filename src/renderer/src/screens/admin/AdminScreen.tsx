@@ -3,6 +3,7 @@ import { Tabs, Title, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../lib/auth';
 import { AuditPanel } from './AuditPanel';
+import { MailPanel } from './MailPanel';
 import { RolesPanel } from './RolesPanel';
 import { SecurityPanel } from './SecurityPanel';
 import { UsersPanel } from './UsersPanel';
@@ -21,6 +22,7 @@ export function AdminScreen() {
           {users && <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>}
           {users && <Tabs.Tab value="roles">{t('admin.roles')}</Tabs.Tab>}
           {settings && <Tabs.Tab value="security">{t('admin.security')}</Tabs.Tab>}
+          {settings && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
           {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -31,6 +33,9 @@ export function AdminScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="security" pt="md">
           <SecurityPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="mail" pt="md">
+          <MailPanel />
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
           <AuditPanel />

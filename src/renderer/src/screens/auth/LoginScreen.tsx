@@ -1,15 +1,18 @@
 // Sign-in: email and password, then the 2FA code when the account uses it.
-import { Alert, Button, PasswordInput, Text, TextInput } from '@mantine/core';
+import { Alert, Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useSubmit } from '../../lib/use-submit';
+import { ForgotPassword } from './ForgotPassword';
 
 export function LoginScreen() {
   const { t } = useTranslation();
   const auth = useAuth();
+  const [forgot, setForgot] = useState(false);
+  const [notice, setNotice] = useState('');
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
@@ -25,8 +28,24 @@ export function LoginScreen() {
     auth.set(result);
   });
 
+  if (forgot) {
+    return (
+      <ForgotPassword
+        onDone={(message) => {
+          setNotice(message);
+          setForgot(false);
+        }}
+      />
+    );
+  }
+
   return (
     <AuthCard title={t('auth.signIn')} onSubmit={(e) => void submit(e)}>
+      {notice && (
+        <Alert color="teal" role="status">
+          {notice}
+        </Alert>
+      )}
       {!needsCode ? (
         <>
           <TextInput
@@ -71,6 +90,11 @@ export function LoginScreen() {
       <Button type="submit" loading={busy}>
         {needsCode ? t('auth.verify') : t('auth.signIn')}
       </Button>
+      {!needsCode && (
+        <Anchor component="button" type="button" size="sm" onClick={() => setForgot(true)}>
+          {t('forgot.link')}
+        </Anchor>
+      )}
     </AuthCard>
   );
 }

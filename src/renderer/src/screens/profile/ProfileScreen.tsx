@@ -1,5 +1,5 @@
 // The user's own account: password, two-factor authentication, recovery codes.
-import { Alert, Badge, Button, Card, Group, PasswordInput, Stack, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { call } from '../../lib/api';
@@ -66,6 +66,61 @@ function TwoFactorCard() {
   );
 }
 
+function EmailCard() {
+  const { t } = useTranslation();
+  const auth = useAuth();
+  const status = useSignedIn();
+  const [code, setCode] = useState('');
+  const [sent, setSent] = useState(false);
+  const request = useSubmit(async () => {
+    await call('auth.requestVerification', {});
+    setSent(true);
+  });
+  const verify = useSubmit(async () => {
+    await call('auth.verifyEmail', { code });
+    auth.refresh();
+  });
+  return (
+    <Card withBorder>
+      <Stack>
+        <Group>
+          <Title order={3}>{t('auth.email')}</Title>
+          <Badge color={status.user.emailVerified ? 'teal' : 'yellow'}>
+            {status.user.emailVerified ? t('verify.confirmed') : t('verify.unconfirmed')}
+          </Badge>
+        </Group>
+        <Text>{status.user.email}</Text>
+        {!status.user.emailVerified && (
+          <form onSubmit={(e) => void verify.submit(e)} noValidate aria-label={t('verify.title')}>
+            <Stack>
+              <Text size="sm">{sent ? t('verify.sent') : t('verify.explain')}</Text>
+              <TextInput
+                label={t('forgot.code')}
+                value={code}
+                onChange={(e) => setCode(e.currentTarget.value)}
+                error={verify.errors['code']}
+                inputMode="numeric"
+                autoComplete="one-time-code"
+              />
+              {(verify.formError ?? request.formError) && (
+                <Alert color="red">{verify.formError ?? request.formError}</Alert>
+              )}
+              <Group>
+                <Button type="submit" loading={verify.busy}>
+                  {t('verify.confirm')}
+                </Button>
+                <Button variant="default" loading={request.busy} onClick={() => void request.submit()}>
+                  {t('verify.resend')}
+                </Button>
+              </Group>
+            </Stack>
+          </form>
+        )}
+      </Stack>
+    </Card>
+  );
+}
+
 export function ProfileScreen() {
   const { t } = useTranslation();
   const status = useSignedIn();
@@ -87,6 +142,7 @@ export function ProfileScreen() {
           <ChangePasswordForm onDone={() => setChanged(true)} />
         </Stack>
       </Card>
+      <EmailCard />
       <TwoFactorCard />
     </Stack>
   );

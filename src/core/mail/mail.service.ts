@@ -1,0 +1,224 @@
+// Mail goes through an outbox: every message is stored first and sent by a worker, with retries
+// and growing pauses, so a failing SMTP server loses nothing. Admins see what waits and what failed.
+import { sql } from 'drizzle-orm';
+import nodemailer from 'nodemailer';
+import { z } from 'zod';
+import { smtpSecurities, type OutboxItem, type SmtpSettings } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { SecretBox } from '../crypto/secret-box';
+import { toNumber, type Executor, type Row } from '../db/executor';
+import type { Clock, IdSource } from '../deps';
+import type { IdentityRepo } from '../auth/identity.repo';
+import type { Logger } from '../router';
+import type { MailContent } from './templates';
+import { testMail } from './templates';
+
+/** After this many failed attempts a message is marked failed (an admin can retry it). */
+export const MAX_ATTEMPTS = 8;
+/** 1, 2, 4 … minutes between attempts, at most an hour. */
+export const retryDelayMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 3_600_000);
+
+const storedSchema = z.object({
+  host: z.string(),
+  port: z.number().int(),
+  security: z.enum(smtpSecurities),
+  user: z.string(),
+  password: z.string().nullable(),
+  from: z.string(),
+  allowSelfSigned: z.boolean(),
+});
+type Stored = z.infer<typeof storedSchema>;
+
+const SMTP_KEY = 'smtp';
+const PASSWORD_PURPOSE = 'smtp-password';
+
+function toItem(row: Row): OutboxItem {
+  return {
+    id: String(row['id']),
+    to: String(row['to_address']),
+    subject: String(row['subject']),
+    status: z.enum(['pending', 'sent', 'failed']).parse(row['status']),
+    attempts: toNumber(row['attempts']),
+    nextAttemptAt: String(row['next_attempt_at']),
+    lastError: typeof row['last_error'] === 'string' ? row['last_error'] : null,
+    createdAt: String(row['created_at']),
+    sentAt: typeof row['sent_at'] === 'string' ? row['sent_at'] : null,
+  };
+}
+
+export interface MailDeps {
+  readonly db: Executor;
+  readonly repo: IdentityRepo;
+  readonly secrets: SecretBox;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly logger: Logger;
+}
+
+export function createMailService({ db, repo, secrets, clock, ids, logger }: MailDeps) {
+  const outbox = db.table('mail_outbox');
+  const iso = () => clock.now().toISOString();
+  let processing: Promise<{ sent: number; failed: number }> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function stored(): Promise<Stored | null> {
+    const parsed = storedSchema.safeParse(await repo.setting(SMTP_KEY));
+    return parsed.success ? parsed.data : null;
+  }
+
+  function view(s: Stored | null): SmtpSettings {
+    return {
+      host: s?.host ?? '',
+      port: s?.port ?? 587,
+      security: s?.security ?? 'starttls',
+      user: s?.user ?? '',
+      hasPassword: s?.password != null,
+      from: s?.from ?? '',
+      allowSelfSigned: s?.allowSelfSigned ?? false,
+      configured: s !== null,
+    };
+  }
+
+  function transport(s: Stored) {
+    return nodemailer.createTransport({
+      host: s.host,
+      port: s.port,
+      secure: s.security === 'tls',
+      requireTLS: s.security === 'starttls',
+      ignoreTLS: s.security === 'none',
+      ...(s.user ? { auth: { user: s.user, pass: s.password ? secrets.open(PASSWORD_PURPOSE, s.password) : '' } } : {}),
+      tls: { rejectUnauthorized: !s.allowSelfSigned },
+      connectionTimeout: 15_000,
+      greetingTimeout: 15_000,
+      socketTimeout: 30_000,
+    });
+  }
+
+  /** One try; `oneShot` (test mails) fails at once instead of waiting for a retry. */
+  async function attempt(item: OutboxItem, text: string, s: Stored | null, oneShot = false): Promise<OutboxItem> {
+    const attempts = item.attempts + 1;
+    try {
+      if (!s) throw new Error('no SMTP server is set up (Admin → Email)');
+      await transport(s).sendMail({ from: s.from, to: item.to, subject: item.subject, text });
+      await db.run(
+        sql`UPDATE ${outbox} SET status = 'sent', attempts = ${attempts}, sent_at = ${iso()}, last_error = NULL WHERE id = ${item.id}`,
+      );
+      return { ...item, status: 'sent', attempts, lastError: null, sentAt: iso() };
+    } catch (error) {
+      const message = (error as Error).message.slice(0, 500);
+      const status = oneShot || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
+      const next = new Date(clock.now().getTime() + retryDelayMs(attempts)).toISOString();
+      await db.run(sql`UPDATE ${outbox} SET status = ${status}, attempts = ${attempts}, next_attempt_at = ${next},
+        last_error = ${message} WHERE id = ${item.id}`);
+      logger.warn('mail not sent', { to: item.to, attempts, error: message });
+      return { ...item, status, attempts, nextAttemptAt: next, lastError: message };
+    }
+  }
+
+  async function processOnce(): Promise<{ sent: number; failed: number }> {
+    const settings = await stored();
+    // Without a server, mail waits in the outbox instead of using up its attempts.
+    if (!settings) return { sent: 0, failed: 0 };
+    const due = await db.rows(sql`SELECT * FROM ${outbox} WHERE status = 'pending' AND next_attempt_at <= ${iso()}
+      ORDER BY created_at LIMIT 50`);
+    let sent = 0;
+    let failed = 0;
+    for (const row of due) {
+      const result = await attempt(toItem(row), String(row['text_body']), settings);
+      if (result.status === 'sent') sent += 1;
+      else failed += 1;
+    }
+    return { sent, failed };
+  }
+
+  const service = {
+    async getSettings(): Promise<SmtpSettings> {
+      return view(await stored());
+    },
+
+    async setSettings(input: Omit<Stored, 'password'> & { password?: string | undefined }): Promise<SmtpSettings> {
+      const current = await stored();
+      const password =
+        input.password === undefined
+          ? (current?.password ?? null)
+          : input.password === ''
+            ? null
+            : secrets.seal(PASSWORD_PURPOSE, input.password);
+      const next: Stored = {
+        host: input.host,
+        port: input.port,
+        security: input.security,
+        user: input.user,
+        password,
+        from: input.from,
+        allowSelfSigned: input.allowSelfSigned,
+      };
+      await repo.setSetting(SMTP_KEY, next);
+      return view(next);
+    },
+
+    /** Stores a message for sending; inside `tx` it is sent only if the transaction commits. */
+    async enqueue(to: string, content: MailContent, tx: Executor = db): Promise<string> {
+      const id = ids.next();
+      const at = iso();
+      await tx.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
+        VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+      service.kick();
+      return id;
+    },
+
+    /** Sends what is due; one run at a time. */
+    processDue(): Promise<{ sent: number; failed: number }> {
+      processing ??= processOnce().finally(() => {
+        processing = null;
+      });
+      return processing;
+    },
+
+    async sendTest(to: string): Promise<{ sent: boolean; error: string | null }> {
+      const id = ids.next();
+      const at = iso();
+      const content = testMail();
+      await db.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
+        VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+      const [row] = await db.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
+      if (!row) throw new AppError('internal', 'the test message was not stored');
+      const result = await attempt(toItem(row), content.text, await stored(), true);
+      return { sent: result.status === 'sent', error: result.lastError };
+    },
+
+    async list(filter: { status?: OutboxItem['status'] | undefined; limit: number }): Promise<OutboxItem[]> {
+      const where = filter.status ? sql`WHERE status = ${filter.status}` : sql``;
+      return (await db.rows(sql`SELECT * FROM ${outbox} ${where} ORDER BY created_at DESC LIMIT ${filter.limit}`)).map(
+        toItem,
+      );
+    },
+
+    async retry(id: string): Promise<OutboxItem> {
+      const [row] = await db.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
+      if (!row) throw new AppError('not_found', `no message ${id} in the outbox`);
+      const item = toItem(row);
+      if (item.status === 'sent') throw new AppError('conflict', 'this message was sent already');
+      return attempt({ ...item, attempts: 0 }, String(row['text_body']), await stored());
+    },
+
+    /** Long-running processes send in the background; the CLI calls processDue itself. */
+    startWorker(intervalMs = 15_000): void {
+      if (timer) return;
+      timer = setInterval(() => void service.processDue().catch(() => undefined), intervalMs);
+      timer.unref();
+    },
+    /** Sends soon after an enqueue, when a worker runs. */
+    kick(): void {
+      if (timer) setTimeout(() => void service.processDue().catch(() => undefined), 0).unref();
+    },
+    async stop(): Promise<void> {
+      if (timer) clearInterval(timer);
+      timer = null;
+      await processing;
+    },
+  };
+  return service;
+}
+
+export type MailService = ReturnType<typeof createMailService>;

@@ -1,0 +1,213 @@
+// Email against a real SMTP peer on 127.0.0.1: TLS, authentication, a server that fails and
+// recovers, and the verification and reset codes that travel by mail.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result } from '../../shared/errors';
+import { selfSignedCertificate, startSmtpPeer, type SmtpPeer } from '../../../test/fixtures/smtp-peer';
+import { openTestKontor, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+const certificate = selfSignedCertificate();
+const SMTP_USER = 'kontor';
+const SMTP_PASS = 'smtp secret 42';
+// The code follows a colon at the end of its line (headers hold other runs of digits).
+const codeIn = (text: string) => /: (\d{8})\r?\n/.exec(text)?.[1] ?? '';
+
+describe.each(testDialects)('mail on %s', (dialect) => {
+  let kontor: TestKontor;
+  let starttls: SmtpPeer;
+  let tls: SmtpPeer;
+  let now = Date.parse('2026-05-04T08:00:00.000Z');
+  /** Moves the clock on and unlocks the admin session that idled meanwhile. */
+  async function advance(ms: number): Promise<void> {
+    now += ms;
+    const unlocked = await kontor.call('auth.unlock', { password: TEST_ADMIN.password });
+    if (!unlocked.ok)
+      value(await kontor.call('auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }));
+  }
+  const lastTo = (address: string) => [...starttls.received].reverse().find((m) => m.to.includes(address));
+
+  const smtp = (peer: SmtpPeer, security: 'starttls' | 'tls', extra: object = {}) =>
+    kontor.call('mail.setSettings', {
+      host: '127.0.0.1',
+      port: peer.port,
+      security,
+      user: SMTP_USER,
+      password: SMTP_PASS,
+      from: 'kontor@muster.example',
+      allowSelfSigned: true,
+      ...extra,
+    });
+
+  beforeAll(async () => {
+    starttls = await startSmtpPeer({ mode: 'starttls', user: SMTP_USER, pass: SMTP_PASS, certificate });
+    tls = await startSmtpPeer({ mode: 'tls', user: SMTP_USER, pass: SMTP_PASS, certificate });
+    kontor = await openTestKontor(dialect, { clock: { now: () => new Date(now) } });
+  });
+  afterAll(async () => {
+    await kontor.dispose();
+    await starttls.close();
+    await tls.close();
+  });
+
+  it('sends a test mail through STARTTLS with authentication, and keeps the SMTP password encrypted', async () => {
+    expect(value(await smtp(starttls, 'starttls'))).toMatchObject({ hasPassword: true, configured: true });
+    expect(JSON.stringify(await kontor.call('mail.getSettings', {}))).not.toContain(SMTP_PASS);
+    const rows = await kontor.stores.system.sql.rows(
+      sql`SELECT value FROM ${kontor.stores.system.sql.table('settings')} WHERE key = 'smtp'`,
+    );
+    expect(String(rows[0]?.['value'])).not.toContain(SMTP_PASS);
+
+    expect(await kontor.call('mail.sendTest', { to: 'it@muster.example' })).toEqual({
+      ok: true,
+      value: { sent: true, error: null },
+    });
+    expect(starttls.received.at(-1)?.to).toEqual(['it@muster.example']);
+    expect(starttls.received.at(-1)?.text).toContain('Kontor: Testnachricht / Test message');
+  });
+
+  it('sends through implicit TLS', async () => {
+    value(await smtp(tls, 'tls'));
+    expect(await kontor.call('mail.sendTest', { to: 'it@muster.example' })).toMatchObject({ value: { sent: true } });
+    expect(tls.received).toHaveLength(1);
+  });
+
+  it('reports a wrong SMTP password and an untrusted certificate in words', async () => {
+    value(await smtp(starttls, 'starttls', { password: 'wrong password' }));
+    const wrong = value<{ sent: boolean; error: string }>(
+      await kontor.call('mail.sendTest', { to: 'it@muster.example' }),
+    );
+    expect(wrong.sent).toBe(false);
+    expect(wrong.error).toMatch(/Invalid login|Invalid username or password|535/i);
+    value(await smtp(starttls, 'starttls', { allowSelfSigned: false }));
+    const untrusted = value<{ sent: boolean; error: string }>(
+      await kontor.call('mail.sendTest', { to: 'it@muster.example' }),
+    );
+    expect(untrusted.error).toMatch(/certificate/i);
+    value(await smtp(starttls, 'starttls'));
+  });
+
+  it('loses no mail when the server fails: it retries with growing pauses until the server recovers', async () => {
+    starttls.failNext(2);
+    const before = starttls.received.length;
+    value(
+      await kontor.call('users.create', {
+        email: 'neu@muster.example',
+        name: 'Nina Neu',
+        roleId: 'clerk',
+        password: 'initial nina password',
+      }),
+    );
+    await kontor.mail.processDue();
+    let [item] = value<{ status: string; attempts: number; lastError: string }[]>(
+      await kontor.call('mail.outbox', { status: 'pending' }),
+    );
+    expect(item).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(item?.lastError).toMatch(/451|Temporary/);
+
+    await kontor.mail.processDue(); // not due yet: nothing happens
+    expect(value<{ attempts: number }[]>(await kontor.call('mail.outbox', { status: 'pending' }))[0]?.attempts).toBe(1);
+    await advance(60_000);
+    await kontor.mail.processDue();
+    [item] = value(await kontor.call('mail.outbox', { status: 'pending' }));
+    expect(item).toMatchObject({ attempts: 2 });
+    await advance(120_000);
+    await kontor.mail.processDue();
+    expect(value(await kontor.call('mail.outbox', { status: 'pending' }))).toEqual([]);
+    expect(starttls.received.length).toBe(before + 1);
+    expect(starttls.received.at(-1)?.to).toEqual(['neu@muster.example']);
+    expect(starttls.received.at(-1)?.text).toContain('Bestätigungscode');
+  });
+
+  it("confirms a new user's address with the mailed code, once", async () => {
+    const code = codeIn(lastTo('neu@muster.example')?.text ?? '');
+    const nina = kontor.caller('nina');
+    value(await nina('auth.login', { email: 'neu@muster.example', password: 'initial nina password' }));
+    // Allowed before the forced password change: confirming the address is part of getting ready.
+    expect(await nina('auth.verifyEmail', { code: code === '00000000' ? '11111111' : '00000000' })).toMatchObject({
+      error: { code: 'validation' },
+    });
+    expect(await nina('auth.verifyEmail', { code })).toEqual({ ok: true, value: { verified: true } });
+    expect(await nina('auth.verifyEmail', { code })).toMatchObject({ error: { code: 'validation' } });
+    expect(await nina('auth.status', {})).toMatchObject({ value: { user: { emailVerified: true } } });
+  });
+
+  it('resets a forgotten password with a mailed code that works once, expires, and dies after wrong guesses', async () => {
+    const anon = kontor.caller('forgot');
+    const other = kontor.caller('nina-elsewhere');
+    value(await other('auth.login', { email: 'neu@muster.example', password: 'initial nina password' }));
+
+    expect(await anon('auth.forgotPassword', { email: 'nobody@muster.example' })).toEqual({
+      ok: true,
+      value: { requested: true },
+    });
+    value(await anon('auth.forgotPassword', { email: 'neu@muster.example' }));
+    await kontor.mail.processDue();
+    const code = codeIn(lastTo('neu@muster.example')?.text ?? '');
+    expect(lastTo('neu@muster.example')?.text).toContain('Kontor-Passwort zurück');
+
+    const reset = (c: string, password = 'nina chose a new one') =>
+      anon('auth.resetPassword', { email: 'neu@muster.example', code: c, password });
+    expect(await reset(code, 'neu@muster.example')).toMatchObject({
+      error: { details: { issues: [{ rule: 'not_email' }] } },
+    });
+    expect(await reset(code)).toEqual({ ok: true, value: { reset: true } });
+    expect(await reset(code)).toMatchObject({ error: { code: 'validation' } });
+    expect(await other('customers.list', {})).toMatchObject({ error: { code: 'unauthenticated' } });
+    expect(await anon('auth.login', { email: 'neu@muster.example', password: 'nina chose a new one' })).toMatchObject({
+      ok: true,
+    });
+
+    // Expiry.
+    value(await anon('auth.forgotPassword', { email: 'neu@muster.example' }));
+    await kontor.mail.processDue();
+    const late = codeIn(lastTo('neu@muster.example')?.text ?? '');
+    await advance(31 * 60_000);
+    expect(await reset(late)).toMatchObject({ error: { code: 'validation' } });
+
+    // Five wrong guesses kill the code.
+    value(await anon('auth.forgotPassword', { email: 'neu@muster.example' }));
+    await kontor.mail.processDue();
+    const guessed = codeIn(lastTo('neu@muster.example')?.text ?? '');
+    for (let i = 0; i < 5; i++) await reset(String((Number(guessed) + 1 + i) % 100_000_000).padStart(8, '0'));
+    expect(await reset(guessed)).toMatchObject({ error: { code: 'validation' } });
+  });
+
+  it('sends at most three reset mails a quarter of an hour, and says the same either way', async () => {
+    await advance(60 * 60_000);
+    const anon = kontor.caller('flood');
+    const before = starttls.received.length;
+    for (let i = 0; i < 6; i++)
+      expect(await anon('auth.forgotPassword', { email: 'neu@muster.example' })).toEqual({
+        ok: true,
+        value: { requested: true },
+      });
+    await kontor.mail.processDue();
+    expect(starttls.received.slice(before).filter((m) => m.to.includes('neu@muster.example'))).toHaveLength(3);
+  });
+
+  it('marks a message failed after the last attempt and lets an admin retry it', async () => {
+    starttls.failNext(100);
+    await advance(60 * 60_000);
+    value(
+      await kontor.call('users.create', {
+        email: 'spaet@muster.example',
+        name: 'S',
+        roleId: 'viewer',
+        password: 'initial late password',
+      }),
+    );
+    for (let i = 0; i < 8; i++) {
+      await kontor.mail.processDue();
+      await advance(3_600_000);
+    }
+    const [failed] = value<{ id: string; attempts: number }[]>(await kontor.call('mail.outbox', { status: 'failed' }));
+    expect(failed?.attempts).toBe(8);
+    starttls.failNext(0);
+    expect(await kontor.call('mail.retry', { id: failed?.id })).toMatchObject({ value: { status: 'sent' } });
+  });
+});
