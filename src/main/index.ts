@@ -65,6 +65,8 @@ function registerIpc(): void {
       return { ok: false, error: new AppError('validation', 'a procedure name is required').toShape() };
     }
     return gate.call(name, input, {
+      // Each window is its own connection: its session lives here, never in the renderer.
+      meta: { connection: `window:${event.sender.id}` },
       onProgress: (progress) => event.sender.send('kontor:event:progress', progress),
     });
   });

@@ -37,6 +37,35 @@ export interface CustomRoleRow {
   readonly permissions: string[];
 }
 
+/** A user as first stored: active, no 2FA, address not yet confirmed. */
+export function newUserRow(user: {
+  id: string;
+  email: string;
+  name: string;
+  passwordHash: string;
+  mustChangePassword: boolean;
+  at: string;
+}): UserRow {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    passwordHash: user.passwordHash,
+    active: true,
+    mustChangePassword: user.mustChangePassword,
+    emailVerifiedAt: null,
+    totpSecret: null,
+    totpEnabledAt: null,
+    totpLastStep: null,
+    failedLogins: 0,
+    nextLoginAt: null,
+    lockedUntil: null,
+    passwordChangedAt: user.at,
+    createdAt: user.at,
+    updatedAt: user.at,
+  };
+}
+
 const columns: Record<keyof UserRow, string> = {
   id: 'id',
   email: 'email',

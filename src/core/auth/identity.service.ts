@@ -10,7 +10,7 @@ import type { TenantsService } from '../tenants/tenants.service';
 import type { MailService } from '../mail/mail.service';
 import { resetMail, verificationMail } from '../mail/templates';
 import type { Codes } from './codes';
-import type { IdentityRepo, UserRow } from './identity.repo';
+import { newUserRow, type IdentityRepo, type UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole } from './roles';
 import type { SecurityRules } from './security-settings';
@@ -40,6 +40,11 @@ const RESET_MINUTES = 30;
 /** At most this many reset or verification mails per user in a quarter of an hour. */
 const CODE_MAILS_PER_WINDOW = 3;
 const CODE_WINDOW_MS = 15 * 60_000;
+
+const wrongCode = () =>
+  new AppError('validation', 'the code is wrong, expired or used already', {
+    issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
+  });
 
 export type LoginResult = AuthStatus | { state: 'second_factor_required' };
 type Snapshot = Omit<Session, 'id' | 'locked'>;
@@ -225,11 +230,7 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async verifyEmail(session: Session, code: string): Promise<{ verified: true }> {
       const user = await requireUser(session);
-      if (!(await codes.consume(user.id, 'verify_email', code))) {
-        throw new AppError('validation', 'the code is wrong, expired or used already', {
-          issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
-        });
-      }
+      if (!(await codes.consume(user.id, 'verify_email', code))) throw wrongCode();
       await repo.updateUser(user.id, { emailVerifiedAt: iso(), updatedAt: iso() });
       await audit.append({
         action: 'auth.email.verified',
@@ -264,13 +265,9 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async resetPassword(input: { email: string; code: string; password: string }): Promise<{ reset: true }> {
       const user = await repo.userByEmail(input.email);
-      const wrong = () =>
-        new AppError('validation', 'the code is wrong, expired or used already', {
-          issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
-        });
-      if (!user || !user.active) throw wrong();
+      if (!user || !user.active) throw wrongCode();
       checkPasswordPolicy(input.password, { email: user.email, companies: await companiesOf(user.id) });
-      if (!(await codes.consume(user.id, 'reset_password', input.code))) throw wrong();
+      if (!(await codes.consume(user.id, 'reset_password', input.code))) throw wrongCode();
       const at = iso();
       await repo.updateUser(user.id, {
         passwordHash: await hasher.hash(input.password),
@@ -304,24 +301,14 @@ export function createIdentityService(deps: IdentityDeps) {
         if ((await repo.countUsers(tx)) > 0)
           throw new AppError('conflict', 'Kontor is set up already; sign in instead');
         const at = iso();
-        const row: UserRow = {
+        const row = newUserRow({
           id: ids.next(),
           email: input.email,
           name: input.name,
           passwordHash: hash,
-          active: true,
           mustChangePassword: false,
-          emailVerifiedAt: null,
-          totpSecret: null,
-          totpEnabledAt: null,
-          totpLastStep: null,
-          failedLogins: 0,
-          nextLoginAt: null,
-          lockedUntil: null,
-          passwordChangedAt: at,
-          createdAt: at,
-          updatedAt: at,
-        };
+          at,
+        });
         await repo.insertUser(row, tx);
         await repo.setMembership(row.id, tenant.id, 'administrator', at, tx);
         await audit.append(

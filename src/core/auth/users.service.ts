@@ -6,7 +6,7 @@ import type { Executor } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { Session } from '../session';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { IdentityRepo, UserRow } from './identity.repo';
+import { newUserRow, type IdentityRepo, type UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole, rolesOf, toRole, type ResolvedRole } from './roles';
 import type { SessionManager } from './sessions';
@@ -119,24 +119,14 @@ export function createUsersService(deps: UsersDeps) {
         return toUser(tenantId, existing, input.roleId);
       }
       checkPasswordPolicy(input.password, { email: input.email, companies: tenant ? [tenant.name] : [] });
-      const user: UserRow = {
+      const user = newUserRow({
         id: ids.next(),
         email: input.email,
         name: input.name,
         passwordHash: await hasher.hash(input.password),
-        active: true,
         mustChangePassword: true,
-        emailVerifiedAt: null,
-        totpSecret: null,
-        totpEnabledAt: null,
-        totpLastStep: null,
-        failedLogins: 0,
-        nextLoginAt: null,
-        lockedUntil: null,
-        passwordChangedAt: at,
-        createdAt: at,
-        updatedAt: at,
-      };
+        at,
+      });
       await deps.db.transaction(async (tx) => {
         await repo.insertUser(user, tx);
         await repo.setMembership(user.id, tenantId, input.roleId, at, tx);
@@ -194,6 +184,11 @@ export function createUsersService(deps: UsersDeps) {
           },
           tx,
         );
+        // A new address is confirmed like the first one: by a code sent to it.
+        if (input.email !== undefined && input.email !== current.email) {
+          const changed = await repo.user(input.id, tx);
+          if (changed) await deps.sendVerification(changed, tx);
+        }
       });
       await sessions.refreshUser(input.id);
       const updated = await member(tenantId, input.id);

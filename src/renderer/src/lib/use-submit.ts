@@ -28,3 +28,17 @@ export function useSubmit(action: () => Promise<void>) {
 
   return { busy, errors, formError, setFormError, submit };
 }
+
+/** Form values with one binding per text field: its value, its error, and its change handler. */
+export function useFormValues<V extends Record<string, string>>(initial: V) {
+  const [values, setValues] = useState<V>(initial);
+  const field = (name: keyof V & string, errors: Record<string, string>) => ({
+    value: values[name],
+    error: errors[name],
+    onChange: (e: { currentTarget: { value: string } }) => {
+      const value = e.currentTarget.value;
+      setValues((v) => ({ ...v, [name]: value }));
+    },
+  });
+  return { values, setValues, field };
+}

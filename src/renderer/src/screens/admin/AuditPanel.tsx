@@ -3,6 +3,7 @@ import { Alert, Button, Code, Group, Stack, Table, Text, TextInput } from '@mant
 import { useDebouncedValue } from '@mantine/hooks';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { Output } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 
@@ -41,7 +42,7 @@ export function AuditPanel() {
           {t('audit.verify')}
         </Button>
       </Group>
-      {error && <Alert color="red">{error}</Alert>}
+      <FormError message={error} />
       {verify && (
         <Alert color={verify.ok ? 'teal' : 'red'} role="status" data-testid="audit-verify">
           {verify.ok

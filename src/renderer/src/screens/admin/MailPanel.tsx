@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { OutboxItem, SmtpSettings } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSignedIn } from '../../lib/auth';
@@ -177,7 +178,7 @@ export function MailPanel() {
             checked={form.allowSelfSigned}
             onChange={(e) => setForm({ ...form, allowSelfSigned: e.currentTarget.checked })}
           />
-          {save.formError && <Alert color="red">{save.formError}</Alert>}
+          <FormError message={save.formError} />
           {saved && <Alert color="teal">{t('security.saved')}</Alert>}
           <Group>
             <Button type="submit" loading={save.busy}>

@@ -1,7 +1,8 @@
 // Roles: the built-in ones (read-only) and custom roles made of permissions.
-import { Alert, Badge, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { permissions, type Permission, type Role } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSubmit } from '../../lib/use-submit';
@@ -34,7 +35,7 @@ function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () =
               ))}
             </SimpleGrid>
           </Checkbox.Group>
-          {formError && <Alert color="red">{formError}</Alert>}
+          <FormError message={formError} />
           <Button type="submit" loading={busy}>
             {t('customers.save')}
           </Button>
@@ -69,7 +70,7 @@ export function RolesPanel() {
       <Group justify="flex-end">
         <Button onClick={() => setEditing('new')}>{t('admin.newRole')}</Button>
       </Group>
-      {error && <Alert color="red">{error}</Alert>}
+      <FormError message={error} />
       <Table striped aria-label={t('admin.roles')}>
         <Table.Thead>
           <Table.Tr>

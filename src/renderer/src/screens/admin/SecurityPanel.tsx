@@ -2,6 +2,7 @@
 import { Alert, Button, NumberInput, Stack, Switch } from '@mantine/core';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { SecuritySettings } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSubmit } from '../../lib/use-submit';
@@ -39,7 +40,7 @@ export function SecurityPanel() {
           checked={values.requireTwoFactor}
           onChange={(e) => setValues({ ...values, requireTwoFactor: e.currentTarget.checked })}
         />
-        {formError && <Alert color="red">{formError}</Alert>}
+        <FormError message={formError} />
         {saved && <Alert color="teal">{t('security.saved')}</Alert>}
         <Button type="submit" loading={busy} w="fit-content">
           {t('customers.save')}

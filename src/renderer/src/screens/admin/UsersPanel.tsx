@@ -1,10 +1,11 @@
 // Users of the current company: create, change role or name, deactivate, reset the password.
-import { Alert, Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { Role, User } from '../../../../shared/contract';
 import { call } from '../../lib/api';
-import { useSubmit } from '../../lib/use-submit';
+import { useFormValues, useSubmit } from '../../lib/use-submit';
 
 function UserForm({
   user,
@@ -18,7 +19,11 @@ function UserForm({
   onSaved: () => void;
 }) {
   const { t } = useTranslation();
-  const [values, setValues] = useState({
+  const {
+    values,
+    setValues,
+    field: bind,
+  } = useFormValues({
     name: user?.name ?? '',
     email: user?.email ?? '',
     roleId: user?.roleId ?? 'clerk',
@@ -30,20 +35,12 @@ function UserForm({
     else await call('users.create', values);
     onSaved();
   });
-  const field = (name: 'name' | 'email' | 'password') => ({
-    value: values[name],
-    error: errors[name],
-    onChange: (e: { currentTarget: { value: string } }) => {
-      const value = e.currentTarget.value;
-      setValues((v) => ({ ...v, [name]: value }));
-    },
-  });
   return (
     <Modal opened onClose={onClose} title={user ? t('admin.editUser') : t('admin.newUser')}>
       <form onSubmit={(e) => void submit(e)} noValidate aria-label={user ? t('admin.editUser') : t('admin.newUser')}>
         <Stack>
-          <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
-          <TextInput label={t('auth.email')} type="email" {...field('email')} required />
+          <TextInput label={t('admin.name')} {...bind('name', errors)} required data-autofocus />
+          <TextInput label={t('auth.email')} type="email" {...bind('email', errors)} required />
           <Select
             label={t('admin.role')}
             data={roles.map((r) => ({ value: r.id, label: r.name }))}
@@ -56,16 +53,12 @@ function UserForm({
             <PasswordInput
               label={t('admin.initialPassword')}
               description={t('admin.initialPasswordHelp')}
-              {...field('password')}
+              {...bind('password', errors)}
               required
               autoComplete="new-password"
             />
           )}
-          {formError && (
-            <Alert color="red" role="alert">
-              {formError}
-            </Alert>
-          )}
+          <FormError message={formError} />
           <Button type="submit" loading={busy}>
             {t('customers.save')}
           </Button>
@@ -95,7 +88,7 @@ function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
             autoComplete="new-password"
             data-autofocus
           />
-          {formError && <Alert color="red">{formError}</Alert>}
+          <FormError message={formError} />
           <Button type="submit" loading={busy}>
             {t('admin.resetPassword')}
           </Button>
@@ -139,11 +132,7 @@ export function UsersPanel() {
       <Group justify="flex-end">
         <Button onClick={() => setEditing('new')}>{t('admin.newUser')}</Button>
       </Group>
-      {error && (
-        <Alert color="red" role="alert">
-          {error}
-        </Alert>
-      )}
+      <FormError message={error} />
       <Table striped aria-label={t('admin.users')}>
         <Table.Thead>
           <Table.Tr>

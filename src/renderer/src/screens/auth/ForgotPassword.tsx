@@ -2,6 +2,7 @@
 import { Alert, Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useSubmit } from '../../lib/use-submit';
@@ -35,7 +36,7 @@ export function ForgotPassword({ onDone }: { onDone: (message: string) => void }
           required
           autoFocus
         />
-        {request.formError && <Alert color="red">{request.formError}</Alert>}
+        <FormError message={request.formError} />
         <Button type="submit" loading={request.busy}>
           {t('forgot.send')}
         </Button>
@@ -67,7 +68,7 @@ export function ForgotPassword({ onDone }: { onDone: (message: string) => void }
         autoComplete="new-password"
         required
       />
-      {reset.formError && <Alert color="red">{reset.formError}</Alert>}
+      <FormError message={reset.formError} />
       <Button type="submit" loading={reset.busy}>
         {t('forgot.reset')}
       </Button>

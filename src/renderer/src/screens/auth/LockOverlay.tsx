@@ -1,7 +1,8 @@
 // The idle lock: a modal over the app, so what the user was typing stays where it was.
-import { Alert, Button, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Modal, PasswordInput, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useAuth, useSignedIn } from '../../lib/auth';
 import { useSubmit } from '../../lib/use-submit';
@@ -54,11 +55,7 @@ export function LockOverlay() {
               inputMode="numeric"
             />
           )}
-          {formError && (
-            <Alert color="red" role="alert">
-              {formError}
-            </Alert>
-          )}
+          <FormError message={formError} />
           <Button type="submit" loading={busy}>
             {t('auth.unlock')}
           </Button>

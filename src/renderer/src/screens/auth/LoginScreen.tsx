@@ -2,6 +2,7 @@
 import { Alert, Anchor, Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
@@ -82,11 +83,7 @@ export function LoginScreen() {
           />
         </>
       )}
-      {formError && (
-        <Alert color="red" role="alert">
-          {formError}
-        </Alert>
-      )}
+      <FormError message={formError} />
       <Button type="submit" loading={busy}>
         {needsCode ? t('auth.verify') : t('auth.signIn')}
       </Button>

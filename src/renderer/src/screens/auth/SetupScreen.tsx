@@ -1,16 +1,16 @@
 // First start: the company and its first administrator.
-import { Alert, Button, PasswordInput, Text, TextInput } from '@mantine/core';
-import { useState } from 'react';
+import { Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useSubmit } from '../../lib/use-submit';
+import { useFormValues, useSubmit } from '../../lib/use-submit';
 
 export function SetupScreen() {
   const { t } = useTranslation();
   const auth = useAuth();
-  const [values, setValues] = useState({ company: '', name: '', email: '', password: '', confirm: '' });
+  const { values, field: bind } = useFormValues({ company: '', name: '', email: '', password: '', confirm: '' });
   const { busy, errors, formError, setFormError, submit } = useSubmit(async () => {
     if (values.password !== values.confirm) {
       setFormError(t('auth.mismatch'));
@@ -19,34 +19,22 @@ export function SetupScreen() {
     const { confirm: _confirm, ...input } = values;
     auth.set(await call('auth.setup', input));
   });
-  const field = (name: keyof typeof values) => ({
-    value: values[name],
-    error: errors[name],
-    onChange: (e: { currentTarget: { value: string } }) => {
-      const value = e.currentTarget.value;
-      setValues((v) => ({ ...v, [name]: value }));
-    },
-  });
 
   return (
     <AuthCard title={t('setup.title')} onSubmit={(e) => void submit(e)}>
       <Text size="sm">{t('setup.explain')}</Text>
-      <TextInput label={t('setup.company')} {...field('company')} required autoFocus />
-      <TextInput label={t('setup.adminName')} {...field('name')} required autoComplete="name" />
-      <TextInput label={t('auth.email')} type="email" {...field('email')} required autoComplete="email" />
+      <TextInput label={t('setup.company')} {...bind('company', errors)} required autoFocus />
+      <TextInput label={t('setup.adminName')} {...bind('name', errors)} required autoComplete="name" />
+      <TextInput label={t('auth.email')} type="email" {...bind('email', errors)} required autoComplete="email" />
       <PasswordInput
         label={t('auth.password')}
         description={t('auth.passwordRules')}
-        {...field('password')}
+        {...bind('password', errors)}
         required
         autoComplete="new-password"
       />
-      <PasswordInput label={t('auth.confirm')} {...field('confirm')} required autoComplete="new-password" />
-      {formError && (
-        <Alert color="red" role="alert">
-          {formError}
-        </Alert>
-      )}
+      <PasswordInput label={t('auth.confirm')} {...bind('confirm', errors)} required autoComplete="new-password" />
+      <FormError message={formError} />
       <Button type="submit" loading={busy}>
         {t('setup.submit')}
       </Button>

@@ -2,6 +2,7 @@
 import { Alert, Box, Button, Code, Group, List, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { Output } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
@@ -56,7 +57,7 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
     return (
       <Stack>
         <Text size="sm">{t('twoFactor.intro')}</Text>
-        {begin.formError && <Alert color="red">{begin.formError}</Alert>}
+        <FormError message={begin.formError} />
         <Button onClick={() => void begin.submit()} loading={begin.busy} w="fit-content">
           {t('twoFactor.start')}
         </Button>
@@ -90,11 +91,7 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
           autoComplete="one-time-code"
           required
         />
-        {confirm.formError && (
-          <Alert color="red" role="alert">
-            {confirm.formError}
-          </Alert>
-        )}
+        <FormError message={confirm.formError} />
         <Button type="submit" loading={confirm.busy} w="fit-content">
           {t('twoFactor.confirm')}
         </Button>

@@ -1,7 +1,8 @@
 // Create or edit one customer. Validation runs in the main process; its field errors show here.
-import { Alert, Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { Customer } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
@@ -82,11 +83,7 @@ export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) 
     <Modal opened onClose={onClose} title={customer ? t('customers.edit') : t('customers.new')} size="lg">
       <form onSubmit={submit} noValidate aria-label={customer ? t('customers.edit') : t('customers.new')}>
         <Stack>
-          {formError && (
-            <Alert color="red" role="alert">
-              {formError}
-            </Alert>
-          )}
+          <FormError message={formError} />
           <TextInput {...input('name')} required data-autofocus />
           <TextInput {...input('email')} type="email" />
           <Group grow>

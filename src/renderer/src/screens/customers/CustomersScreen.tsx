@@ -1,6 +1,5 @@
 // The customer list: search, sort, pages, and the form to create or edit.
 import {
-  Alert,
   Button,
   Group,
   Kbd,
@@ -16,6 +15,7 @@ import {
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { Customer, CustomerPage, CustomerSortKey } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { CustomerForm } from './CustomerForm';
@@ -110,11 +110,7 @@ export function CustomersScreen() {
           {notice}
         </Notification>
       )}
-      {error && (
-        <Alert color="red" role="alert">
-          {error}
-        </Alert>
-      )}
+      <FormError message={error} />
       <Table striped highlightOnHover aria-label={t('customers.title')}>
         <Table.Thead>
           <Table.Tr>

@@ -2,6 +2,7 @@
 import { Alert, Badge, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useAuth, useSignedIn } from '../../lib/auth';
 import { useSubmit } from '../../lib/use-submit';
@@ -48,9 +49,7 @@ function TwoFactorCard() {
               onChange={(e) => setPassword(e.currentTarget.value)}
               autoComplete="current-password"
             />
-            {(disable.formError ?? regenerate.formError) && (
-              <Alert color="red">{disable.formError ?? regenerate.formError}</Alert>
-            )}
+            <FormError message={disable.formError ?? regenerate.formError} />
             <Group>
               <Button variant="default" loading={regenerate.busy} onClick={() => void regenerate.submit()}>
                 {t('twoFactor.newCodes')}
@@ -102,9 +101,7 @@ function EmailCard() {
                 inputMode="numeric"
                 autoComplete="one-time-code"
               />
-              {(verify.formError ?? request.formError) && (
-                <Alert color="red">{verify.formError ?? request.formError}</Alert>
-              )}
+              <FormError message={verify.formError ?? request.formError} />
               <Group>
                 <Button type="submit" loading={verify.busy}>
                   {t('verify.confirm')}

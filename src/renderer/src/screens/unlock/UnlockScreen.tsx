@@ -2,6 +2,7 @@
 import { Alert, Button, Center, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { FormError } from '../../components/FormError';
 import type { AppStatus } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
@@ -69,11 +70,7 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
               required
             />
           )}
-          {error && (
-            <Alert color="red" role="alert">
-              {error}
-            </Alert>
-          )}
+          <FormError message={error} />
           {status.canUsePassphrase && (
             <Button type="submit" loading={busy}>
               {status.firstRun ? t('unlock.create') : t('unlock.submit')}
