@@ -16,7 +16,7 @@ test('first start sets up the company and its administrator, who can sign out an
   await app.signOut();
 
   await app.signIn(ADMIN.email, 'a wrong password!');
-  await expect(page.getByRole('alert')).toHaveText('email or password is wrong');
+  await expect(page.getByRole('alert')).toHaveText('Email or password is wrong.');
   await app.signIn(ADMIN.email, ADMIN.password);
   await expect(app.customersHeading).toBeVisible();
 });
@@ -56,7 +56,7 @@ test('a new user sets an own password, enrols 2FA, signs in with a code, and a r
   await app.signOut();
 
   await app.signIn('tom@e2e.example', 'tom has his own password', code);
-  await expect(app.page.getByRole('alert')).toHaveText('the code is wrong or was used already');
+  await expect(app.page.getByRole('alert')).toHaveText('The code is wrong or was used already.');
   await context.close();
 });
 
@@ -112,7 +112,7 @@ test('the app locks when idle and unlocks with the password, keeping unsaved inp
     await expect(lock).toBeVisible();
     await lock.getByLabel(/^Password/).fill('not it at all');
     await lock.getByRole('button', { name: 'Unlock' }).click();
-    await expect(lock.getByRole('alert')).toHaveText('email or password is wrong');
+    await expect(lock.getByRole('alert')).toHaveText('Email or password is wrong.');
     await lock.getByLabel(/^Password/).fill(ADMIN.password);
     await lock.getByRole('button', { name: 'Unlock' }).click();
     await expect(lock).toBeHidden();

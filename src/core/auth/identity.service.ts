@@ -41,8 +41,10 @@ const RESET_MINUTES = 30;
 const CODE_MAILS_PER_WINDOW = 3;
 const CODE_WINDOW_MS = 15 * 60_000;
 
+const wrongCredentials = () => new AppError('unauthenticated', WRONG_CREDENTIALS, { reason: 'wrong_credentials' });
 const wrongCode = () =>
   new AppError('validation', 'the code is wrong, expired or used already', {
+    reason: 'wrong_code',
     issues: [{ path: 'code', rule: 'code', message: 'The code is wrong, expired or used already' }],
   });
 
@@ -119,7 +121,10 @@ export function createIdentityService(deps: IdentityDeps) {
       const until = new Date(now().getTime() + lockoutMinutes * 60_000).toISOString();
       await repo.updateUser(user.id, { failedLogins: 0, nextLoginAt: null, lockedUntil: until });
       await audit.append({ action: 'auth.lockout', actorId: user.id, actor: user.email, details: { until, reason } });
-      throw new AppError('locked', `locked until ${until}: too many failed sign-ins`, { lockedUntil: until });
+      throw new AppError('locked', `locked until ${until}: too many failed sign-ins`, {
+        reason: 'account_locked',
+        lockedUntil: until,
+      });
     }
     const delaySeconds = failures >= 2 ? Math.min(2 ** (failures - 2), 60) : 0;
     const next = delaySeconds > 0 ? new Date(now().getTime() + delaySeconds * 1000).toISOString() : null;
@@ -130,22 +135,23 @@ export function createIdentityService(deps: IdentityDeps) {
       actor: user.email,
       details: { reason, failures },
     });
-    throw new AppError(
-      'unauthenticated',
-      reason === 'code' ? 'the code is wrong or was used already' : WRONG_CREDENTIALS,
-    );
+    throw reason === 'code'
+      ? new AppError('unauthenticated', 'the code is wrong or was used already', { reason: 'wrong_code' })
+      : wrongCredentials();
   }
 
   function refuseIfThrottled(user: UserRow): void {
     const t = now().getTime();
     if (user.lockedUntil !== null && Date.parse(user.lockedUntil) > t) {
       throw new AppError('locked', `locked until ${user.lockedUntil}: too many failed sign-ins`, {
+        reason: 'account_locked',
         lockedUntil: user.lockedUntil,
       });
     }
     if (user.nextLoginAt !== null && Date.parse(user.nextLoginAt) > t) {
       const seconds = Math.ceil((Date.parse(user.nextLoginAt) - t) / 1000);
       throw new AppError('locked', `too many failed sign-ins: try again in ${seconds} s`, {
+        reason: 'throttled',
         retryAfterSeconds: seconds,
       });
     }
@@ -180,7 +186,9 @@ export function createIdentityService(deps: IdentityDeps) {
         actor: user.email,
         details: { reason: 'inactive' },
       });
-      throw new AppError('forbidden', 'forbidden: this account is deactivated; ask an administrator');
+      throw new AppError('forbidden', 'forbidden: this account is deactivated; ask an administrator', {
+        reason: 'deactivated',
+      });
     }
     if (user.totpEnabledAt !== null) {
       if (code === undefined) return 'second_factor_required';
@@ -335,7 +343,7 @@ export function createIdentityService(deps: IdentityDeps) {
       if (!user) {
         await hasher.dummyVerify(input.password);
         await audit.append({ action: 'auth.login.failure', actor: input.email, details: { reason: 'unknown_email' } });
-        throw new AppError('unauthenticated', WRONG_CREDENTIALS);
+        throw wrongCredentials();
       }
       if ((await authenticate(user, input.password, input.code)) === 'second_factor_required') {
         return { state: 'second_factor_required' };

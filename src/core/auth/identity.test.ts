@@ -48,7 +48,14 @@ describe.each(testDialects)('identity on %s', (dialect) => {
     const anon = kontor.caller('anon-1');
     const unknown = await anon('auth.login', { email: 'nobody@test.example', password: 'whatever it is' });
     const wrong = await anon('auth.login', { email: TEST_ADMIN.email, password: 'not the password' });
-    expect(unknown).toEqual({ ok: false, error: { code: 'unauthenticated', message: 'email or password is wrong' } });
+    expect(unknown).toEqual({
+      ok: false,
+      error: {
+        code: 'unauthenticated',
+        message: 'email or password is wrong',
+        details: { reason: 'wrong_credentials' },
+      },
+    });
     expect(wrong).toEqual(unknown);
     await advance(60_000);
   });

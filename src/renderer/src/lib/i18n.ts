@@ -237,6 +237,13 @@ const en = {
     code: 'The code is wrong, expired or used already',
     one_of: 'Not one of the allowed values',
     generic: 'Something went wrong: {{message}}',
+    wrongCredentials: 'Email or password is wrong.',
+    wrongCode: 'The code is wrong or was used already.',
+    accountLocked:
+      'Too many failed sign-ins. The account is locked until {{time}}; an administrator can unlock it sooner.',
+    throttled: 'Too many failed sign-ins. Try again in {{seconds}} seconds.',
+    deactivated: 'This account is deactivated. Ask an administrator.',
+    forbidden: 'You may not do this.',
     locked: 'Kontor is locked: {{message}}',
   },
 };
@@ -485,6 +492,13 @@ const de: Messages = {
     code: 'Der Code ist falsch, abgelaufen oder schon benutzt',
     one_of: 'Kein erlaubter Wert',
     generic: 'Etwas ist schiefgegangen: {{message}}',
+    wrongCredentials: 'E-Mail oder Passwort ist falsch.',
+    wrongCode: 'Der Code ist falsch oder wurde schon benutzt.',
+    accountLocked:
+      'Zu viele fehlgeschlagene Anmeldungen. Das Konto ist bis {{time}} gesperrt; die Administration kann es früher entsperren.',
+    throttled: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {{seconds}} Sekunden wieder.',
+    deactivated: 'Dieses Konto ist deaktiviert. Wenden Sie sich an die Administration.',
+    forbidden: 'Das dürfen Sie nicht.',
     locked: 'Kontor ist gesperrt: {{message}}',
   },
 };

@@ -2,10 +2,11 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isAppError } from './api';
+import { describeError } from './describe-error';
 import { fieldErrors } from './field-errors';
 
 export function useSubmit(action: () => Promise<void>) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [busy, setBusy] = useState(false);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -20,7 +21,7 @@ export function useSubmit(action: () => Promise<void>) {
     } catch (error) {
       if (isAppError(error) && error.code === 'validation' && error.details?.issues?.length)
         setErrors(fieldErrors(error, t));
-      else setFormError(isAppError(error) ? error.message : t('errors.generic', { message: (error as Error).message }));
+      else setFormError(describeError(error, t, i18n.language));
     } finally {
       setBusy(false);
     }
