@@ -195,7 +195,8 @@ const en = {
     when: 'When',
     details: 'Details',
     verify: 'Check the chain',
-    intact: 'The audit log is intact: {{count}} entries checked.',
+    intact_one: 'The audit log is intact: {{count}} entry checked.',
+    intact_other: 'The audit log is intact: {{count}} entries checked.',
     broken: 'The audit log is broken at entry {{seq}}: {{problem}}',
     count_one: '{{count}} entry',
     count_other: '{{count}} entries',
@@ -450,7 +451,8 @@ const de: Messages = {
     when: 'Wann',
     details: 'Details',
     verify: 'Kette prüfen',
-    intact: 'Das Prüfprotokoll ist unversehrt: {{count}} Einträge geprüft.',
+    intact_one: 'Das Prüfprotokoll ist unversehrt: {{count}} Eintrag geprüft.',
+    intact_other: 'Das Prüfprotokoll ist unversehrt: {{count}} Einträge geprüft.',
     broken: 'Das Prüfprotokoll ist bei Eintrag {{seq}} gebrochen: {{problem}}',
     count_one: '{{count}} Eintrag',
     count_other: '{{count}} Einträge',
@@ -458,7 +460,7 @@ const de: Messages = {
   setup: {
     title: 'Firma einrichten',
     explain:
-      'Kontor speichert die Daten jeder Firma in einem eigenen verschlüsselten Speicher. Geben Sie der Firma einen Namen.',
+      'Kontor speichert die Daten jeder Firma in einem eigenen verschlüsselten Speicher. Geben Sie der Firma einen Namen und legen Sie die erste Administration an.',
     company: 'Name der Firma',
     adminName: 'Ihr Name (erste Administration)',
     submit: 'Firma anlegen',
