@@ -3,6 +3,6 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/core/customers/customers.schema.ts',
+  schema: ['./src/core/customers/customers.schema.ts', './src/core/events/events.schema.ts'],
   out: './resources/migrations/pg/tenant',
 });

@@ -27,7 +27,7 @@ const expectedTables = {
     'tenants',
     'users',
   ],
-  tenant: ['customers'],
+  tenant: ['customers', 'events'],
 } as const;
 const tenantRow = { id: '0190b6a4-7c2e-7000-8000-000000000001', name: 'Alt GmbH', at: '2026-01-01T00:00:00.000Z' };
 
@@ -40,13 +40,30 @@ describe('migrations on SQLite', () => {
       const db = openEncryptedSqlite(join(tmp, `${store}.db`), newKey());
       migrateSqlite(db, dir, store);
       migrateSqlite(db, dir, store);
-      const tables = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`).pluck().all();
+      const tables = db
+        .prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+        .pluck()
+        .all();
       expect(tables).toEqual([...expectedTables[store], MIGRATIONS_TABLE].sort());
       const applied = db.prepare(`SELECT tag FROM ${MIGRATIONS_TABLE} ORDER BY tag`).pluck().all();
       expect(applied).toEqual(loadMigrations(dir, 'sqlite', store).map((m) => m.tag));
       db.close();
     });
   }
+
+  it('upgrades a tenant store made by every earlier version, keeping its data', () => {
+    const count = loadMigrations(dir, 'sqlite', 'tenant').length;
+    for (let version = 1; version < count; version++) {
+      const db = openEncryptedSqlite(join(tmp, `tenant-upgrade-${version}.db`), newKey());
+      migrateSqlite(db, dir, 'tenant', version);
+      db.prepare(
+        `INSERT INTO customers (id, name, sort_name, search_text, version, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)`,
+      ).run(tenantRow.id, 'Alt Kunde', 'alt kunde', 'alt kunde', tenantRow.at, tenantRow.at);
+      migrateSqlite(db, dir, 'tenant');
+      expect(db.prepare('SELECT name FROM customers').pluck().all()).toEqual(['Alt Kunde']);
+      db.close();
+    }
+  });
 
   it('upgrades a system store made by every earlier version, keeping its data', () => {
     const count = loadMigrations(dir, 'sqlite', 'system').length;

@@ -75,7 +75,7 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
       if (!(await schemaExists(db, schema)))
         throw new AppError('not_found', `the store of tenant ${tenantId} is missing (schema ${schema})`);
       await migratePg(db, schema, migrationsDir, 'tenant');
-      const store: TenantStore = { customers: createPgCustomersRepo(db, schema) };
+      const store: TenantStore = { customers: createPgCustomersRepo(db, schema), sql: pgExecutor(db, schema) };
       open.set(tenantId, store);
       return store;
     },

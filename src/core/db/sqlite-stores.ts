@@ -60,7 +60,10 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
-    const store: TenantStore = { customers: createSqliteCustomersRepo(drizzle(db)) };
+    const store: TenantStore = {
+      customers: createSqliteCustomersRepo(drizzle(db)),
+      sql: sqliteExecutor(db, drizzle(db)),
+    };
     open.set(tenantId, { db, store });
     return store;
   }

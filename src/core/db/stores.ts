@@ -5,6 +5,8 @@ import type { Executor } from './executor';
 
 export interface TenantStore {
   readonly customers: CustomersRepo;
+  /** Dialect-neutral SQL on this tenant's store (the event log). */
+  readonly sql: Executor;
 }
 
 export interface SystemStore {

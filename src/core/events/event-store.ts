@@ -1,0 +1,137 @@
+// The append-only event log of one tenant. Appends use optimistic concurrency: the caller states
+// the stream version it saw; if another writer got there first, nothing is written and the caller
+// gets `conflict`. Callers pass a transaction to update projections atomically with the append.
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { toNumber, type Executor, type Row } from '../db/executor';
+import type { IdSource } from '../deps';
+
+export const eventMetaSchema = z.object({
+  userId: z.string().nullable(),
+  deviceId: z.string(),
+  hlc: z.string(),
+  correlationId: z.string(),
+  causationId: z.string().nullable(),
+  at: z.string(),
+});
+export type EventMeta = z.infer<typeof eventMetaSchema>;
+
+export interface NewEvent {
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+}
+
+export interface StoredEvent {
+  readonly position: number;
+  readonly id: string;
+  readonly stream: string;
+  readonly version: number;
+  readonly type: string;
+  readonly schemaVersion: number;
+  readonly data: unknown;
+  readonly meta: EventMeta;
+}
+
+export interface EventStore {
+  /**
+   * Appends after `expectedVersion` (0 for a new stream). Throws `conflict` and writes nothing when
+   * the stream has moved on. Runs inside `tx` when given.
+   */
+  append(
+    stream: string,
+    expectedVersion: number,
+    events: readonly NewEvent[],
+    meta: EventMeta,
+    tx?: Executor,
+  ): Promise<StoredEvent[]>;
+  readStream(stream: string, tx?: Executor): Promise<StoredEvent[]>;
+  /** Events after a global position, in order; for replay and sync. */
+  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  streamVersion(stream: string, tx?: Executor): Promise<number>;
+}
+
+function toEvent(row: Row): StoredEvent {
+  return {
+    position: toNumber(row['position']),
+    id: String(row['id']),
+    stream: String(row['stream']),
+    version: toNumber(row['version']),
+    type: String(row['type']),
+    schemaVersion: toNumber(row['schema_version']),
+    data: JSON.parse(String(row['data'])) as unknown,
+    meta: eventMetaSchema.parse(JSON.parse(String(row['meta']))),
+  };
+}
+
+/** A unique violation on (stream, version): someone appended to the same stream concurrently. */
+function isUniqueViolation(error: unknown): boolean {
+  const text = `${String((error as Error).message)} ${String((error as { cause?: Error }).cause?.message ?? '')}`;
+  return /UNIQUE constraint failed|duplicate key value|unique constraint/i.test(text);
+}
+
+export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): EventStore {
+  const events = db.table('events');
+
+  async function streamVersion(stream: string, tx: Executor = db): Promise<number> {
+    const [row] = await tx.rows(sql`SELECT max(version) AS v FROM ${events} WHERE stream = ${stream}`);
+    return row?.['v'] === null || row?.['v'] === undefined ? 0 : toNumber(row['v']);
+  }
+
+  return {
+    streamVersion,
+    async append(stream, expectedVersion, newEvents, meta, outer) {
+      const run = async (tx: Executor): Promise<StoredEvent[]> => {
+        const current = await streamVersion(stream, tx);
+        if (current !== expectedVersion) {
+          throw new AppError(
+            'conflict',
+            `${stream} was changed by someone else (version ${current}, expected ${expectedVersion})`,
+            {
+              currentVersion: current,
+            },
+          );
+        }
+        const stored: StoredEvent[] = [];
+        for (const [i, event] of newEvents.entries()) {
+          const id = ids.next();
+          const version = expectedVersion + i + 1;
+          const [row] = await tx.rows(sql`INSERT INTO ${events} (id, stream, version, type, schema_version, data, meta)
+            VALUES (${id}, ${stream}, ${version}, ${event.type}, ${event.schemaVersion}, ${JSON.stringify(event.data)}, ${JSON.stringify(meta)})
+            RETURNING position`);
+          stored.push({
+            position: toNumber(row?.['position']),
+            id,
+            stream,
+            version,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: event.data,
+            meta,
+          });
+        }
+        return stored;
+      };
+      try {
+        return outer ? await run(outer) : await db.transaction(run);
+      } catch (error) {
+        if (isUniqueViolation(error)) {
+          throw new AppError(
+            'conflict',
+            `${stream} was changed by someone else at the same moment; reload and try again`,
+          );
+        }
+        throw error;
+      }
+    },
+    async readStream(stream, tx = db) {
+      return (await tx.rows(sql`SELECT * FROM ${events} WHERE stream = ${stream} ORDER BY version`)).map(toEvent);
+    },
+    async readAll(afterPosition, limit) {
+      return (
+        await db.rows(sql`SELECT * FROM ${events} WHERE position > ${afterPosition} ORDER BY position LIMIT ${limit}`)
+      ).map(toEvent);
+    },
+  };
+}
