@@ -37,5 +37,5 @@ export function upcast<S extends z.ZodType>(
     if (!step) throw new Error(`event ${def.type}: no upcaster from version ${v}`);
     current = step(current);
   }
-  return def.schema.parse(current) as z.output<S>;
+  return def.schema.parse(current);
 }
