@@ -1,6 +1,6 @@
 // The customers repo port and what both dialect adapters share.
-import { sql, type Column, type SQL } from 'drizzle-orm';
 import type { CustomerListQuery } from '../../shared/contract';
+import type { Executor } from '../db/executor';
 
 export interface CustomerRecord {
   readonly id: string;
@@ -15,10 +15,10 @@ export interface CustomerRecord {
 }
 
 export interface CustomersRepo {
-  insert(record: CustomerRecord): Promise<void>;
-  get(id: string): Promise<CustomerRecord | null>;
+  insert(record: CustomerRecord, tx?: Executor): Promise<void>;
+  get(id: string, tx?: Executor): Promise<CustomerRecord | null>;
   /** Stores `record` only if the stored version is `record.version - 1`; false when it was not. */
-  replace(record: CustomerRecord): Promise<boolean>;
+  replace(record: CustomerRecord, tx?: Executor): Promise<boolean>;
   list(query: CustomerListQuery): Promise<{ items: CustomerRecord[]; total: number }>;
 }
 
@@ -35,9 +35,4 @@ export function derivedColumns(record: CustomerRecord): { sortName: string; sear
 /** A LIKE pattern that matches `search` anywhere, with %, _ and \ taken literally. */
 export function containsPattern(search: string): string {
   return `%${foldForSearch(search).replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
-
-/** The search condition of both dialects: a literal substring of the folded search text. */
-export function searchCondition(searchText: Column, search: string | undefined): SQL | undefined {
-  return search ? sql`${searchText} LIKE ${containsPattern(search)} ESCAPE '\\'` : undefined;
 }

@@ -54,4 +54,3 @@ export const customersPg = pgTable('customers', customerColumns(), (t) => [
   pgIndex('customers_created_at_idx').on(t.createdAt, t.id),
   pgIndex('customers_updated_at_idx').on(t.updatedAt, t.id),
 ]);
-export const customersPgIn = (schema: string) => pgSchema(schema).table('customers', customerColumns());

@@ -1,6 +1,6 @@
 // Postgres stores: the system store in schema <prefix>system, each tenant in schema <prefix>t_<id>.
 import { sql } from 'drizzle-orm';
-import { createPgCustomersRepo } from '../customers/customers.repo.pg';
+import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { createTenantsRepo } from '../tenants/tenants.repo';
 import { pgExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
@@ -75,7 +75,8 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
       if (!(await schemaExists(db, schema)))
         throw new AppError('not_found', `the store of tenant ${tenantId} is missing (schema ${schema})`);
       await migratePg(db, schema, migrationsDir, 'tenant');
-      const store: TenantStore = { customers: createPgCustomersRepo(db, schema), sql: pgExecutor(db, schema) };
+      const tenantSql = pgExecutor(db, schema);
+      const store: TenantStore = { customers: createCustomersRepo(tenantSql), sql: tenantSql };
       open.set(tenantId, store);
       return store;
     },

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { AppError } from '../../shared/errors';
-import { createSqliteCustomersRepo } from '../customers/customers.repo.sqlite';
+import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { keyNames, type KeyStore } from '../keys/keystore';
 import { createTenantsRepo } from '../tenants/tenants.repo';
 import { sqliteExecutor } from './executor';
@@ -60,10 +60,8 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
-    const store: TenantStore = {
-      customers: createSqliteCustomersRepo(drizzle(db)),
-      sql: sqliteExecutor(db, drizzle(db)),
-    };
+    const tenantSql = sqliteExecutor(db, drizzle(db));
+    const store: TenantStore = { customers: createCustomersRepo(tenantSql), sql: tenantSql };
     open.set(tenantId, { db, store });
     return store;
   }

@@ -1,10 +1,10 @@
 // The stores of one installation: the system store and one store per tenant.
-import type { CustomersRepo } from '../customers/customers.repo';
+import type { createCustomersRepo } from '../customers/customers.repo.sql';
 import type { TenantsRepo } from '../tenants/tenants.repo';
 import type { Executor } from './executor';
 
 export interface TenantStore {
-  readonly customers: CustomersRepo;
+  readonly customers: ReturnType<typeof createCustomersRepo>;
   /** Dialect-neutral SQL on this tenant's store (the event log). */
   readonly sql: Executor;
 }
