@@ -5,7 +5,6 @@ import { index, integer, sqliteTable, text as sqliteText } from 'drizzle-orm/sql
 import {
   index as pgIndex,
   integer as pgInteger,
-  pgSchema,
   pgTable,
   text as pgText,
   timestamp,
