@@ -2,14 +2,7 @@
 // search_text holds name, email, phone and city folded to lower case without diacritics, so the
 // search behaves the same on SQLite and Postgres; sort_name does the same for sorting by name.
 import { index, integer, sqliteTable, text as sqliteText } from 'drizzle-orm/sqlite-core';
-import {
-  index as pgIndex,
-  integer as pgInteger,
-  pgTable,
-  text as pgText,
-  timestamp,
-  uuid,
-} from 'drizzle-orm/pg-core';
+import { index as pgIndex, integer as pgInteger, pgTable, text as pgText, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const customersSqlite = sqliteTable(
   'customers',
