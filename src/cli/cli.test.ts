@@ -91,6 +91,17 @@ describe.each(targets)('kontor CLI on $name', ({ env: makeEnv, skip }) => {
       await run('customers', 'create', '--tenant', 'Acme GmbH', '--input', '{"name":"Charles Babbage"}');
       const list = await run('customers', 'list', '--tenant', 'Acme GmbH', '--search', 'love', '--limit', '10');
       expect(JSON.parse(list.stdout).map((c: { name: string }) => c.name)).toEqual(['Ada Lovelace']);
+
+      const events = await run('events', 'list', '--tenant', 'Acme GmbH', '--stream', `customer-${customer.id}`);
+      expect(JSON.parse(events.stdout).map((e: { type: string }) => e.type)).toEqual([
+        'customer.created',
+        'customer.updated',
+      ]);
+      const replayed = await run('events', 'replay', '--tenant', 'Acme GmbH');
+      expect(JSON.parse(replayed.stdout)).toMatchObject({ events: 3 });
+      expect(replayed.stderr).toContain('replaying: 3 events');
+      const after = await run('customers', 'get', '--tenant', 'Acme GmbH', '--id', customer.id);
+      expect(JSON.parse(after.stdout)).toEqual(JSON.parse(got.stdout));
     },
   );
 

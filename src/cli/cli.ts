@@ -30,6 +30,10 @@ Commands:
   users list --tenant NAME
   account password      change your password to KONTOR_NEW_PASSWORD
   audit verify          check the hash chain of the audit log
+  events list --tenant NAME [--stream S] [--limit N]
+                        print the company's events as JSON
+  events replay --tenant NAME
+                        rebuild the company's tables from its events (Ctrl+C cancels, changing nothing)
   audit list [--tenant NAME] [--action PREFIX] [--limit N]
 
 Signing in (every command but the first setup):
@@ -61,6 +65,7 @@ const options = {
   name: { type: 'string' },
   role: { type: 'string' },
   action: { type: 'string' },
+  stream: { type: 'string' },
   'admin-email': { type: 'string' },
   'admin-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -74,7 +79,7 @@ const CONNECTION = 'cli';
 
 /** What a command can do: call the router as the signed-in user. */
 interface Session {
-  call(name: ProcedureName, input: unknown): Promise<unknown>;
+  call(name: ProcedureName, input: unknown, onProgress?: (done: number) => void): Promise<unknown>;
   status(): Promise<AuthStatus>;
 }
 
@@ -83,7 +88,7 @@ interface Command {
   readonly optional?: readonly Flag[];
   /** Signs in before running, and switches to --tenant when given. Default true. */
   readonly signIn?: boolean;
-  run(flags: Flags, session: Session, env: NodeJS.ProcessEnv): Promise<unknown>;
+  run(flags: Flags, session: Session, env: NodeJS.ProcessEnv, io: CliIo): Promise<unknown>;
 }
 
 function jsonFlag(flags: Flags): unknown {
@@ -176,6 +181,18 @@ const commands: Record<string, Command> = {
     },
   },
   'audit verify': { required: [], run: (_f, s) => s.call('audit.verify', {}) },
+  'events list': {
+    required: ['tenant'],
+    optional: ['stream', 'limit'],
+    run: (f, s) =>
+      s.call('events.list', { ...(f.stream !== undefined && { stream: f.stream }), limit: wholeNumber('limit', f) }),
+  },
+  'events replay': {
+    required: ['tenant'],
+    async run(_f, s, _env, io) {
+      return s.call('events.replay', {}, (done) => io.stderr(`\rreplaying: ${done} events`));
+    },
+  },
   'audit list': {
     required: [],
     optional: ['tenant', 'action', 'limit'],
@@ -241,6 +258,10 @@ export interface RunCliOptions {
 
 export async function runCli({ argv, env, io, version }: RunCliOptions): Promise<number> {
   let kontor: Kontor | undefined;
+  // Ctrl+C cancels long work (a replay rolls back and changes nothing).
+  const interrupted = new AbortController();
+  const onInterrupt = () => interrupted.abort();
+  process.once('SIGINT', onInterrupt);
   try {
     let parsed;
     try {
@@ -285,8 +306,12 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     });
     const router = kontor.router;
     const session: Session = {
-      async call(procedure, input) {
-        const result = await router.call(procedure, input, { meta: { connection: CONNECTION } });
+      async call(procedure, input, onProgress) {
+        const result = await router.call(procedure, input, {
+          meta: { connection: CONNECTION },
+          signal: interrupted.signal,
+          ...(onProgress && { onProgress: (p) => onProgress(p.done) }),
+        });
         if (!result.ok) throw AppError.fromShape(result.error);
         return result.value;
       },
@@ -296,7 +321,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       await signIn(session, env);
       if (flags.tenant !== undefined) await switchTo(session, flags.tenant);
     }
-    const value = await command.run(flags, session, env);
+    const value = await command.run(flags, session, env, io);
     // Mail the command queued (a new user's confirmation code) goes out now; what fails stays
     // in the outbox for the desktop app or the next command to retry.
     await kontor.mail.processDue();
@@ -314,6 +339,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     io.stderr(`kontor: internal error: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   } finally {
+    process.off('SIGINT', onInterrupt);
     await kontor?.close();
   }
 }

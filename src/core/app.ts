@@ -12,7 +12,12 @@ import { createUsersService } from './auth/users.service';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
+import { applyCustomerEvent, customerStream, historyChanges } from './customers/customers.events';
 import { createCustomersService, type CustomersService } from './customers/customers.service';
+import type { Executor } from './db/executor';
+import { createEventStore, installationDevice, type EventMeta, type EventStore } from './events/event-store';
+import { createHlc } from './events/hlc';
+import { replay, type Projection } from './events/replay';
 import { maskUrl, type PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
 import { openSqliteStores } from './db/sqlite-stores';
@@ -136,18 +141,49 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     tenants,
     sendVerification: auth.sendVerification,
   });
-  const customerServices = new Map<string, CustomersService>();
+  // Every event records the device it was made on, ready for sync.
+  const deviceId = await installationDevice(repo, ids);
+  const hlc = createHlc(clock, deviceId);
+  const commandMeta = (session: Session): EventMeta => ({
+    userId: session.userId,
+    deviceId,
+    hlc: hlc.now(),
+    correlationId: ids.next(),
+    causationId: null,
+    at: clock.now().toISOString(),
+  });
 
-  async function customersOf(session: Session): Promise<CustomersService> {
-    const tenantId = tenantOf(session);
-    let service = customerServices.get(tenantId);
-    if (!service) {
-      const store = await stores.tenant(tenantId);
-      service = createCustomersService({ repo: store.customers, clock, ids });
-      customerServices.set(tenantId, service);
-    }
-    return service;
+  interface TenantServices {
+    readonly customers: CustomersService;
+    readonly events: EventStore;
+    readonly projections: readonly Projection[];
+    readonly sql: Executor;
   }
+  const tenantServices = new Map<string, TenantServices>();
+
+  async function servicesOf(session: Session): Promise<TenantServices> {
+    const tenantId = tenantOf(session);
+    let services = tenantServices.get(tenantId);
+    if (!services) {
+      const store = await stores.tenant(tenantId);
+      const events = createEventStore({ db: store.sql, ids });
+      services = {
+        customers: createCustomersService({ db: store.sql, repo: store.customers, events, ids }),
+        events,
+        sql: store.sql,
+        projections: [
+          {
+            prefix: 'customer.',
+            clear: (tx) => store.customers.clear(tx),
+            apply: (event, tx) => applyCustomerEvent(store.customers, event, tx),
+          },
+        ],
+      };
+      tenantServices.set(tenantId, services);
+    }
+    return services;
+  }
+  const customersOf = async (session: Session) => (await servicesOf(session)).customers;
 
   const resolver: SessionResolver = {
     resolve: (meta, touch) => (meta.connection ? sessions.get(meta.connection, touch) : Promise.resolve(null)),
@@ -163,11 +199,53 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   }
 
   const handlers: Handlers = {
-    'customers.create': async (input, ctx) => (await customersOf(ctx.session)).create(input),
+    'customers.create': async (input, ctx) => (await customersOf(ctx.session)).create(input, commandMeta(ctx.session)),
     'customers.get': async (input, ctx) => (await customersOf(ctx.session)).get(input.id),
     'customers.update': async (input, ctx) =>
-      (await customersOf(ctx.session)).update(input.id, input.changes, input.expectedVersion),
+      (await customersOf(ctx.session)).update(input.id, input.changes, commandMeta(ctx.session), input.expectedVersion),
     'customers.list': async (input, ctx) => (await customersOf(ctx.session)).list(input),
+    'customers.history': async (input, ctx) => {
+      const { customers, events } = await servicesOf(ctx.session);
+      await customers.get(input.id);
+      const stream = await events.readStream(customerStream(input.id));
+      const names = new Map<string, string | null>();
+      for (const userId of new Set(stream.map((e) => e.meta.userId))) {
+        if (userId) names.set(userId, (await repo.user(userId))?.name ?? null);
+      }
+      return stream.map((e) => ({
+        version: e.version,
+        type: e.type,
+        at: e.meta.at,
+        userId: e.meta.userId,
+        userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
+        changes: historyChanges(e),
+      }));
+    },
+    'events.list': async (input, ctx) => {
+      const { events } = await servicesOf(ctx.session);
+      return input.stream
+        ? (await events.readStream(input.stream)).filter((e) => e.position > input.afterPosition).slice(0, input.limit)
+        : events.readAll(input.afterPosition, input.limit);
+    },
+    'events.replay': async (_input, ctx) => {
+      const { events, projections, sql: tenantSql } = await servicesOf(ctx.session);
+      const started = Date.now();
+      const count = await replay({
+        db: tenantSql,
+        events,
+        projections,
+        signal: ctx.signal,
+        onProgress: (done) => ctx.progress({ done, total: null, message: 'events' }),
+      });
+      await audit.append({
+        action: 'events.replayed',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        tenantId: ctx.session.tenantId,
+        details: { events: count },
+      });
+      return { events: count, milliseconds: Date.now() - started };
+    },
     'system.ping': async () => ({ pong: true as const }),
     'system.check': async () => ({ pong: true as const }),
     'app.info': async () => ({ version: options.version, database: stores.dialect, keyStore: keyStoreKind }),

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { ADMIN } from './pages/app-page';
 import { CustomersPage } from './pages/customers-page';
 
 test.describe('customers in the browser', () => {
@@ -50,6 +51,14 @@ test.describe('customers in the browser', () => {
     await form.field('City').fill('Rostock');
     await form.save();
     await expect(customers.row('Clara Umzug')).toContainText('Rostock');
+
+    // The history shows both changes: who made them and what changed.
+    await customers.row('Clara Umzug').click();
+    const history = form.dialog.getByTestId('history-entry');
+    await expect(history).toHaveCount(2);
+    await expect(history.first()).toContainText('City: Rostock');
+    await expect(history.first()).toContainText(ADMIN.name);
+    await page.keyboard.press('Escape');
   });
 
   test('speaks German when asked to', async ({ page }) => {

@@ -38,6 +38,9 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'mail.sendTest': { to: 'it@test.example' },
   'mail.outbox': {},
   'mail.retry': { id: UNKNOWN_ID },
+  'events.list': {},
+  'events.replay': {},
+  'customers.history': { id: UNKNOWN_ID },
 };
 
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { toNumber, type Executor, type Row } from '../db/executor';
 import type { IdSource } from '../deps';
+import type { IdentityRepo } from '../auth/identity.repo';
 
 export const eventMetaSchema = z.object({
   userId: z.string().nullable(),
@@ -48,7 +49,7 @@ export interface EventStore {
   ): Promise<StoredEvent[]>;
   readStream(stream: string, tx?: Executor): Promise<StoredEvent[]>;
   /** Events after a global position, in order; for replay and sync. */
-  readAll(afterPosition: number, limit: number): Promise<StoredEvent[]>;
+  readAll(afterPosition: number, limit: number, tx?: Executor): Promise<StoredEvent[]>;
   streamVersion(stream: string, tx?: Executor): Promise<number>;
 }
 
@@ -128,10 +129,19 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
     async readStream(stream, tx = db) {
       return (await tx.rows(sql`SELECT * FROM ${events} WHERE stream = ${stream} ORDER BY version`)).map(toEvent);
     },
-    async readAll(afterPosition, limit) {
+    async readAll(afterPosition, limit, tx = db) {
       return (
-        await db.rows(sql`SELECT * FROM ${events} WHERE position > ${afterPosition} ORDER BY position LIMIT ${limit}`)
+        await tx.rows(sql`SELECT * FROM ${events} WHERE position > ${afterPosition} ORDER BY position LIMIT ${limit}`)
       ).map(toEvent);
     },
   };
+}
+
+/** This installation's device id, made once and kept in the system store's settings. */
+export async function installationDevice(repo: IdentityRepo, ids: IdSource): Promise<string> {
+  const stored = z.object({ id: z.string() }).safeParse(await repo.setting('device'));
+  if (stored.success) return stored.data.id;
+  const id = ids.next();
+  await repo.setSetting('device', { id });
+  return id;
 }

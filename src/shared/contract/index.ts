@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { auditContract } from './audit';
 import { authContract } from './auth';
 import { customersContract } from './customers';
+import { eventsContract } from './events';
 import { mailContract } from './mail';
 import type { procedureNames } from './names';
 import type { ProcedureDef } from './procedure';
@@ -16,6 +17,7 @@ export const contract = {
   ...usersContract,
   ...auditContract,
   ...mailContract,
+  ...eventsContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -42,6 +44,7 @@ export type { EventName } from './names';
 export * from './audit';
 export * from './auth';
 export * from './customers';
+export * from './events';
 export * from './mail';
 export * from './users';
 export * from './permissions';

@@ -48,6 +48,9 @@ export const procedureNames = [
   'auth.verifyEmail',
   'auth.forgotPassword',
   'auth.resetPassword',
+  'events.list',
+  'events.replay',
+  'customers.history',
 ] as const;
 
 /** Events the main process may push to the renderer. */

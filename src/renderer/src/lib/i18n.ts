@@ -23,6 +23,7 @@ const en = {
     account: 'Account menu',
     switchCompany: 'Switch company',
   },
+  history: { title: 'History', created: 'Created', changed: 'Changed', empty: '(empty)', unknownUser: 'unknown' },
   customers: {
     title: 'Customers',
     search: 'Search customers',
@@ -272,6 +273,7 @@ const de: Messages = {
     account: 'Kontomenü',
     switchCompany: 'Firma wechseln',
   },
+  history: { title: 'Verlauf', created: 'Angelegt', changed: 'Geändert', empty: '(leer)', unknownUser: 'unbekannt' },
   customers: {
     title: 'Kunden',
     search: 'Kunden suchen',

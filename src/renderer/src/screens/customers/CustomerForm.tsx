@@ -1,11 +1,12 @@
 // Create or edit one customer. Validation runs in the main process; its field errors show here.
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { Customer } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
+import { CustomerHistory } from './CustomerHistory';
 
 type Field = 'name' | 'email' | 'phone' | 'city' | 'notes';
 type Values = Record<Field, string>;
@@ -91,6 +92,12 @@ export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) 
             <TextInput {...input('city')} />
           </Group>
           <Textarea {...input('notes')} autosize minRows={3} />
+          {customer && (
+            <Stack gap="xs">
+              <Text fw={600}>{t('history.title')}</Text>
+              <CustomerHistory id={customer.id} />
+            </Stack>
+          )}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               {t('customers.cancel')}

@@ -1,0 +1,51 @@
+// Rebuilds a tenant's projections from its event log. All in one transaction: a crash or a cancel
+// leaves the old tables as they were; progress is reported per page of events.
+import { AppError } from '../../shared/errors';
+import type { Executor } from '../db/executor';
+import type { EventStore, StoredEvent } from './event-store';
+
+export interface Projection {
+  /** Event types this projection follows, by prefix (`customer.`). */
+  readonly prefix: string;
+  clear(tx: Executor): Promise<void>;
+  apply(event: StoredEvent, tx: Executor): Promise<unknown>;
+}
+
+export interface ReplayOptions {
+  readonly db: Executor;
+  readonly events: EventStore;
+  readonly projections: readonly Projection[];
+  readonly total?: number;
+  readonly onProgress?: (done: number) => void;
+  readonly signal?: AbortSignal;
+  readonly pageSize?: number;
+}
+
+export async function replay({
+  db,
+  events,
+  projections,
+  onProgress,
+  signal,
+  pageSize = 1000,
+}: ReplayOptions): Promise<number> {
+  return db.transaction(async (tx) => {
+    for (const projection of projections) await projection.clear(tx);
+    let after = 0;
+    let done = 0;
+    for (;;) {
+      if (signal?.aborted)
+        throw new AppError('conflict', 'replay cancelled; nothing was changed', { reason: 'cancelled' });
+      const page = await events.readAll(after, pageSize, tx);
+      if (page.length === 0) return done;
+      for (const event of page) {
+        const projection = projections.find((p) => event.type.startsWith(p.prefix));
+        if (!projection) throw new Error(`no projection for event type ${event.type} (position ${event.position})`);
+        await projection.apply(event, tx);
+      }
+      done += page.length;
+      after = page.at(-1)?.position ?? after;
+      onProgress?.(done);
+    }
+  });
+}
