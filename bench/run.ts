@@ -207,6 +207,129 @@ async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, k
   });
 }
 
+/** 100,000 customers.create through the router (one event and one projection row per command, each in its own transaction). */
+async function appendEvents(kontor: Kontor, file: string, key: Buffer): Promise<void> {
+  const n = 100_000;
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) {
+    const result = await kontor.router.call(
+      'customers.create',
+      { name: `Kunde ${i}`, city: cities[i % cities.length] },
+      session,
+    );
+    if (!result.ok) throw new Error(result.error.message);
+  }
+  const viaCommands = Number(process.hrtime.bigint() - started) / 1e9;
+
+  // The baseline writes the same rows (event and projection) in batches of 1,000 per transaction.
+  const raw = openEncryptedSqlite(file, key);
+  raw.exec(
+    'CREATE TEMP TABLE bench_events AS SELECT * FROM events WHERE 0; CREATE TEMP TABLE bench_customers AS SELECT * FROM customers WHERE 0',
+  );
+  const event = raw.prepare(
+    'INSERT INTO bench_events (position, id, stream, version, type, schema_version, data, meta) VALUES (?, ?, ?, 1, ?, 1, ?, ?)',
+  );
+  const customer = raw.prepare(
+    `INSERT INTO bench_customers (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at)
+     VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?, 1, ?, ?)`,
+  );
+  const batch = raw.transaction((from: number) => {
+    for (let i = from; i < from + 1_000; i++) {
+      const id = uuidv7();
+      const at = new Date().toISOString();
+      const name = `Kunde ${i}`;
+      const city = cities[i % cities.length] ?? null;
+      const data = JSON.stringify({ name, email: null, phone: null, city, notes: null });
+      event.run(
+        i + 1,
+        uuidv7(),
+        `customer-${id}`,
+        'customer.created',
+        data,
+        JSON.stringify({ userId: 'u', deviceId: 'd', hlc: 'h', correlationId: 'c', causationId: null, at }),
+      );
+      const d = derivedColumns({
+        id,
+        name,
+        email: null,
+        phone: null,
+        city,
+        notes: null,
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+      });
+      customer.run(id, name, city, d.sortName, d.searchText, at, at);
+    }
+  });
+  const rawStarted = process.hrtime.bigint();
+  for (let from = 0; from < n; from += 1_000) batch(from);
+  const viaRaw = Number(process.hrtime.bigint() - rawStarted) / 1e9;
+  raw.close();
+  rows.push({
+    benchmark: `append ${n.toLocaleString('en')} customer events (customers.create)`,
+    measure: 'events per second',
+    kontor: `${Math.round(n / viaCommands).toLocaleString('en')} /s (${viaCommands.toFixed(1)} s)`,
+    baseline: `${Math.round(n / viaRaw).toLocaleString('en')} /s (raw batched inserts)`,
+    ratio: `${(viaCommands / viaRaw).toFixed(1)}× raw`,
+    target: '—',
+  });
+}
+
+/** Replays a log of about 1,100,000 events (the appended ones plus 1,000,000 generated) into the projection. */
+async function replayEvents(kontor: Kontor, file: string, key: Buffer): Promise<void> {
+  const extraCustomers = 200_000;
+  const raw = openEncryptedSqlite(file, key);
+  const event = raw.prepare(
+    'INSERT INTO events (id, stream, version, type, schema_version, data, meta) VALUES (?, ?, ?, ?, 1, ?, ?)',
+  );
+  const meta = JSON.stringify({
+    userId: 'u',
+    deviceId: 'd',
+    hlc: 'h',
+    correlationId: 'c',
+    causationId: null,
+    at: '2026-01-01T00:00:00.000Z',
+  });
+  raw.transaction(() => {
+    for (let i = 0; i < extraCustomers; i++) {
+      const stream = `customer-${uuidv7()}`;
+      event.run(
+        uuidv7(),
+        stream,
+        1,
+        'customer.created',
+        JSON.stringify({ name: `Replay ${i}`, email: null, phone: null, city: 'Kiel', notes: null }),
+        meta,
+      );
+      for (let v = 2; v <= 5; v++) {
+        event.run(
+          uuidv7(),
+          stream,
+          v,
+          'customer.updated',
+          JSON.stringify({ changes: { city: cities[(i + v) % cities.length] } }),
+          meta,
+        );
+      }
+    }
+  })();
+  raw.close();
+  const started = process.hrtime.bigint();
+  const result = await kontor.router.call('events.replay', {}, session);
+  if (!result.ok) throw new Error(result.error.message);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const { events } = result.value as { events: number };
+  rows.push({
+    benchmark: `replay ${events.toLocaleString('en')} events into projections`,
+    measure: 'events per second',
+    kontor: `${Math.round(events / seconds).toLocaleString('en')} /s (${seconds.toFixed(1)} s)`,
+    baseline: '—',
+    ratio: '—',
+    target: '≥ 50,000 /s',
+  });
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-bench-'));
   const keyStore = memoryKeyStore();
@@ -232,6 +355,19 @@ async function main(): Promise<void> {
     await login(kontor);
     console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
     await customerSearch(kontor, dataDir, tenant, await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id)));
+
+    // The event benchmarks run in a company of their own, so they do not disturb the search data.
+    const events = (await kontor.router.call('tenants.setup', { name: 'Bench Events GmbH' }, session)) as {
+      ok: true;
+      value: Tenant;
+    };
+    await kontor.router.call('auth.switchTenant', { tenantId: events.value.id }, session);
+    const eventsFile = tenantDatabaseFile(dataDir, events.value.id);
+    const eventsKey = await keyStore.getOrCreateKey(keyNames.tenantDatabase(events.value.id));
+    console.error('bench: appending 100,000 customer events…');
+    await appendEvents(kontor, eventsFile, eventsKey);
+    console.error('bench: replaying about 1,100,000 events…');
+    await replayEvents(kontor, eventsFile, eventsKey);
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

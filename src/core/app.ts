@@ -12,7 +12,7 @@ import { createUsersService } from './auth/users.service';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
-import { applyCustomerEvent, customerStream, historyChanges } from './customers/customers.events';
+import { applyCustomerEvents, customerStream, historyChanges } from './customers/customers.events';
 import { createCustomersService, type CustomersService } from './customers/customers.service';
 import type { Executor } from './db/executor';
 import { createEventStore, installationDevice, type EventMeta, type EventStore } from './events/event-store';
@@ -175,7 +175,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
           {
             prefix: 'customer.',
             clear: (tx) => store.customers.clear(tx),
-            apply: (event, tx) => applyCustomerEvent(store.customers, event, tx),
+            applyPage: (events, tx) => applyCustomerEvents(store.customers, events, tx),
           },
         ],
       };

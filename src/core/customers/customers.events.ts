@@ -46,6 +46,31 @@ export function nextRecord(current: CustomerRecord | null, event: StoredEvent): 
   }
 }
 
+/** Replay: folds each stream's events of a page in memory and writes every customer once. */
+export async function applyCustomerEvents(
+  repo: CustomersRepo,
+  events: readonly StoredEvent[],
+  tx: Executor,
+): Promise<void> {
+  const byStream = new Map<string, StoredEvent[]>();
+  for (const event of events) {
+    const list = byStream.get(event.stream);
+    if (list) list.push(event);
+    else byStream.set(event.stream, [event]);
+  }
+  for (const [stream, streamEvents] of byStream) {
+    const first = streamEvents[0];
+    if (!first) continue;
+    const stored = first.type === customerCreated.type ? null : await repo.get(idOf(stream), tx);
+    let record = stored;
+    for (const event of streamEvents) record = nextRecord(record, event);
+    if (!record) continue;
+    if (stored === null) await repo.insert(record, tx);
+    else if (!(await repo.replace(record, tx, stored.version)))
+      throw new Error(`${stream}: projection moved during replay`);
+  }
+}
+
 export async function applyCustomerEvent(
   repo: CustomersRepo,
   event: StoredEvent,

@@ -51,13 +51,13 @@ export function createCustomersRepo(db: Executor): CustomersRepo & { clear(tx?: 
       const [row] = await tx.rows(sql`SELECT * FROM ${customers} WHERE id = ${id}`);
       return row ? toRecord(row) : null;
     },
-    async replace(record, tx = db) {
+    async replace(record, tx = db, fromVersion = record.version - 1) {
       const d = derivedColumns(record);
       const changed =
         await tx.run(sql`UPDATE ${customers} SET name = ${record.name}, email = ${record.email}, phone = ${record.phone},
           city = ${record.city}, notes = ${record.notes}, sort_name = ${d.sortName}, search_text = ${d.searchText},
           version = ${record.version}, updated_at = ${record.updatedAt}
-        WHERE id = ${record.id} AND version = ${record.version - 1}`);
+        WHERE id = ${record.id} AND version = ${fromVersion}`);
       return changed === 1;
     },
     async list(query: CustomerListQuery) {

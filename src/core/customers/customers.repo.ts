@@ -17,8 +17,8 @@ export interface CustomerRecord {
 export interface CustomersRepo {
   insert(record: CustomerRecord, tx?: Executor): Promise<void>;
   get(id: string, tx?: Executor): Promise<CustomerRecord | null>;
-  /** Stores `record` only if the stored version is `record.version - 1`; false when it was not. */
-  replace(record: CustomerRecord, tx?: Executor): Promise<boolean>;
+  /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
+  replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
   list(query: CustomerListQuery): Promise<{ items: CustomerRecord[]; total: number }>;
 }
 

@@ -8,7 +8,8 @@ export interface Projection {
   /** Event types this projection follows, by prefix (`customer.`). */
   readonly prefix: string;
   clear(tx: Executor): Promise<void>;
-  apply(event: StoredEvent, tx: Executor): Promise<unknown>;
+  /** Applies a page of events in log order (a projection may fold several events into one write). */
+  applyPage(events: readonly StoredEvent[], tx: Executor): Promise<void>;
 }
 
 export interface ReplayOptions {
@@ -39,9 +40,13 @@ export async function replay({
       const page = await events.readAll(after, pageSize, tx);
       if (page.length === 0) return done;
       for (const event of page) {
-        const projection = projections.find((p) => event.type.startsWith(p.prefix));
-        if (!projection) throw new Error(`no projection for event type ${event.type} (position ${event.position})`);
-        await projection.apply(event, tx);
+        if (!projections.some((p) => event.type.startsWith(p.prefix))) {
+          throw new Error(`no projection for event type ${event.type} (position ${event.position})`);
+        }
+      }
+      for (const projection of projections) {
+        const mine = page.filter((e) => e.type.startsWith(projection.prefix));
+        if (mine.length > 0) await projection.applyPage(mine, tx);
       }
       done += page.length;
       after = page.at(-1)?.position ?? after;
