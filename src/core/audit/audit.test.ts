@@ -4,6 +4,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
 
+/** The driver's error, or drizzle's wrapper around it, names the trigger's reason. */
+const refusedAsAppendOnly = (error: unknown) =>
+  /append-only/.test(`${(error as Error).message} ${String((error as { cause?: Error }).cause?.message)}`);
+
 describe.each(testDialects)('audit log on %s', (dialect) => {
   let kontor: TestKontor;
   beforeAll(async () => {
@@ -24,12 +28,8 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
   });
 
   it('refuses updates and deletes', async () => {
-    await expect(db().run(sql`UPDATE ${log()} SET action = 'x' WHERE seq = 1`)).rejects.toMatchObject({
-      cause: { message: expect.stringContaining('append-only') },
-    });
-    await expect(db().run(sql`DELETE FROM ${log()} WHERE seq = 1`)).rejects.toMatchObject({
-      cause: { message: expect.stringContaining('append-only') },
-    });
+    await expect(db().run(sql`UPDATE ${log()} SET action = 'x' WHERE seq = 1`)).rejects.toSatisfy(refusedAsAppendOnly);
+    await expect(db().run(sql`DELETE FROM ${log()} WHERE seq = 1`)).rejects.toSatisfy(refusedAsAppendOnly);
   });
 
   it('names the first broken link after tampering', async () => {

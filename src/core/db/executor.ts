@@ -2,10 +2,11 @@
 // queries once with drizzle's sql template, and this adapter runs them on SQLite or Postgres.
 // Timestamps are ISO text and flags integers on both dialects, so results look the same.
 import { sql, type SQL } from 'drizzle-orm';
-import type { BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import type { PgDb } from './postgres';
 import { queryRows, quoteIdent } from './postgres';
 import type { SqliteDatabase } from './sqlite';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
+import type { Statement } from 'better-sqlite3';
 
 export type Row = Record<string, unknown>;
 
@@ -32,8 +33,25 @@ function createMutex() {
   };
 }
 
-export function sqliteExecutor(raw: SqliteDatabase, db: BetterSQLite3Database): Executor {
+/** Prepared statements by SQL text: preparing costs more than running the small statements we use. */
+function statementCache(raw: SqliteDatabase, limit = 500) {
+  const dialect = new SQLiteSyncDialect();
+  const cache = new Map<string, Statement>();
+  return (query: SQL): { statement: Statement; params: unknown[] } => {
+    const { sql: text, params } = dialect.sqlToQuery(query);
+    let statement = cache.get(text);
+    if (!statement) {
+      statement = raw.prepare(text);
+      if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
+      cache.set(text, statement);
+    }
+    return { statement, params };
+  };
+}
+
+export function sqliteExecutor(raw: SqliteDatabase): Executor {
   const exclusive = createMutex();
+  const prepare = statementCache(raw);
   const make = (inTransaction: boolean): Executor => {
     // Outside a transaction every statement waits its turn, so it never lands inside another
     // caller's open transaction (and is never rolled back with it).
@@ -41,8 +59,18 @@ export function sqliteExecutor(raw: SqliteDatabase, db: BetterSQLite3Database): 
     const self: Executor = {
       dialect: 'sqlite',
       table: (name) => sql.raw(`"${name}"`),
-      rows: <T extends Row>(query: SQL) => guard(async () => db.all<T>(query)),
-      run: (query) => guard(async () => db.run(query).changes),
+      rows: <T extends Row>(query: SQL) =>
+        guard(async () => {
+          const { statement, params } = prepare(query);
+          if (statement.reader) return statement.all(...params) as T[];
+          statement.run(...params);
+          return [];
+        }),
+      run: (query) =>
+        guard(async () => {
+          const { statement, params } = prepare(query);
+          return statement.run(...params).changes;
+        }),
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);
         return exclusive(async () => {

@@ -1,7 +1,6 @@
 // SQLite stores: system.db plus one encrypted file per tenant under tenants/, each with its own key.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { AppError } from '../../shared/errors';
 import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { keyNames, type KeyStore } from '../keys/keystore';
@@ -44,7 +43,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     await keyStore.getOrCreateKey(keyNames.systemDatabase),
   );
   migrateSqlite(systemDb, migrationsDir, 'system');
-  const systemSql = sqliteExecutor(systemDb, drizzle(systemDb));
+  const systemSql = sqliteExecutor(systemDb);
   const open = new Map<string, { db: SqliteDatabase; store: TenantStore }>();
 
   async function openTenant(tenantId: string, create: boolean): Promise<TenantStore> {
@@ -60,7 +59,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
-    const tenantSql = sqliteExecutor(db, drizzle(db));
+    const tenantSql = sqliteExecutor(db);
     const store: TenantStore = { customers: createCustomersRepo(tenantSql), sql: tenantSql };
     open.set(tenantId, { db, store });
     return store;
