@@ -3,20 +3,13 @@
 // gets `conflict`. Callers pass a transaction to update projections atomically with the append.
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { eventMetaSchema, type EventMeta } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+
+export type { EventMeta };
 import { toNumber, type Executor, type Row } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { IdentityRepo } from '../auth/identity.repo';
-
-export const eventMetaSchema = z.object({
-  userId: z.string().nullable(),
-  deviceId: z.string(),
-  hlc: z.string(),
-  correlationId: z.string(),
-  causationId: z.string().nullable(),
-  at: z.string(),
-});
-export type EventMeta = z.infer<typeof eventMetaSchema>;
 
 export interface NewEvent {
   readonly type: string;

@@ -1,6 +1,18 @@
 import { z } from 'zod';
 import { procedure } from './procedure';
 
+/** Who made an event, where and when; recorded with every event. */
+export const eventMetaSchema = z.object({
+  userId: z.string().nullable(),
+  deviceId: z.string(),
+  /** Hybrid logical clock: orders events across devices. */
+  hlc: z.string(),
+  correlationId: z.string(),
+  causationId: z.string().nullable(),
+  at: z.string(),
+});
+export type EventMeta = z.infer<typeof eventMetaSchema>;
+
 export const eventSchema = z.object({
   position: z.number().int(),
   id: z.string(),
@@ -9,14 +21,7 @@ export const eventSchema = z.object({
   type: z.string(),
   schemaVersion: z.number().int(),
   data: z.unknown(),
-  meta: z.object({
-    userId: z.string().nullable(),
-    deviceId: z.string(),
-    hlc: z.string(),
-    correlationId: z.string(),
-    causationId: z.string().nullable(),
-    at: z.string(),
-  }),
+  meta: eventMetaSchema,
 });
 export type EventView = z.infer<typeof eventSchema>;
 
