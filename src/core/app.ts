@@ -282,6 +282,32 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       return tenant;
     },
     'tenants.list': async () => tenants.list(),
+    'tenants.rename': async (input, ctx) => {
+      const tenant = await tenants.rename(input.id, input.name);
+      await audit.append({
+        action: 'tenants.renamed',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        tenantId: tenant.id,
+        details: { name: tenant.name },
+      });
+      return tenant;
+    },
+    'tenants.archive': async (input, ctx) => {
+      if (input.archived && input.id === ctx.session.tenantId) {
+        throw new AppError('conflict', 'you are working in this company; switch to another one before archiving it');
+      }
+      const tenant = await tenants.setArchived(input.id, input.archived);
+      await audit.append({
+        action: input.archived ? 'tenants.archived' : 'tenants.restored',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        tenantId: tenant.id,
+      });
+      // Members working in it move on at their next call, not in half a minute.
+      for (const member of await repo.membersOf(tenant.id)) await sessions.refreshUser(member.id);
+      return tenant;
+    },
 
     'auth.status': async (_input, ctx) => auth.status(ctx.connection),
     'auth.setup': async (input, ctx) => auth.setup(ctx.connection, input),

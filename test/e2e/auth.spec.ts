@@ -164,3 +164,22 @@ test('a forgotten password is reset with a code sent through the configured SMTP
     await smtp.close();
   }
 });
+
+test('an administrator creates and renames a company and switches to it', async ({ page }) => {
+  const admin = new AppPage(page);
+  await admin.openAsAdmin();
+  await page.goto('/#/admin');
+  await page.getByRole('tab', { name: 'Companies' }).click();
+  await page.getByRole('button', { name: 'New company' }).click();
+  await page.getByRole('dialog').getByLabel('Company name').fill('Zweigstelle Nord');
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  const row = page.getByRole('table', { name: 'Companies' }).getByRole('row', { name: /Zweigstelle Nord/ });
+  await row.getByRole('button', { name: 'Rename' }).click();
+  await page.getByRole('dialog').getByLabel('Company name').fill('Zweigstelle Nord GmbH');
+  await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('table', { name: 'Companies' })).toContainText('Zweigstelle Nord GmbH');
+
+  await page.getByRole('button', { name: 'Account menu' }).click();
+  await page.getByRole('menuitem', { name: /Zweigstelle Nord GmbH/ }).click();
+  await expect(page.getByTestId('company-name')).toHaveText('Zweigstelle Nord GmbH');
+});

@@ -155,7 +155,7 @@ export function createIdentityRepo(db: Executor) {
 
     async membershipsOf(userId: string, tx: Executor = db): Promise<MembershipRow[]> {
       const rows = await tx.rows(sql`SELECT m.user_id, m.tenant_id, t.name AS tenant_name, m.role_id
-        FROM ${memberships} m JOIN ${tenants} t ON CAST(t.id AS TEXT) = m.tenant_id
+        FROM ${memberships} m JOIN ${tenants} t ON CAST(t.id AS TEXT) = m.tenant_id AND t.archived_at IS NULL
         WHERE m.user_id = ${userId} ORDER BY t.name, t.id`);
       return rows.map((r) => ({
         userId: String(r['user_id']),

@@ -18,6 +18,8 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'settings.setDatabase': { kind: 'sqlite' },
   'tenants.setup': { name: 'Matrix Neben GmbH' },
   'tenants.list': {},
+  'tenants.rename': { id: UNKNOWN_ID, name: 'Renamed GmbH' },
+  'tenants.archive': { id: UNKNOWN_ID, archived: true },
   'users.list': {},
   'users.create': { email: 'matrix-new@test.example', name: 'New', roleId: 'viewer', password: 'matrix new password' },
   'users.update': { id: UNKNOWN_ID, name: 'Nobody' },

@@ -8,6 +8,8 @@ export interface TenantsRepo {
   get(id: string): Promise<Tenant | null>;
   findByName(name: string): Promise<Tenant | null>;
   insert(tenant: Tenant): Promise<void>;
+  rename(id: string, name: string): Promise<void>;
+  setArchived(id: string, archivedAt: string | null): Promise<void>;
 }
 
 // created_at is timestamptz on Postgres (a Date from the driver) and ISO text on SQLite.
@@ -15,6 +17,7 @@ const toTenant = (row: Row): Tenant => ({
   id: String(row['id']),
   name: String(row['name']),
   createdAt: new Date(row['created_at'] as string | Date).toISOString(),
+  archivedAt: typeof row['archived_at'] === 'string' ? row['archived_at'] : null,
 });
 
 export function createTenantsRepo(db: Executor): TenantsRepo {
@@ -33,6 +36,12 @@ export function createTenantsRepo(db: Executor): TenantsRepo {
       await db.run(
         sql`INSERT INTO ${tenants} (id, name, created_at) VALUES (${tenant.id}, ${tenant.name}, ${tenant.createdAt})`,
       );
+    },
+    rename: async (id, name) => {
+      await db.run(sql`UPDATE ${tenants} SET name = ${name} WHERE id = ${id}`);
+    },
+    setArchived: async (id, archivedAt) => {
+      await db.run(sql`UPDATE ${tenants} SET archived_at = ${archivedAt} WHERE id = ${id}`);
     },
   };
 }

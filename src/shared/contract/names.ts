@@ -14,6 +14,8 @@ export const procedureNames = [
   'settings.setDatabase',
   'tenants.setup',
   'tenants.list',
+  'tenants.rename',
+  'tenants.archive',
   'auth.status',
   'auth.setup',
   'auth.login',

@@ -20,6 +20,7 @@ export const tenantSchema = z.object({
   id: z.uuid(),
   name: z.string(),
   createdAt: z.iso.datetime(),
+  archivedAt: z.string().nullable(),
 });
 export type Tenant = z.infer<typeof tenantSchema>;
 
@@ -110,6 +111,18 @@ export const systemContract = {
   'tenants.setup': procedure({
     summary: 'Create a company with its own store; does nothing if it exists',
     input: z.strictObject({ name: tenantNameSchema }),
+    output: tenantSchema,
+    permission: 'tenants.manage',
+  }),
+  'tenants.rename': procedure({
+    summary: 'Rename a company',
+    input: z.strictObject({ id: z.uuid('Not a valid company id'), name: tenantNameSchema }),
+    output: tenantSchema,
+    permission: 'tenants.manage',
+  }),
+  'tenants.archive': procedure({
+    summary: 'Archive a company (its data stays; it leaves every company list) or bring it back',
+    input: z.strictObject({ id: z.uuid('Not a valid company id'), archived: z.boolean() }),
     output: tenantSchema,
     permission: 'tenants.manage',
   }),

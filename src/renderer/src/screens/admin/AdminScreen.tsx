@@ -3,6 +3,7 @@ import { Tabs, Title, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useCan } from '../../lib/auth';
 import { AuditPanel } from './AuditPanel';
+import { CompaniesPanel } from './CompaniesPanel';
 import { MailPanel } from './MailPanel';
 import { RolesPanel } from './RolesPanel';
 import { SecurityPanel } from './SecurityPanel';
@@ -13,6 +14,7 @@ export function AdminScreen() {
   const users = useCan('users.manage');
   const audit = useCan('audit.read');
   const settings = useCan('settings.manage');
+  const companies = useCan('tenants.manage');
   const first = users ? 'users' : audit ? 'audit' : 'security';
   return (
     <Stack>
@@ -23,6 +25,7 @@ export function AdminScreen() {
           {users && <Tabs.Tab value="roles">{t('admin.roles')}</Tabs.Tab>}
           {settings && <Tabs.Tab value="security">{t('admin.security')}</Tabs.Tab>}
           {settings && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
+          {companies && <Tabs.Tab value="companies">{t('admin.companies')}</Tabs.Tab>}
           {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -36,6 +39,9 @@ export function AdminScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="mail" pt="md">
           <MailPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="companies" pt="md">
+          <CompaniesPanel />
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
           <AuditPanel />

@@ -1,0 +1,1 @@
+ALTER TABLE `tenants` ADD `archived_at` text;
