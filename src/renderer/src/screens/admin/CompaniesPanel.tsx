@@ -1,11 +1,12 @@
 // The companies of this installation: create, rename, archive and restore.
 import { Badge, Button, Group, Modal, Stack, Table, TextInput } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Tenant } from '../../../../shared/contract';
 import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
+import { useLoaded } from '../../lib/use-loaded';
 import { useSubmit } from '../../lib/use-submit';
 
 function NameForm({ tenant, onClose, onSaved }: { tenant: Tenant | null; onClose: () => void; onSaved: () => void }) {
@@ -41,25 +42,15 @@ function NameForm({ tenant, onClose, onSaved }: { tenant: Tenant | null; onClose
 export function CompaniesPanel() {
   const { t, i18n } = useTranslation();
   const auth = useAuth();
-  const [tenants, setTenants] = useState<Tenant[]>([]);
   const [editing, setEditing] = useState<Tenant | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    call('tenants.list', {}).then(setTenants, (e: Error) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
+  const { data: tenants, error, reload: load, act } = useLoaded(() => call('tenants.list', {}), [] as Tenant[]);
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
 
-  async function toggle(tenant: Tenant) {
-    setError(null);
-    try {
+  const toggle = (tenant: Tenant) =>
+    act(async () => {
       await call('tenants.archive', { id: tenant.id, archived: tenant.archivedAt === null });
-      load();
       auth.refresh();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
+    });
 
   return (
     <Stack>

@@ -1,10 +1,11 @@
 // Roles: the built-in ones (read-only) and custom roles made of permissions.
 import { Badge, Button, Checkbox, Group, Modal, SimpleGrid, Stack, Table, TextInput } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import { permissions, type Permission, type Role } from '../../../../shared/contract';
 import { call } from '../../lib/api';
+import { useLoaded } from '../../lib/use-loaded';
 import { useSubmit } from '../../lib/use-submit';
 
 function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () => void; onSaved: () => void }) {
@@ -47,23 +48,10 @@ function RoleForm({ role, onClose, onSaved }: { role: Role | null; onClose: () =
 
 export function RolesPanel() {
   const { t } = useTranslation();
-  const [roles, setRoles] = useState<Role[]>([]);
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const load = useCallback(() => {
-    call('roles.list', {}).then(setRoles, (e: Error) => setError(e.message));
-  }, []);
-  useEffect(load, [load]);
+  const { data: roles, error, reload: load, act } = useLoaded(() => call('roles.list', {}), [] as Role[]);
 
-  async function remove(role: Role) {
-    setError(null);
-    try {
-      await call('roles.delete', { id: role.id });
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
+  const remove = (role: Role) => act(() => call('roles.delete', { id: role.id }));
 
   return (
     <Stack>

@@ -1,10 +1,11 @@
 // Users of the current company: create, change role or name, deactivate, reset the password.
 import { Badge, Button, Group, Modal, PasswordInput, Select, Stack, Table, TextInput } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { Role, User } from '../../../../shared/contract';
 import { call } from '../../lib/api';
+import { useLoaded } from '../../lib/use-loaded';
 import { useFormValues, useSubmit } from '../../lib/use-submit';
 
 function UserForm({
@@ -100,32 +101,17 @@ function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
 
 export function UsersPanel() {
   const { t } = useTranslation();
-  const [users, setUsers] = useState<User[]>([]);
-  const [roles, setRoles] = useState<Role[]>([]);
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const {
+    data: [users, roles],
+    error,
+    reload: load,
+    act,
+  } = useLoaded(() => Promise.all([call('users.list', {}), call('roles.list', {})]), [[], []] as [User[], Role[]]);
 
-  const load = useCallback(() => {
-    Promise.all([call('users.list', {}), call('roles.list', {})]).then(
-      ([u, r]) => {
-        setUsers(u);
-        setRoles(r);
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, []);
-  useEffect(load, [load]);
-
-  async function toggle(user: User) {
-    setError(null);
-    try {
-      await call(user.active ? 'users.deactivate' : 'users.reactivate', { id: user.id });
-      load();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  }
+  const toggle = (user: User) =>
+    act(() => call(user.active ? 'users.deactivate' : 'users.reactivate', { id: user.id }));
 
   return (
     <Stack>
