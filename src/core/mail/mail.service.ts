@@ -115,6 +115,15 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
     }
   }
 
+  /** Writes a pending message to the outbox; the one place messages enter it. */
+  async function store(to: string, content: MailContent, tx: Executor): Promise<string> {
+    const id = ids.next();
+    const at = iso();
+    await tx.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
+      VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+    return id;
+  }
+
   async function processOnce(): Promise<{ sent: number; failed: number }> {
     const settings = await stored();
     // Without a server, mail waits in the outbox instead of using up its attempts.
@@ -159,10 +168,7 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
 
     /** Stores a message for sending; inside `tx` it is sent only if the transaction commits. */
     async enqueue(to: string, content: MailContent, tx: Executor = db): Promise<string> {
-      const id = ids.next();
-      const at = iso();
-      await tx.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
-        VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+      const id = await store(to, content, tx);
       service.kick();
       return id;
     },
@@ -176,11 +182,8 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
     },
 
     async sendTest(to: string): Promise<{ sent: boolean; error: string | null }> {
-      const id = ids.next();
-      const at = iso();
       const content = testMail();
-      await db.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
-        VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+      const id = await store(to, content, db);
       const [row] = await db.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
       if (!row) throw new AppError('internal', 'the test message was not stored');
       const result = await attempt(toItem(row), content.text, await stored(), true);
