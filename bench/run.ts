@@ -175,6 +175,7 @@ async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, k
         version: 1,
         createdAt,
         updatedAt: createdAt,
+        erasedAt: null,
       };
       insert.run({ ...record, ...derivedColumns(record) });
     }
@@ -258,6 +259,7 @@ async function appendEvents(kontor: Kontor, file: string, key: Buffer): Promise<
         version: 1,
         createdAt: at,
         updatedAt: at,
+        erasedAt: null,
       });
       customer.run(id, name, city, d.sortName, d.searchText, at, at);
     }

@@ -3,6 +3,10 @@ import { defineConfig } from 'drizzle-kit';
 
 export default defineConfig({
   dialect: 'postgresql',
-  schema: ['./src/core/customers/customers.schema.ts', './src/core/events/events.schema.ts'],
+  schema: [
+    './src/core/customers/customers.schema.ts',
+    './src/core/events/events.schema.ts',
+    './src/core/crypto/keys.schema.ts',
+  ],
   out: './resources/migrations/pg/tenant',
 });

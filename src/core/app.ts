@@ -12,10 +12,27 @@ import { createUsersService } from './auth/users.service';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
-import { applyCustomerEvents, customerStream, historyChanges } from './customers/customers.events';
+import {
+  applyCustomerEvents,
+  customerStream,
+  customerSubject,
+  readableChanges,
+  subjectOfStream,
+} from './customers/customers.events';
+import { createCustomersRepo } from './customers/customers.repo.sql';
 import { createCustomersService, type CustomersService } from './customers/customers.service';
+import { sealPlainCustomerEvents } from './customers/customers.upgrade';
+import { createKeyring, type Keyring } from './crypto/keyring';
+import { createGdprService, type GdprService } from './gdpr/gdpr.service';
+import { exportKeyBackup } from './keys/key-backup';
 import type { Executor } from './db/executor';
-import { createEventStore, installationDevice, type EventMeta, type EventStore } from './events/event-store';
+import {
+  createEventStore,
+  installationDevice,
+  type EventMeta,
+  type EventStore,
+  type StoredEvent,
+} from './events/event-store';
 import { createHlc } from './events/hlc';
 import { replay, type Projection } from './events/replay';
 import { maskUrl, type PgConnection } from './db/postgres';
@@ -106,6 +123,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   const rules = createSecurityRules(repo);
   await rules.load();
   const secrets = createSecretBox(await options.keyStore.getOrCreateKey(keyNames.systemSecrets));
+  const fieldMaster = await options.keyStore.getOrCreateKey(keyNames.fieldMaster);
   const hasher = createPasswordHasher(options.passwordParams);
   // The session manager asks the identity service whether a session still holds (called only
   // later, on calls, when both exist).
@@ -157,33 +175,70 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     readonly customers: CustomersService;
     readonly events: EventStore;
     readonly projections: readonly Projection[];
+    readonly keyring: Keyring;
+    readonly gdpr: GdprService;
     readonly sql: Executor;
   }
-  const tenantServices = new Map<string, TenantServices>();
+  const tenantServices = new Map<string, Promise<TenantServices>>();
 
-  async function servicesOf(session: Session): Promise<TenantServices> {
+  async function openTenantServices(tenantId: string): Promise<TenantServices> {
+    const store = await stores.tenant(tenantId);
+    const keyring = createKeyring({ db: store.sql, tenantId, master: fieldMaster, clock, ids });
+    await keyring.ready();
+    const customerRepo = createCustomersRepo(store.sql, keyring);
+    const events = createEventStore({ db: store.sql, ids });
+    const customers = createCustomersService({ db: store.sql, repo: customerRepo, events, keyring, ids });
+    const projections: Projection[] = [
+      {
+        prefix: 'customer.',
+        clear: (tx) => customerRepo.clear(tx),
+        applyPage: (page, tx) => applyCustomerEvents(customerRepo, keyring, page, tx),
+      },
+    ];
+    // Stores from before field encryption: seal their events; Postgres projections then hold
+    // plain text, so they are rebuilt sealed.
+    if ((await sealPlainCustomerEvents(store.sql, keyring)) > 0 && stores.dialect === 'postgres') {
+      await replay({ db: store.sql, events, projections });
+    }
+    const gdpr = createGdprService({
+      tenantId,
+      customers,
+      repo: customerRepo,
+      events,
+      keyring,
+      audit,
+      identity: repo,
+      clock,
+      compact: () => store.compact(),
+    });
+    return { customers, events, projections, keyring, gdpr, sql: store.sql };
+  }
+
+  function servicesOf(session: Session): Promise<TenantServices> {
     const tenantId = tenantOf(session);
     let services = tenantServices.get(tenantId);
     if (!services) {
-      const store = await stores.tenant(tenantId);
-      const events = createEventStore({ db: store.sql, ids });
-      services = {
-        customers: createCustomersService({ db: store.sql, repo: store.customers, events, ids }),
-        events,
-        sql: store.sql,
-        projections: [
-          {
-            prefix: 'customer.',
-            clear: (tx) => store.customers.clear(tx),
-            applyPage: (events, tx) => applyCustomerEvents(store.customers, events, tx),
-          },
-        ],
-      };
+      services = openTenantServices(tenantId);
+      // A failed open (wrong master key, say) is tried again on the next call.
+      services.catch(() => tenantServices.delete(tenantId));
       tenantServices.set(tenantId, services);
     }
     return services;
   }
   const customersOf = async (session: Session) => (await servicesOf(session)).customers;
+  const actorOf = (session: Session) => ({ userId: session.userId, email: session.email });
+
+  /** An event as a reader sees it: personal fields decrypted, or the marker once erased. */
+  async function readable(events: readonly StoredEvent[], keyring: Keyring) {
+    const keys = await keyring.dataKeys(
+      events.filter((e) => e.type.startsWith('customer.')).map((e) => subjectOfStream(e.stream)),
+    );
+    return events.map((e) =>
+      e.type.startsWith('customer.')
+        ? { ...e, data: readableChanges(e, keys.get(subjectOfStream(e.stream)) ?? null) }
+        : e,
+    );
+  }
 
   const resolver: SessionResolver = {
     resolve: (meta, touch) => (meta.connection ? sessions.get(meta.connection, touch) : Promise.resolve(null)),
@@ -205,9 +260,10 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       (await customersOf(ctx.session)).update(input.id, input.changes, commandMeta(ctx.session), input.expectedVersion),
     'customers.list': async (input, ctx) => (await customersOf(ctx.session)).list(input),
     'customers.history': async (input, ctx) => {
-      const { customers, events } = await servicesOf(ctx.session);
+      const { customers, events, keyring } = await servicesOf(ctx.session);
       await customers.get(input.id);
       const stream = await events.readStream(customerStream(input.id));
+      const key = await keyring.dataKey(customerSubject(input.id));
       const names = new Map<string, string | null>();
       for (const userId of new Set(stream.map((e) => e.meta.userId))) {
         if (userId) names.set(userId, (await repo.user(userId))?.name ?? null);
@@ -218,14 +274,63 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
         at: e.meta.at,
         userId: e.meta.userId,
         userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
-        changes: historyChanges(e),
+        changes: readableChanges(e, key),
       }));
     },
     'events.list': async (input, ctx) => {
-      const { events } = await servicesOf(ctx.session);
-      return input.stream
+      const { events, keyring } = await servicesOf(ctx.session);
+      const page = input.stream
         ? (await events.readStream(input.stream)).filter((e) => e.position > input.afterPosition).slice(0, input.limit)
-        : events.readAll(input.afterPosition, input.limit);
+        : await events.readAll(input.afterPosition, input.limit);
+      return readable(page, keyring);
+    },
+    'gdpr.export': async (input, ctx) =>
+      (await servicesOf(ctx.session)).gdpr.export(input.customerId, actorOf(ctx.session), {
+        signal: ctx.signal,
+        onProgress: (done, total, message) => ctx.progress({ done, total, message }),
+      }),
+    'gdpr.erase': async (input, ctx) =>
+      (await servicesOf(ctx.session)).gdpr.erase(input.customerId, actorOf(ctx.session), commandMeta(ctx.session)),
+    'retention.get': async (_input, ctx) => (await servicesOf(ctx.session)).gdpr.rule(),
+    'retention.set': async (input, ctx) => (await servicesOf(ctx.session)).gdpr.setRule(input, actorOf(ctx.session)),
+    'retention.run': async (input, ctx) =>
+      (await servicesOf(ctx.session)).gdpr.runRetention(
+        input.apply,
+        actorOf(ctx.session),
+        () => commandMeta(ctx.session),
+        {
+          signal: ctx.signal,
+          onProgress: (done, total, message) => ctx.progress({ done, total, message }),
+        },
+      ),
+    'keys.status': async (_input, ctx) => ({
+      ...(await (await servicesOf(ctx.session)).keyring.status()),
+      keyStore: keyStoreKind,
+    }),
+    'keys.rotate': async (_input, ctx) => {
+      const { keyring } = await servicesOf(ctx.session);
+      const result = await keyring.rotate((done, total) => ctx.progress({ done, total, message: 'keys' }));
+      await audit.append({
+        action: 'keys.rotated',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        tenantId: ctx.session.tenantId,
+        details: result,
+      });
+      return result;
+    },
+    'keys.exportBackup': async (input, ctx) => {
+      const names: string[] = [keyNames.systemDatabase, keyNames.systemSecrets, keyNames.fieldMaster];
+      for (const tenant of await tenants.list()) names.push(keyNames.tenantDatabase(tenant.id));
+      const content = await exportKeyBackup(options.keyStore, names, input.passphrase, clock.now());
+      const held = (JSON.parse(content) as { names: string[] }).names;
+      await audit.append({
+        action: 'keys.exported',
+        actorId: ctx.session.userId,
+        actor: ctx.session.email,
+        details: { names: held },
+      });
+      return { fileName: `kontor-keys-${clock.now().toISOString().slice(0, 10)}.json`, content, names: held };
     },
     'events.replay': async (_input, ctx) => {
       const { events, projections, sql: tenantSql } = await servicesOf(ctx.session);

@@ -22,6 +22,8 @@ export interface AuditService {
   /** With `scopeTenantId`, only that tenant's entries and those of no tenant (sign-ins). */
   list(filter: AuditListInput, scopeTenantId?: string | null): Promise<{ items: AuditEntry[]; total: number }>;
   verify(): Promise<AuditVerifyResult>;
+  /** Entries naming one target (`customer:<id>`) in one tenant, oldest first. */
+  about(target: string, tenantId: string): Promise<AuditEntry[]>;
 }
 
 type Content = Omit<AuditEntry, 'hash' | 'prevHash'>;
@@ -83,6 +85,12 @@ export function createAuditService({ db, clock }: { db: Executor; clock: Clock }
 
   return {
     append,
+    async about(target, tenantId) {
+      const rows = await db.rows(
+        sql`SELECT * FROM ${log} WHERE target = ${target} AND tenant_id = ${tenantId} ORDER BY seq`,
+      );
+      return rows.map(toEntry);
+    },
     async list(filter, scopeTenantId) {
       const conditions = [sql`1 = 1`];
       if (scopeTenantId) conditions.push(sql`(tenant_id = ${scopeTenantId} OR tenant_id IS NULL)`);

@@ -43,6 +43,14 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'events.list': {},
   'events.replay': {},
   'customers.history': { id: UNKNOWN_ID },
+  'gdpr.export': { customerId: UNKNOWN_ID },
+  'gdpr.erase': { customerId: UNKNOWN_ID },
+  'retention.get': {},
+  'retention.set': { inactiveYears: 10 },
+  'retention.run': {},
+  'keys.status': {},
+  'keys.rotate': {},
+  'keys.exportBackup': { passphrase: 'matrix backup passphrase' },
 };
 
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(

@@ -33,7 +33,26 @@ describe.each(testDialects)('customers on the event log on %s', (dialect) => {
     kontor = await openTestKontor(dialect);
     const status = value<{ tenant: { id: string } }>(await kontor.call('auth.status', {}));
     const store = await kontor.stores.tenant(status.tenant.id);
-    customers = () => store.sql.rows(sql`SELECT * FROM ${store.sql.table('customers')} ORDER BY id`);
+    // Postgres seals personal columns with fresh nonces on every write, so there the stored rows are
+    // compared without them, beside the decrypted records and the blind index.
+    const personal = ['name', 'email', 'phone', 'city', 'notes'];
+    customers = async () => {
+      const rows = await store.sql.rows(sql`SELECT * FROM ${store.sql.table('customers')} ORDER BY id`);
+      const snapshot = [];
+      for (const row of rows) {
+        const stored =
+          dialect === 'postgres' ? Object.fromEntries(Object.entries(row).filter(([k]) => !personal.includes(k))) : row;
+        snapshot.push({ stored, record: value(await kontor.call('customers.get', { id: row['id'] })) });
+      }
+      if (dialect === 'postgres') {
+        snapshot.push(
+          await store.sql.rows(
+            sql`SELECT term, customer_id FROM ${store.sql.table('customer_terms')} ORDER BY term, customer_id`,
+          ),
+        );
+      }
+      return snapshot;
+    };
   });
   afterAll(async () => kontor.dispose());
 
@@ -63,7 +82,9 @@ describe.each(testDialects)('customers on the event log on %s', (dialect) => {
   it('rebuilds the very same customers table from the log after any sequence of commands', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 12 }), async (commands) => {
-        const ids = ((await customers()) as { id: string }[]).map((c) => c.id);
+        const ids = ((await customers()) as { record?: { id: string } }[]).flatMap((c) =>
+          c.record ? [c.record.id] : [],
+        );
         for (const c of commands) {
           if (c.kind === 'create') {
             ids.push(

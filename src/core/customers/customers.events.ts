@@ -1,54 +1,115 @@
-// The events of a customer's stream, and how the customers projection follows them.
+// The events of a customer's stream, and how the customers projection follows them. A customer's
+// personal fields travel sealed with the customer's data key (see crypto/keyring.ts); once that
+// key is shredded, their events still replay, into the erased state.
 import { z } from 'zod';
+import { ERASURE_MARKER } from '../../shared/contract';
+import { openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { EventMeta, NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
 import type { CustomerRecord, CustomersRepo } from './customers.repo';
 
-const fields = {
+const personalFields = z.object({
   name: z.string(),
   email: z.string().nullable(),
   phone: z.string().nullable(),
   city: z.string().nullable(),
   notes: z.string().nullable(),
-};
+});
+export type PersonalFields = z.infer<typeof personalFields>;
+export type CustomerChanges = Partial<PersonalFields>;
 
-export const customerCreated = defineEvent('customer.created', 1, z.object(fields));
-export const customerUpdated = defineEvent('customer.updated', 1, z.object({ changes: z.object(fields).partial() }));
-export type CustomerChanges = z.infer<typeof customerUpdated.schema>['changes'];
+/** Version 1 kept the fields in plain JSON; version 2 seals them. Old events read as `{ plain }`. */
+const sealedOr = <S extends z.ZodType>(plain: S) => z.union([z.string(), z.object({ plain })]);
+
+export const customerCreated = defineEvent('customer.created', 2, z.object({ personal: sealedOr(personalFields) }), {
+  1: (data) => ({ personal: { plain: data } }),
+});
+export const customerUpdated = defineEvent(
+  'customer.updated',
+  2,
+  z.object({ personal: sealedOr(personalFields.partial()) }),
+  { 1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }) },
+);
+/** The customer's data key was shredded: from here on the projection holds the erasure marker. */
+export const customerErased = defineEvent('customer.erased', 1, z.object({}));
 
 export const customerStream = (id: string) => `customer-${id}`;
+export const customerSubject = (id: string) => `customer:${id}`;
 const idOf = (stream: string) => stream.slice('customer-'.length);
+export const subjectOfStream = (stream: string) => customerSubject(idOf(stream));
 
-export function created(data: z.infer<typeof customerCreated.schema>): NewEvent {
-  return { type: customerCreated.type, schemaVersion: customerCreated.version, data };
+/** What an event says, decrypted; `null` personal data means the subject's key is gone. */
+export type CustomerFact =
+  | { readonly kind: 'created'; readonly fields: PersonalFields | null }
+  | { readonly kind: 'updated'; readonly changes: CustomerChanges | null }
+  | { readonly kind: 'erased' };
+
+export function created(key: DataKey, fields: PersonalFields): NewEvent {
+  return {
+    type: customerCreated.type,
+    schemaVersion: customerCreated.version,
+    data: { personal: sealJson(key, key.subject, fields) },
+  };
 }
 
-export function updated(changes: CustomerChanges): NewEvent {
-  return { type: customerUpdated.type, schemaVersion: customerUpdated.version, data: { changes } };
+export function updated(key: DataKey, changes: CustomerChanges): NewEvent {
+  return {
+    type: customerUpdated.type,
+    schemaVersion: customerUpdated.version,
+    data: { personal: sealJson(key, key.subject, changes) },
+  };
 }
 
-/** What the event does to the projection row; the same code serves commands and replay. */
-export function nextRecord(current: CustomerRecord | null, event: StoredEvent): CustomerRecord {
-  const at = event.meta.at;
+export function erased(): NewEvent {
+  return { type: customerErased.type, schemaVersion: customerErased.version, data: {} };
+}
+
+function openPersonal<S extends z.ZodType>(
+  personal: string | { plain: unknown },
+  schema: S,
+  key: DataKey | null,
+): z.output<S> | null {
+  if (typeof personal !== 'string') return schema.parse(personal.plain);
+  return key ? schema.parse(openJson(key, key.subject, personal)) : null;
+}
+
+export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
   switch (event.type) {
     case customerCreated.type: {
-      const data = upcast(customerCreated, event.schemaVersion, event.data);
-      return { id: idOf(event.stream), ...data, version: event.version, createdAt: at, updatedAt: at };
+      const { personal } = upcast(customerCreated, event.schemaVersion, event.data);
+      return { kind: 'created', fields: openPersonal(personal, personalFields, key) };
     }
     case customerUpdated.type: {
-      if (!current) throw new Error(`${event.stream}: update before create at version ${event.version}`);
-      const { changes } = upcast(customerUpdated, event.schemaVersion, event.data);
-      return { ...current, ...changes, version: event.version, updatedAt: at };
+      const { personal } = upcast(customerUpdated, event.schemaVersion, event.data);
+      return { kind: 'updated', changes: openPersonal(personal, personalFields.partial(), key) };
     }
+    case customerErased.type:
+      return { kind: 'erased' };
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
 }
 
+const erasedFields: PersonalFields = { name: ERASURE_MARKER, email: null, phone: null, city: null, notes: null };
+
+/** What the event does to the projection row; the same code serves commands and replay. */
+export function nextRecord(current: CustomerRecord | null, event: StoredEvent, fact: CustomerFact): CustomerRecord {
+  const at = event.meta.at;
+  if (fact.kind === 'created') {
+    const fields = fact.fields ?? erasedFields;
+    return { id: idOf(event.stream), ...fields, version: event.version, createdAt: at, updatedAt: at, erasedAt: null };
+  }
+  if (!current) throw new Error(`${event.stream}: ${event.type} before create at version ${event.version}`);
+  if (fact.kind === 'erased')
+    return { ...current, ...erasedFields, version: event.version, updatedAt: at, erasedAt: at };
+  return { ...current, ...fact.changes, version: event.version, updatedAt: at };
+}
+
 /** Replay: folds each stream's events of a page in memory and writes every customer once. */
 export async function applyCustomerEvents(
   repo: CustomersRepo,
+  keyring: Keyring,
   events: readonly StoredEvent[],
   tx: Executor,
 ): Promise<void> {
@@ -58,12 +119,14 @@ export async function applyCustomerEvents(
     if (list) list.push(event);
     else byStream.set(event.stream, [event]);
   }
+  const keys = await keyring.dataKeys([...byStream.keys()].map(subjectOfStream), tx);
   for (const [stream, streamEvents] of byStream) {
     const first = streamEvents[0];
     if (!first) continue;
+    const key = keys.get(subjectOfStream(stream)) ?? null;
     const stored = first.type === customerCreated.type ? null : await repo.get(idOf(stream), tx);
     let record = stored;
-    for (const event of streamEvents) record = nextRecord(record, event);
+    for (const event of streamEvents) record = nextRecord(record, event, decode(event, key));
     if (!record) continue;
     if (stored === null) await repo.insert(record, tx);
     else if (!(await repo.replace(record, tx, stored.version)))
@@ -71,23 +134,26 @@ export async function applyCustomerEvents(
   }
 }
 
+/** A command's event: the command knows the plain fields, so nothing is decrypted here. */
 export async function applyCustomerEvent(
   repo: CustomersRepo,
   event: StoredEvent,
+  fact: CustomerFact,
   tx: Executor,
 ): Promise<CustomerRecord> {
-  const current = event.type === customerCreated.type ? null : await repo.get(idOf(event.stream), tx);
-  const next = nextRecord(current, event);
+  const current = fact.kind === 'created' ? null : await repo.get(idOf(event.stream), tx);
+  const next = nextRecord(current, event, fact);
   if (current === null) await repo.insert(next, tx);
   else if (!(await repo.replace(next, tx)))
     throw new Error(`${event.stream}: projection is not at version ${event.version - 1}`);
   return next;
 }
 
-/** The fields an event set, for the history screen. */
-export function historyChanges(event: StoredEvent): Record<string, unknown> {
-  if (event.type === customerCreated.type) return upcast(customerCreated, event.schemaVersion, event.data);
-  if (event.type === customerUpdated.type) return upcast(customerUpdated, event.schemaVersion, event.data).changes;
+/** The fields an event set, for the history screen and exports; erased data reads as the marker. */
+export function readableChanges(event: StoredEvent, key: DataKey | null): Record<string, unknown> {
+  const fact = decode(event, key);
+  if (fact.kind === 'created') return fact.fields ?? { personal: ERASURE_MARKER };
+  if (fact.kind === 'updated') return fact.changes ?? { personal: ERASURE_MARKER };
   return {};
 }
 

@@ -1,25 +1,47 @@
 // The customers projection, in SQL for both dialects (see db/executor.ts). Every write takes the
 // transaction of the event append it belongs to, so the table and the log never disagree.
+//
+// SQLite files are encrypted whole (SQLCipher), so the projection keeps plain text there and
+// searches it with LIKE. Postgres has no such layer: there the personal columns hold values sealed
+// with the customer's data key, search goes through a keyed blind index of word prefixes
+// (customer_terms), and sorting by a personal column happens here after decrypting it.
 import { sql, type SQL } from 'drizzle-orm';
 import type { CustomerListQuery } from '../../shared/contract';
+import { ERASURE_MARKER } from '../../shared/contract';
+import { prefixTerms, blindTerm, wordsOf } from '../crypto/blind-index';
+import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { toNumber, type Executor, type Row } from '../db/executor';
-import { containsPattern, derivedColumns, type CustomerRecord, type CustomersRepo } from './customers.repo';
+import {
+  containsPattern,
+  derivedColumns,
+  foldForSearch,
+  searchableText,
+  type CustomerRecord,
+  type CustomersRepo,
+} from './customers.repo';
+import { customerSubject } from './customers.events';
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
 const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
+const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
-function toRecord(row: Row): CustomerRecord {
+const personalColumns = ['name', 'email', 'phone', 'city', 'notes'] as const;
+type PersonalColumn = (typeof personalColumns)[number];
+const aadOf = (id: string, column: PersonalColumn) => `${customerSubject(id)}:${column}`;
+
+function toRecord(row: Row, personal: (column: PersonalColumn) => string | null): CustomerRecord {
   return {
     id: String(row['id']),
-    name: String(row['name']),
-    email: text(row['email']),
-    phone: text(row['phone']),
-    city: text(row['city']),
-    notes: text(row['notes']),
+    name: personal('name') ?? ERASURE_MARKER,
+    email: personal('email'),
+    phone: personal('phone'),
+    city: personal('city'),
+    notes: personal('notes'),
     version: toNumber(row['version']),
     createdAt: iso(row['created_at']),
     updatedAt: iso(row['updated_at']),
+    erasedAt: isoOrNull(row['erased_at']),
   };
 }
 
@@ -31,47 +53,165 @@ const sortColumns = {
   updatedAt: 'updated_at',
 } as const;
 
-export function createCustomersRepo(db: Executor): CustomersRepo & { clear(tx?: Executor): Promise<void> } {
+export type TenantCustomersRepo = CustomersRepo & { clear(tx?: Executor): Promise<void> };
+
+export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCustomersRepo {
   const customers = db.table('customers');
+  const terms = db.table('customer_terms');
+  const sealed = db.dialect === 'postgres';
   // Text sorts by bytes on both dialects (COLLATE "C" on Postgres), so both list in the same order.
   const bytes = db.dialect === 'postgres' ? sql.raw(' COLLATE "C"') : sql.raw('');
 
-  function where(search: string | undefined): SQL {
-    return search ? sql`WHERE search_text LIKE ${containsPattern(search)} ESCAPE '\\'` : sql``;
+  /** The stored form of the personal columns: plain on SQLite, sealed on Postgres (the marker stays plain). */
+  async function storedColumns(record: CustomerRecord, tx: Executor): Promise<Record<PersonalColumn, string | null>> {
+    const plain = {
+      name: record.name,
+      email: record.email,
+      phone: record.phone,
+      city: record.city,
+      notes: record.notes,
+    };
+    if (!sealed || record.erasedAt !== null) return plain;
+    const key = await keyring.dataKey(customerSubject(record.id), tx);
+    if (!key) throw new Error(`customer ${record.id} has no data key`);
+    const out: Record<PersonalColumn, string | null> = { ...plain };
+    for (const column of personalColumns) {
+      const value = plain[column];
+      out[column] = value === null ? null : sealJson(key, aadOf(record.id, column), value);
+    }
+    return out;
+  }
+
+  function opener(row: Row, key: DataKey | undefined) {
+    const id = String(row['id']);
+    return (column: PersonalColumn): string | null => {
+      const value = text(row[column]);
+      if (!isSealed(value)) return value;
+      return key ? String(openJson(key, aadOf(id, column), value)) : column === 'name' ? ERASURE_MARKER : null;
+    };
+  }
+
+  async function records(rows: readonly Row[], tx: Executor): Promise<CustomerRecord[]> {
+    if (!sealed) return rows.map((row) => toRecord(row, (column) => text(row[column])));
+    const keys = await keyring.dataKeys(
+      rows.map((r) => customerSubject(String(r['id']))),
+      tx,
+    );
+    return rows.map((row) => toRecord(row, opener(row, keys.get(customerSubject(String(row['id']))))));
+  }
+
+  async function writeTerms(record: CustomerRecord, tx: Executor): Promise<void> {
+    if (!sealed) return;
+    await tx.run(sql`DELETE FROM ${terms} WHERE customer_id = ${record.id}`);
+    if (record.erasedAt !== null) return;
+    const key = await keyring.indexKey();
+    const values = prefixTerms(key, searchableText(record)).map((term) => sql`(${term}, ${record.id})`);
+    if (values.length > 0)
+      await tx.run(sql`INSERT INTO ${terms} (term, customer_id) VALUES ${sql.join(values, sql`, `)}`);
+  }
+
+  async function where(search: string | undefined): Promise<SQL> {
+    if (!search) return sql``;
+    if (!sealed) return sql`WHERE search_text LIKE ${containsPattern(search)} ESCAPE '\\'`;
+    const key = await keyring.indexKey();
+    const wanted = [...new Set(wordsOf(foldForSearch(search)).map((w) => blindTerm(key, w)))];
+    if (wanted.length === 0) return sql``;
+    return sql`WHERE id IN (SELECT customer_id FROM ${terms} WHERE term IN (${sql.join(
+      wanted.map((t) => sql`${t}`),
+      sql`, `,
+    )}) GROUP BY customer_id HAVING count(*) = ${wanted.length})`;
+  }
+
+  /** Decrypted sort values by customer, kept while the row's version stays the same. */
+  const sortMemo = new Map<string, { version: number; value: Buffer | null }>();
+
+  /** Postgres, sorting by a sealed column: decrypt the column of every match, sort here, fetch one page. */
+  async function sortedSealedPage(query: CustomerListQuery, filter: SQL): Promise<CustomerRecord[]> {
+    const column = query.sort === 'name' ? 'name' : query.sort === 'email' ? 'email' : 'city';
+    const rows = await db.rows(sql`SELECT id, version, ${sql.raw(column)} AS v FROM ${customers} ${filter}`);
+    const missing = rows.filter(
+      (r) => sortMemo.get(`${column}:${String(r['id'])}`)?.version !== toNumber(r['version']),
+    );
+    const keys = await keyring.dataKeys(missing.map((r) => customerSubject(String(r['id']))));
+    for (const row of missing) {
+      const id = String(row['id']);
+      const plain = opener({ id, [column]: row['v'] }, keys.get(customerSubject(id)))(column);
+      const value = plain === null ? null : Buffer.from(column === 'name' ? foldForSearch(plain) : plain, 'utf8');
+      sortMemo.set(`${column}:${id}`, { version: toNumber(row['version']), value });
+    }
+    const sign = query.direction === 'asc' ? 1 : -1;
+    const entries = rows.map((r) => ({
+      id: String(r['id']),
+      value: sortMemo.get(`${column}:${String(r['id'])}`)?.value ?? null,
+    }));
+    entries.sort((a, b) => {
+      if (a.value === null || b.value === null) {
+        if (a.value !== b.value) return a.value === null ? 1 : -1; // NULLS LAST in both directions
+      } else {
+        const byValue = Buffer.compare(a.value, b.value);
+        if (byValue !== 0) return sign * byValue;
+      }
+      return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+    });
+    const ids = entries.slice(query.offset, query.offset + query.limit).map((e) => e.id);
+    if (ids.length === 0) return [];
+    const page = await db.rows(
+      sql`SELECT * FROM ${customers} WHERE id IN (${sql.join(
+        ids.map((id) => sql`${id}`),
+        sql`, `,
+      )})`,
+    );
+    const byId = new Map(page.map((row) => [String(row['id']), row]));
+    return records(
+      ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined),
+      db,
+    );
   }
 
   return {
     async insert(record, tx = db) {
-      const d = derivedColumns(record);
-      await tx.run(sql`INSERT INTO ${customers} (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at)
-        VALUES (${record.id}, ${record.name}, ${record.email}, ${record.phone}, ${record.city}, ${record.notes}, ${d.sortName},
-                ${d.searchText}, ${record.version}, ${record.createdAt}, ${record.updatedAt})`);
+      const c = await storedColumns(record, tx);
+      const d = sealed ? { sortName: '', searchText: '' } : derivedColumns(record);
+      await tx.run(sql`INSERT INTO ${customers} (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at, erased_at)
+        VALUES (${record.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.city}, ${c.notes}, ${d.sortName},
+                ${d.searchText}, ${record.version}, ${record.createdAt}, ${record.updatedAt}, ${record.erasedAt})`);
+      await writeTerms(record, tx);
     },
     async get(id, tx = db) {
-      const [row] = await tx.rows(sql`SELECT * FROM ${customers} WHERE id = ${id}`);
-      return row ? toRecord(row) : null;
+      const rows = await tx.rows(sql`SELECT * FROM ${customers} WHERE id = ${id}`);
+      return (await records(rows, tx))[0] ?? null;
     },
     async replace(record, tx = db, fromVersion = record.version - 1) {
-      const d = derivedColumns(record);
-      const changed =
-        await tx.run(sql`UPDATE ${customers} SET name = ${record.name}, email = ${record.email}, phone = ${record.phone},
-          city = ${record.city}, notes = ${record.notes}, sort_name = ${d.sortName}, search_text = ${d.searchText},
-          version = ${record.version}, updated_at = ${record.updatedAt}
+      const c = await storedColumns(record, tx);
+      const d = sealed ? { sortName: '', searchText: '' } : derivedColumns(record);
+      const changed = await tx.run(sql`UPDATE ${customers} SET name = ${c.name}, email = ${c.email}, phone = ${c.phone},
+          city = ${c.city}, notes = ${c.notes}, sort_name = ${d.sortName}, search_text = ${d.searchText},
+          version = ${record.version}, updated_at = ${record.updatedAt}, erased_at = ${record.erasedAt}
         WHERE id = ${record.id} AND version = ${fromVersion}`);
+      if (changed === 1) await writeTerms(record, tx);
       return changed === 1;
     },
     async list(query: CustomerListQuery) {
-      const filter = where(query.search);
+      const filter = await where(query.search);
+      const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${filter}`);
+      const total = toNumber(count?.['n']);
+      const byTime = query.sort === 'createdAt' || query.sort === 'updatedAt';
+      if (sealed && !byTime) return { items: await sortedSealedPage(query, filter), total };
       const column = sql.raw(sortColumns[query.sort]);
-      const text = query.sort === 'createdAt' || query.sort === 'updatedAt' ? sql.raw('') : bytes;
+      const collate = byTime ? sql.raw('') : bytes;
       const dir = sql.raw(query.direction);
       const rows = await db.rows(sql`SELECT * FROM ${customers} ${filter}
-        ORDER BY ${column}${text} ${dir} NULLS LAST, id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`);
-      const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${filter}`);
-      return { items: rows.map(toRecord), total: toNumber(count?.['n']) };
+        ORDER BY ${column}${collate} ${dir} NULLS LAST, id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`);
+      return { items: await records(rows, db), total };
+    },
+    async inactiveSince(cutoff) {
+      const rows = await db.rows(sql`SELECT * FROM ${customers} WHERE erased_at IS NULL AND updated_at < ${cutoff}
+        ORDER BY updated_at, id`);
+      return records(rows, db);
     },
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
+      if (sealed) await tx.run(sql`DELETE FROM ${terms}`);
     },
   };
 }

@@ -12,6 +12,7 @@ export interface CustomerRecord {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  readonly erasedAt: string | null;
 }
 
 export interface CustomersRepo {
@@ -20,6 +21,8 @@ export interface CustomersRepo {
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
   list(query: CustomerListQuery): Promise<{ items: CustomerRecord[]; total: number }>;
+  /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */
+  inactiveSince(cutoff: string): Promise<CustomerRecord[]>;
 }
 
 /** Lower case, diacritics removed, ß as ss: the same on both dialects and for the query. */
@@ -27,9 +30,14 @@ export function foldForSearch(text: string): string {
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('ß', 'ss');
 }
 
-export function derivedColumns(record: CustomerRecord): { sortName: string; searchText: string } {
+/** The searchable fields, folded: name, email, phone and city (never the notes). */
+export function searchableText(record: CustomerRecord): string {
   const parts = [record.name, record.email, record.phone, record.city].filter((p): p is string => !!p);
-  return { sortName: foldForSearch(record.name), searchText: foldForSearch(parts.join('\n')) };
+  return foldForSearch(parts.join('\n'));
+}
+
+export function derivedColumns(record: CustomerRecord): { sortName: string; searchText: string } {
+  return { sortName: foldForSearch(record.name), searchText: record.erasedAt ? '' : searchableText(record) };
 }
 
 /** A LIKE pattern that matches `search` anywhere, with %, _ and \ taken literally. */

@@ -1,24 +1,37 @@
 // Customer use cases. Every change is an event in the customer's stream; the customers table is a
 // projection updated in the same transaction, and can be rebuilt from the log at any time.
+// Personal fields enter the log sealed with the customer's data key; `erase` shreds that key.
 import type { Customer, CustomerFields, CustomerListQuery, CustomerPage } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
+import type { Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore } from '../events/event-store';
 import type { CustomerRecord, CustomersRepo } from './customers.repo';
-import { applyCustomerEvent, created, customerStream, updated, type CustomerChanges } from './customers.events';
+import {
+  applyCustomerEvent,
+  created,
+  customerStream,
+  customerSubject,
+  erased,
+  updated,
+  type CustomerChanges,
+} from './customers.events';
 
 export interface CustomersService {
   create(fields: CustomerFields, meta: EventMeta): Promise<Customer>;
   get(id: string): Promise<Customer>;
   update(id: string, changes: Partial<CustomerFields>, meta: EventMeta, expectedVersion?: number): Promise<Customer>;
   list(query: CustomerListQuery): Promise<CustomerPage>;
+  /** Crypto-shreds the customer's personal data; dates and version history stay. */
+  erase(id: string, meta: EventMeta): Promise<Customer>;
 }
 
 export interface CustomersServiceDeps {
   readonly db: Executor;
   readonly repo: CustomersRepo;
   readonly events: EventStore;
+  readonly keyring: Keyring;
   readonly ids: IdSource;
 }
 
@@ -27,7 +40,13 @@ function clean(value: string | null | undefined): string | null {
   return value === undefined || value === null || value.trim() === '' ? null : value;
 }
 
-export function createCustomersService({ db, repo, events, ids }: CustomersServiceDeps): CustomersService {
+function refuseErased(record: CustomerRecord): void {
+  if (record.erasedAt !== null) {
+    throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed");
+  }
+}
+
+export function createCustomersService({ db, repo, events, keyring, ids }: CustomersServiceDeps): CustomersService {
   async function get(id: string): Promise<CustomerRecord> {
     const record = await repo.get(id);
     if (record === null) throw new AppError('not_found', `no customer with id ${id}`);
@@ -45,9 +64,11 @@ export function createCustomersService({ db, repo, events, ids }: CustomersServi
         notes: clean(fields.notes),
       };
       return db.transaction(async (tx) => {
-        const [event] = await events.append(customerStream(id), 0, [created(data)], meta, tx);
+        const key = await keyring.dataKey(customerSubject(id), tx, true);
+        if (!key) throw new Error('no data key made');
+        const [event] = await events.append(customerStream(id), 0, [created(key, data)], meta, tx);
         if (!event) throw new Error('no event appended');
-        return applyCustomerEvent(repo, event, tx);
+        return applyCustomerEvent(repo, event, { kind: 'created', fields: data }, tx);
       });
     },
 
@@ -55,6 +76,9 @@ export function createCustomersService({ db, repo, events, ids }: CustomersServi
 
     async update(id, changes, meta, expectedVersion) {
       const current = await get(id);
+      refuseErased(current);
+      const key = await keyring.dataKey(customerSubject(id));
+      if (!key) throw new AppError('conflict', "this customer's personal data was erased");
       const cleaned: CustomerChanges = {
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.email !== undefined && { email: clean(changes.email) }),
@@ -67,18 +91,29 @@ export function createCustomersService({ db, repo, events, ids }: CustomersServi
         const [event] = await events.append(
           customerStream(id),
           expectedVersion ?? current.version,
-          [updated(cleaned)],
+          [updated(key, cleaned)],
           meta,
           tx,
         );
         if (!event) throw new Error('no event appended');
-        return applyCustomerEvent(repo, event, tx);
+        return applyCustomerEvent(repo, event, { kind: 'updated', changes: cleaned }, tx);
       });
     },
 
     async list(query) {
       const { items, total } = await repo.list(query);
       return { items, total, limit: query.limit, offset: query.offset };
+    },
+
+    async erase(id, meta) {
+      const current = await get(id);
+      if (current.erasedAt !== null) throw new AppError('conflict', 'this customer was erased already');
+      return db.transaction(async (tx) => {
+        const [event] = await events.append(customerStream(id), current.version, [erased()], meta, tx);
+        if (!event) throw new Error('no event appended');
+        await keyring.shred(customerSubject(id), tx);
+        return applyCustomerEvent(repo, event, { kind: 'erased' }, tx);
+      });
     },
   };
 }

@@ -1,6 +1,5 @@
 // Postgres stores: the system store in schema <prefix>system, each tenant in schema <prefix>t_<id>.
 import { sql } from 'drizzle-orm';
-import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { createTenantsRepo } from '../tenants/tenants.repo';
 import { pgExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
@@ -76,7 +75,14 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
         throw new AppError('not_found', `the store of tenant ${tenantId} is missing (schema ${schema})`);
       await migratePg(db, schema, migrationsDir, 'tenant');
       const tenantSql = pgExecutor(db, schema);
-      const store: TenantStore = { customers: createCustomersRepo(tenantSql), sql: tenantSql };
+      const store: TenantStore = {
+        sql: tenantSql,
+        compact: async () => {
+          await tenantSql.run(
+            sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_terms')}`,
+          );
+        },
+      };
       open.set(tenantId, store);
       return store;
     },

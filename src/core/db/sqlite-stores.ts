@@ -1,8 +1,8 @@
 // SQLite stores: system.db plus one encrypted file per tenant under tenants/, each with its own key.
+import { sql } from 'drizzle-orm';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
-import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { keyNames, type KeyStore } from '../keys/keystore';
 import { createTenantsRepo } from '../tenants/tenants.repo';
 import { sqliteExecutor } from './executor';
@@ -60,7 +60,10 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
     const tenantSql = sqliteExecutor(db);
-    const store: TenantStore = { customers: createCustomersRepo(tenantSql), sql: tenantSql };
+    const store: TenantStore = {
+      sql: tenantSql,
+      compact: async () => void (await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'))),
+    };
     open.set(tenantId, { db, store });
     return store;
   }

@@ -32,6 +32,8 @@ export function openEncryptedSqlite(file: string, key: Buffer): SqliteDatabase {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Deleted and overwritten content is zeroed in the file, so an erased value leaves no trace there.
+  db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   // Pages are decrypted on every read from disk; a 64 MiB cache keeps hot pages decrypted in memory.
   db.pragma('cache_size = -65536');

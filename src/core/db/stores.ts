@@ -1,12 +1,15 @@
 // The stores of one installation: the system store and one store per tenant.
-import type { createCustomersRepo } from '../customers/customers.repo.sql';
 import type { TenantsRepo } from '../tenants/tenants.repo';
 import type { Executor } from './executor';
 
 export interface TenantStore {
-  readonly customers: ReturnType<typeof createCustomersRepo>;
-  /** Dialect-neutral SQL on this tenant's store (the event log). */
+  /** Dialect-neutral SQL on this tenant's store (event log, projections, wrapped keys). */
   readonly sql: Executor;
+  /**
+   * After an erasure: leaves no old copy of changed rows in files the store still uses (SQLite:
+   * checkpoint and truncate the WAL; Postgres: vacuum the key and projection tables).
+   */
+  compact(): Promise<void>;
 }
 
 export interface SystemStore {

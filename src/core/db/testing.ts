@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openKontor, type Kontor, type KontorOptions } from '../app';
 import { defaultMigrationsDir } from '../config';
+import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
 import { newKey } from '../keys/keystore';
@@ -25,6 +26,7 @@ export function memoryKeyStore(): KeyStore & { keys: Map<string, Buffer> } {
     kind: 'passphrase',
     keys,
     getKey: async (name) => keys.get(name) ?? null,
+    putKey: async (name, key) => void keys.set(name, key),
     async getOrCreateKey(name) {
       const key = keys.get(name) ?? newKey();
       keys.set(name, key);
@@ -68,12 +70,16 @@ export const TEST_ADMIN = { email: 'admin@test.example', password: 'test admin p
 export interface TestKontor extends Kontor {
   readonly dataDir: string;
   readonly dialect: TestDialect;
+  /** Postgres: the prefix of every schema this instance made (system and tenants). */
+  readonly schemaPrefix: string | null;
   /** Calls as the signed-in administrator of the test company. */
   readonly call: Caller;
   /** Calls on a connection of its own (signed out until it signs in). */
   caller(connection: string): Caller;
   /** Creates a user with a role in the current company, signs them in, and returns their caller. */
   signInAs(roleId: string, email?: string): Promise<Caller>;
+  /** The store of the company the test administrator works in now (for looking at raw tables). */
+  currentStore(): Promise<TenantStore & { tenantId: string }>;
   /** Closes and removes everything the test created. */
   dispose(): Promise<void>;
 }
@@ -124,6 +130,7 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
     ...kontor,
     dataDir,
     dialect,
+    schemaPrefix: connection ? prefix : null,
     call,
     caller,
     async signInAs(roleId, email = `${roleId}-${++users}@test.example`) {
@@ -136,6 +143,12 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       const changed = await as('auth.changePassword', { current: initial, next: 'a changed password 1' });
       if (!changed.ok) throw new Error(`changing the password of ${email} failed: ${changed.error.message}`);
       return as;
+    },
+    async currentStore() {
+      const status = await call('auth.status');
+      const tenantId = status.ok ? (status.value as { tenant?: { id: string } | null }).tenant?.id : undefined;
+      if (!tenantId) throw new Error('the test administrator works in no company');
+      return { ...(await kontor.stores.tenant(tenantId)), tenantId };
     },
     async dispose() {
       await kontor.close();

@@ -58,18 +58,24 @@ export async function openKeychainKeyStore(options: { dataDir: string }): Promis
   // Probe once, so a missing secret service shows at start and not in the middle of a command.
   await getKey('probe');
 
+  async function putKey(name: string, key: Buffer): Promise<void> {
+    if (key.length !== KEY_BYTES) throw new Error(`a key must be ${KEY_BYTES} bytes`);
+    try {
+      await keytar.setPassword(KEYCHAIN_SERVICE, account(name), key.toString('base64'));
+    } catch (error) {
+      throw new KeychainUnavailableError((error as Error).message);
+    }
+  }
+
   return {
     kind: 'keychain',
     getKey,
+    putKey,
     async getOrCreateKey(name) {
       const existing = await getKey(name);
       if (existing !== null) return existing;
       const key = newKey();
-      try {
-        await keytar.setPassword(KEYCHAIN_SERVICE, account(name), key.toString('base64'));
-      } catch (error) {
-        throw new KeychainUnavailableError((error as Error).message);
-      }
+      await putKey(name, key);
       return key;
     },
   };

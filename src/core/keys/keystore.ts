@@ -11,6 +11,8 @@ export interface KeyStore {
   getOrCreateKey(name: string): Promise<Buffer>;
   /** Returns the key, or null when none has been created under this name. */
   getKey(name: string): Promise<Buffer | null>;
+  /** Stores a given key under this name (key backup import); replaces what was there. */
+  putKey(name: string, key: Buffer): Promise<void>;
 }
 
 export function newKey(): Buffer {
@@ -23,4 +25,6 @@ export const keyNames = {
   /** Encrypts secrets inside the system store (TOTP seeds, SMTP password). */
   systemSecrets: 'secrets:system',
   tenantDatabase: (tenantId: string) => `db:tenant:${tenantId}`,
+  /** The master key of field encryption: wraps every tenant's key-encryption key. */
+  fieldMaster: 'fields:master',
 } as const;

@@ -68,7 +68,10 @@ function unwrap(kek: Buffer, name: string, wrapped: Wrapped): Buffer | null {
   }
 }
 
-async function deriveKek(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffer> {
+export async function deriveKek(
+  passphrase: string,
+  kdf: { salt: string; memoryKiB: number; iterations: number; parallelism: number },
+): Promise<Buffer> {
   return argon2.hash(passphrase, {
     type: argon2.argon2id,
     salt: Buffer.from(kdf.salt, 'base64'),
@@ -81,7 +84,7 @@ async function deriveKek(passphrase: string, kdf: KeyFile['kdf']): Promise<Buffe
 }
 
 /** Writes via a temporary file and a rename, so a crash leaves the old or the new file, never half. */
-function writeAtomically(file: string, text: string): void {
+export function writeAtomically(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, text, { mode: 0o600 });
@@ -138,16 +141,22 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     return key;
   }
 
+  async function putKey(name: string, key: Buffer): Promise<void> {
+    if (key.length !== KEY_BYTES) throw new Error(`a key must be ${KEY_BYTES} bytes`);
+    const next: KeyFile = { ...state, keys: { ...state.keys, [name]: wrap(kek, name, key) } };
+    writeAtomically(file, JSON.stringify(next, null, 2));
+    state = next;
+  }
+
   return {
     kind: 'passphrase',
     getKey,
+    putKey,
     async getOrCreateKey(name) {
       const existing = await getKey(name);
       if (existing !== null) return existing;
       const key = newKey();
-      const next: KeyFile = { ...state, keys: { ...state.keys, [name]: wrap(kek, name, key) } };
-      writeAtomically(file, JSON.stringify(next, null, 2));
-      state = next;
+      await putKey(name, key);
       return key;
     },
   };

@@ -19,6 +19,9 @@ export const customerFieldsSchema = z.strictObject({
 });
 export type CustomerFields = z.input<typeof customerFieldsSchema>;
 
+/** What an erased customer's personal fields read as, everywhere (projection, events, exports). */
+export const ERASURE_MARKER = '[erased]';
+
 export const customerSchema = z.object({
   id: z.uuid(),
   name: z.string(),
@@ -29,6 +32,8 @@ export const customerSchema = z.object({
   version: z.number().int().positive(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
+  /** Set once the customer's personal data was erased (GDPR art. 17); the record then holds the marker. */
+  erasedAt: z.iso.datetime().nullable(),
 });
 export type Customer = z.infer<typeof customerSchema>;
 

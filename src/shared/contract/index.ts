@@ -4,6 +4,7 @@ import { auditContract } from './audit';
 import { authContract } from './auth';
 import { customersContract } from './customers';
 import { eventsContract } from './events';
+import { gdprContract } from './gdpr';
 import { mailContract } from './mail';
 import type { procedureNames } from './names';
 import type { ProcedureDef } from './procedure';
@@ -18,6 +19,7 @@ export const contract = {
   ...auditContract,
   ...mailContract,
   ...eventsContract,
+  ...gdprContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -45,6 +47,7 @@ export * from './audit';
 export * from './auth';
 export * from './customers';
 export * from './events';
+export * from './gdpr';
 export * from './mail';
 export * from './users';
 export * from './permissions';

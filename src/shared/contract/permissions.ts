@@ -8,6 +8,8 @@ export const permissions = [
   'audit.read',
   'settings.manage',
   'tenants.manage',
+  /** GDPR: export everything about a person, erase them, run retention rules. */
+  'gdpr.manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 

@@ -190,6 +190,7 @@ const en = {
     'audit.read': 'Read the audit log',
     'settings.manage': 'Change settings',
     'tenants.manage': 'Create companies',
+    'gdpr.manage': 'Export and erase personal data (GDPR)',
   },
   security: {
     maxFailedLogins: 'Failed sign-ins before the account locks',
@@ -456,6 +457,7 @@ const de: Messages = {
     'audit.read': 'Prüfprotokoll lesen',
     'settings.manage': 'Einstellungen ändern',
     'tenants.manage': 'Firmen anlegen',
+    'gdpr.manage': 'Personenbezogene Daten exportieren und löschen (DSGVO)',
   },
   security: {
     maxFailedLogins: 'Fehlversuche, bis das Konto gesperrt wird',

@@ -1,0 +1,145 @@
+// The key hierarchy on every dialect: rotation re-wraps keys and leaves the data alone, a foreign
+// master key is named as such, and a key backup opens the data on another machine.
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Customer } from '../../shared/contract';
+import type { Result } from '../../shared/errors';
+import { openKontor } from '../app';
+import { defaultMigrationsDir } from '../config';
+import { memoryKeyStore, openTestKontor, quietLogger, testDialects, type TestKontor } from '../db/testing';
+import { systemClock, uuidv7Source } from '../deps';
+import { importKeyBackup } from '../keys/key-backup';
+import { keyNames, newKey } from '../keys/keystore';
+import { createKeyring } from './keyring';
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+const passphrase = 'correct horse battery staple';
+
+describe.each(testDialects)('keys on %s', (dialect) => {
+  let kontor: TestKontor;
+  const keyStore = memoryKeyStore();
+  const call = <T>(name: string, input: unknown = {}) => kontor.call(name, input).then((r) => value<T>(r));
+
+  beforeAll(async () => {
+    kontor = await openTestKontor(dialect, { keyStore });
+  });
+  afterAll(async () => kontor.dispose());
+
+  it('rotates the KEK: every data key re-wrapped, events untouched, data still readable', async () => {
+    const a = await call<Customer>('customers.create', { name: 'Rotation Anna', email: 'anna@example.org' });
+    const b = await call<Customer>('customers.create', { name: 'Rotation Bert' });
+    const store = await kontor.currentStore();
+    const events = () => store.sql.rows(sql`SELECT * FROM ${store.sql.table('events')} ORDER BY position`);
+    const before = await events();
+    const status = await call<{ kekVersion: number; dataKeys: number }>('keys.status');
+
+    const progress: number[] = [];
+    const rotated = value<{ kekVersion: number; rewrapped: number }>(
+      await kontor.router.call(
+        'keys.rotate',
+        {},
+        { meta: { connection: 'test-admin' }, onProgress: (p) => progress.push(p.done) },
+      ),
+    );
+    expect(rotated.kekVersion).toBe(status.kekVersion + 1);
+    expect(rotated.rewrapped).toBe(status.dataKeys + 1); // and the search index key
+    expect(progress.at(-1)).toBe(rotated.rewrapped);
+    expect(await events()).toEqual(before);
+    const keks = await store.sql.rows(sql`SELECT version FROM ${store.sql.table('key_encryption_keys')}`);
+    expect(keks.map((k) => Number(k['version']))).toEqual([rotated.kekVersion]);
+    const versions = await store.sql.rows(sql`SELECT DISTINCT kek_version FROM ${store.sql.table('data_keys')}`);
+    expect(versions.map((v) => Number(v['kek_version']))).toEqual([rotated.kekVersion]);
+
+    expect(await call<Customer>('customers.get', { id: a.id })).toMatchObject({ email: 'anna@example.org' });
+    expect((await call<{ total: number }>('customers.list', { search: 'Rotation' })).total).toBe(2);
+    value(await kontor.call('customers.update', { id: b.id, changes: { city: 'Rostock' } }));
+    value(await kontor.call('events.replay'));
+    expect(await call<Customer>('customers.get', { id: b.id })).toMatchObject({
+      name: 'Rotation Bert',
+      city: 'Rostock',
+    });
+  });
+
+  it('names a foreign master key instead of failing on garbage', async () => {
+    const store = await kontor.currentStore();
+    const clock = systemClock;
+    const foreign = createKeyring({
+      db: store.sql,
+      tenantId: store.tenantId,
+      master: newKey(),
+      clock,
+      ids: uuidv7Source(clock),
+    });
+    await expect(foreign.ready()).rejects.toMatchObject({
+      code: 'locked',
+      message: /another installation's master key/,
+    });
+  });
+
+  it('exports a key backup that opens the data in a new key store, and only with its passphrase', async () => {
+    const backup = await call<{ content: string; names: string[] }>('keys.exportBackup', { passphrase });
+    expect(backup.names).toContain(keyNames.fieldMaster);
+    expect(backup.content).not.toContain((await keyStore.getKey(keyNames.fieldMaster))?.toString('base64'));
+    expect(await kontor.call('keys.exportBackup', { passphrase: 'short' })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+
+    const fresh = memoryKeyStore();
+    await expect(importKeyBackup(fresh, backup.content, 'not the passphrase at all')).rejects.toMatchObject({
+      code: 'locked',
+    });
+    expect(fresh.keys.size).toBe(0);
+    await expect(importKeyBackup(fresh, '{"format":"something else"}', passphrase)).rejects.toMatchObject({
+      code: 'validation',
+    });
+
+    const imported = await importKeyBackup(fresh, backup.content, passphrase);
+    expect(imported.imported).toEqual(expect.arrayContaining([keyNames.fieldMaster, keyNames.systemSecrets]));
+    // A second import changes nothing; a store holding other keys refuses and stays as it was.
+    expect((await importKeyBackup(fresh, backup.content, passphrase)).imported).toEqual([]);
+    const other = memoryKeyStore();
+    await other.putKey(keyNames.fieldMaster, newKey());
+    await expect(importKeyBackup(other, backup.content, passphrase)).rejects.toMatchObject({ code: 'conflict' });
+    expect(other.keys.size).toBe(1);
+
+    // The imported master key opens the tenant's keys.
+    const store = await kontor.currentStore();
+    const master = await fresh.getKey(keyNames.fieldMaster);
+    if (!master) throw new Error('no master key imported');
+    const clock = systemClock;
+    await createKeyring({ db: store.sql, tenantId: store.tenantId, master, clock, ids: uuidv7Source(clock) }).ready();
+
+    if (dialect === 'sqlite') {
+      // A whole installation reopened from the data directory and nothing but the imported keys.
+      const created = await call<Customer>('customers.create', { name: 'Survives The Move' });
+      await kontor.close();
+      const moved = await openKontor({
+        dataDir: kontor.dataDir,
+        migrationsDir: defaultMigrationsDir(),
+        settingsFile: `${kontor.dataDir}/settings.json`,
+        version: 'test',
+        database: { kind: 'sqlite' },
+        keyStore: fresh,
+        logger: quietLogger,
+      });
+      try {
+        const login = await moved.router.call(
+          'auth.login',
+          { email: 'admin@test.example', password: 'test admin password' },
+          { meta: { connection: 'moved' } },
+        );
+        expect(login.ok).toBe(true);
+        const read = await moved.router.call('customers.get', { id: created.id }, { meta: { connection: 'moved' } });
+        expect(value<Customer>(read).name).toBe('Survives The Move');
+      } finally {
+        await moved.close();
+      }
+      kontor = await openTestKontor(dialect, { keyStore: memoryKeyStore() });
+    }
+  });
+});

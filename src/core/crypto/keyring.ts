@@ -1,0 +1,259 @@
+// The key hierarchy of one tenant: master key (installation key store) → key-encryption key (one
+// per tenant, wrapped with the master key) → data keys (one per data subject, wrapped with the
+// KEK). Personal fields are sealed with their subject's data key; deleting that key makes every
+// copy of them unreadable (crypto-shredding), in the event log and in any backup made afterwards.
+import { createHmac, randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import { AppError } from '../../shared/errors';
+import type { Executor } from '../db/executor';
+import { toNumber } from '../db/executor';
+import type { Clock, IdSource } from '../deps';
+import { decrypt, encrypt } from './aead';
+
+export interface DataKey {
+  readonly subject: string;
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export interface KeyStatus {
+  readonly kekVersion: number;
+  readonly kekCreatedAt: string;
+  readonly masterId: string;
+  readonly dataKeys: number;
+}
+
+export interface Keyring {
+  /** Makes sure the tenant has a KEK and an index key; call once, outside a transaction. */
+  ready(): Promise<void>;
+  /** The subject's data key; with `create`, made inside `tx` when missing. Null when there is none (erased). */
+  dataKey(subject: string, tx?: Executor, create?: boolean): Promise<DataKey | null>;
+  /** Data keys of many subjects at once (replay, lists); erased subjects are absent from the map. */
+  dataKeys(subjects: Iterable<string>, tx?: Executor): Promise<Map<string, DataKey>>;
+  /** Deletes the subject's data key: whatever was sealed with it can never be read again. */
+  shred(subject: string, tx: Executor): Promise<boolean>;
+  /** A new KEK version; every data key is re-wrapped with it and the old KEK deleted. Data stays as it is. */
+  rotate(onProgress?: (done: number, total: number) => void): Promise<{ kekVersion: number; rewrapped: number }>;
+  status(): Promise<KeyStatus>;
+  /** The key of the blind search index (an HMAC key; never used to encrypt). */
+  indexKey(): Promise<Buffer>;
+}
+
+/** A keyed fingerprint of the master key: stored beside what it wrapped, reveals nothing about it. */
+export function masterKeyId(master: Buffer): string {
+  return createHmac('sha256', master).update('kontor:master-key-id').digest('hex').slice(0, 16);
+}
+
+const INDEX_SUBJECT = 'tenant:search-index';
+const kekAad = (tenantId: string, version: number) => `kontor:kek:${tenantId}:${version}`;
+const dataKeyAad = (subject: string, id: string) => `kontor:data-key:${subject}:${id}`;
+
+interface Kek {
+  readonly version: number;
+  readonly key: Buffer;
+  readonly createdAt: string;
+}
+
+export interface KeyringDeps {
+  readonly db: Executor;
+  readonly tenantId: string;
+  readonly master: Buffer;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+}
+
+export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps): Keyring {
+  const keks = db.table('key_encryption_keys');
+  const dataKeysTable = db.table('data_keys');
+  const myMaster = masterKeyId(master);
+  /** Filled only from reads outside a transaction, so it never holds a key that is rolled back. */
+  const cache = new Map<string, DataKey>();
+  let kek: Kek | null = null;
+  let indexKey: DataKey | null = null;
+
+  function wrapKek(version: number, key: Buffer): string {
+    return encrypt(master, key, kekAad(tenantId, version)).toString('base64');
+  }
+
+  async function loadKek(tx: Executor): Promise<Kek> {
+    let [row] = await tx.rows(
+      sql`SELECT version, master_id, wrapped, created_at FROM ${keks} ORDER BY version DESC LIMIT 1`,
+    );
+    if (!row) {
+      const createdAt = clock.now().toISOString();
+      await tx.run(sql`INSERT INTO ${keks} (version, master_id, wrapped, created_at)
+        VALUES (1, ${myMaster}, ${wrapKek(1, randomBytes(32))}, ${createdAt}) ON CONFLICT DO NOTHING`);
+      [row] = await tx.rows(
+        sql`SELECT version, master_id, wrapped, created_at FROM ${keks} ORDER BY version DESC LIMIT 1`,
+      );
+    }
+    if (!row) throw new Error('the key-encryption key could not be stored');
+    const version = toNumber(row['version']);
+    if (row['master_id'] !== myMaster) {
+      throw new AppError(
+        'locked',
+        "This company's data was encrypted with another installation's master key. Import that installation's key backup (kontor keys import) to open it.",
+      );
+    }
+    try {
+      const key = decrypt(master, Buffer.from(String(row['wrapped']), 'base64'), kekAad(tenantId, version));
+      return { version, key, createdAt: String(row['created_at']) };
+    } catch {
+      throw new AppError('locked', "This company's key-encryption key is damaged and cannot be unwrapped.");
+    }
+  }
+
+  async function currentKek(tx: Executor): Promise<Kek> {
+    kek ??= await loadKek(tx);
+    return kek;
+  }
+
+  async function unwrap(subject: string, row: Record<string, unknown>, tx: Executor): Promise<DataKey> {
+    const id = String(row['id']);
+    const version = toNumber(row['kek_version']);
+    let wrapping = await currentKek(tx);
+    // Another desk may have rotated the KEK since this one loaded it.
+    if (wrapping.version !== version) wrapping = kek = await loadKek(tx);
+    if (wrapping.version !== version) {
+      throw new AppError(
+        'internal',
+        `the data key of ${subject} is wrapped with KEK version ${version}, which is gone`,
+      );
+    }
+    const key = decrypt(wrapping.key, Buffer.from(String(row['wrapped']), 'base64'), dataKeyAad(subject, id));
+    return { subject, id, key };
+  }
+
+  async function create(subject: string, tx: Executor): Promise<DataKey> {
+    await tx.serialize('keys');
+    // Wrap with the KEK that is current inside this transaction, not one a rotation has replaced.
+    const [latest] = await tx.rows(sql`SELECT max(version) AS v FROM ${keks}`);
+    if (kek === null || toNumber(latest?.['v']) !== kek.version) kek = await loadKek(tx);
+    const made: DataKey = { subject, id: ids.next(), key: randomBytes(32) };
+    const wrapped = encrypt(kek.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
+    const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (subject, id, kek_version, wrapped, created_at)
+      VALUES (${subject}, ${made.id}, ${kek.version}, ${wrapped}, ${clock.now().toISOString()})
+      ON CONFLICT (subject) DO NOTHING`);
+    if (inserted === 1) return made;
+    const [row] = await tx.rows(sql`SELECT id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject = ${subject}`);
+    if (!row) throw new Error(`the data key of ${subject} could not be stored`);
+    return unwrap(subject, row, tx);
+  }
+
+  async function dataKey(subject: string, tx: Executor = db, make = false): Promise<DataKey | null> {
+    const cached = cache.get(subject);
+    if (cached) return cached;
+    const [row] = await tx.rows(sql`SELECT id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject = ${subject}`);
+    if (row) {
+      const key = await unwrap(subject, row, tx);
+      if (tx === db) cache.set(subject, key);
+      return key;
+    }
+    if (!make) return null;
+    return tx === db ? db.transaction((inner) => create(subject, inner)) : create(subject, tx);
+  }
+
+  return {
+    async ready() {
+      kek = await db.transaction((tx) => loadKek(tx));
+      await dataKey(INDEX_SUBJECT, db, true);
+      // Read back once made, so it is cached: writes use it inside their transactions.
+      indexKey = await dataKey(INDEX_SUBJECT, db);
+    },
+    dataKey,
+    async dataKeys(subjects, tx = db) {
+      const found = new Map<string, DataKey>();
+      const missing: string[] = [];
+      for (const subject of new Set(subjects)) {
+        const cached = cache.get(subject);
+        if (cached) found.set(subject, cached);
+        else missing.push(subject);
+      }
+      for (let i = 0; i < missing.length; i += 500) {
+        const chunk = missing.slice(i, i + 500);
+        const rows = await tx.rows(
+          sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject IN (${sql.join(
+            chunk.map((s) => sql`${s}`),
+            sql`, `,
+          )})`,
+        );
+        for (const row of rows) {
+          const subject = String(row['subject']);
+          const key = await unwrap(subject, row, tx);
+          if (tx === db) cache.set(subject, key);
+          found.set(subject, key);
+        }
+      }
+      return found;
+    },
+    async shred(subject, tx) {
+      cache.delete(subject);
+      return (await tx.run(sql`DELETE FROM ${dataKeysTable} WHERE subject = ${subject}`)) === 1;
+    },
+    async rotate(onProgress) {
+      const next = await db.transaction(async (tx) => {
+        await tx.serialize('keys');
+        const old = await loadKek(tx);
+        const fresh: Kek = { version: old.version + 1, key: randomBytes(32), createdAt: clock.now().toISOString() };
+        await tx.run(sql`INSERT INTO ${keks} (version, master_id, wrapped, created_at)
+          VALUES (${fresh.version}, ${myMaster}, ${wrapKek(fresh.version, fresh.key)}, ${fresh.createdAt})`);
+        const [count] = await tx.rows(sql`SELECT count(*) AS n FROM ${dataKeysTable}`);
+        const total = toNumber(count?.['n']);
+        let done = 0;
+        let after = '';
+        for (;;) {
+          const rows = await tx.rows(sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable}
+            WHERE subject > ${after} ORDER BY subject LIMIT 1000`);
+          if (rows.length === 0) break;
+          for (const row of rows) {
+            const subject = String(row['subject']);
+            const id = String(row['id']);
+            const plain = decrypt(old.key, Buffer.from(String(row['wrapped']), 'base64'), dataKeyAad(subject, id));
+            const wrapped = encrypt(fresh.key, plain, dataKeyAad(subject, id)).toString('base64');
+            await tx.run(sql`UPDATE ${dataKeysTable} SET kek_version = ${fresh.version}, wrapped = ${wrapped}
+              WHERE subject = ${subject}`);
+            after = subject;
+          }
+          done += rows.length;
+          onProgress?.(done, total);
+        }
+        await tx.run(sql`DELETE FROM ${keks} WHERE version < ${fresh.version}`);
+        return { kek: fresh, rewrapped: done };
+      });
+      kek = next.kek;
+      return { kekVersion: next.kek.version, rewrapped: next.rewrapped };
+    },
+    async status() {
+      const current = await db.transaction((tx) => loadKek(tx));
+      const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE subject <> ${INDEX_SUBJECT}`);
+      return {
+        kekVersion: current.version,
+        kekCreatedAt: current.createdAt,
+        masterId: myMaster,
+        dataKeys: toNumber(count?.['n']),
+      };
+    },
+    async indexKey() {
+      if (!indexKey) throw new Error('the keyring is not ready');
+      return indexKey.key;
+    },
+  };
+}
+
+/** Sealed values read `e1:<data key id>:<base64>`; the id says which key to ask for. */
+const SEALED = /^e1:([^:]+):([A-Za-z0-9+/=]+)$/;
+
+export function isSealed(value: unknown): value is string {
+  return typeof value === 'string' && SEALED.test(value);
+}
+
+export function sealJson(key: DataKey, aad: string, value: unknown): string {
+  return `e1:${key.id}:${encrypt(key.key, Buffer.from(JSON.stringify(value), 'utf8'), aad).toString('base64')}`;
+}
+
+export function openJson(key: DataKey, aad: string, sealed: string): unknown {
+  const match = SEALED.exec(sealed);
+  if (!match) throw new AppError('internal', `${key.subject}: a sealed value has an unknown format`);
+  if (match[1] !== key.id) throw new AppError('internal', `${key.subject}: sealed with another data key (${match[1]})`);
+  return JSON.parse(decrypt(key.key, Buffer.from(match[2] ?? '', 'base64'), aad).toString('utf8')) as unknown;
+}

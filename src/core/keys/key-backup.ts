@@ -1,0 +1,118 @@
+// Key backup: the installation's keys (database keys, the field-encryption master key, the key
+// of stored secrets) in one file, sealed with a key derived from a passphrase (argon2id). With the
+// file and its passphrase another machine opens the same data; without both, nobody can.
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import { decrypt, encrypt } from '../crypto/aead';
+import { DEFAULT_KDF, deriveKek, PASSPHRASE_MIN_LENGTH } from './passphrase-store';
+import { KEY_BYTES, type KeyStore } from './keystore';
+
+const AAD = 'kontor:key-backup:v1';
+const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
+
+const backupSchema = z.object({
+  format: z.literal('kontor-key-backup'),
+  version: z.literal(1),
+  createdAt: z.string(),
+  kdf: z.object({
+    algorithm: z.literal('argon2id'),
+    salt: b64,
+    memoryKiB: z.number().int().min(19_456),
+    iterations: z.number().int().min(2),
+    parallelism: z.number().int().min(1),
+  }),
+  /** The names are listed in clear so an admin can see what the file holds; the keys are not. */
+  names: z.array(z.string()),
+  sealed: b64,
+});
+
+const keysSchema = z.record(z.string(), b64);
+
+export function checkBackupPassphrase(passphrase: string): void {
+  if (passphrase.length < PASSPHRASE_MIN_LENGTH) {
+    throw new AppError('validation', `the backup passphrase must have at least ${PASSPHRASE_MIN_LENGTH} characters`, {
+      issues: [
+        {
+          path: 'passphrase',
+          rule: 'min',
+          message: `At least ${PASSPHRASE_MIN_LENGTH} characters`,
+          params: { min: PASSPHRASE_MIN_LENGTH },
+        },
+      ],
+    });
+  }
+}
+
+export async function exportKeyBackup(
+  keyStore: KeyStore,
+  names: readonly string[],
+  passphrase: string,
+  now: Date,
+  kdfParams: { memoryKiB: number; iterations: number; parallelism: number } = DEFAULT_KDF,
+): Promise<string> {
+  checkBackupPassphrase(passphrase);
+  const keys: Record<string, string> = {};
+  for (const name of names) {
+    const key = await keyStore.getKey(name);
+    if (key) keys[name] = key.toString('base64');
+  }
+  const kdf = { algorithm: 'argon2id' as const, salt: randomBytes(16).toString('base64'), ...kdfParams };
+  const wrapping = await deriveKek(passphrase, kdf);
+  const sealed = encrypt(wrapping, Buffer.from(JSON.stringify(keys), 'utf8'), AAD).toString('base64');
+  const file: z.infer<typeof backupSchema> = {
+    format: 'kontor-key-backup',
+    version: 1,
+    createdAt: now.toISOString(),
+    kdf,
+    names: Object.keys(keys).sort(),
+    sealed,
+  };
+  return `${JSON.stringify(file, null, 2)}\n`;
+}
+
+export interface ImportResult {
+  readonly imported: string[];
+  readonly unchanged: string[];
+}
+
+/**
+ * Puts the file's keys into the key store. A name the store already holds with a different key is a
+ * conflict: nothing is written then, so a backup of another installation cannot break this one.
+ */
+export async function importKeyBackup(keyStore: KeyStore, text: string, passphrase: string): Promise<ImportResult> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new AppError('validation', 'this is not a Kontor key backup (not JSON)');
+  }
+  const parsed = backupSchema.safeParse(json);
+  if (!parsed.success) throw new AppError('validation', 'this is not a Kontor key backup, or it is damaged');
+  const wrapping = await deriveKek(passphrase, parsed.data.kdf);
+  let keys: Record<string, string>;
+  try {
+    const plain = decrypt(wrapping, Buffer.from(parsed.data.sealed, 'base64'), AAD);
+    keys = keysSchema.parse(JSON.parse(plain.toString('utf8')));
+  } catch {
+    throw new AppError('locked', 'the passphrase does not open this key backup');
+  }
+  const imported: string[] = [];
+  const unchanged: string[] = [];
+  const incoming = Object.entries(keys).map(([name, value]) => ({ name, key: Buffer.from(value, 'base64') }));
+  for (const { name, key } of incoming) {
+    if (key.length !== KEY_BYTES) throw new AppError('validation', `the key '${name}' in the backup is damaged`);
+    const existing = await keyStore.getKey(name);
+    if (existing === null) imported.push(name);
+    else if (existing.equals(key)) unchanged.push(name);
+    else {
+      throw new AppError(
+        'conflict',
+        `this installation already has a different key '${name}'; import into a new data directory instead`,
+        { name },
+      );
+    }
+  }
+  for (const { name, key } of incoming) if (imported.includes(name)) await keyStore.putKey(name, key);
+  return { imported, unchanged };
+}
