@@ -2,12 +2,16 @@
 // It acts as a user (KONTOR_USER, KONTOR_PASSWORD, KONTOR_TOTP): a failed sign-in fails the
 // command and counts towards the lockout, as in the app.
 // Exit codes: 0 done, 1 the call was refused (validation, forbidden, locked, …), 2 the command line is wrong.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { keyStoreKinds, type AuthStatus, type ProcedureName, type Role } from '../shared/contract';
+import { gdprExportSchema, keyStoreKinds, type AuthStatus, type ProcedureName, type Role } from '../shared/contract';
 import { AppError, type AppErrorShape, validationError } from '../shared/errors';
 import type { Kontor } from '../core/app';
-import { defaultDataDir, openFromEnvironment, parseEnv } from '../core/config';
+import { defaultDataDir, keyStoreFromEnvironment, openFromEnvironment, parseEnv } from '../core/config';
+import { importKeyBackup } from '../core/keys/key-backup';
+import type { KeyStore } from '../core/keys/keystore';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -35,6 +39,24 @@ Commands:
   events replay --tenant NAME
                         rebuild the company's tables from its events (Ctrl+C cancels, changing nothing)
   audit list [--tenant NAME] [--action PREFIX] [--limit N]
+  gdpr export --tenant NAME --customer ID --out FILE
+                        write everything held about one customer to a ZIP (JSON and CSV)
+  gdpr erase --tenant NAME --customer ID --yes
+                        erase a customer's personal data for good (crypto-shredding)
+  retention show --tenant NAME
+                        the retention rule and the customers it would erase now (changes nothing)
+  retention set --tenant NAME --years N|none
+  retention apply --tenant NAME --yes
+                        erase the customers \`retention show\` lists
+  keys status --tenant NAME
+  keys rotate --tenant NAME
+                        new key-encryption key for the company; data keys re-wrapped, data untouched
+  keys export --out FILE
+                        this installation's keys, sealed with KONTOR_BACKUP_PASSPHRASE
+  keys import --in FILE [--replace]
+                        put a key backup's keys into this machine's key store (no sign-in; run
+                        before the first start on a new machine), passphrase from KONTOR_BACKUP_PASSPHRASE;
+                        --replace overwrites keys a start without the backup made
 
 Signing in (every command but the first setup):
   KONTOR_USER, KONTOR_PASSWORD, and KONTOR_TOTP when you use two-factor authentication
@@ -66,6 +88,12 @@ const options = {
   role: { type: 'string' },
   action: { type: 'string' },
   stream: { type: 'string' },
+  customer: { type: 'string' },
+  out: { type: 'string' },
+  in: { type: 'string' },
+  years: { type: 'string' },
+  yes: { type: 'boolean' },
+  replace: { type: 'boolean' },
   'admin-email': { type: 'string' },
   'admin-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -90,6 +118,48 @@ interface Command {
   readonly signIn?: boolean;
   run(flags: Flags, session: Session, env: NodeJS.ProcessEnv, io: CliIo): Promise<unknown>;
 }
+
+/** Commands that work on the key store alone, before any data can be opened. */
+interface KeyStoreCommand {
+  readonly required: readonly Flag[];
+  readonly optional?: readonly Flag[];
+  run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv): Promise<unknown>;
+}
+
+function confirmed(flags: Flags, what: string): void {
+  if (!flags.yes) throw new UsageError(`${what} cannot be undone: add --yes to go ahead`);
+}
+
+/** Writes beside the target and renames, so a crash never leaves half a file under its name. */
+function writeFileAtomically(file: string, data: Buffer | string): void {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, data, { mode: 0o600 });
+  renameSync(tmp, file);
+}
+
+function yearsFlag(flags: Flags): number | null {
+  const raw = flags.years ?? '';
+  if (raw === 'none') return null;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--years must be a whole number or 'none', got '${raw}'`);
+  return Number(raw);
+}
+
+const keyStoreCommands: Record<string, KeyStoreCommand> = {
+  'keys import': {
+    required: ['in'],
+    optional: ['replace'],
+    async run(flags, keyStore, env) {
+      let text: string;
+      try {
+        text = readFileSync(flags.in ?? '', 'utf8');
+      } catch (error) {
+        throw new AppError('not_found', `cannot read ${flags.in}: ${(error as Error).message}`);
+      }
+      const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to open the key backup');
+      return importKeyBackup(keyStore, text, passphrase, { replace: flags.replace === true });
+    },
+  },
+};
 
 function jsonFlag(flags: Flags): unknown {
   try {
@@ -199,6 +269,53 @@ const commands: Record<string, Command> = {
     run: (f, s) =>
       s.call('audit.list', { ...(f.action !== undefined && { action: f.action }), limit: wholeNumber('limit', f) }),
   },
+  'gdpr export': {
+    required: ['tenant', 'customer', 'out'],
+    async run(f, s, _env, io) {
+      const exported = gdprExportSchema.parse(
+        await s.call('gdpr.export', { customerId: f.customer }, (done) => io.stderr(`\rexporting: step ${done} of 4`)),
+      );
+      const file = resolve(f.out ?? '');
+      writeFileAtomically(file, Buffer.from(exported.base64, 'base64'));
+      return { file, bytes: exported.bytes, counts: exported.counts };
+    },
+  },
+  'gdpr erase': {
+    required: ['tenant', 'customer'],
+    optional: ['yes'],
+    async run(f, s) {
+      confirmed(f, 'erasing personal data');
+      return s.call('gdpr.erase', { customerId: f.customer });
+    },
+  },
+  'retention show': { required: ['tenant'], run: (_f, s) => s.call('retention.run', { apply: false }) },
+  'retention set': {
+    required: ['tenant', 'years'],
+    run: (f, s) => s.call('retention.set', { inactiveYears: yearsFlag(f) }),
+  },
+  'retention apply': {
+    required: ['tenant'],
+    optional: ['yes'],
+    async run(f, s, _env, io) {
+      confirmed(f, 'erasing personal data');
+      return s.call('retention.run', { apply: true }, (done) => io.stderr(`\rerased: ${done}`));
+    },
+  },
+  'keys status': { required: ['tenant'], run: (_f, s) => s.call('keys.status', {}) },
+  'keys rotate': {
+    required: ['tenant'],
+    run: (_f, s, _env, io) => s.call('keys.rotate', {}, (done) => io.stderr(`\rre-wrapped: ${done} keys`)),
+  },
+  'keys export': {
+    required: ['out'],
+    async run(f, s, env) {
+      const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to seal the key backup');
+      const backup = (await s.call('keys.exportBackup', { passphrase })) as { content: string; names: string[] };
+      const file = resolve(f.out ?? '');
+      writeFileAtomically(file, backup.content);
+      return { file, names: backup.names };
+    },
+  },
 };
 
 const globalFlags: readonly Flag[] = ['data-dir', 'database-url', 'keystore', 'help', 'version'];
@@ -279,6 +396,24 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       return 0;
     }
     const name = parsed.positionals.join(' ');
+    const local = keyStoreCommands[name];
+    if (local) {
+      for (const flag of local.required) {
+        if (flags[flag] === undefined) throw new UsageError(`${name} needs --${flag}`);
+      }
+      const allowed = new Set([...globalFlags, ...local.required, ...(local.optional ?? [])]);
+      for (const flag of Object.keys(flags)) {
+        if (!allowed.has(flag as Flag)) throw new UsageError(`${name} does not take --${flag}`);
+      }
+      const parsedEnv = parseEnv(env);
+      const keyStore = await keyStoreFromEnvironment({
+        dataDir: flags['data-dir'] ?? parsedEnv.KONTOR_DATA_DIR ?? defaultDataDir(),
+        env: parsedEnv,
+        ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
+      });
+      io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env), null, 2)}\n`);
+      return 0;
+    }
     const command = commands[name];
     if (!command) throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
     for (const flag of command.required) {
@@ -307,11 +442,19 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     const router = kontor.router;
     const session: Session = {
       async call(procedure, input, onProgress) {
+        let progressShown = false;
         const result = await router.call(procedure, input, {
           meta: { connection: CONNECTION },
           signal: interrupted.signal,
-          ...(onProgress && { onProgress: (p) => onProgress(p.done) }),
+          ...(onProgress && {
+            onProgress: (p) => {
+              progressShown = true;
+              onProgress(p.done);
+            },
+          }),
         });
+        // Progress lines end in \r; the next output starts on a line of its own.
+        if (progressShown) io.stderr('\n');
         if (!result.ok) throw AppError.fromShape(result.error);
         return result.value;
       },

@@ -67,9 +67,20 @@ export async function openKeyStore(
   return openPassphraseKeyStore({ file: passphraseKeyFile(dataDir), passphrase });
 }
 
-export async function openFromEnvironment(options: OpenFromEnvironmentOptions): Promise<Kontor> {
+/** The key store the options, the environment or the settings file name (the keychain by default). */
+export async function keyStoreFromEnvironment(
+  options: Pick<OpenFromEnvironmentOptions, 'dataDir' | 'env' | 'keyStoreKind'>,
+): Promise<KeyStore> {
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const settings = readSettingsFile(settingsFilePath(dataDir));
+  const kind = options.keyStoreKind ?? options.env.KONTOR_KEYSTORE ?? settings.keyStore ?? 'keychain';
+  return openKeyStore(kind, dataDir, options.env.KONTOR_MASTER_PASSPHRASE);
+}
+
+export async function openFromEnvironment(options: OpenFromEnvironmentOptions): Promise<Kontor> {
+  const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  const keyStore = await keyStoreFromEnvironment({ ...options, dataDir });
   const settingsFile = settingsFilePath(dataDir);
   const settings = readSettingsFile(settingsFile);
   const url =
@@ -77,8 +88,6 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     options.env.KONTOR_DATABASE_URL ??
     (settings.database.kind === 'postgres' ? settings.database.url : undefined);
 
-  const kind = options.keyStoreKind ?? options.env.KONTOR_KEYSTORE ?? settings.keyStore ?? 'keychain';
-  const keyStore = await openKeyStore(kind, dataDir, options.env.KONTOR_MASTER_PASSPHRASE);
   let database: DatabaseTarget;
   if (url !== undefined) {
     database = {

@@ -38,10 +38,19 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
   const { dataDir, keyStore, migrationsDir } = options;
   mkdirSync(join(dataDir, 'tenants'), { recursive: true, mode: 0o700 });
 
-  const systemDb = openEncryptedSqlite(
-    join(dataDir, 'system.db'),
-    await keyStore.getOrCreateKey(keyNames.systemDatabase),
-  );
+  // An existing file with no key here (a copied data directory) is not given a new, useless key:
+  // that would stand in the way of importing the key backup.
+  const systemFile = join(dataDir, 'system.db');
+  const systemKey = existsSync(systemFile)
+    ? await keyStore.getKey(keyNames.systemDatabase)
+    : await keyStore.getOrCreateKey(keyNames.systemDatabase);
+  if (systemKey === null) {
+    throw new AppError(
+      'locked',
+      `no key for ${systemFile} in the ${keyStore.kind} key store: import the key backup first (kontor keys import)`,
+    );
+  }
+  const systemDb = openEncryptedSqlite(systemFile, systemKey);
   migrateSqlite(systemDb, migrationsDir, 'system');
   const systemSql = sqliteExecutor(systemDb);
   const open = new Map<string, { db: SqliteDatabase; store: TenantStore }>();

@@ -80,7 +80,12 @@ export interface ImportResult {
  * Puts the file's keys into the key store. A name the store already holds with a different key is a
  * conflict: nothing is written then, so a backup of another installation cannot break this one.
  */
-export async function importKeyBackup(keyStore: KeyStore, text: string, passphrase: string): Promise<ImportResult> {
+export async function importKeyBackup(
+  keyStore: KeyStore,
+  text: string,
+  passphrase: string,
+  { replace = false }: { replace?: boolean } = {},
+): Promise<ImportResult & { replaced: string[] }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -99,20 +104,25 @@ export async function importKeyBackup(keyStore: KeyStore, text: string, passphra
   }
   const imported: string[] = [];
   const unchanged: string[] = [];
+  const replaced: string[] = [];
   const incoming = Object.entries(keys).map(([name, value]) => ({ name, key: Buffer.from(value, 'base64') }));
   for (const { name, key } of incoming) {
     if (key.length !== KEY_BYTES) throw new AppError('validation', `the key '${name}' in the backup is damaged`);
     const existing = await keyStore.getKey(name);
     if (existing === null) imported.push(name);
     else if (existing.equals(key)) unchanged.push(name);
+    else if (replace) replaced.push(name);
     else {
       throw new AppError(
         'conflict',
-        `this installation already has a different key '${name}'; import into a new data directory instead`,
+        `this installation already has a different key '${name}' (made when it started without the backup?). ` +
+          'If it holds no data of its own, import again with --replace; nothing was changed.',
         { name },
       );
     }
   }
-  for (const { name, key } of incoming) if (imported.includes(name)) await keyStore.putKey(name, key);
-  return { imported, unchanged };
+  for (const { name, key } of incoming) {
+    if (imported.includes(name) || replaced.includes(name)) await keyStore.putKey(name, key);
+  }
+  return { imported, unchanged, replaced };
 }
