@@ -55,8 +55,15 @@ function serveRenderer(): void {
   });
 }
 
+/** Running calls that the renderer named, so it can cancel them: `<window>:<call id>`. */
+const running = new Map<string, AbortController>();
+
 function registerIpc(): void {
-  ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown) => {
+  ipcMain.handle('kontor:cancel', (event, callId: unknown) => {
+    if (!isAllowedSender(event.senderFrame?.url, origins) || typeof callId !== 'string') return;
+    running.get(`${event.sender.id}:${callId}`)?.abort();
+  });
+  ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.
     if (!isAllowedSender(event.senderFrame?.url, origins)) {
       return { ok: false, error: new AppError('forbidden', 'forbidden: this frame may not call Kontor').toShape() };
@@ -64,11 +71,21 @@ function registerIpc(): void {
     if (typeof name !== 'string' || gate === null) {
       return { ok: false, error: new AppError('validation', 'a procedure name is required').toShape() };
     }
-    return gate.call(name, input, {
-      // Each window is its own connection: its session lives here, never in the renderer.
-      meta: { connection: `window:${event.sender.id}` },
-      onProgress: (progress) => event.sender.send('kontor:event:progress', progress),
-    });
+    const id = typeof callId === 'string' ? callId.slice(0, 100) : undefined;
+    const controller = new AbortController();
+    const key = `${event.sender.id}:${id ?? ''}`;
+    if (id) running.set(key, controller);
+    try {
+      return await gate.call(name, input, {
+        // Each window is its own connection: its session lives here, never in the renderer.
+        meta: { connection: `window:${event.sender.id}` },
+        signal: controller.signal,
+        onProgress: (progress) =>
+          event.sender.send('kontor:event:progress', { ...progress, ...(id !== undefined && { callId: id }) }),
+      });
+    } finally {
+      if (id) running.delete(key);
+    }
   });
 }
 

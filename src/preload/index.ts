@@ -7,14 +7,17 @@ const procedures: ReadonlySet<string> = new Set(procedureNames);
 const events: ReadonlySet<string> = new Set(eventNames);
 
 contextBridge.exposeInMainWorld('kontor', {
-  invoke(name: unknown, input: unknown): Promise<unknown> {
+  invoke(name: unknown, input: unknown, callId?: unknown): Promise<unknown> {
     if (typeof name !== 'string' || !procedures.has(name)) {
       return Promise.resolve({
         ok: false,
         error: { code: 'not_found', message: `unknown procedure '${String(name)}'` },
       });
     }
-    return ipcRenderer.invoke('kontor:invoke', name, input);
+    return ipcRenderer.invoke('kontor:invoke', name, input, typeof callId === 'string' ? callId : undefined);
+  },
+  cancel(callId: unknown): Promise<void> {
+    return typeof callId === 'string' ? ipcRenderer.invoke('kontor:cancel', callId) : Promise.resolve();
   },
   on(event: unknown, listener: unknown): () => void {
     if (typeof event !== 'string' || !events.has(event) || typeof listener !== 'function') {

@@ -14,14 +14,18 @@ export const bridgeScript = `(() => {
     };
   }
   const kontor = {
-    async invoke(name, input) {
+    async invoke(name, input, callId) {
       let response;
       try {
         response = await fetch('/__kontor/invoke', {
           method: 'POST',
           credentials: 'same-origin',
           headers: { 'content-type': 'application/json', 'x-kontor': '1' },
-          body: JSON.stringify({ name: String(name), input: input === undefined ? {} : input }),
+          body: JSON.stringify({
+            name: String(name),
+            input: input === undefined ? {} : input,
+            ...(typeof callId === 'string' ? { callId } : {}),
+          }),
         });
       } catch (error) {
         return { ok: false, error: { code: 'internal', message: 'the web host cannot be reached: ' + error.message } };
@@ -30,6 +34,14 @@ export const bridgeScript = `(() => {
       try { return await response.json(); } catch {
         return { ok: false, error: { code: 'internal', message: 'the web host answered ' + response.status } };
       }
+    },
+    async cancel(callId) {
+      await fetch('/__kontor/cancel', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', 'x-kontor': '1' },
+        body: JSON.stringify({ callId: String(callId) }),
+      }).catch(() => undefined);
     },
     on(event, listener) {
       ensureEvents();

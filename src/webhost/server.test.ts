@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestKontor, type TestKontor } from '../core/db/testing';
 import { startWebHost, type WebHost } from './server';
@@ -110,6 +111,57 @@ describe('web host', () => {
     expect(JSON.parse(bad.body)).toMatchObject({ ok: false, error: { code: 'validation' } });
     const unknown = await invoke({ name: 'customers.drop', input: {} });
     expect(JSON.parse(unknown.body)).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
+  it('cancels a running call of the same browser, which then changes nothing', async () => {
+    // Enough events that the replay is still running when the cancel arrives (old-format events
+    // written straight into the log, as a store from before field encryption would hold them).
+    const [tenant] = await kontor.tenants.list();
+    if (!tenant) throw new Error('no company');
+    const store = await kontor.stores.tenant(tenant.id);
+    const meta = JSON.stringify({
+      userId: null,
+      deviceId: 'd',
+      hlc: 'h',
+      correlationId: 'c',
+      causationId: null,
+      at: '2026-01-01T00:00:00.000Z',
+    });
+    await store.sql.transaction(async (tx) => {
+      for (let i = 0; i < 40_000; i++) {
+        await tx.run(sql`INSERT INTO ${tx.table('events')} (id, stream, version, type, schema_version, data, meta)
+          VALUES (${`seed-${i}`}, ${`customer-00000000-0000-7000-8000-${String(i).padStart(12, '0')}`}, 1,
+                  'customer.created', 1, ${JSON.stringify({ name: `Seed ${i}`, email: null, phone: null, city: null, notes: null })}, ${meta})`);
+      }
+    });
+    const before = JSON.parse((await invoke({ name: 'customers.list', input: {} })).body) as {
+      value: { total: number };
+    };
+
+    let settled = false;
+    const replaying = invoke({ name: 'events.replay', input: {}, callId: 'replay-1' }).finally(() => (settled = true));
+    const cancel = (browserCookie: string) =>
+      http(`${host.origin}/__kontor/cancel`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kontor': '1', cookie: browserCookie },
+        body: JSON.stringify({ callId: 'replay-1' }),
+      });
+    // Another browser's cancel is accepted but reaches no call of its own.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await cancel(cookie.replace(/kontor_conn=[^;]+/, 'kontor_conn=other'))).status).toBe(204);
+    expect(settled).toBe(false);
+    // Until the call has started, a cancel finds nothing to stop: repeat until it answers.
+    while (!settled) {
+      expect((await cancel(cookie)).status).toBe(204);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    expect(JSON.parse((await replaying).body)).toMatchObject({
+      ok: false,
+      error: { details: { reason: 'cancelled' } },
+    });
+    expect(JSON.parse((await invoke({ name: 'customers.list', input: {} })).body)).toMatchObject({
+      value: { total: before.value.total },
+    });
   });
 
   it('needs the custom header and JSON for invoke (no cross-site form posts)', async () => {

@@ -50,7 +50,12 @@ const contentTypes: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-const invokeSchema = z.object({ name: z.string().max(100), input: z.unknown() });
+const invokeSchema = z.object({
+  name: z.string().max(100),
+  input: z.unknown(),
+  callId: z.string().max(100).optional(),
+});
+const cancelSchema = z.object({ callId: z.string().max(100) });
 
 function sameToken(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
@@ -92,6 +97,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const indexFile = join(rendererDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`no built renderer in ${rendererDir}; run npm run build first`);
   const streams = new Set<ServerResponse>();
+  const running = new Map<string, AbortController>();
   let allowedHosts: Set<string> = new Set();
 
   async function serveIndex(res: ServerResponse): Promise<void> {
@@ -133,11 +139,36 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!parsed.success) return send(res, 400, 'body must be {"name": string, "input": any}');
     const connection = cookie(req, CONNECTION_COOKIE);
     if (!connection) return send(res, 400, 'no connection cookie: open the address that `npm run web` printed');
-    const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
-      meta: { connection: `web:${connection}` },
-      onProgress: (event: ProgressEvent) => emit('progress', event),
-    });
-    send(res, 200, JSON.stringify(result), 'application/json');
+    const { callId } = parsed.data;
+    const controller = new AbortController();
+    const key = `${connection}:${callId ?? ''}`;
+    if (callId) running.set(key, controller);
+    try {
+      const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
+        meta: { connection: `web:${connection}` },
+        signal: controller.signal,
+        onProgress: (event: ProgressEvent) => emit('progress', { ...event, ...(callId !== undefined && { callId }) }),
+      });
+      send(res, 200, JSON.stringify(result), 'application/json');
+    } finally {
+      if (callId) running.delete(key);
+    }
+  }
+
+  /** Cancels a running call of the same connection (another browser's calls are out of reach). */
+  async function cancel(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.headers['x-kontor'] !== '1')
+      return send(res, 400, 'cancel needs POST and x-kontor: 1');
+    const text = await readBody(req);
+    let parsed;
+    try {
+      parsed = cancelSchema.safeParse(JSON.parse(text ?? ''));
+    } catch {
+      return send(res, 400, 'body is not JSON');
+    }
+    if (!parsed.success) return send(res, 400, 'body must be {"callId": string}');
+    running.get(`${cookie(req, CONNECTION_COOKIE) ?? ''}:${parsed.data.callId}`)?.abort();
+    send(res, 204, '');
   }
 
   function emit(event: EventName, payload: unknown): void {
@@ -169,6 +200,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       }
 
       if (url.pathname === '/__kontor/invoke') return invoke(req, res);
+      if (url.pathname === '/__kontor/cancel') return cancel(req, res);
       if (url.pathname === '/__kontor/bridge.js') return send(res, 200, bridgeScript, contentTypes['.js']);
       if (url.pathname === '/__kontor/events') {
         res.writeHead(200, {

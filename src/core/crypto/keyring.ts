@@ -8,6 +8,7 @@ import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
 import { toNumber } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
+import { yieldToEventLoop } from '../events/replay';
 import { decrypt, encrypt } from './aead';
 
 export interface DataKey {
@@ -216,6 +217,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
           }
           done += rows.length;
           onProgress?.(done, total);
+          await yieldToEventLoop();
         }
         await tx.run(sql`DELETE FROM ${keks} WHERE version < ${fresh.version}`);
         return { kek: fresh, rewrapped: done };

@@ -4,6 +4,8 @@ import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
 import type { EventStore, StoredEvent } from './event-store';
 
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface Projection {
   /** Event types this projection follows, by prefix (`customer.`). */
   readonly prefix: string;
@@ -51,6 +53,8 @@ export async function replay({
       done += page.length;
       after = page.at(-1)?.position ?? after;
       onProgress?.(done);
+      // SQLite answers synchronously: let progress go out and a cancel come in between pages.
+      await yieldToEventLoop();
     }
   });
 }

@@ -30,7 +30,7 @@ import { useRoute, type Route } from './route';
 const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Permission[] }[] = [
   { route: 'customers', needs: ['customers.read'] },
   { route: 'analytics', needs: ['analytics.read'] },
-  { route: 'admin', needs: ['users.manage', 'audit.read', 'settings.manage'] },
+  { route: 'admin', needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage'] },
   { route: 'settings', needs: [] },
 ];
 

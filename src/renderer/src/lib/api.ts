@@ -1,7 +1,8 @@
 // The renderer's only way to the main process: typed calls over window.kontor.
 import type { Input, Output, ProcedureName } from '../../../shared/contract';
 import type { EventName } from '../../../shared/contract';
-import { AppError } from '../../../shared/errors';
+import type { ProgressEvent } from '../../../shared/contract/bridge';
+import { AppError, type Result } from '../../../shared/errors';
 
 function bridge() {
   if (!window.kontor)
@@ -19,7 +20,10 @@ export function onSessionChange(listener: () => void): () => void {
 
 /** Calls a procedure; resolves with its value or rejects with an AppError carrying the code. */
 export async function call<N extends ProcedureName>(name: N, input: Input<N>): Promise<Output<N>> {
-  const result = await bridge().invoke(name, input);
+  return unwrap(name, await bridge().invoke(name, input));
+}
+
+function unwrap<N extends ProcedureName>(name: N, result: Result<unknown>): Output<N> {
   if (!result.ok) {
     const { code, details } = result.error;
     const sessionProblem =
@@ -31,6 +35,37 @@ export async function call<N extends ProcedureName>(name: N, input: Input<N>): P
     throw AppError.fromShape(result.error);
   }
   return result.value as Output<N>;
+}
+
+let calls = 0;
+
+export interface LongCallOptions {
+  readonly onProgress?: (progress: ProgressEvent) => void;
+  /** Aborting asks the main process to stop; the call then rejects with a `cancelled` conflict. */
+  readonly signal?: AbortSignal;
+}
+
+/** A call that reports progress and can be cancelled (replay, export, key rotation). */
+export async function callLong<N extends ProcedureName>(
+  name: N,
+  input: Input<N>,
+  { onProgress, signal }: LongCallOptions = {},
+): Promise<Output<N>> {
+  const callId = `c${Date.now().toString(36)}${(calls += 1)}`;
+  const stop = onProgress
+    ? onEvent('progress', (payload) => {
+        const event = payload as ProgressEvent;
+        if (event.callId === callId) onProgress(event);
+      })
+    : () => undefined;
+  const cancel = () => void bridge().cancel(callId);
+  signal?.addEventListener('abort', cancel);
+  try {
+    return unwrap(name, await bridge().invoke(name, input, callId));
+  } finally {
+    signal?.removeEventListener('abort', cancel);
+    stop();
+  }
 }
 
 export function onEvent(event: EventName, listener: (payload: unknown) => void): () => void {

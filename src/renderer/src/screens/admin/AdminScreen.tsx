@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { useCan } from '../../lib/auth';
 import { AuditPanel } from './AuditPanel';
 import { CompaniesPanel } from './CompaniesPanel';
+import { DataProtectionPanel } from './DataProtectionPanel';
 import { MailPanel } from './MailPanel';
 import { RolesPanel } from './RolesPanel';
 import { SecurityPanel } from './SecurityPanel';
@@ -15,6 +16,7 @@ export function AdminScreen() {
   const audit = useCan('audit.read');
   const settings = useCan('settings.manage');
   const companies = useCan('tenants.manage');
+  const gdpr = useCan('gdpr.manage');
   const first = users ? 'users' : audit ? 'audit' : 'security';
   return (
     <Stack>
@@ -26,6 +28,7 @@ export function AdminScreen() {
           {settings && <Tabs.Tab value="security">{t('admin.security')}</Tabs.Tab>}
           {settings && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
           {companies && <Tabs.Tab value="companies">{t('admin.companies')}</Tabs.Tab>}
+          {(settings || gdpr) && <Tabs.Tab value="privacy">{t('privacy.tab')}</Tabs.Tab>}
           {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -42,6 +45,9 @@ export function AdminScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="companies" pt="md">
           <CompaniesPanel />
+        </Tabs.Panel>
+        <Tabs.Panel value="privacy" pt="md">
+          <DataProtectionPanel keys={settings} gdpr={gdpr} />
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
           <AuditPanel />

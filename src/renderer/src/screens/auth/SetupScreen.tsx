@@ -1,5 +1,5 @@
 // First start: the company and its first administrator.
-import { Button, PasswordInput, Text, TextInput } from '@mantine/core';
+import { Alert, Button, PasswordInput, Text, TextInput } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
@@ -23,6 +23,9 @@ export function SetupScreen() {
   return (
     <AuthCard title={t('setup.title')} onSubmit={(e) => void submit(e)}>
       <Text size="sm">{t('setup.explain')}</Text>
+      <Alert color="yellow" role="note" title={t('privacy.backupTitle')}>
+        {t('setup.keysWarning')}
+      </Alert>
       <TextInput label={t('setup.company')} {...bind('company', errors)} required autoFocus />
       <TextInput label={t('setup.adminName')} {...bind('name', errors)} required autoComplete="name" />
       <TextInput label={t('auth.email')} type="email" {...bind('email', errors)} required autoComplete="email" />

@@ -1,11 +1,13 @@
 // Create or edit one customer. Validation runs in the main process; its field errors show here.
-import { Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { Customer } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
+import { useCan } from '../../lib/auth';
+import { CustomerGdpr } from './CustomerGdpr';
 import { CustomerHistory } from './CustomerHistory';
 
 type Field = 'name' | 'email' | 'phone' | 'city' | 'notes';
@@ -40,7 +42,10 @@ export interface CustomerFormProps {
 }
 
 export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  const canGdpr = useCan('gdpr.manage');
+  const erased = customer?.erasedAt ?? null;
+  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
   const [values, setValues] = useState<Values>(() => initialValues(customer));
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -85,13 +90,19 @@ export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) 
       <form onSubmit={submit} noValidate aria-label={customer ? t('customers.edit') : t('customers.new')}>
         <Stack>
           <FormError message={formError} />
-          <TextInput {...input('name')} required data-autofocus />
-          <TextInput {...input('email')} type="email" />
-          <Group grow>
-            <TextInput {...input('phone')} type="tel" />
-            <TextInput {...input('city')} />
-          </Group>
-          <Textarea {...input('notes')} autosize minRows={3} />
+          {erased && <Alert color="gray">{t('privacy.erasedOn', { date: format.format(new Date(erased)) })}</Alert>}
+          <fieldset disabled={erased !== null} style={{ border: 0, padding: 0, margin: 0 }}>
+            <Stack>
+              <TextInput {...input('name')} required data-autofocus />
+              <TextInput {...input('email')} type="email" />
+              <Group grow>
+                <TextInput {...input('phone')} type="tel" />
+                <TextInput {...input('city')} />
+              </Group>
+              <Textarea {...input('notes')} autosize minRows={3} />
+            </Stack>
+          </fieldset>
+          {customer && canGdpr && <CustomerGdpr customer={customer} onErased={(c) => onSaved(c, false)} />}
           {customer && (
             <Stack gap="xs">
               <Text fw={600}>{t('history.title')}</Text>
@@ -102,9 +113,11 @@ export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) 
             <Button variant="default" onClick={onClose}>
               {t('customers.cancel')}
             </Button>
-            <Button type="submit" loading={saving}>
-              {t('customers.save')}
-            </Button>
+            {erased === null && (
+              <Button type="submit" loading={saving}>
+                {t('customers.save')}
+              </Button>
+            )}
           </Group>
         </Stack>
       </form>

@@ -1,5 +1,6 @@
 // The customer list: search, sort, pages, and the form to create or edit.
 import {
+  Badge,
   Button,
   Group,
   Kbd,
@@ -148,7 +149,15 @@ export function CustomersScreen() {
               onKeyDown={(e) => e.key === 'Enter' && setEditing(customer)}
               data-testid="customer-row"
             >
-              <Table.Td>{customer.name}</Table.Td>
+              <Table.Td>
+                {customer.erasedAt ? (
+                  <Badge color="gray" variant="light">
+                    {t('privacy.erased')}
+                  </Badge>
+                ) : (
+                  customer.name
+                )}
+              </Table.Td>
               <Table.Td>{customer.email}</Table.Td>
               <Table.Td>{customer.phone}</Table.Td>
               <Table.Td>{customer.city}</Table.Td>

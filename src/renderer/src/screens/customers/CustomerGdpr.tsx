@@ -1,0 +1,63 @@
+// GDPR actions on one customer: export everything held about them, or erase their personal data
+// (after typing their name, so it never happens by a slip of the mouse).
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Customer } from '../../../../shared/contract';
+import { FormError } from '../../components/FormError';
+import { call } from '../../lib/api';
+import { base64ToBytes, download } from '../../lib/download';
+import { useSubmit } from '../../lib/use-submit';
+
+export function CustomerGdpr({ customer, onErased }: { customer: Customer; onErased: (c: Customer) => void }) {
+  const { t } = useTranslation();
+  const [erasing, setErasing] = useState(false);
+  const [typed, setTyped] = useState('');
+  const exporting = useSubmit(async () => {
+    const file = await call('gdpr.export', { customerId: customer.id });
+    download(file.fileName, base64ToBytes(file.base64), 'application/zip');
+  });
+  const erase = useSubmit(async () => {
+    onErased(await call('gdpr.erase', { customerId: customer.id }));
+    setErasing(false);
+  });
+
+  return (
+    <>
+      <FormError message={exporting.formError} />
+      <Group>
+        <Button variant="default" size="xs" loading={exporting.busy} onClick={() => void exporting.submit()}>
+          {t('privacy.exportCustomer')}
+        </Button>
+        {customer.erasedAt === null && (
+          <Button variant="subtle" color="red" size="xs" onClick={() => setErasing(true)}>
+            {t('privacy.eraseCustomer')}
+          </Button>
+        )}
+      </Group>
+      <Modal opened={erasing} onClose={() => setErasing(false)} title={t('privacy.eraseTitle')}>
+        <form onSubmit={(e) => void erase.submit(e)} noValidate aria-label={t('privacy.eraseTitle')}>
+          <Stack>
+            <Text size="sm">{t('privacy.eraseExplain')}</Text>
+            <TextInput
+              label={t('privacy.eraseConfirmLabel')}
+              description={customer.name}
+              value={typed}
+              onChange={(e) => setTyped(e.currentTarget.value)}
+              data-autofocus
+            />
+            <FormError message={erase.formError} />
+            <Group justify="flex-end">
+              <Button variant="default" onClick={() => setErasing(false)}>
+                {t('customers.cancel')}
+              </Button>
+              <Button type="submit" color="red" loading={erase.busy} disabled={typed.trim() !== customer.name.trim()}>
+                {t('privacy.eraseSubmit')}
+              </Button>
+            </Group>
+          </Stack>
+        </form>
+      </Modal>
+    </>
+  );
+}
