@@ -9,6 +9,7 @@ import { createPasswordHasher, type PasswordParams } from './auth/passwords';
 import { createSecurityRules } from './auth/security-settings';
 import { createSessionManager, type SessionManager } from './auth/sessions';
 import { createUsersService } from './auth/users.service';
+import { resolveRole } from './auth/roles';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
@@ -320,8 +321,22 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       return result;
     },
     'keys.exportBackup': async (input, ctx) => {
+      // The keys open every company of the installation: only someone who may manage the settings
+      // of every company may take them away.
+      const all = await tenants.list();
+      const memberships = await repo.membershipsOf(ctx.session.userId);
+      for (const tenant of all) {
+        const membership = memberships.find((m) => m.tenantId === tenant.id);
+        const role = membership ? await resolveRole(repo, tenant.id, membership.roleId) : null;
+        if (!role?.permissions.includes('settings.manage')) {
+          throw new AppError(
+            'forbidden',
+            `the key backup opens every company of this installation; you cannot manage the settings of ${tenant.name}`,
+          );
+        }
+      }
       const names: string[] = [keyNames.systemDatabase, keyNames.systemSecrets, keyNames.fieldMaster];
-      for (const tenant of await tenants.list()) names.push(keyNames.tenantDatabase(tenant.id));
+      for (const tenant of all) names.push(keyNames.tenantDatabase(tenant.id));
       const content = await exportKeyBackup(options.keyStore, names, input.passphrase, clock.now());
       const held = (JSON.parse(content) as { names: string[] }).names;
       await audit.append({

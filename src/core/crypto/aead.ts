@@ -13,16 +13,17 @@ function nonce(): Buffer {
     randomFillSync(pool);
     poolAt = 0;
   }
-  const n = Buffer.from(pool.subarray(poolAt, poolAt + NONCE));
+  // A view, not a copy: it is used (and copied into the output) before the pool is refilled.
+  const n = pool.subarray(poolAt, poolAt + NONCE);
   poolAt += NONCE;
   return n;
 }
 
-export function encrypt(key: Buffer, plain: Buffer, aad: string): Buffer {
+export function encrypt(key: Buffer, plain: Buffer | string, aad: string): Buffer {
   const iv = nonce();
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = cipher.update(plain);
+  const body = typeof plain === 'string' ? cipher.update(plain, 'utf8') : cipher.update(plain);
   cipher.final();
   return Buffer.concat([iv, body, cipher.getAuthTag()]);
 }

@@ -80,6 +80,14 @@ describe.each(testDialects)('keys on %s', (dialect) => {
     });
   });
 
+  it('gives the key backup only to someone who manages every company of the installation', async () => {
+    const localAdmin = await kontor.signInAs('administrator');
+    value(await kontor.call('tenants.setup', { name: 'Other Company GmbH' }));
+    const refused = await localAdmin('keys.exportBackup', { passphrase });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: /Other Company GmbH/ } });
+    expect((await call<{ items: unknown[] }>('audit.list', { action: 'keys.exported' })).items).toEqual([]);
+  });
+
   it('exports a key backup that opens the data in a new key store, and only with its passphrase', async () => {
     const backup = await call<{ content: string; names: string[] }>('keys.exportBackup', { passphrase });
     expect(backup.names).toContain(keyNames.fieldMaster);
@@ -134,6 +142,12 @@ describe.each(testDialects)('keys on %s', (dialect) => {
           { meta: { connection: 'moved' } },
         );
         expect(login.ok).toBe(true);
+        const switched = await moved.router.call(
+          'auth.switchTenant',
+          { tenantId: store.tenantId },
+          { meta: { connection: 'moved' } },
+        );
+        expect(switched.ok).toBe(true);
         const read = await moved.router.call('customers.get', { id: created.id }, { meta: { connection: 'moved' } });
         expect(value<Customer>(read).name).toBe('Survives The Move');
       } finally {

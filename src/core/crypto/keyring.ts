@@ -250,7 +250,7 @@ export function isSealed(value: unknown): value is string {
 }
 
 export function sealJson(key: DataKey, aad: string, value: unknown): string {
-  return `e1:${key.id}:${encrypt(key.key, Buffer.from(JSON.stringify(value), 'utf8'), aad).toString('base64')}`;
+  return `e1:${key.id}:${encrypt(key.key, JSON.stringify(value), aad).toString('base64')}`;
 }
 
 export function openJson(key: DataKey, aad: string, sealed: string): unknown {

@@ -31,7 +31,15 @@ const en = {
     archived: 'Archived',
     created: 'Created',
   },
-  history: { title: 'History', created: 'Created', changed: 'Changed', empty: '(empty)', unknownUser: 'unknown' },
+  history: {
+    title: 'History',
+    created: 'Created',
+    changed: 'Changed',
+    erased: 'Personal data erased',
+    personal: 'Personal data',
+    empty: '(empty)',
+    unknownUser: 'unknown',
+  },
   customers: {
     title: 'Customers',
     search: 'Search customers',
@@ -339,7 +347,15 @@ const de: Messages = {
     archived: 'Archiviert',
     created: 'Angelegt',
   },
-  history: { title: 'Verlauf', created: 'Angelegt', changed: 'Geändert', empty: '(leer)', unknownUser: 'unbekannt' },
+  history: {
+    title: 'Verlauf',
+    created: 'Angelegt',
+    changed: 'Geändert',
+    erased: 'Personenbezogene Daten gelöscht',
+    personal: 'Personenbezogene Daten',
+    empty: '(leer)',
+    unknownUser: 'unbekannt',
+  },
   customers: {
     title: 'Kunden',
     search: 'Kunden suchen',

@@ -25,7 +25,13 @@ export function CustomerHistory({ id }: { id: string }) {
       {[...entries].reverse().map((entry) => (
         <Timeline.Item
           key={entry.version}
-          title={entry.type === 'customer.created' ? t('history.created') : t('history.changed')}
+          title={
+            entry.type === 'customer.created'
+              ? t('history.created')
+              : entry.type === 'customer.erased'
+                ? t('history.erased')
+                : t('history.changed')
+          }
           data-testid="history-entry"
         >
           <Text size="xs" c="dimmed">
@@ -35,7 +41,8 @@ export function CustomerHistory({ id }: { id: string }) {
             .filter(([, v]) => entry.type !== 'customer.created' || (v !== null && v !== ''))
             .map(([field, v]) => (
               <Text size="sm" key={field}>
-                {t(`customers.fields.${field}`)}: {describe(v, t('history.empty'))}
+                {field === 'personal' ? t('history.personal') : t(`customers.fields.${field}`)}:{' '}
+                {describe(v, t('history.empty'))}
               </Text>
             ))}
         </Timeline.Item>
