@@ -27,12 +27,9 @@ const sealedOr = <S extends z.ZodType>(plain: S) => z.union([z.string(), z.objec
 export const customerCreated = defineEvent('customer.created', 2, z.object({ personal: sealedOr(personalFields) }), {
   1: (data) => ({ personal: { plain: data } }),
 });
-export const customerUpdated = defineEvent(
-  'customer.updated',
-  2,
-  z.object({ personal: sealedOr(personalChanges) }),
-  { 1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }) },
-);
+export const customerUpdated = defineEvent('customer.updated', 2, z.object({ personal: sealedOr(personalChanges) }), {
+  1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }),
+});
 /** The customer's data key was shredded: from here on the projection holds the erasure marker. */
 export const customerErased = defineEvent('customer.erased', 1, z.object({}));
 
