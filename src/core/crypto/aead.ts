@@ -1,6 +1,13 @@
 // AES-256-GCM with a random 96-bit nonce and associated data: the one cipher every key and
-// field in Kontor is sealed with. Output layout: nonce (12) | ciphertext | tag (16).
+// field in Kontor is sealed with. Layout: nonce (12) | ciphertext | tag (16).
+//
+// Two implementations of the same format: node:crypto everywhere, and Kontor's addon
+// (native/aead, OpenSSL called directly) where it was built. The addon makes sealing and opening
+// many small values (events, projection columns) about three times faster; the desktop bundle and
+// machines without a compiler use node:crypto. KONTOR_AEAD=node forces node:crypto.
 import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 const NONCE = 12;
 const TAG = 16;
@@ -38,3 +45,36 @@ export function decrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
   decipher.final();
   return body;
 }
+
+/** Text in, base64 out (and back): the form sealed fields are stored in. */
+export interface TextAead {
+  readonly name: 'openssl addon' | 'node:crypto';
+  seal(key: Buffer, aad: string, plain: string): string;
+  /** Throws when the value does not authenticate. */
+  open(key: Buffer, aad: string, sealed: string): string;
+}
+
+export const nodeTextAead: TextAead = {
+  name: 'node:crypto',
+  seal: (key, aad, plain) => encrypt(key, plain, aad).toString('base64'),
+  open: (key, aad, sealed) => decrypt(key, Buffer.from(sealed, 'base64'), aad).toString('utf8'),
+};
+
+interface Addon {
+  seal(this: void, key: Buffer, aad: string, plain: string): string;
+  open(this: void, key: Buffer, aad: string, sealed: string): string;
+}
+
+/** The addon when it was built and loads here; null otherwise. */
+export function loadAddonAead(): TextAead | null {
+  try {
+    const file = join(import.meta.dirname, '..', '..', '..', 'native', 'aead', 'build', 'Release', 'kontor_aead.node');
+    const addon = createRequire(import.meta.url)(file) as Addon;
+    return { name: 'openssl addon', seal: addon.seal, open: addon.open };
+  } catch {
+    return null;
+  }
+}
+
+export const textAead: TextAead =
+  process.env['KONTOR_AEAD'] === 'node' ? nodeTextAead : (loadAddonAead() ?? nodeTextAead);

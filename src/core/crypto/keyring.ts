@@ -9,7 +9,7 @@ import type { Executor } from '../db/executor';
 import { toNumber } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../events/replay';
-import { decrypt, encrypt } from './aead';
+import { decrypt, encrypt, textAead } from './aead';
 
 export interface DataKey {
   readonly subject: string;
@@ -250,12 +250,12 @@ export function isSealed(value: unknown): value is string {
 }
 
 export function sealJson(key: DataKey, aad: string, value: unknown): string {
-  return `e1:${key.id}:${encrypt(key.key, JSON.stringify(value), aad).toString('base64')}`;
+  return `e1:${key.id}:${textAead.seal(key.key, aad, JSON.stringify(value))}`;
 }
 
 export function openJson(key: DataKey, aad: string, sealed: string): unknown {
   const match = SEALED.exec(sealed);
   if (!match) throw new AppError('internal', `${key.subject}: a sealed value has an unknown format`);
   if (match[1] !== key.id) throw new AppError('internal', `${key.subject}: sealed with another data key (${match[1]})`);
-  return JSON.parse(decrypt(key.key, Buffer.from(match[2] ?? '', 'base64'), aad).toString('utf8')) as unknown;
+  return JSON.parse(textAead.open(key.key, aad, match[2] ?? '')) as unknown;
 }
