@@ -199,8 +199,13 @@ export function createGdprService(deps: GdprDeps) {
       let erased = 0;
       for (const candidate of candidates) {
         if (progress.signal?.aborted) break;
-        await eraseOne(candidate.id, actor, meta(), 'retention');
-        erased += 1;
+        try {
+          await eraseOne(candidate.id, actor, meta(), 'retention');
+          erased += 1;
+        } catch (error) {
+          // Changed or erased by someone else since the report: it is no longer due, so it stays.
+          if (!(error instanceof AppError && error.code === 'conflict')) throw error;
+        }
         progress.onProgress?.(erased, candidates.length, 'erased');
       }
       if (erased > 0) await deps.compact();
