@@ -13,7 +13,7 @@ function value<T>(result: Result<unknown>): T {
 type Company = 'A' | 'B';
 const op = fc.record({
   by: fc.constantFrom<Company>('A', 'B'),
-  kind: fc.constantFrom('create', 'update', 'get', 'history', 'list', 'events'),
+  kind: fc.constantFrom('create', 'update', 'get', 'history', 'list', 'events', 'export', 'erase'),
   pick: fc.nat(),
   name: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== ''),
 });
@@ -24,16 +24,18 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
 
   beforeAll(async () => {
     kontor = await openTestKontor(dialect);
-    as.A = await kontor.signInAs('manager', 'a@company-a.example');
+    // Administrators of one company each: they may also export and erase (GDPR), but only there.
+    as.A = await kontor.signInAs('administrator', 'a@company-a.example');
     const b = value<{ id: string }>(await kontor.call('tenants.setup', { name: 'Company B' }));
     value(await kontor.call('auth.switchTenant', { tenantId: b.id }));
-    as.B = await kontor.signInAs('manager', 'b@company-b.example');
+    as.B = await kontor.signInAs('administrator', 'b@company-b.example');
   });
   afterAll(async () => kontor.dispose());
 
   it('keeps every call inside its own company', async () => {
     const owner = new Map<string, Company>();
     const names: Record<Company, Map<string, string>> = { A: new Map(), B: new Map() };
+    const erased = new Set<string>();
 
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 15 }), async (ops) => {
@@ -53,7 +55,9 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
             case 'update': {
               if (target === undefined) break;
               const result = await call('customers.update', { id: target, changes: { name: `${o.by}:${o.name}` } });
-              if (mine) {
+              if (mine && erased.has(target)) {
+                expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+              } else if (mine) {
                 expect(result.ok).toBe(true);
                 names[o.by].set(target, `${o.by}:${o.name}`.trim());
               } else {
@@ -77,8 +81,27 @@ describe.each(testDialects)('tenant isolation on %s', (dialect) => {
               expect(new Map(page.items.map((c) => [c.id, c.name]))).toEqual(names[o.by]);
               break;
             }
+            case 'export': {
+              if (target === undefined) break;
+              const result = await call('gdpr.export', { customerId: target });
+              if (mine) expect(result.ok).toBe(true);
+              else expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+              break;
+            }
+            case 'erase': {
+              if (target === undefined) break;
+              const result = await call('gdpr.erase', { customerId: target });
+              if (!mine) expect(result).toMatchObject({ ok: false, error: { code: 'not_found' } });
+              else if (erased.has(target)) expect(result).toMatchObject({ ok: false, error: { code: 'conflict' } });
+              else {
+                expect(result.ok).toBe(true);
+                erased.add(target);
+                names[o.by].set(target, '[erased]');
+              }
+              break;
+            }
             case 'events': {
-              // Managers read their company's event log: only their company's streams appear.
+              // Each reads their company's event log: only their company's streams appear.
               const events = value<{ stream: string }[]>(await call('events.list', { limit: 1000 }));
               for (const e of events) expect(owner.get(e.stream.slice('customer-'.length))).toBe(o.by);
               break;
