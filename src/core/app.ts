@@ -13,13 +13,8 @@ import { resolveRole } from './auth/roles';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
-import {
-  applyCustomerEvents,
-  customerStream,
-  customerSubject,
-  readableChanges,
-  subjectOfStream,
-} from './customers/customers.events';
+import { applyCustomerEvents, readableChanges, subjectOfStream } from './customers/customers.events';
+import { customerHistory } from './customers/customers.history';
 import { createCustomersRepo } from './customers/customers.repo.sql';
 import { createCustomersService, type CustomersService } from './customers/customers.service';
 import { sealPlainCustomerEvents } from './customers/customers.upgrade';
@@ -209,6 +204,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       keyring,
       audit,
       identity: repo,
+      userName,
       clock,
       compact: () => store.compact(),
     });
@@ -228,6 +224,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   }
   const customersOf = async (session: Session) => (await servicesOf(session)).customers;
   const actorOf = (session: Session) => ({ userId: session.userId, email: session.email });
+  const userName = async (userId: string) => (await repo.user(userId))?.name ?? null;
 
   /** An event as a reader sees it: personal fields decrypted, or the marker once erased. */
   async function readable(events: readonly StoredEvent[], keyring: Keyring) {
@@ -263,20 +260,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     'customers.history': async (input, ctx) => {
       const { customers, events, keyring } = await servicesOf(ctx.session);
       await customers.get(input.id);
-      const stream = await events.readStream(customerStream(input.id));
-      const key = await keyring.dataKey(customerSubject(input.id));
-      const names = new Map<string, string | null>();
-      for (const userId of new Set(stream.map((e) => e.meta.userId))) {
-        if (userId) names.set(userId, (await repo.user(userId))?.name ?? null);
-      }
-      return stream.map((e) => ({
-        version: e.version,
-        type: e.type,
-        at: e.meta.at,
-        userId: e.meta.userId,
-        userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
-        changes: readableChanges(e, key),
-      }));
+      return customerHistory(input.id, { events, keyring, userName });
     },
     'events.list': async (input, ctx) => {
       const { events, keyring } = await servicesOf(ctx.session);

@@ -31,6 +31,7 @@ test.describe('data protection in the browser', () => {
     await confirm.getByLabel('Type the customer’s name to confirm').fill('Ottilie Vergessen');
     await eraseButton.click();
     await expect(confirm).toBeHidden();
+    await expect(page.getByRole('status')).toContainText('personal data was erased');
 
     await customers.searchFor('Vergessen');
     await expect(page.getByText('No customer matches “Vergessen”.')).toBeVisible();

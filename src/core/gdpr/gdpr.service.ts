@@ -8,7 +8,8 @@ import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { IdentityRepo } from '../auth/identity.repo';
 import type { Keyring } from '../crypto/keyring';
-import { customerStream, customerSubject, readableChanges } from '../customers/customers.events';
+import { customerSubject } from '../customers/customers.events';
+import { customerHistory } from '../customers/customers.history';
 import type { CustomersRepo } from '../customers/customers.repo';
 import type { CustomersService } from '../customers/customers.service';
 import type { Clock } from '../deps';
@@ -23,6 +24,7 @@ export interface GdprDeps {
   readonly keyring: Keyring;
   readonly audit: AuditService;
   readonly identity: IdentityRepo;
+  readonly userName: (userId: string) => Promise<string | null>;
   readonly clock: Clock;
   /** Leaves no stale copy of erased rows in the store's files (WAL checkpoint, vacuum). */
   readonly compact: () => Promise<void>;
@@ -62,22 +64,7 @@ export function createGdprService(deps: GdprDeps) {
     onProgress?.(1, steps, 'profile');
     checkCancel(signal);
 
-    const stream = await events.readStream(customerStream(id));
-    const key = await keyring.dataKey(customerSubject(id));
-    const names = new Map<string, string | null>();
-    for (const userId of new Set(stream.map((e) => e.meta.userId))) {
-      if (userId) names.set(userId, (await identity.user(userId))?.name ?? null);
-    }
-    const history = stream.map((e) => ({
-      position: e.position,
-      version: e.version,
-      type: e.type,
-      at: e.meta.at,
-      userId: e.meta.userId,
-      userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
-      deviceId: e.meta.deviceId,
-      changes: readableChanges(e, key),
-    }));
+    const history = await customerHistory(id, { events, keyring, userName: deps.userName });
     onProgress?.(2, steps, 'events');
     checkCancel(signal);
 

@@ -265,6 +265,7 @@ const en = {
     eraseSubmit: 'Erase for good',
     erasedOn: 'This customer’s personal data was erased on {{date}}.',
     erased: 'Erased',
+    erasedNotice: 'The customer’s personal data was erased.',
   },
   setup: {
     title: 'Set up your company',
@@ -590,6 +591,7 @@ const de: Messages = {
     eraseSubmit: 'Endgültig löschen',
     erasedOn: 'Die personenbezogenen Daten dieses Kunden wurden am {{date}} gelöscht.',
     erased: 'Gelöscht',
+    erasedNotice: 'Die personenbezogenen Daten des Kunden wurden gelöscht.',
   },
   setup: {
     title: 'Firma einrichten',

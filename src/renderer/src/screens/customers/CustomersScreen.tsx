@@ -181,7 +181,11 @@ export function CustomersScreen() {
           onClose={() => setEditing(null)}
           onSaved={(customer, created) => {
             setEditing(null);
-            setNotice(t(created ? 'customers.created' : 'customers.saved', { name: customer.name }));
+            setNotice(
+              customer.erasedAt
+                ? t('privacy.erasedNotice')
+                : t(created ? 'customers.created' : 'customers.saved', { name: customer.name }),
+            );
             setReload((n) => n + 1);
           }}
         />

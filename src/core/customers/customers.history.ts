@@ -1,0 +1,39 @@
+// A customer's events as people read them: who (by name), when, on which device, and what
+// changed, decrypted (or the erasure marker). The history screen and the GDPR export share it.
+import type { Keyring } from '../crypto/keyring';
+import type { EventStore } from '../events/event-store';
+import { customerStream, customerSubject, readableChanges } from './customers.events';
+
+/** A type, not an interface: it goes into CSV rows (records of unknown values) as it is. */
+export type HistoryEntry = {
+  readonly position: number;
+  readonly version: number;
+  readonly type: string;
+  readonly at: string;
+  readonly userId: string | null;
+  readonly userName: string | null;
+  readonly deviceId: string;
+  readonly changes: Record<string, unknown>;
+};
+
+export async function customerHistory(
+  id: string,
+  deps: { events: EventStore; keyring: Keyring; userName: (userId: string) => Promise<string | null> },
+): Promise<HistoryEntry[]> {
+  const stream = await deps.events.readStream(customerStream(id));
+  const key = await deps.keyring.dataKey(customerSubject(id));
+  const names = new Map<string, string | null>();
+  for (const userId of new Set(stream.map((e) => e.meta.userId))) {
+    if (userId) names.set(userId, await deps.userName(userId));
+  }
+  return stream.map((e) => ({
+    position: e.position,
+    version: e.version,
+    type: e.type,
+    at: e.meta.at,
+    userId: e.meta.userId,
+    userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
+    deviceId: e.meta.deviceId,
+    changes: readableChanges(e, key),
+  }));
+}
