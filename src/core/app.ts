@@ -355,6 +355,12 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     'app.info': async () => ({ version: options.version, database: stores.dialect, keyStore: keyStoreKind }),
     'app.status': async () => ({ state: 'ready' as const }),
     'app.unlock': async () => ({ state: 'ready' as const }),
+    'app.importKeys': async () => {
+      throw new AppError(
+        'conflict',
+        'the data is open already; a key backup is imported on a new machine before its first start',
+      );
+    },
     'settings.getDatabase': async () => databaseSettings(),
     'settings.setDatabase': async (input, ctx) => {
       const current = readSettingsFile(options.settingsFile);

@@ -12,6 +12,7 @@ import type { Logger } from './router';
 import { connectPostgres } from './db/postgres';
 import { openKeychainKeyStore } from './keys/keychain-store';
 import type { KeyStore } from './keys/keystore';
+import { importKeyBackup } from './keys/key-backup';
 import { openPassphraseKeyStore, passphraseKeyFile } from './keys/passphrase-store';
 import { readSettingsFile, settingsFilePath, writeSettingsFile } from './settings/settings.file';
 
@@ -123,6 +124,15 @@ export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { lo
   return createGate({
     logger: options.logger ?? consoleLogger,
     hasPassphraseFile: () => existsSync(passphraseKeyFile(dataDir)),
+    async importKeys({ backup, passphrase, masterPassphrase, replace }) {
+      const keyStore = await keyStoreFromEnvironment({
+        dataDir,
+        env:
+          masterPassphrase === undefined ? options.env : { ...options.env, KONTOR_MASTER_PASSPHRASE: masterPassphrase },
+        ...(masterPassphrase !== undefined && { keyStoreKind: 'passphrase' as const }),
+      });
+      await importKeyBackup(keyStore, backup, passphrase, { replace });
+    },
     async open(passphrase) {
       if (passphrase === undefined) return openFromEnvironment(options);
       const kontor = await openFromEnvironment({

@@ -1,5 +1,5 @@
 // The gate: locked with a reason until the data opens, then the router itself.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -66,5 +66,44 @@ describe('gate', () => {
     await again.call('auth.login', { email: admin.email, password: admin.password }, meta);
     expect(await again.call('tenants.list', {}, meta)).toMatchObject({ ok: true, value: [{ name: 'Gate AG' }] });
     await again.close();
+  });
+
+  it('opens a copied data directory on a new machine once its key backup is imported', async () => {
+    const old = dataDir();
+    const env = { KONTOR_KEYSTORE: 'passphrase' as const, KONTOR_MASTER_PASSPHRASE: 'the old machine passphrase' };
+    const first = createEnvironmentGate({ dataDir: old, env, version: 't', logger: quietLogger });
+    await first.start();
+    await first.call('auth.setup', admin, meta);
+    const created = await first.call('customers.create', { name: 'Umzugskunde' }, meta);
+    const backup = await first.call('keys.exportBackup', { passphrase: 'the backup passphrase' }, meta);
+    await first.close();
+    if (!created.ok || !backup.ok) throw new Error('setup failed');
+
+    // The new machine: the data files, but its own (empty) passphrase store and no keys.
+    const fresh = dataDir();
+    cpSync(old, fresh, { recursive: true, filter: (f) => !f.endsWith('keys.json') });
+    const newEnv = { KONTOR_KEYSTORE: 'passphrase' as const, KONTOR_MASTER_PASSPHRASE: 'the new machine passphrase' };
+    const gate = createEnvironmentGate({ dataDir: fresh, env: newEnv, version: 't', logger: quietLogger });
+    await gate.start();
+    expect(await gate.call('app.status', {})).toMatchObject({ ok: true, value: { state: 'locked' } });
+    const content = (backup.value as { content: string }).content;
+    expect(
+      await gate.call('app.importKeys', { backup: content, passphrase: 'not the backup passphrase' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'locked', message: 'the passphrase does not open this key backup' },
+    });
+    expect(await gate.call('app.importKeys', { backup: content, passphrase: 'the backup passphrase' })).toEqual({
+      ok: true,
+      value: { state: 'ready' },
+    });
+    await gate.call('auth.login', { email: admin.email, password: admin.password }, meta);
+    const id = (created.value as { id: string }).id;
+    expect(await gate.call('customers.get', { id }, meta)).toMatchObject({ ok: true, value: { name: 'Umzugskunde' } });
+    expect(await gate.call('app.importKeys', { backup: content, passphrase: 'the backup passphrase' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    await gate.close();
   });
 });

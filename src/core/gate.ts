@@ -1,6 +1,7 @@
 // The gate in front of the router: until the data is open (the keychain is missing, or the
 // passphrase store waits for its passphrase) every call gets `locked` with the reason, except
-// app.status and app.unlock, which are how the app asks for the passphrase and opens the data.
+// app.status, app.unlock and app.importKeys: how the app asks for the passphrase or a key backup
+// and opens the data.
 import { procedureNames } from '../shared/contract';
 import { AppError, type Result } from '../shared/errors';
 import type { Kontor } from './app';
@@ -11,6 +12,8 @@ export interface GateOptions {
   open(passphrase?: string): Promise<Kontor>;
   /** Whether a passphrase key file already exists (the unlock screen asks to confirm a new one). */
   hasPassphraseFile(): boolean;
+  /** Puts a key backup's keys into the key store (the passphrase store when a master passphrase is given). */
+  importKeys(input: { backup: string; passphrase: string; masterPassphrase?: string; replace: boolean }): Promise<void>;
   readonly logger: Logger;
 }
 
@@ -62,6 +65,18 @@ export function createGate(options: GateOptions): Gate {
       if (!kontor) await open(passphrase);
       return { state: 'ready' as const };
     },
+    'app.importKeys': async (input: {
+      backup: string;
+      passphrase: string;
+      masterPassphrase?: string;
+      replace: boolean;
+    }) => {
+      if (!kontor) {
+        await options.importKeys(input);
+        await open(input.masterPassphrase);
+      }
+      return { state: 'ready' as const };
+    },
   } as unknown as Handlers;
 
   const lockedRouter = createRouter({
@@ -85,8 +100,8 @@ export function createGate(options: GateOptions): Gate {
     },
     async call(name, input, callOptions) {
       if (kontor) return kontor.router.call(name, input, callOptions);
-      // Nobody can sign in while the data is closed: only the two gate procedures answer.
-      if (name !== 'app.status' && name !== 'app.unlock') {
+      // Nobody can sign in while the data is closed: only the gate's own procedures answer.
+      if (name !== 'app.status' && name !== 'app.unlock' && name !== 'app.importKeys') {
         return { ok: false, error: new AppError('locked', `Kontor is locked: ${reason}`).toShape() };
       }
       return lockedRouter.call(name, input, callOptions);

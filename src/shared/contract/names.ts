@@ -18,6 +18,7 @@ export const procedureNames = [
   'app.info',
   'app.status',
   'app.unlock',
+  'app.importKeys',
   'settings.getDatabase',
   'settings.setDatabase',
   'tenants.setup',

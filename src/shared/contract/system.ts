@@ -74,6 +74,22 @@ export const systemContract = {
     whileLocked: true,
     beforeAccountReady: true,
   }),
+  'app.importKeys': procedure({
+    summary: "Put the keys of a key backup into this machine's key store, then open the data (new machine)",
+    input: z.strictObject({
+      /** The backup file's text. */
+      backup: z.string().min(1, 'Choose the key backup file').max(1_000_000),
+      passphrase: z.string().min(12, 'At least 12 characters').max(1024),
+      /** With the passphrase key store: its master passphrase (the keychain needs none). */
+      masterPassphrase: z.string().min(12, 'At least 12 characters').max(1024).optional(),
+      /** Overwrite keys a start without the backup made (they hold no data). */
+      replace: z.boolean().default(false),
+    }),
+    output: appStatusSchema,
+    permission: 'anonymous',
+    whileLocked: true,
+    beforeAccountReady: true,
+  }),
   'system.ping': procedure({
     summary: 'Does nothing; measures the round trip',
     input: z.strictObject({}),

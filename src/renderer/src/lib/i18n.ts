@@ -290,6 +290,13 @@ const en = {
     create: 'Create and unlock',
     serverHelp:
       'Kontor uses a Postgres server that it cannot reach. Check the address and the network, or ask your administrator, then restart Kontor.',
+    importTitle: 'New computer? Import a key backup',
+    importExplain:
+      'If the data comes from another computer, import the key backup exported there (Admin → Data protection). With the passphrase store, enter its master passphrase above first.',
+    importFile: 'Key backup file',
+    importPassphrase: 'Passphrase of the key backup',
+    importReplace: 'Replace keys this computer made without the backup',
+    importSubmit: 'Import and open',
   },
   errors: {
     required: 'Required',
@@ -616,6 +623,13 @@ const de: Messages = {
     create: 'Anlegen und entsperren',
     serverHelp:
       'Kontor verwendet einen Postgres-Server, den es nicht erreicht. Prüfen Sie Adresse und Netzwerk oder fragen Sie Ihre Administration und starten Sie Kontor dann neu.',
+    importTitle: 'Neuer Rechner? Schlüsselsicherung importieren',
+    importExplain:
+      'Stammen die Daten von einem anderen Rechner, importieren Sie die dort exportierte Schlüsselsicherung (Verwaltung → Datenschutz). Mit der Passphrase-Datei geben Sie zuerst oben deren Master-Passphrase ein.',
+    importFile: 'Datei der Schlüsselsicherung',
+    importPassphrase: 'Passphrase der Schlüsselsicherung',
+    importReplace: 'Schlüssel ersetzen, die dieser Rechner ohne Sicherung angelegt hat',
+    importSubmit: 'Importieren und öffnen',
   },
   errors: {
     required: 'Pflichtfeld',
