@@ -64,6 +64,23 @@ describe.each(testDialects)('keys on %s', (dialect) => {
     });
   });
 
+  it('rotates while customers are being created, and every data key stays readable', async () => {
+    const creating = Array.from({ length: 20 }, (_, i) => call<Customer>('customers.create', { name: `Busy ${i}` }));
+    const rotating = call<{ kekVersion: number }>('keys.rotate');
+    const created = await Promise.all(creating);
+    const { kekVersion } = await rotating;
+    // A keyring without a cache unwraps every key with the one KEK that is left.
+    const store = await kontor.currentStore();
+    const master = await keyStore.getKey(keyNames.fieldMaster);
+    if (!master) throw new Error('no master key');
+    const clock = systemClock;
+    const fresh = createKeyring({ db: store.sql, tenantId: store.tenantId, master, clock, ids: uuidv7Source(clock) });
+    const keys = await fresh.dataKeys(created.map((c) => `customer:${c.id}`));
+    expect(keys.size).toBe(created.length);
+    expect((await fresh.status()).kekVersion).toBe(kekVersion);
+    for (const c of created) expect((await call<Customer>('customers.get', { id: c.id })).name).toBe(c.name);
+  });
+
   it('names a foreign master key instead of failing on garbage', async () => {
     const store = await kontor.currentStore();
     const clock = systemClock;

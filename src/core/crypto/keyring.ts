@@ -126,7 +126,8 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
   }
 
   async function create(subject: string, tx: Executor): Promise<DataKey> {
-    await tx.serialize('keys');
+    // Creations run side by side; a rotation (exclusive) waits for them and they for it.
+    await tx.serialize('keys', 'shared');
     // Wrap with the KEK that is current inside this transaction, not one a rotation has replaced.
     const [latest] = await tx.rows(sql`SELECT max(version) AS v FROM ${keks}`);
     if (kek === null || toNumber(latest?.['v']) !== kek.version) kek = await loadKek(tx);

@@ -19,8 +19,12 @@ export interface Executor {
   run(query: SQL): Promise<number>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
-  /** Inside a transaction: waits until no other transaction holds `key` (serialises appends). */
-  serialize(key: string): Promise<void>;
+  /**
+   * Inside a transaction: waits until no other transaction holds `key` (serialises appends).
+   * `shared` holders only wait for an exclusive one (key creation waits for a rotation, not for
+   * other creations).
+   */
+  serialize(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
 }
 
 /** A promise-chain mutex: better-sqlite3 has one connection, so async transactions take turns. */
@@ -108,8 +112,9 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
         if (inTransaction) return fn(self);
         return db.transaction((tx) => fn(make(tx, true)));
       },
-      async serialize(key) {
-        await runner.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${`${schema}:${key}`}))`);
+      async serialize(key, mode = 'exclusive') {
+        const lock = sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock');
+        await runner.execute(sql`SELECT ${lock}(hashtext(${`${schema}:${key}`}))`);
       },
     };
     return self;
