@@ -57,22 +57,48 @@ static napi_value fail(napi_env env, const char *message) {
   return NULL;
 }
 
-/* seal(key: Buffer(32), aad: string, plain: string): string (base64 of nonce | ciphertext | tag) */
-static napi_value seal(napi_env env, napi_callback_info info) {
+/* What seal and open both take: (key: Buffer(32), aad: string, text: string). */
+typedef struct {
+  state_t *s;
+  unsigned char *key;
+  char aad_stack[STACK], text_stack[STACK];
+  char *aad_heap, *text_heap, *aad, *text;
+  size_t aad_len, text_len;
+} args_t;
+
+static void free_args(args_t *a) {
+  free(a->aad_heap);
+  free(a->text_heap);
+}
+
+/* Reads the arguments; on a wrong one throws `usage` (or `not_text` for the third) and returns 0. */
+static int read_args(napi_env env, napi_callback_info info, args_t *a, const char *usage, const char *not_text) {
   size_t argc = 3;
   napi_value argv[3];
-  state_t *s;
+  a->aad_heap = a->text_heap = NULL;
   napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  napi_get_instance_data(env, (void **)&s);
-  unsigned char *key;
-  if (argc != 3 || !key_arg(env, argv[0], &key)) return fail(env, "seal needs a 32-byte key, the associated data and the text");
-  char aad_stack[STACK], plain_stack[STACK], *aad_heap, *plain_heap, *aad, *plain;
-  size_t aad_len, plain_len;
-  if (!utf8_arg(env, argv[1], aad_stack, &aad_heap, &aad, &aad_len)) return fail(env, "associated data must be a string");
-  if (!utf8_arg(env, argv[2], plain_stack, &plain_heap, &plain, &plain_len)) {
-    free(aad_heap);
-    return fail(env, "the text must be a string");
+  napi_get_instance_data(env, (void **)&a->s);
+  if (argc != 3 || !key_arg(env, argv[0], &a->key)) return fail(env, usage), 0;
+  if (!utf8_arg(env, argv[1], a->aad_stack, &a->aad_heap, &a->aad, &a->aad_len)) {
+    return fail(env, "associated data must be a string"), 0;
   }
+  if (!utf8_arg(env, argv[2], a->text_stack, &a->text_heap, &a->text, &a->text_len)) {
+    free_args(a);
+    return fail(env, not_text), 0;
+  }
+  return 1;
+}
+
+/* seal(key: Buffer(32), aad: string, plain: string): string (base64 of nonce | ciphertext | tag) */
+static napi_value seal(napi_env env, napi_callback_info info) {
+  args_t a;
+  if (!read_args(env, info, &a, "seal needs a 32-byte key, the associated data and the text", "the text must be a string")) {
+    return NULL;
+  }
+  state_t *s = a.s;
+  unsigned char *key = a.key;
+  char *aad = a.aad, *plain = a.text;
+  size_t aad_len = a.aad_len, plain_len = a.text_len;
   size_t raw_len = NONCE + plain_len + TAG;
   size_t b64_len = 4 * ((raw_len + 2) / 3);
   unsigned char *raw = malloc(raw_len);
@@ -94,8 +120,7 @@ static napi_value seal(napi_env env, napi_callback_info info) {
   int written = EVP_EncodeBlock((unsigned char *)b64, raw, (int)raw_len);
   napi_create_string_latin1(env, b64, (size_t)written, &result);
 done:
-  free(aad_heap);
-  free(plain_heap);
+  free_args(&a);
   free(raw);
   free(b64);
   if (!result) return fail(env, "AES-256-GCM sealing failed");
@@ -104,20 +129,15 @@ done:
 
 /* open(key: Buffer(32), aad: string, sealed: string (base64)): string; throws when it does not authenticate */
 static napi_value open_sealed(napi_env env, napi_callback_info info) {
-  size_t argc = 3;
-  napi_value argv[3];
-  state_t *s;
-  napi_get_cb_info(env, info, &argc, argv, NULL, NULL);
-  napi_get_instance_data(env, (void **)&s);
-  unsigned char *key;
-  if (argc != 3 || !key_arg(env, argv[0], &key)) return fail(env, "open needs a 32-byte key, the associated data and the sealed text");
-  char aad_stack[STACK], b64_stack[STACK], *aad_heap, *b64_heap, *aad, *b64;
-  size_t aad_len, b64_len;
-  if (!utf8_arg(env, argv[1], aad_stack, &aad_heap, &aad, &aad_len)) return fail(env, "associated data must be a string");
-  if (!utf8_arg(env, argv[2], b64_stack, &b64_heap, &b64, &b64_len)) {
-    free(aad_heap);
-    return fail(env, "the sealed text must be a string");
+  args_t a;
+  if (!read_args(env, info, &a, "open needs a 32-byte key, the associated data and the sealed text",
+                 "the sealed text must be a string")) {
+    return NULL;
   }
+  state_t *s = a.s;
+  unsigned char *key = a.key;
+  char *aad = a.aad, *b64 = a.text;
+  size_t aad_len = a.aad_len, b64_len = a.text_len;
   napi_value result = NULL;
   const char *problem = "the sealed value does not authenticate";
   unsigned char *raw = malloc(b64_len / 4 * 3 + 3);
@@ -139,8 +159,7 @@ static napi_value open_sealed(napi_env env, napi_callback_info info) {
   if (EVP_DecryptFinal_ex(s->ctx, plain + len, &len) != 1) goto done;
   napi_create_string_utf8(env, (char *)plain, body_len, &result);
 done:
-  free(aad_heap);
-  free(b64_heap);
+  free_args(&a);
   free(raw);
   free(plain);
   if (!result) return fail(env, problem);
