@@ -46,6 +46,27 @@ export function decrypt(key: Buffer, sealed: Buffer, aad: string): Buffer {
   return body;
 }
 
+/** The same, as base64 parts: the layout of stored secrets and of the passphrase key file. */
+export interface SealedParts {
+  readonly iv: string;
+  readonly tag: string;
+  readonly data: string;
+}
+
+export function encryptParts(key: Buffer, plain: Buffer | string, aad: string): SealedParts {
+  const sealed = encrypt(key, plain, aad);
+  return {
+    iv: sealed.subarray(0, NONCE).toString('base64'),
+    tag: sealed.subarray(sealed.length - TAG).toString('base64'),
+    data: sealed.subarray(NONCE, sealed.length - TAG).toString('base64'),
+  };
+}
+
+export function decryptParts(key: Buffer, parts: SealedParts, aad: string): Buffer {
+  const bytes = (part: string) => Buffer.from(part, 'base64');
+  return decrypt(key, Buffer.concat([bytes(parts.iv), bytes(parts.data), bytes(parts.tag)]), aad);
+}
+
 /** Text in, base64 out (and back): the form sealed fields are stored in. */
 export interface TextAead {
   readonly name: 'openssl addon' | 'node:crypto';

@@ -1,8 +1,9 @@
 // Encrypts small secrets kept in the system store (TOTP seeds, the SMTP password) with
 // AES-256-GCM under a key from the key store. The purpose is bound as associated data, so a
 // ciphertext copied into another column does not decrypt.
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { AppError } from '../../shared/errors';
+import { decryptParts, encryptParts } from './aead';
 
 export interface SecretBox {
   seal(purpose: string, plain: string): string;
@@ -20,13 +21,8 @@ export function createSecretBox(key: Buffer): SecretBox {
   return {
     mac: (purpose, text) => createHmac('sha256', macKey).update(purpose).update('\n').update(text).digest('hex'),
     seal(purpose, plain) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      cipher.setAAD(Buffer.from(purpose, 'utf8'));
-      const data = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
-      return [VERSION, iv.toString('base64'), cipher.getAuthTag().toString('base64'), data.toString('base64')].join(
-        ':',
-      );
+      const { iv, tag, data } = encryptParts(key, plain, purpose);
+      return [VERSION, iv, tag, data].join(':');
     },
     open(purpose, sealed) {
       const [version, iv, tag, data] = sealed.split(':');
@@ -34,10 +30,7 @@ export function createSecretBox(key: Buffer): SecretBox {
         throw new AppError('internal', `a stored secret (${purpose}) has an unknown format`);
       }
       try {
-        const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64'));
-        decipher.setAAD(Buffer.from(purpose, 'utf8'));
-        decipher.setAuthTag(Buffer.from(tag, 'base64'));
-        return Buffer.concat([decipher.update(Buffer.from(data, 'base64')), decipher.final()]).toString('utf8');
+        return decryptParts(key, { iv, tag, data }, purpose).toString('utf8');
       } catch {
         throw new AppError('locked', `a stored secret (${purpose}) cannot be decrypted with this installation's key`);
       }

@@ -1,7 +1,7 @@
 // A key store for machines without an OS keychain: random keys, each wrapped with AES-256-GCM
 // under a key derived from a passphrase with argon2id. The file (keys.json) sits beside the data;
 // without the passphrase it is useless. Changing nothing but the passphrase never rewrites data.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import {
   existsSync,
   readFileSync,
@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import argon2 from 'argon2';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
+import { decryptParts, encryptParts } from '../crypto/aead';
 import { KEY_BYTES, newKey, type KeyStore } from './keystore';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
@@ -50,19 +51,12 @@ export interface PassphraseStoreOptions {
 }
 
 function wrap(kek: Buffer, name: string, plain: Buffer): Wrapped {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', kek, iv);
-  cipher.setAAD(Buffer.from(name, 'utf8'));
-  const data = Buffer.concat([cipher.update(plain), cipher.final()]);
-  return { iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+  return encryptParts(kek, plain, name);
 }
 
 function unwrap(kek: Buffer, name: string, wrapped: Wrapped): Buffer | null {
   try {
-    const decipher = createDecipheriv('aes-256-gcm', kek, Buffer.from(wrapped.iv, 'base64'));
-    decipher.setAAD(Buffer.from(name, 'utf8'));
-    decipher.setAuthTag(Buffer.from(wrapped.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(wrapped.data, 'base64')), decipher.final()]);
+    return decryptParts(kek, wrapped, name);
   } catch {
     return null;
   }
