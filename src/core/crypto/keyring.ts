@@ -137,20 +137,41 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
       VALUES (${subject}, ${made.id}, ${kek.version}, ${wrapped}, ${clock.now().toISOString()})
       ON CONFLICT (subject) DO NOTHING`);
     if (inserted === 1) return made;
-    const [row] = await tx.rows(sql`SELECT id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject = ${subject}`);
-    if (!row) throw new Error(`the data key of ${subject} could not be stored`);
-    return unwrap(subject, row, tx);
+    // Another writer made it first: use theirs.
+    const theirs = (await dataKeys([subject], tx)).get(subject);
+    if (!theirs) throw new Error(`the data key of ${subject} could not be stored`);
+    return theirs;
+  }
+
+  async function dataKeys(subjects: Iterable<string>, tx: Executor = db): Promise<Map<string, DataKey>> {
+    const found = new Map<string, DataKey>();
+    const missing: string[] = [];
+    for (const subject of new Set(subjects)) {
+      const cached = cache.get(subject);
+      if (cached) found.set(subject, cached);
+      else missing.push(subject);
+    }
+    for (let i = 0; i < missing.length; i += 500) {
+      const chunk = missing.slice(i, i + 500);
+      const rows = await tx.rows(
+        sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject IN (${sql.join(
+          chunk.map((s) => sql`${s}`),
+          sql`, `,
+        )})`,
+      );
+      for (const row of rows) {
+        const subject = String(row['subject']);
+        const key = await unwrap(subject, row, tx);
+        if (tx === db) cache.set(subject, key);
+        found.set(subject, key);
+      }
+    }
+    return found;
   }
 
   async function dataKey(subject: string, tx: Executor = db, make = false): Promise<DataKey | null> {
-    const cached = cache.get(subject);
-    if (cached) return cached;
-    const [row] = await tx.rows(sql`SELECT id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject = ${subject}`);
-    if (row) {
-      const key = await unwrap(subject, row, tx);
-      if (tx === db) cache.set(subject, key);
-      return key;
-    }
+    const found = (await dataKeys([subject], tx)).get(subject);
+    if (found) return found;
     if (!make) return null;
     return tx === db ? db.transaction((inner) => create(subject, inner)) : create(subject, tx);
   }
@@ -163,31 +184,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
       indexKey = await dataKey(INDEX_SUBJECT, db);
     },
     dataKey,
-    async dataKeys(subjects, tx = db) {
-      const found = new Map<string, DataKey>();
-      const missing: string[] = [];
-      for (const subject of new Set(subjects)) {
-        const cached = cache.get(subject);
-        if (cached) found.set(subject, cached);
-        else missing.push(subject);
-      }
-      for (let i = 0; i < missing.length; i += 500) {
-        const chunk = missing.slice(i, i + 500);
-        const rows = await tx.rows(
-          sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject IN (${sql.join(
-            chunk.map((s) => sql`${s}`),
-            sql`, `,
-          )})`,
-        );
-        for (const row of rows) {
-          const subject = String(row['subject']);
-          const key = await unwrap(subject, row, tx);
-          if (tx === db) cache.set(subject, key);
-          found.set(subject, key);
-        }
-      }
-      return found;
-    },
+    dataKeys,
     async shred(subject, tx) {
       cache.delete(subject);
       return (await tx.run(sql`DELETE FROM ${dataKeysTable} WHERE subject = ${subject}`)) === 1;
