@@ -398,46 +398,23 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     const name = parsed.positionals.join(' ');
     const local = keyStoreCommands[name];
     if (local) {
-      for (const flag of local.required) {
-        if (flags[flag] === undefined) throw new UsageError(`${name} needs --${flag}`);
-      }
-      const allowed = new Set([...globalFlags, ...local.required, ...(local.optional ?? [])]);
-      for (const flag of Object.keys(flags)) {
-        if (!allowed.has(flag as Flag)) throw new UsageError(`${name} does not take --${flag}`);
-      }
-      const parsedEnv = parseEnv(env);
-      const keyStore = await keyStoreFromEnvironment({
-        dataDir: flags['data-dir'] ?? parsedEnv.KONTOR_DATA_DIR ?? defaultDataDir(),
-        env: parsedEnv,
-        ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
-      });
+      checkFlags(name, local, flags);
+      const keyStore = await keyStoreFromEnvironment(environmentOptions(flags, env));
       io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env), null, 2)}\n`);
       return 0;
     }
     const command = commands[name];
     if (!command) throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
-    for (const flag of command.required) {
-      if (flags[flag] === undefined) throw new UsageError(`${name} needs --${flag}`);
-    }
-    const allowed = new Set([...globalFlags, ...command.required, ...(command.optional ?? [])]);
-    for (const flag of Object.keys(flags)) {
-      if (!allowed.has(flag as Flag)) throw new UsageError(`${name} does not take --${flag}`);
-    }
-    if (flags.keystore !== undefined && !z.enum(keyStoreKinds).safeParse(flags.keystore).success) {
-      throw new UsageError(`--keystore must be keychain or passphrase, got '${flags.keystore}'`);
-    }
+    checkFlags(name, command, flags);
     // Flags that need no database are checked before anything opens.
     if (flags.input !== undefined) jsonFlag(flags);
     wholeNumber('limit', flags);
     wholeNumber('offset', flags);
 
-    const parsedEnv = parseEnv(env);
     kontor = await openFromEnvironment({
-      dataDir: flags['data-dir'] ?? parsedEnv.KONTOR_DATA_DIR ?? defaultDataDir(),
-      env: parsedEnv,
+      ...environmentOptions(flags, env),
       version,
       ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
-      ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
     });
     const router = kontor.router;
     const session: Session = {
@@ -485,6 +462,30 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     process.off('SIGINT', onInterrupt);
     await kontor?.close();
   }
+}
+
+/** Required flags present, no flag the command does not take, and a known key store kind. */
+function checkFlags(name: string, spec: { required: readonly Flag[]; optional?: readonly Flag[] }, flags: Flags): void {
+  for (const flag of spec.required) {
+    if (flags[flag] === undefined) throw new UsageError(`${name} needs --${flag}`);
+  }
+  const allowed = new Set([...globalFlags, ...spec.required, ...(spec.optional ?? [])]);
+  for (const flag of Object.keys(flags)) {
+    if (!allowed.has(flag as Flag)) throw new UsageError(`${name} does not take --${flag}`);
+  }
+  if (flags.keystore !== undefined && !z.enum(keyStoreKinds).safeParse(flags.keystore).success) {
+    throw new UsageError(`--keystore must be keychain or passphrase, got '${flags.keystore}'`);
+  }
+}
+
+/** Where the data and its keys are: flags first, then the environment, then the defaults. */
+function environmentOptions(flags: Flags, env: NodeJS.ProcessEnv) {
+  const parsedEnv = parseEnv(env);
+  return {
+    dataDir: flags['data-dir'] ?? parsedEnv.KONTOR_DATA_DIR ?? defaultDataDir(),
+    env: parsedEnv,
+    ...(flags.keystore !== undefined && { keyStoreKind: flags.keystore as 'keychain' | 'passphrase' }),
+  };
 }
 
 function checkUrl(url: string): string {
