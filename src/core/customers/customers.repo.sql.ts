@@ -62,8 +62,14 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   // Text sorts by bytes on both dialects (COLLATE "C" on Postgres), so both list in the same order.
   const bytes = db.dialect === 'postgres' ? sql.raw(' COLLATE "C"') : sql.raw('');
 
-  /** The stored form of the personal columns: plain on SQLite, sealed on Postgres (the marker stays plain). */
-  async function storedColumns(record: CustomerRecord, tx: Executor): Promise<Record<PersonalColumn, string | null>> {
+  /**
+   * The stored form of a record's text columns: plain with search and sort keys on SQLite; sealed,
+   * without those keys, on Postgres (the erasure marker stays plain).
+   */
+  async function storedColumns(
+    record: CustomerRecord,
+    tx: Executor,
+  ): Promise<Record<PersonalColumn, string | null> & { sortName: string; searchText: string }> {
     const plain = {
       name: record.name,
       email: record.email,
@@ -71,7 +77,10 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       city: record.city,
       notes: record.notes,
     };
-    if (!sealed || record.erasedAt !== null) return plain;
+    if (!sealed) return { ...plain, ...derivedColumns(record) };
+    // Postgres searches the blind index, and sorts personal columns after decrypting them.
+    const blank = { sortName: '', searchText: '' };
+    if (record.erasedAt !== null) return { ...plain, ...blank };
     const key = await keyring.dataKey(customerSubject(record.id), tx);
     if (!key) throw new Error(`customer ${record.id} has no data key`);
     const out: Record<PersonalColumn, string | null> = { ...plain };
@@ -79,7 +88,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       const value = plain[column];
       out[column] = value === null ? null : sealJson(key, aadOf(record.id, column), value);
     }
-    return out;
+    return { ...out, ...blank };
   }
 
   function opener(row: Row, key: DataKey | undefined) {
@@ -171,10 +180,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   return {
     async insert(record, tx = db) {
       const c = await storedColumns(record, tx);
-      const d = sealed ? { sortName: '', searchText: '' } : derivedColumns(record);
       await tx.run(sql`INSERT INTO ${customers} (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at, erased_at)
-        VALUES (${record.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.city}, ${c.notes}, ${d.sortName},
-                ${d.searchText}, ${record.version}, ${record.createdAt}, ${record.updatedAt}, ${record.erasedAt})`);
+        VALUES (${record.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.city}, ${c.notes}, ${c.sortName},
+                ${c.searchText}, ${record.version}, ${record.createdAt}, ${record.updatedAt}, ${record.erasedAt})`);
       await writeTerms(record, tx);
     },
     async get(id, tx = db) {
@@ -183,9 +191,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     },
     async replace(record, tx = db, fromVersion = record.version - 1) {
       const c = await storedColumns(record, tx);
-      const d = sealed ? { sortName: '', searchText: '' } : derivedColumns(record);
       const changed = await tx.run(sql`UPDATE ${customers} SET name = ${c.name}, email = ${c.email}, phone = ${c.phone},
-          city = ${c.city}, notes = ${c.notes}, sort_name = ${d.sortName}, search_text = ${d.searchText},
+          city = ${c.city}, notes = ${c.notes}, sort_name = ${c.sortName}, search_text = ${c.searchText},
           version = ${record.version}, updated_at = ${record.updatedAt}, erased_at = ${record.erasedAt}
         WHERE id = ${record.id} AND version = ${fromVersion}`);
       if (changed === 1) await writeTerms(record, tx);
