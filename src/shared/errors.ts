@@ -91,6 +91,15 @@ export function validationError(error: z.ZodError, what: string): AppError {
   return new AppError('validation', `invalid ${what}: ${summary}`, { issues });
 }
 
+/** Long work stopped by its caller (Ctrl+C, a Cancel button): a conflict that changed nothing. */
+export function throwIfCancelled(signal: AbortSignal | undefined, message: string): void {
+  if (signal?.aborted) throw new AppError('conflict', message, { reason: 'cancelled' });
+}
+
+export function isCancelled(error: unknown): boolean {
+  return error instanceof AppError && error.details?.['reason'] === 'cancelled';
+}
+
 export function assertNever(value: never): never {
   throw new Error(`unexpected value: ${String(value)}`);
 }

@@ -1,6 +1,6 @@
 // Rebuilds a tenant's projections from its event log. All in one transaction: a crash or a cancel
 // leaves the old tables as they were; progress is reported per page of events.
-import { AppError } from '../../shared/errors';
+import { throwIfCancelled } from '../../shared/errors';
 import type { Executor } from '../db/executor';
 import type { EventStore, StoredEvent } from './event-store';
 
@@ -37,8 +37,7 @@ export async function replay({
     let after = 0;
     let done = 0;
     for (;;) {
-      if (signal?.aborted)
-        throw new AppError('conflict', 'replay cancelled; nothing was changed', { reason: 'cancelled' });
+      throwIfCancelled(signal, 'replay cancelled; nothing was changed');
       const page = await events.readAll(after, pageSize, tx);
       if (page.length === 0) return done;
       for (const event of page) {

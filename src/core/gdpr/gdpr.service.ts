@@ -4,7 +4,7 @@
 import { strToU8, zipSync } from 'fflate';
 import { z } from 'zod';
 import type { Customer, GdprExport, RetentionReport, RetentionRule } from '../../shared/contract';
-import { AppError } from '../../shared/errors';
+import { AppError, throwIfCancelled } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { IdentityRepo } from '../auth/identity.repo';
 import type { Keyring } from '../crypto/keyring';
@@ -54,19 +54,15 @@ const ruleSchema = z.object({ inactiveYears: z.number().int().nullable() });
 export function createGdprService(deps: GdprDeps) {
   const { tenantId, customers, repo, events, keyring, audit, identity, clock } = deps;
 
-  function checkCancel(signal: AbortSignal | undefined): void {
-    if (signal?.aborted) throw new AppError('conflict', 'export cancelled', { reason: 'cancelled' });
-  }
-
   async function exportCustomer(id: string, actor: Actor, { onProgress, signal }: Progress = {}): Promise<GdprExport> {
     const steps = 4;
     const customer: Customer = await customers.get(id);
     onProgress?.(1, steps, 'profile');
-    checkCancel(signal);
+    throwIfCancelled(signal, 'export cancelled');
 
     const history = await customerHistory(id, { events, keyring, userName: deps.userName });
     onProgress?.(2, steps, 'events');
-    checkCancel(signal);
+    throwIfCancelled(signal, 'export cancelled');
 
     const entries = (await audit.about(customerSubject(id), tenantId)).map((entry) => ({
       seq: entry.seq,
@@ -76,7 +72,7 @@ export function createGdprService(deps: GdprDeps) {
       details: entry.details,
     }));
     onProgress?.(3, steps, 'audit');
-    checkCancel(signal);
+    throwIfCancelled(signal, 'export cancelled');
 
     const exportedAt = clock.now().toISOString();
     const counts = { profile: 1, events: history.length, audit: entries.length, contacts: 0, sales: 0, analytics: 0 };

@@ -3,7 +3,7 @@
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProgressEvent } from '../../../shared/contract/bridge';
-import { isAppError } from './api';
+import { isCancelled } from '../../../shared/errors';
 import { describeError } from './describe-error';
 
 export function useLongCall() {
@@ -25,7 +25,7 @@ export function useLongCall() {
     try {
       return await work({ onProgress: setProgress, signal: controller.current.signal });
     } catch (e) {
-      if (isAppError(e) && e.details?.['reason'] === 'cancelled') setCancelled(true);
+      if (isCancelled(e)) setCancelled(true);
       else setError(describeError(e, t, i18n.language));
       return null;
     } finally {
