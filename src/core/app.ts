@@ -191,10 +191,15 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
         applyPage: (page, tx) => applyCustomerEvents(customerRepo, keyring, page, tx),
       },
     ];
-    // Stores from before field encryption: seal their events; Postgres projections then hold
-    // plain text, so they are rebuilt sealed.
-    if ((await sealPlainCustomerEvents(store.sql, keyring)) > 0 && stores.dialect === 'postgres') {
-      await replay({ db: store.sql, events, projections });
+    // Stores from before field encryption: seal their events, once (the search reads the whole
+    // log, so it is not repeated at every start); Postgres projections then hold plain text, so
+    // they are rebuilt sealed.
+    const sealedMark = `events.sealed.tenant.${tenantId}`;
+    if ((await repo.setting(sealedMark)) === undefined) {
+      if ((await sealPlainCustomerEvents(store.sql, keyring)) > 0 && stores.dialect === 'postgres') {
+        await replay({ db: store.sql, events, projections });
+      }
+      await repo.setSetting(sealedMark, { at: clock.now().toISOString() });
     }
     const gdpr = createGdprService({
       tenantId,
