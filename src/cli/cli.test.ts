@@ -47,7 +47,8 @@ afterAll(async () => {
   if (pgUrl) await dropSchemasWithPrefix((await sharedPgConnection()).db, prefix);
 });
 
-describe.each(targets)('kontor CLI on $name', ({ env: makeEnv, skip }) => {
+// Real process starts with a passphrase KDF each: generous timeouts for a busy 2-core machine.
+describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: makeEnv, skip }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
   const runAs = (env: Record<string, string>, ...args: string[]) =>

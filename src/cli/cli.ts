@@ -32,6 +32,10 @@ Commands:
   users create --tenant NAME --email E --name N --role ROLE
                         initial password from KONTOR_NEW_PASSWORD; changed at first sign-in
   users list --tenant NAME
+  users reset-2fa --tenant NAME --id ID
+                        switch a user's 2FA off (lost phone and recovery codes); they enrol again
+  installation-admin grant|revoke --tenant NAME --id ID
+                        make a user of the company an installation administrator, or take it away
   account password      change your password to KONTOR_NEW_PASSWORD
   audit verify          check the hash chain of the audit log
   events list --tenant NAME [--stream S] [--limit N]
@@ -242,6 +246,15 @@ const commands: Record<string, Command> = {
     },
   },
   'users list': { required: ['tenant'], run: (_f, s) => s.call('users.list', {}) },
+  'users reset-2fa': { required: ['tenant', 'id'], run: (f, s) => s.call('users.resetTwoFactor', { id: f.id }) },
+  'installation-admin grant': {
+    required: ['tenant', 'id'],
+    run: (f, s) => s.call('users.setInstallationAdmin', { id: f.id, installationAdmin: true }),
+  },
+  'installation-admin revoke': {
+    required: ['tenant', 'id'],
+    run: (f, s) => s.call('users.setInstallationAdmin', { id: f.id, installationAdmin: false }),
+  },
   'account password': {
     required: [],
     async run(_f, s, env) {

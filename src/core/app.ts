@@ -1,6 +1,6 @@
 // The composition root: stores → services → handlers → router. Every process that runs Kontor
 // (Electron main, web host, CLI, tests, bench) builds it here, so all of them behave the same.
-import type { DatabaseChoice, KeyStoreKind } from '../shared/contract';
+import { INSTALLATION_ADMIN, type DatabaseChoice, type KeyStoreKind, type Permission } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { createAuditService, type AuditService } from './audit/audit.service';
 import { createIdentityRepo } from './auth/identity.repo';
@@ -243,6 +243,26 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     );
   }
 
+  /** The companies in which the caller's role grants a permission (archived ones included). */
+  async function administered(session: Session, permission: Permission): Promise<Set<string>> {
+    const ids = new Set<string>();
+    for (const m of await repo.belongsTo(session.userId)) {
+      if ((await resolveRole(repo, m.tenantId, m.roleId))?.permissions.includes(permission)) ids.add(m.tenantId);
+    }
+    return ids;
+  }
+
+  /** tenants.* act only on companies the caller administers (an installation administrator: all). */
+  async function requireAdministers(session: Session, tenantId: string): Promise<void> {
+    if (session.permissions.has(INSTALLATION_ADMIN)) return;
+    if (!(await administered(session, 'tenants.manage')).has(tenantId)) {
+      throw new AppError('forbidden', 'forbidden: you do not administer that company', {
+        reason: 'other_company',
+        target: tenantId,
+      });
+    }
+  }
+
   const resolver: SessionResolver = {
     resolve: (meta, touch) => (meta.connection ? sessions.get(meta.connection, touch) : Promise.resolve(null)),
   };
@@ -310,20 +330,9 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       return result;
     },
     'keys.exportBackup': async (input, ctx) => {
-      // The keys open every company of the installation: only someone who may manage the settings
-      // of every company may take them away.
+      // The keys open every company of the installation: only an installation administrator
+      // (the router checks) may take them away.
       const all = await tenants.list();
-      const memberships = await repo.membershipsOf(ctx.session.userId);
-      for (const tenant of all) {
-        const membership = memberships.find((m) => m.tenantId === tenant.id);
-        const role = membership ? await resolveRole(repo, tenant.id, membership.roleId) : null;
-        if (!role?.permissions.includes('settings.manage')) {
-          throw new AppError(
-            'forbidden',
-            `the key backup opens every company of this installation; you cannot manage the settings of ${tenant.name}`,
-          );
-        }
-      }
       const names: string[] = [keyNames.systemDatabase, keyNames.systemSecrets, keyNames.fieldMaster];
       for (const tenant of all) names.push(keyNames.tenantDatabase(tenant.id));
       const content = await exportKeyBackup(options.keyStore, names, input.passphrase, clock.now());
@@ -396,8 +405,14 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       }
       return tenant;
     },
-    'tenants.list': async () => tenants.list(),
+    'tenants.list': async (_input, ctx) => {
+      const all = await tenants.list();
+      if (ctx.session.permissions.has(INSTALLATION_ADMIN)) return all;
+      const mine = await administered(ctx.session, 'tenants.manage');
+      return all.filter((t) => mine.has(t.id));
+    },
     'tenants.rename': async (input, ctx) => {
+      await requireAdministers(ctx.session, input.id);
       const tenant = await tenants.rename(input.id, input.name);
       await audit.append({
         action: 'tenants.renamed',
@@ -409,6 +424,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       return tenant;
     },
     'tenants.archive': async (input, ctx) => {
+      await requireAdministers(ctx.session, input.id);
       if (input.archived && input.id === ctx.session.tenantId) {
         throw new AppError('conflict', 'you are working in this company; switch to another one before archiving it');
       }
@@ -431,6 +447,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     'auth.unlock': async (input, ctx) => auth.unlock(ctx.connection, ctx.session, input),
     'auth.changePassword': async (input, ctx) => auth.changePassword(ctx.connection, ctx.session, input),
     'auth.switchTenant': async (input, ctx) => auth.switchTenant(ctx.connection, ctx.session, input.tenantId),
+    'auth.answerInvitation': async (input, ctx) =>
+      auth.answerInvitation(ctx.connection, ctx.session, input.tenantId, input.accept),
     'auth.totpBegin': async (_input, ctx) => auth.totpBegin(ctx.session),
     'auth.totpConfirm': async (input, ctx) => auth.totpConfirm(ctx.connection, ctx.session, input.code),
     'auth.totpDisable': async (input, ctx) => auth.totpDisable(ctx.connection, ctx.session, input.password),
@@ -442,12 +460,23 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     'users.deactivate': async (input, ctx) => users.setActive(ctx.session, input.id, false),
     'users.reactivate': async (input, ctx) => users.setActive(ctx.session, input.id, true),
     'users.resetPassword': async (input, ctx) => users.resetPassword(ctx.session, input),
+    'users.resetTwoFactor': async (input, ctx) => users.resetTwoFactor(ctx.session, input.id),
+    'users.setInstallationAdmin': async (input, ctx) =>
+      users.setInstallationAdmin(ctx.session, input.id, input.installationAdmin),
     'roles.list': async (_input, ctx) => users.roles(ctx.session),
     'roles.create': async (input, ctx) => users.createRole(ctx.session, input),
     'roles.update': async (input, ctx) => users.updateRole(ctx.session, input),
     'roles.delete': async (input, ctx) => users.deleteRole(ctx.session, input.id),
     'security.get': async (_input, ctx) => rules.get(ctx.session.tenantId),
     'security.set': async (input, ctx) => {
+      const installationWide = Object.keys(input).filter((key) => key !== 'requireTwoFactor');
+      if (installationWide.length > 0 && !ctx.session.permissions.has(INSTALLATION_ADMIN)) {
+        throw new AppError(
+          'forbidden',
+          `forbidden: ${installationWide.join(', ')} apply to every company; only an installation administrator may change them`,
+          { reason: 'installation_admin_required' },
+        );
+      }
       const next = await rules.set(ctx.session.tenantId, input);
       await audit.append({
         action: 'settings.security.changed',
@@ -458,7 +487,11 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       });
       return next;
     },
-    'audit.list': async (input, ctx) => audit.list(input, ctx.session.tenantId),
+    // An installation administrator reads the whole log; a company's auditors read only its entries.
+    'audit.list': async (input, ctx) =>
+      ctx.session.permissions.has(INSTALLATION_ADMIN)
+        ? audit.list(input, null)
+        : audit.list(input, { only: tenantOf(ctx.session) }),
     'audit.verify': async () => audit.verify(),
 
     'mail.getSettings': async () => mail.getSettings(),
@@ -490,13 +523,13 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     handlers,
     sessions: resolver,
     logger,
-    onForbidden: (session, name) =>
+    onForbidden: (session, name, details) =>
       audit.append({
         action: 'permission.denied',
         actorId: session.userId,
         actor: session.email,
         tenantId: session.tenantId,
-        details: { procedure: name },
+        details: { procedure: name, ...(details && { reason: details['reason'], target: details['target'] }) },
       }),
   });
   return {

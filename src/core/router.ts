@@ -53,8 +53,8 @@ export interface RouterDeps {
   readonly handlers: Handlers;
   readonly sessions: SessionResolver;
   readonly logger: Logger;
-  /** Told about every refused permission (the audit log records them). */
-  readonly onForbidden?: (session: Session, name: ProcedureName) => Promise<void>;
+  /** Told about every refusal, by the permission check or by a handler (the audit log records them). */
+  readonly onForbidden?: (session: Session, name: ProcedureName, details?: Record<string, unknown>) => Promise<void>;
 }
 
 export const ANONYMOUS_CONNECTION = 'anonymous';
@@ -105,7 +105,17 @@ export function createRouter({ handlers, sessions, logger, onForbidden }: Router
     // Handlers type guarantees each handler matches its own procedure, and the checks above
     // guarantee a session wherever the handler's type promises one.
     const handler = handlers[name] as (input: unknown, ctx: CallContext<Session | null>) => Promise<unknown>;
-    const value = await handler(parsed.data, ctx);
+    let value: unknown;
+    try {
+      value = await handler(parsed.data, ctx);
+    } catch (error) {
+      // A refusal decided by the handler (a user of another company, say) is recorded like one
+      // decided by the permission check.
+      if (session !== null && error instanceof AppError && error.code === 'forbidden') {
+        await onForbidden?.(session, name, error.details);
+      }
+      throw error;
+    }
 
     const checked = def.output.safeParse(value);
     if (!checked.success) {

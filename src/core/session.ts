@@ -1,7 +1,7 @@
 // Who is calling, in which tenant, with which permissions. Sessions live in the process that
 // runs the router (the Electron main process, the web host, one CLI command); the renderer only
 // has a connection (its window, or the web host's connection cookie), never a token.
-import type { Permission } from '../shared/contract';
+import type { Grant } from '../shared/contract';
 
 export interface Session {
   readonly id: string;
@@ -10,7 +10,8 @@ export interface Session {
   readonly email: string;
   /** The tenant every call of this session runs in; null when the user belongs to none. */
   readonly tenantId: string | null;
-  readonly permissions: ReadonlySet<Permission>;
+  /** The role's permissions in the tenant, plus installation.manage for an installation administrator. */
+  readonly permissions: ReadonlySet<Grant>;
   /** Idle too long: only procedures marked whileLocked run until auth.unlock. */
   readonly locked: boolean;
   /** Set by an admin reset or a new account: only procedures marked beforeAccountReady run. */

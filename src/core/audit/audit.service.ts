@@ -19,8 +19,8 @@ export interface AuditEvent {
 
 export interface AuditService {
   append(event: AuditEvent, tx?: Executor): Promise<void>;
-  /** With `scopeTenantId`, only that tenant's entries and those of no tenant (sign-ins). */
-  list(filter: AuditListInput, scopeTenantId?: string | null): Promise<{ items: AuditEntry[]; total: number }>;
+  /** With a scope, only that tenant's entries (entries of no tenant are the installation's). */
+  list(filter: AuditListInput, scope: { only: string } | null): Promise<{ items: AuditEntry[]; total: number }>;
   verify(): Promise<AuditVerifyResult>;
   /** Entries naming one target (`customer:<id>`) in one tenant, oldest first. */
   about(target: string, tenantId: string): Promise<AuditEntry[]>;
@@ -91,9 +91,9 @@ export function createAuditService({ db, clock }: { db: Executor; clock: Clock }
       );
       return rows.map(toEntry);
     },
-    async list(filter, scopeTenantId) {
+    async list(filter, scope) {
       const conditions = [sql`1 = 1`];
-      if (scopeTenantId) conditions.push(sql`(tenant_id = ${scopeTenantId} OR tenant_id IS NULL)`);
+      if (scope) conditions.push(sql`tenant_id = ${scope.only}`);
       if (filter.action) conditions.push(sql`action LIKE ${`${filter.action}%`}`);
       if (filter.actor) conditions.push(sql`lower(actor) LIKE ${`%${filter.actor.toLowerCase()}%`}`);
       if (filter.tenantId) conditions.push(sql`tenant_id = ${filter.tenantId}`);

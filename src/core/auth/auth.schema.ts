@@ -24,6 +24,8 @@ export const usersSqlite = sqliteTable('users', {
   nextLoginAt: text('next_login_at'),
   lockedUntil: text('locked_until'),
   passwordChangedAt: text('password_changed_at').notNull(),
+  /** 1: an installation administrator (database, SMTP, sign-in rules, companies, key backup). */
+  installationAdmin: integer('installation_admin').notNull().default(0),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
@@ -43,6 +45,7 @@ export const usersPg = pgTable('users', {
   nextLoginAt: pgText('next_login_at'),
   lockedUntil: pgText('locked_until'),
   passwordChangedAt: pgText('password_changed_at').notNull(),
+  installationAdmin: pgInteger('installation_admin').notNull().default(0),
   createdAt: pgText('created_at').notNull(),
   updatedAt: pgText('updated_at').notNull(),
 });
@@ -81,6 +84,8 @@ export const membershipsSqlite = sqliteTable(
     tenantId: text('tenant_id').notNull(),
     roleId: text('role_id').notNull(),
     createdAt: text('created_at').notNull(),
+    /** Set while the user has been invited but has not accepted yet: not a member until then. */
+    invitedAt: text('invited_at'),
   },
   (t) => [primaryKey({ columns: [t.userId, t.tenantId] })],
 );
@@ -92,6 +97,7 @@ export const membershipsPg = pgTable(
     tenantId: pgText('tenant_id').notNull(),
     roleId: pgText('role_id').notNull(),
     createdAt: pgText('created_at').notNull(),
+    invitedAt: pgText('invited_at'),
   },
   (t) => [pgPrimaryKey({ columns: [t.userId, t.tenantId] })],
 );

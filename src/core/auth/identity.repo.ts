@@ -19,6 +19,7 @@ export interface UserRow {
   readonly nextLoginAt: string | null;
   readonly lockedUntil: string | null;
   readonly passwordChangedAt: string;
+  readonly installationAdmin: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -45,6 +46,7 @@ export function newUserRow(user: {
   passwordHash: string;
   mustChangePassword: boolean;
   at: string;
+  installationAdmin?: boolean;
 }): UserRow {
   return {
     id: user.id,
@@ -61,6 +63,7 @@ export function newUserRow(user: {
     nextLoginAt: null,
     lockedUntil: null,
     passwordChangedAt: user.at,
+    installationAdmin: user.installationAdmin ?? false,
     createdAt: user.at,
     updatedAt: user.at,
   };
@@ -81,6 +84,7 @@ const columns: Record<keyof UserRow, string> = {
   nextLoginAt: 'next_login_at',
   lockedUntil: 'locked_until',
   passwordChangedAt: 'password_changed_at',
+  installationAdmin: 'installation_admin',
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 };
@@ -104,6 +108,7 @@ function toUser(row: Row): UserRow {
     nextLoginAt: nullableText(row['next_login_at']),
     lockedUntil: nullableText(row['locked_until']),
     passwordChangedAt: String(row['password_changed_at']),
+    installationAdmin: toNumber(row['installation_admin']) === 1,
     createdAt: String(row['created_at']),
     updatedAt: String(row['updated_at']),
   };
@@ -121,6 +126,18 @@ export function createIdentityRepo(db: Executor) {
   const recovery = db.table('recovery_codes');
   const codes = db.table('one_time_codes');
   const settings = db.table('settings');
+
+  async function membershipRows(tx: Executor, where: SQL): Promise<MembershipRow[]> {
+    const rows = await tx.rows(sql`SELECT m.user_id, m.tenant_id, t.name AS tenant_name, m.role_id
+      FROM ${memberships} m JOIN ${tenants} t ON CAST(t.id AS TEXT) = m.tenant_id
+      WHERE ${where} ORDER BY t.name, t.id`);
+    return rows.map((r) => ({
+      userId: String(r['user_id']),
+      tenantId: String(r['tenant_id']),
+      tenantName: String(r['tenant_name']),
+      roleId: String(r['role_id']),
+    }));
+  }
 
   return {
     async countUsers(tx: Executor = db): Promise<number> {
@@ -153,21 +170,28 @@ export function createIdentityRepo(db: Executor) {
       await tx.run(sql`UPDATE ${users} SET ${sql.join(sets, sql`, `)} WHERE id = ${id}`);
     },
 
+    /** The companies a user is a member of (accepted, not archived): what sessions can work in. */
     async membershipsOf(userId: string, tx: Executor = db): Promise<MembershipRow[]> {
-      const rows = await tx.rows(sql`SELECT m.user_id, m.tenant_id, t.name AS tenant_name, m.role_id
-        FROM ${memberships} m JOIN ${tenants} t ON CAST(t.id AS TEXT) = m.tenant_id AND t.archived_at IS NULL
-        WHERE m.user_id = ${userId} ORDER BY t.name, t.id`);
-      return rows.map((r) => ({
-        userId: String(r['user_id']),
-        tenantId: String(r['tenant_id']),
-        tenantName: String(r['tenant_name']),
-        roleId: String(r['role_id']),
-      }));
+      return membershipRows(tx, sql`m.user_id = ${userId} AND m.invited_at IS NULL AND t.archived_at IS NULL`);
     },
-    async membersOf(tenantId: string, tx: Executor = db): Promise<(UserRow & { roleId: string })[]> {
-      const rows = await tx.rows(sql`SELECT u.*, m.role_id FROM ${users} u JOIN ${memberships} m ON m.user_id = u.id
+    /** Invitations the user has not answered yet (companies not archived). */
+    async invitationsOf(userId: string, tx: Executor = db): Promise<MembershipRow[]> {
+      return membershipRows(tx, sql`m.user_id = ${userId} AND m.invited_at IS NOT NULL AND t.archived_at IS NULL`);
+    },
+    /** Every company a user belongs to, archived ones included: whoever changes the user must administer all. */
+    async belongsTo(userId: string, tx: Executor = db): Promise<MembershipRow[]> {
+      return membershipRows(tx, sql`m.user_id = ${userId} AND m.invited_at IS NULL`);
+    },
+    /** Members and invited users of a company. */
+    async membersOf(tenantId: string, tx: Executor = db): Promise<(UserRow & { roleId: string; invited: boolean })[]> {
+      const rows = await tx.rows(sql`SELECT u.*, m.role_id, m.invited_at FROM ${users} u
+        JOIN ${memberships} m ON m.user_id = u.id
         WHERE m.tenant_id = ${tenantId} ORDER BY u.name, u.email`);
-      return rows.map((r) => ({ ...toUser(r), roleId: String(r['role_id']) }));
+      return rows.map((r) => ({
+        ...toUser(r),
+        roleId: String(r['role_id']),
+        invited: typeof r['invited_at'] === 'string',
+      }));
     },
     async setMembership(
       userId: string,
@@ -183,6 +207,22 @@ export function createIdentityRepo(db: Executor) {
         await tx.run(sql`INSERT INTO ${memberships} (user_id, tenant_id, role_id, created_at)
           VALUES (${userId}, ${tenantId}, ${roleId}, ${at})`);
       }
+    },
+    async invite(userId: string, tenantId: string, roleId: string, at: string, tx: Executor = db): Promise<void> {
+      await tx.run(sql`INSERT INTO ${memberships} (user_id, tenant_id, role_id, created_at, invited_at)
+        VALUES (${userId}, ${tenantId}, ${roleId}, ${at}, ${at})`);
+    },
+    /** Accepts (a member from now on) or declines (the invitation is gone); false when there was none. */
+    async answerInvitation(userId: string, tenantId: string, accept: boolean, tx: Executor = db): Promise<boolean> {
+      const open = sql`user_id = ${userId} AND tenant_id = ${tenantId} AND invited_at IS NOT NULL`;
+      const changed = accept
+        ? await tx.run(sql`UPDATE ${memberships} SET invited_at = NULL WHERE ${open}`)
+        : await tx.run(sql`DELETE FROM ${memberships} WHERE ${open}`);
+      return changed === 1;
+    },
+    async installationAdmins(tx: Executor = db): Promise<UserRow[]> {
+      const rows = await tx.rows(sql`SELECT * FROM ${users} WHERE installation_admin = 1 AND active = 1`);
+      return rows.map(toUser);
     },
 
     async customRoles(tenantId: string, tx: Executor = db): Promise<CustomRoleRow[]> {

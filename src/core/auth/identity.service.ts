@@ -1,5 +1,5 @@
 // Sign-in, first-run setup, sessions, passwords and 2FA for one's own account.
-import type { AuthStatus, Permission } from '../../shared/contract';
+import { INSTALLATION_ADMIN, type AuthStatus, type Grant } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { SecretBox } from '../crypto/secret-box';
@@ -10,7 +10,7 @@ import type { TenantsService } from '../tenants/tenants.service';
 import type { MailService } from '../mail/mail.service';
 import { resetMail, verificationMail } from '../mail/templates';
 import type { Codes } from './codes';
-import { newUserRow, type IdentityRepo, type UserRow } from './identity.repo';
+import { newUserRow, type IdentityRepo, type MembershipRow, type UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole } from './roles';
 import type { SecurityRules } from './security-settings';
@@ -61,12 +61,14 @@ export function createIdentityService(deps: IdentityDeps) {
     const membership = memberships.find((m) => m.tenantId === preferredTenant) ?? memberships[0] ?? null;
     const role = membership ? await resolveRole(repo, membership.tenantId, membership.roleId) : null;
     const tenantId = membership?.tenantId ?? null;
+    const granted = new Set<Grant>(role?.permissions ?? []);
+    if (user.installationAdmin) granted.add(INSTALLATION_ADMIN);
     return {
       userId: user.id,
       userName: user.name,
       email: user.email,
       tenantId,
-      permissions: new Set<Permission>(role?.permissions ?? []),
+      permissions: granted,
       mustChangePassword: user.mustChangePassword,
       mustEnrollTwoFactor: user.totpEnabledAt === null && (await rules.requireTwoFactor(tenantId)),
       passwordStamp: user.passwordChangedAt,
@@ -86,9 +88,14 @@ export function createIdentityService(deps: IdentityDeps) {
     const user = await repo.user(session.userId);
     if (!user) return { state: 'signed_out' };
     const memberships = await repo.membershipsOf(user.id);
-    const roleNames = await Promise.all(
-      memberships.map(async (m) => (await resolveRole(repo, m.tenantId, m.roleId))?.name ?? m.roleId),
-    );
+    const described = async (list: MembershipRow[]) =>
+      Promise.all(
+        list.map(async (m) => ({
+          tenantId: m.tenantId,
+          tenantName: m.tenantName,
+          roleName: (await resolveRole(repo, m.tenantId, m.roleId))?.name ?? m.roleId,
+        })),
+      );
     const current = memberships.find((m) => m.tenantId === session.tenantId);
     return {
       state: 'signed_in',
@@ -100,11 +107,8 @@ export function createIdentityService(deps: IdentityDeps) {
         twoFactor: user.totpEnabledAt !== null,
       },
       tenant: current ? { id: current.tenantId, name: current.tenantName } : null,
-      memberships: memberships.map((m, i) => ({
-        tenantId: m.tenantId,
-        tenantName: m.tenantName,
-        roleName: roleNames[i] ?? '',
-      })),
+      memberships: await described(memberships),
+      invitations: await described(await repo.invitationsOf(user.id)),
       permissions: [...session.permissions],
       locked: session.locked,
       mustChangePassword: session.mustChangePassword,
@@ -316,6 +320,8 @@ export function createIdentityService(deps: IdentityDeps) {
           passwordHash: hash,
           mustChangePassword: false,
           at,
+          // The first administrator administers the installation too; others are made so by them.
+          installationAdmin: true,
         });
         await repo.insertUser(row, tx);
         await repo.setMembership(row.id, tenant.id, 'administrator', at, tx);
@@ -433,6 +439,22 @@ export function createIdentityService(deps: IdentityDeps) {
         tenantId,
         details: { from: session.tenantId },
       });
+      return status(connection);
+    },
+
+    /** Accepting makes the user a member (their session can then switch there); declining drops the invitation. */
+    async answerInvitation(connection: string, session: Session, tenantId: string, accept: boolean) {
+      const user = await requireUser(session);
+      if (!(await repo.answerInvitation(user.id, tenantId, accept))) {
+        throw new AppError('not_found', 'there is no open invitation into that company');
+      }
+      await audit.append({
+        action: accept ? 'users.invitation.accepted' : 'users.invitation.declined',
+        actorId: user.id,
+        actor: user.email,
+        tenantId,
+      });
+      sessions.update(connection, await snapshotFor(user, session.tenantId));
       return status(connection);
     },
 

@@ -1,8 +1,17 @@
-// Every procedure of the contract against every built-in role: exactly the permitted calls get
-// past the permission check, the others answer forbidden and change nothing.
+// Every procedure of the contract against every built-in role, the installation administrator and
+// an administrator of another company: exactly the permitted calls get past the permission check,
+// the others answer forbidden and change nothing.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtinRoleIds, builtinRoles, contract, type ProcedureName } from '../../shared/contract';
+import {
+  builtinRoleIds,
+  builtinRoles,
+  contract,
+  grants,
+  INSTALLATION_ADMIN,
+  permissions,
+  type ProcedureName,
+} from '../../shared/contract';
 import { openTestKontor, testDialects, type Caller, type TestKontor } from '../db/testing';
 
 const UNKNOWN_ID = '0190b6a4-7c2e-7000-8000-000000000000';
@@ -18,14 +27,17 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'settings.setDatabase': { kind: 'sqlite' },
   'tenants.setup': { name: 'Matrix Neben GmbH' },
   'tenants.list': {},
-  'tenants.rename': { id: UNKNOWN_ID, name: 'Renamed GmbH' },
-  'tenants.archive': { id: UNKNOWN_ID, archived: true },
+  // The test company (filled in below): its administrators may, others may not.
+  'tenants.rename': { id: '', name: 'Test GmbH' },
+  'tenants.archive': { id: '', archived: true },
   'users.list': {},
   'users.create': { email: 'matrix-new@test.example', name: 'New', roleId: 'viewer', password: 'matrix new password' },
   'users.update': { id: UNKNOWN_ID, name: 'Nobody' },
   'users.deactivate': { id: UNKNOWN_ID },
   'users.reactivate': { id: UNKNOWN_ID },
   'users.resetPassword': { id: UNKNOWN_ID, password: 'matrix reset password' },
+  'users.resetTwoFactor': { id: UNKNOWN_ID },
+  'users.setInstallationAdmin': { id: UNKNOWN_ID, installationAdmin: true },
   'roles.list': {},
   'roles.create': { name: 'Matrix Role', permissions: ['customers.read'] },
   'roles.update': { id: UNKNOWN_ID, name: 'Renamed' },
@@ -56,17 +68,60 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(
   (name) => contract[name].permission !== 'anonymous' && contract[name].permission !== 'authenticated',
 );
+/** Acts on the test company by id: allowed to whoever administers it, not to an administrator of another. */
+const onTheTestCompany = new Set<ProcedureName>(['tenants.rename', 'tenants.archive']);
+/** The sample input changes an installation-wide limit: installation administrators only. */
+const installationWideInput = new Set<ProcedureName>(['security.set']);
+
+interface MatrixCaller {
+  readonly label: string;
+  readonly grants: ReadonlySet<string>;
+  /** Works in another company than the test company. */
+  readonly otherCompany: boolean;
+  call?: Caller;
+}
+
+const callersUnderTest: MatrixCaller[] = [
+  ...builtinRoleIds.map((role) => ({
+    label: `a ${builtinRoles[role].name} of the company`,
+    grants: new Set<string>(builtinRoles[role].permissions),
+    otherCompany: false,
+  })),
+  { label: 'the installation administrator', grants: new Set<string>(grants), otherCompany: false },
+  { label: 'an administrator of another company', grants: new Set<string>(permissions), otherCompany: true },
+];
+
+function expectedAllowed(caller: MatrixCaller, name: ProcedureName): boolean {
+  const installationAdmin = caller.grants.has(INSTALLATION_ADMIN);
+  if (installationWideInput.has(name) && !installationAdmin) return false;
+  if (onTheTestCompany.has(name) && caller.otherCompany && !installationAdmin) return false;
+  return caller.grants.has(contract[name].permission);
+}
 
 describe.each(testDialects)('permission matrix on %s', (dialect) => {
   let kontor: TestKontor;
-  const callers = new Map<string, Caller>();
 
   beforeAll(async () => {
     kontor = await openTestKontor(dialect);
-    for (const role of builtinRoleIds) callers.set(role, await kontor.signInAs(role));
+    const testCompany = (await kontor.currentStore()).tenantId;
+    inputs['tenants.rename'] = { id: testCompany, name: 'Test GmbH' };
+    inputs['tenants.archive'] = { id: testCompany, archived: true };
+    for (const [i, role] of builtinRoleIds.entries()) {
+      const entry = callersUnderTest[i];
+      if (entry) entry.call = await kontor.signInAs(role);
+    }
+    const installation = callersUnderTest.find((c) => c.label === 'the installation administrator');
+    if (installation) installation.call = kontor.call;
+    // The administrator of another company: made there by the installation administrator.
+    const other = await kontor.call('tenants.setup', { name: 'Andere Firma GmbH' });
+    if (!other.ok) throw new Error(other.error.message);
+    const otherId = (other.value as { id: string }).id;
+    await kontor.call('auth.switchTenant', { tenantId: otherId });
+    const otherAdmin = callersUnderTest.find((c) => c.otherCompany);
+    if (otherAdmin) otherAdmin.call = await kontor.signInAs('administrator', 'other-admin@test.example');
+    await kontor.call('auth.switchTenant', { tenantId: testCompany });
   });
   afterAll(async () => kontor.dispose());
-
   /** Everything a refused call could have changed, except the audit entries of refusals. */
   async function snapshot(): Promise<string> {
     const db = kontor.stores.system.sql;
@@ -83,20 +138,19 @@ describe.each(testDialects)('permission matrix on %s', (dialect) => {
     expect(guarded.filter((name) => !(name in inputs))).toEqual([]);
   });
 
-  for (const role of builtinRoleIds) {
-    it(`lets a ${builtinRoles[role].name} call exactly what the role permits`, async () => {
-      const as = callers.get(role);
+  for (const caller of callersUnderTest) {
+    it(`lets ${caller.label} call exactly what they may`, async () => {
+      const as = caller.call;
       if (!as) throw new Error('no caller');
-      const permitted = new Set<string>(builtinRoles[role].permissions);
       for (const name of guarded) {
-        const allowed = permitted.has(contract[name].permission);
+        const allowed = expectedAllowed(caller, name);
         const before = allowed ? '' : await snapshot();
         const result = await as(name, inputs[name]);
         if (allowed) {
-          expect(result.ok ? 'ok' : result.error.code, `${role} ${name}`).not.toBe('forbidden');
+          expect(result.ok ? 'ok' : result.error.code, `${caller.label}: ${name}`).not.toBe('forbidden');
         } else {
-          expect(result.ok ? 'ok' : result.error.code, `${role} ${name}`).toBe('forbidden');
-          expect(await snapshot(), `${role} ${name} changed something`).toBe(before);
+          expect(result.ok ? 'ok' : result.error.code, `${caller.label}: ${name}`).toBe('forbidden');
+          expect(await snapshot(), `${caller.label}: ${name} changed something`).toBe(before);
         }
       }
     });

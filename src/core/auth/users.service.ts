@@ -1,4 +1,7 @@
 // Administration of the users and roles of one tenant. Callers hold users.manage (the router checks).
+// Users are installation-wide while users.manage is granted per company, so a change to a user is
+// allowed only to someone who administers every company that user belongs to; an existing user of
+// another company is invited, never taken over.
 import type { Permission, Role, User } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
@@ -25,6 +28,7 @@ export interface UsersDeps {
 }
 
 const ADMIN = 'administrator';
+type Member = UserRow & { roleId: string; invited: boolean };
 
 export function createUsersService(deps: UsersDeps) {
   const { repo, audit, clock, ids, hasher, sessions, tenants } = deps;
@@ -45,7 +49,7 @@ export function createUsersService(deps: UsersDeps) {
     return found;
   }
 
-  async function toUser(tenantId: string, user: UserRow, roleId: string): Promise<User> {
+  async function toUser(tenantId: string, user: UserRow, roleId: string, invited = false): Promise<User> {
     const resolved = await resolveRole(repo, tenantId, roleId);
     const locked = user.lockedUntil !== null && Date.parse(user.lockedUntil) > clock.now().getTime();
     return {
@@ -59,19 +63,55 @@ export function createUsersService(deps: UsersDeps) {
       twoFactor: user.totpEnabledAt !== null,
       mustChangePassword: user.mustChangePassword,
       lockedUntil: locked ? user.lockedUntil : null,
+      invited,
+      installationAdmin: user.installationAdmin,
       createdAt: user.createdAt,
     };
   }
 
-  async function member(tenantId: string, userId: string, tx?: Executor): Promise<UserRow & { roleId: string }> {
+  async function member(tenantId: string, userId: string, tx?: Executor): Promise<Member> {
     const found = (await repo.membersOf(tenantId, tx)).find((m) => m.id === userId);
     if (!found) throw new AppError('not_found', `no user ${userId} in this company`);
     return found;
   }
 
+  const userOf = (tenantId: string, m: Member) => toUser(tenantId, m, m.roleId, m.invited);
+
+  /**
+   * Refuses a change to a user who also belongs to a company the caller does not administer
+   * (holds users.manage in). Checked before anything else, so the refusal says nothing about the
+   * user; the router records it in the audit log.
+   */
+  async function mayChange(session: Session, userId: string): Promise<void> {
+    const theirs = await repo.belongsTo(userId);
+    const mine = new Map((await repo.belongsTo(session.userId)).map((m) => [m.tenantId, m.roleId]));
+    for (const company of theirs) {
+      const roleId = mine.get(company.tenantId);
+      const role = roleId === undefined ? null : await resolveRole(repo, company.tenantId, roleId);
+      if (!role?.permissions.includes('users.manage')) {
+        throw new AppError(
+          'forbidden',
+          'forbidden: this user also belongs to a company you do not administer; ask an administrator of every company they belong to',
+          { reason: 'user_in_other_company', target: userId },
+        );
+      }
+    }
+  }
+
+  /** The last active installation administrator can neither lose that role nor be deactivated. */
+  async function keepAnInstallationAdministrator(userId: string, tx: Executor): Promise<void> {
+    const admins = await repo.installationAdmins(tx);
+    if (admins.length === 1 && admins[0]?.id === userId) {
+      throw new AppError(
+        'conflict',
+        'the last installation administrator cannot be deactivated or lose that role; make someone else installation administrator first',
+      );
+    }
+  }
+
   /** The last active administrator of a tenant can neither leave that role nor be deactivated. */
   async function keepAnAdministrator(tenantId: string, userId: string, tx: Executor): Promise<void> {
-    const admins = (await repo.membersOf(tenantId, tx)).filter((m) => m.active && m.roleId === ADMIN);
+    const admins = (await repo.membersOf(tenantId, tx)).filter((m) => m.active && !m.invited && m.roleId === ADMIN);
     if (admins.length === 1 && admins[0]?.id === userId) {
       throw new AppError(
         'conflict',
@@ -89,7 +129,7 @@ export function createUsersService(deps: UsersDeps) {
   return {
     async list(session: Session): Promise<User[]> {
       const tenantId = tenantOf(session);
-      return Promise.all((await repo.membersOf(tenantId)).map((m) => toUser(tenantId, m, m.roleId)));
+      return Promise.all((await repo.membersOf(tenantId)).map((m) => userOf(tenantId, m)));
     },
 
     async create(
@@ -102,21 +142,28 @@ export function createUsersService(deps: UsersDeps) {
       const existing = await repo.userByEmail(input.email);
       const at = iso();
       if (existing) {
-        // A person already known in another company of this installation joins this one too.
-        if ((await repo.membershipsOf(existing.id)).some((m) => m.tenantId === tenantId)) {
-          throw new AppError('conflict', `a user with the email ${input.email} exists in this company already`, {
-            issues: [{ path: 'email', rule: 'unique', message: 'Already a user of this company' }],
-          });
+        // A person with an account in another company is invited: they join when they accept at
+        // their next sign-in, and their password, name and email stay theirs.
+        if ((await repo.membersOf(tenantId)).some((m) => m.id === existing.id)) {
+          throw new AppError(
+            'conflict',
+            `a user with the email ${input.email} is a member of this company or invited already`,
+            { issues: [{ path: 'email', rule: 'unique', message: 'Already a user of this company' }] },
+          );
         }
-        await repo.setMembership(existing.id, tenantId, input.roleId, at);
-        await audit.append({
-          ...actor(session),
-          action: 'users.added',
-          target: existing.id,
-          details: { email: existing.email, roleId: input.roleId },
+        await deps.db.transaction(async (tx) => {
+          await repo.invite(existing.id, tenantId, input.roleId, at, tx);
+          await audit.append(
+            {
+              ...actor(session),
+              action: 'users.invited',
+              target: existing.id,
+              details: { email: existing.email, roleId: input.roleId },
+            },
+            tx,
+          );
         });
-        await sessions.refreshUser(existing.id);
-        return toUser(tenantId, existing, input.roleId);
+        return toUser(tenantId, existing, input.roleId, true);
       }
       checkPasswordPolicy(input.password, { email: input.email, companies: tenant ? [tenant.name] : [] });
       const user = newUserRow({
@@ -149,6 +196,7 @@ export function createUsersService(deps: UsersDeps) {
       input: { id: string; name?: string | undefined; email?: string | undefined; roleId?: string | undefined },
     ): Promise<User> {
       const tenantId = tenantOf(session);
+      await mayChange(session, input.id);
       if (input.roleId !== undefined) await role(tenantId, input.roleId);
       const at = iso();
       await deps.db.transaction(async (tx) => {
@@ -191,15 +239,18 @@ export function createUsersService(deps: UsersDeps) {
         }
       });
       await sessions.refreshUser(input.id);
-      const updated = await member(tenantId, input.id);
-      return toUser(tenantId, updated, updated.roleId);
+      return userOf(tenantId, await member(tenantId, input.id));
     },
 
     async setActive(session: Session, id: string, active: boolean): Promise<User> {
       const tenantId = tenantOf(session);
+      await mayChange(session, id);
       await deps.db.transaction(async (tx) => {
         await member(tenantId, id, tx);
-        if (!active) await keepAnAdministrator(tenantId, id, tx);
+        if (!active) {
+          await keepAnAdministrator(tenantId, id, tx);
+          await keepAnInstallationAdministrator(id, tx);
+        }
         await repo.updateUser(id, { active, updatedAt: iso() }, tx);
         await audit.append(
           { ...actor(session), action: active ? 'users.reactivated' : 'users.deactivated', target: id },
@@ -207,12 +258,12 @@ export function createUsersService(deps: UsersDeps) {
         );
       });
       if (!active) sessions.closeUser(id);
-      const updated = await member(tenantId, id);
-      return toUser(tenantId, updated, updated.roleId);
+      return userOf(tenantId, await member(tenantId, id));
     },
 
     async resetPassword(session: Session, input: { id: string; password: string }): Promise<User> {
       const tenantId = tenantOf(session);
+      await mayChange(session, input.id);
       const target = await member(tenantId, input.id);
       checkPasswordPolicy(input.password, { email: target.email, companies: await companies(target.id) });
       const at = iso();
@@ -232,8 +283,42 @@ export function createUsersService(deps: UsersDeps) {
         target: target.id,
         details: { email: target.email },
       });
-      const updated = await member(tenantId, input.id);
-      return toUser(tenantId, updated, updated.roleId);
+      return userOf(tenantId, await member(tenantId, input.id));
+    },
+
+    /** For a user who lost both the phone and the recovery codes: they enrol again at sign-in. */
+    async resetTwoFactor(session: Session, id: string): Promise<User> {
+      const tenantId = tenantOf(session);
+      await mayChange(session, id);
+      await member(tenantId, id);
+      await deps.db.transaction(async (tx) => {
+        await repo.updateUser(id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null, updatedAt: iso() }, tx);
+        await repo.replaceRecoveryCodes(id, [], tx);
+        await audit.append({ ...actor(session), action: 'auth.2fa.reset_by_admin', target: id }, tx);
+      });
+      await sessions.refreshUser(id);
+      return userOf(tenantId, await member(tenantId, id));
+    },
+
+    /** Installation administrators only (the router checks); never takes the role from the last one. */
+    async setInstallationAdmin(session: Session, id: string, installationAdmin: boolean): Promise<User> {
+      const tenantId = tenantOf(session);
+      await deps.db.transaction(async (tx) => {
+        const target = await member(tenantId, id, tx);
+        if (target.invited) throw new AppError('conflict', 'the user has not accepted the invitation yet');
+        if (!installationAdmin) await keepAnInstallationAdministrator(id, tx);
+        await repo.updateUser(id, { installationAdmin, updatedAt: iso() }, tx);
+        await audit.append(
+          {
+            ...actor(session),
+            action: installationAdmin ? 'users.installation_admin.granted' : 'users.installation_admin.revoked',
+            target: id,
+          },
+          tx,
+        );
+      });
+      await sessions.refreshUser(id);
+      return userOf(tenantId, await member(tenantId, id));
     },
 
     async roles(session: Session): Promise<Role[]> {

@@ -97,11 +97,14 @@ describe.each(testDialects)('keys on %s', (dialect) => {
     });
   });
 
-  it('gives the key backup only to someone who manages every company of the installation', async () => {
+  it('gives the key backup only to an installation administrator', async () => {
     const localAdmin = await kontor.signInAs('administrator');
     value(await kontor.call('tenants.setup', { name: 'Other Company GmbH' }));
     const refused = await localAdmin('keys.exportBackup', { passphrase });
-    expect(refused).toMatchObject({ ok: false, error: { code: 'forbidden', message: /Other Company GmbH/ } });
+    expect(refused).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { permission: 'installation.manage' } },
+    });
     expect((await call<{ items: unknown[] }>('audit.list', { action: 'keys.exported' })).items).toEqual([]);
   });
 

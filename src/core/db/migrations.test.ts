@@ -31,6 +31,16 @@ const expectedTables = {
 } as const;
 /** Postgres has no SQLCipher: its projection is sealed and searched through a blind index table. */
 const pgOnly = { system: [], tenant: ['customer_terms'] } as const;
+/** Two administrators of a store from before installation administrators; the first did the setup. */
+const olderInstallation = [
+  `INSERT INTO users (id, email, name, password_hash, password_changed_at, created_at, updated_at)
+   VALUES ('first', 'first@test.example', 'First', 'x', '2026-01-01', '2026-01-01', '2026-01-01'),
+          ('second', 'second@test.example', 'Second', 'x', '2026-01-02', '2026-01-02', '2026-01-02')`,
+  `INSERT INTO memberships (user_id, tenant_id, role_id, created_at)
+   VALUES ('first', 't', 'administrator', '2026-01-01'), ('second', 't', 'administrator', '2026-01-02')`,
+  `INSERT INTO audit_log (seq, at, actor_id, action, details, prev_hash, hash)
+   VALUES (1, '2026-01-01', 'first', 'setup.completed', '{}', '0', '0')`,
+];
 const tenantRow = { id: '0190b6a4-7c2e-7000-8000-000000000001', name: 'Alt GmbH', at: '2026-01-01T00:00:00.000Z' };
 
 describe('migrations on SQLite', () => {
@@ -83,6 +93,15 @@ describe('migrations on SQLite', () => {
       db.close();
     }
   });
+  it('makes the first administrator of an older installation its installation administrator', () => {
+    const db = openEncryptedSqlite(join(tmp, 'installation-admin.db'), newKey());
+    const before = loadMigrations(dir, 'sqlite', 'system').findIndex((m) => m.tag.endsWith('installation_admin'));
+    migrateSqlite(db, dir, 'system', before);
+    for (const statement of olderInstallation) db.prepare(statement).run();
+    migrateSqlite(db, dir, 'system');
+    expect(db.prepare('SELECT id FROM users WHERE installation_admin = 1').pluck().all()).toEqual(['first']);
+    db.close();
+  });
 });
 
 describe('migrations on Postgres', () => {
@@ -120,5 +139,18 @@ describe('migrations on Postgres', () => {
       const names = await queryRows(db, sql.raw(`SELECT name FROM "${schema}".tenants`));
       expect(names.map((r) => r['name'])).toEqual([tenantRow.name]);
     }
+  });
+
+  it('makes the first administrator of an older installation its installation administrator', async () => {
+    const { db } = await sharedPgConnection();
+    const schema = `${prefix}ia`;
+    const before = loadMigrations(dir, 'pg', 'system').findIndex((m) => m.tag.endsWith('installation_admin'));
+    await migratePg(db, schema, dir, 'system', before);
+    for (const statement of olderInstallation) {
+      await db.execute(sql.raw(statement.replace('INSERT INTO ', `INSERT INTO "${schema}".`)));
+    }
+    await migratePg(db, schema, dir, 'system');
+    const admins = await queryRows(db, sql.raw(`SELECT id FROM "${schema}".users WHERE installation_admin = 1`));
+    expect(admins.map((r) => r['id'])).toEqual(['first']);
   });
 });

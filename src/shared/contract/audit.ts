@@ -33,7 +33,8 @@ export type AuditVerifyResult = z.infer<typeof auditVerifyResultSchema>;
 
 export const auditContract = {
   'audit.list': procedure({
-    summary: 'List the security audit log, newest first, filtered',
+    summary:
+      "List the security audit log, newest first, filtered (the current company's entries; every entry for an installation administrator)",
     input: auditListInputSchema,
     output: z.object({ items: z.array(auditEntrySchema), total: z.number().int() }),
     permission: 'audit.read',
@@ -42,6 +43,6 @@ export const auditContract = {
     summary: 'Check the hash chain of the audit log and name the first broken link',
     input: z.strictObject({}),
     output: auditVerifyResultSchema,
-    permission: 'audit.read',
+    permission: 'installation.manage',
   }),
 } as const;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { permissions } from './permissions';
+import { grants } from './permissions';
 import { procedure } from './procedure';
 import { tenantNameSchema } from './system';
 
@@ -20,6 +20,7 @@ const secondFactorSchema = z
   .regex(/^(\d{6}|[a-z0-9]{5}-[a-z0-9]{5})$/i, 'A 6-digit code or a recovery code');
 
 export const membershipSchema = z.object({ tenantId: z.string(), tenantName: z.string(), roleName: z.string() });
+const tenantIdInput = z.strictObject({ tenantId: z.string().min(1).max(100) });
 
 export const authStatusSchema = z.discriminatedUnion('state', [
   /** A fresh installation: no user exists yet. */
@@ -36,7 +37,9 @@ export const authStatusSchema = z.discriminatedUnion('state', [
     }),
     tenant: z.object({ id: z.string(), name: z.string() }).nullable(),
     memberships: z.array(membershipSchema),
-    permissions: z.array(z.enum(permissions)),
+    /** Companies that invited this user; they join by accepting. */
+    invitations: z.array(membershipSchema),
+    permissions: z.array(z.enum(grants)),
     /** Idle too long: everything waits for auth.unlock. */
     locked: z.boolean(),
     mustChangePassword: z.boolean(),
@@ -102,7 +105,13 @@ export const authContract = {
   }),
   'auth.switchTenant': procedure({
     summary: 'Work in another of your companies',
-    input: z.strictObject({ tenantId: z.string().min(1).max(100) }),
+    input: tenantIdInput,
+    output: authStatusSchema,
+    permission: 'authenticated',
+  }),
+  'auth.answerInvitation': procedure({
+    summary: 'Accept (become a member) or decline an invitation into a company',
+    input: z.strictObject({ tenantId: z.string().min(1).max(100), accept: z.boolean() }),
     output: authStatusSchema,
     permission: 'authenticated',
   }),

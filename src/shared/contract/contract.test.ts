@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contract, permissions, procedureNames } from './index';
+import { contract, grants, procedureNames } from './index';
 
 describe('contract', () => {
   it('lists exactly the contract procedures for the preload', () => {
@@ -12,7 +12,7 @@ describe('contract', () => {
 
   it('requires a declared permission or says public', () => {
     for (const def of Object.values(contract))
-      expect(['anonymous', 'authenticated', ...permissions]).toContain(def.permission);
+      expect(['anonymous', 'authenticated', ...grants]).toContain(def.permission);
   });
 
   it('accepts a customer with only a name and rejects a bad email', () => {

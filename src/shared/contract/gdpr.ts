@@ -89,6 +89,6 @@ export const gdprContract = {
       passphrase: z.string().min(BACKUP_PASSPHRASE_MIN, `At least ${BACKUP_PASSPHRASE_MIN} characters`).max(1000),
     }),
     output: z.object({ fileName: z.string(), content: z.string(), names: z.array(z.string()) }),
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
 } as const;

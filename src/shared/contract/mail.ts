@@ -56,19 +56,19 @@ export const mailContract = {
     summary: 'The SMTP server Kontor sends mail through',
     input: z.strictObject({}),
     output: smtpSettingsSchema,
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
   'mail.setSettings': procedure({
     summary: 'Set the SMTP server (the password is stored encrypted)',
     input: smtpSettingsInputSchema,
     output: smtpSettingsSchema,
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
   'mail.sendTest': procedure({
     summary: 'Send a test email now and say whether the server took it',
     input: z.strictObject({ to: emailSchema }),
     output: z.object({ sent: z.boolean(), error: z.string().nullable() }),
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
   'mail.outbox': procedure({
     summary: 'Mail waiting, sent and failed',
@@ -77,13 +77,13 @@ export const mailContract = {
       limit: z.number().int().min(1).max(500).default(100),
     }),
     output: z.array(outboxItemSchema),
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
   'mail.retry': procedure({
     summary: 'Try a failed message again now',
     input: z.strictObject({ id: z.string().min(1).max(100) }),
     output: outboxItemSchema,
-    permission: 'settings.manage',
+    permission: 'installation.manage',
   }),
   'auth.requestVerification': procedure({
     summary: 'Send a code to confirm your email address',

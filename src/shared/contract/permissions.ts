@@ -13,6 +13,16 @@ export const permissions = [
 ] as const;
 export type Permission = (typeof permissions)[number];
 
+/**
+ * What an installation administrator may do: everything that affects more than one company (the
+ * database, SMTP, the sign-in rules, creating companies, the key backup, the whole audit log).
+ * It comes from the user's installation-administrator flag, never from a role of one company.
+ */
+export const INSTALLATION_ADMIN = 'installation.manage';
+export const grants = [...permissions, INSTALLATION_ADMIN] as const;
+/** What a session can hold: the permissions of its role, and possibly the installation grant. */
+export type Grant = (typeof grants)[number];
+
 export const builtinRoleIds = ['administrator', 'manager', 'clerk', 'viewer'] as const;
 export type BuiltinRoleId = (typeof builtinRoleIds)[number];
 

@@ -1,13 +1,14 @@
 // The shape of one procedure in the IPC contract: its input, its output and who may call it.
 import type { z } from 'zod';
-import type { Permission } from './permissions';
+import type { Grant } from './permissions';
 
 /**
  * 'anonymous': no sign-in needed (login, first-run setup, app status).
  * 'authenticated': any signed-in user, for their own account.
  * A permission: a signed-in user whose role in the current tenant grants it.
+ * 'installation.manage': a signed-in installation administrator.
  */
-export type Requirement = Permission | 'authenticated' | 'anonymous';
+export type Requirement = Grant | 'authenticated' | 'anonymous';
 
 export interface ProcedureDef<
   I extends z.ZodType = z.ZodType,

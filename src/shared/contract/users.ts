@@ -14,6 +14,9 @@ export const userSchema = z.object({
   twoFactor: z.boolean(),
   mustChangePassword: z.boolean(),
   lockedUntil: z.string().nullable(),
+  /** Invited into this company and not accepted yet. */
+  invited: z.boolean(),
+  installationAdmin: z.boolean(),
   createdAt: z.string(),
 });
 export type User = z.infer<typeof userSchema>;
@@ -49,7 +52,8 @@ export const usersContract = {
     permission: 'users.manage',
   }),
   'users.create': procedure({
-    summary: 'Create a user in the current company with an initial password (changed at first sign-in)',
+    summary:
+      'Create a user in the current company with an initial password (changed at first sign-in); an existing user of another company is invited instead and keeps their account',
     input: z.strictObject({
       email: emailSchema,
       name: personNameSchema,
@@ -88,6 +92,18 @@ export const usersContract = {
     output: userSchema,
     permission: 'users.manage',
   }),
+  'users.resetTwoFactor': procedure({
+    summary: "Switch a user's 2FA off (lost phone and recovery codes); they enrol again",
+    input: idInput,
+    output: userSchema,
+    permission: 'users.manage',
+  }),
+  'users.setInstallationAdmin': procedure({
+    summary: 'Make a user an installation administrator, or take that away (never from the last one)',
+    input: z.strictObject({ id: z.string().min(1).max(100), installationAdmin: z.boolean() }),
+    output: userSchema,
+    permission: 'installation.manage',
+  }),
   'roles.list': procedure({
     summary: 'List the roles of the current company, built-in and custom',
     input: z.strictObject({}),
@@ -123,7 +139,8 @@ export const usersContract = {
     permission: 'settings.manage',
   }),
   'security.set': procedure({
-    summary: 'Change sign-in and session rules',
+    summary:
+      "Change sign-in and session rules (the installation's limits need an installation administrator; 2FA per company)",
     input: securitySettingsSchema.partial(),
     output: securitySettingsSchema,
     permission: 'settings.manage',

@@ -1,7 +1,10 @@
 import {
   ActionIcon,
+  Alert,
   AppShell,
   Burger,
+  Button,
+  Stack,
   Group,
   Menu,
   NavLink,
@@ -14,7 +17,7 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import type { Permission } from '../../../shared/contract';
+import type { Grant } from '../../../shared/contract';
 import { ComingSoon } from '../components/ComingSoon';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NavIcon } from '../components/NavIcon';
@@ -27,12 +30,46 @@ import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { useRoute, type Route } from './route';
 
 /** Which permission shows a navigation entry; the main process enforces them regardless. */
-const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Permission[] }[] = [
+const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
   { route: 'customers', needs: ['customers.read'] },
   { route: 'analytics', needs: ['analytics.read'] },
-  { route: 'admin', needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage'] },
+  {
+    route: 'admin',
+    needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage', 'tenants.manage', 'installation.manage'],
+  },
   { route: 'settings', needs: [] },
 ];
+
+/** Companies that invited the user: join or decline, right where they land after signing in. */
+function Invitations() {
+  const { t } = useTranslation();
+  const auth = useAuth();
+  const status = useSignedIn();
+  if (status.invitations.length === 0) return null;
+  const answer = (tenantId: string, accept: boolean) =>
+    void call('auth.answerInvitation', { tenantId, accept }).then(auth.set);
+  return (
+    <Stack gap="xs" mb="md">
+      {status.invitations.map((invitation) => (
+        <Alert key={invitation.tenantId} color="blue" role="status">
+          <Group justify="space-between">
+            <Text size="sm">
+              {t('header.invitation', { company: invitation.tenantName, role: invitation.roleName })}
+            </Text>
+            <Group gap="xs">
+              <Button size="xs" onClick={() => answer(invitation.tenantId, true)}>
+                {t('header.accept')}
+              </Button>
+              <Button size="xs" variant="default" onClick={() => answer(invitation.tenantId, false)}>
+                {t('header.decline')}
+              </Button>
+            </Group>
+          </Group>
+        </Alert>
+      ))}
+    </Stack>
+  );
+}
 
 function ThemeToggle() {
   const { t } = useTranslation();
@@ -140,6 +177,7 @@ export function Shell() {
         ))}
       </AppShell.Navbar>
       <AppShell.Main>
+        <Invitations />
         {shown === 'customers' && <CustomersScreen />}
         {shown === 'settings' && <SettingsScreen />}
         {shown === 'admin' && <AdminScreen />}

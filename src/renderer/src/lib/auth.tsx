@@ -2,7 +2,7 @@
 // this only mirrors auth.status, refreshed on demand, when a call finds the session changed, and
 // every 30 seconds (a passive call that does not count as activity), so the idle lock shows.
 import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
-import type { AuthStatus, Permission, SignedIn } from '../../../shared/contract';
+import type { AuthStatus, Grant, SignedIn } from '../../../shared/contract';
 import { call, onSessionChange } from './api';
 
 interface AuthContextValue {
@@ -55,7 +55,7 @@ export function useSignedIn(): SignedIn {
   return status;
 }
 
-export function useCan(permission: Permission): boolean {
+export function useCan(permission: Grant): boolean {
   const { status } = useAuth();
   return status?.state === 'signed_in' && status.permissions.includes(permission);
 }

@@ -22,6 +22,9 @@ const en = {
     company: 'Company',
     account: 'Account menu',
     switchCompany: 'Switch company',
+    invitation: '{{company}} invites you to join as {{role}}.',
+    accept: 'Join',
+    decline: 'Decline',
   },
   companies: {
     new: 'New company',
@@ -74,6 +77,8 @@ const en = {
     save: 'Save database choice',
     saved: 'Saved. Restart Kontor to use the new database.',
     active: 'In use now: {{kind}}',
+    directWarning:
+      'A desk connected to Postgres directly holds database credentials that can change any row: the permissions of Kontor do not protect the data from someone at this desk. Use it only for a single trusted desk until the Kontor server is available.',
   },
   mail: {
     settings: 'Mail server (SMTP)',
@@ -188,6 +193,11 @@ const en = {
     permissions: 'Permissions',
     members: 'Users',
     builtin: 'built-in',
+    invited: 'Invited',
+    installationAdmin: 'Installation administrator',
+    makeInstallationAdmin: 'Make installation administrator',
+    revokeInstallationAdmin: 'Revoke installation administrator',
+    resetTwoFactor: 'Reset 2FA',
   },
   permissions: {
     'customers.read': 'See customers',
@@ -207,6 +217,7 @@ const en = {
     absoluteHours: 'Sign out after hours',
     requireTwoFactor: 'Every member of this company must use two-factor authentication',
     saved: 'Saved.',
+    installationOnly: 'These limits apply to every company; only an installation administrator can change them.',
   },
   audit: {
     action: 'Action',
@@ -346,6 +357,9 @@ const de: Messages = {
     company: 'Firma',
     account: 'Kontomenü',
     switchCompany: 'Firma wechseln',
+    invitation: '{{company}} lädt Sie ein, als {{role}} beizutreten.',
+    accept: 'Beitreten',
+    decline: 'Ablehnen',
   },
   companies: {
     new: 'Neue Firma',
@@ -399,6 +413,8 @@ const de: Messages = {
     save: 'Datenbankwahl speichern',
     saved: 'Gespeichert. Starten Sie Kontor neu, um die neue Datenbank zu verwenden.',
     active: 'Jetzt in Gebrauch: {{kind}}',
+    directWarning:
+      'Ein Arbeitsplatz, der direkt mit Postgres verbunden ist, hat Datenbank-Zugangsdaten, mit denen sich jede Zeile ändern lässt: Die Berechtigungen von Kontor schützen die Daten dann nicht vor jemandem an diesem Arbeitsplatz. Nutzen Sie das nur für einen einzelnen vertrauenswürdigen Arbeitsplatz, bis der Kontor-Server verfügbar ist.',
   },
   mail: {
     settings: 'Mailserver (SMTP)',
@@ -519,6 +535,11 @@ const de: Messages = {
     permissions: 'Berechtigungen',
     members: 'Benutzer',
     builtin: 'eingebaut',
+    invited: 'Eingeladen',
+    installationAdmin: 'Installationsadministrator',
+    makeInstallationAdmin: 'Zum Installationsadministrator machen',
+    revokeInstallationAdmin: 'Installationsadministrator entziehen',
+    resetTwoFactor: '2FA zurücksetzen',
   },
   permissions: {
     'customers.read': 'Kunden sehen',
@@ -538,6 +559,7 @@ const de: Messages = {
     absoluteHours: 'Nach so vielen Stunden abmelden',
     requireTwoFactor: 'Alle Mitglieder dieser Firma müssen Zwei-Faktor-Authentifizierung nutzen',
     saved: 'Gespeichert.',
+    installationOnly: 'Diese Grenzen gelten für alle Firmen; nur ein Installationsadministrator kann sie ändern.',
   },
   audit: {
     action: 'Aktion',

@@ -17,7 +17,8 @@ export function AdminScreen() {
   const settings = useCan('settings.manage');
   const companies = useCan('tenants.manage');
   const gdpr = useCan('gdpr.manage');
-  const first = users ? 'users' : audit ? 'audit' : 'security';
+  const installation = useCan('installation.manage');
+  const first = users ? 'users' : audit ? 'audit' : settings ? 'security' : installation ? 'mail' : 'companies';
   return (
     <Stack>
       <Title order={2}>{t('nav.admin')}</Title>
@@ -26,8 +27,8 @@ export function AdminScreen() {
           {users && <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>}
           {users && <Tabs.Tab value="roles">{t('admin.roles')}</Tabs.Tab>}
           {settings && <Tabs.Tab value="security">{t('admin.security')}</Tabs.Tab>}
-          {settings && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
-          {companies && <Tabs.Tab value="companies">{t('admin.companies')}</Tabs.Tab>}
+          {installation && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
+          {(companies || installation) && <Tabs.Tab value="companies">{t('admin.companies')}</Tabs.Tab>}
           {(settings || gdpr) && <Tabs.Tab value="privacy">{t('privacy.tab')}</Tabs.Tab>}
           {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
         </Tabs.List>

@@ -6,9 +6,11 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { Output } from '../../../../shared/contract';
 import { call } from '../../lib/api';
+import { useCan } from '../../lib/auth';
 
 export function AuditPanel() {
   const { t, i18n } = useTranslation();
+  const installation = useCan('installation.manage');
   const [action, setAction] = useState('');
   const [actor, setActor] = useState('');
   const [filter] = useDebouncedValue({ action: action.trim(), actor: actor.trim() }, 250);
@@ -35,12 +37,14 @@ export function AuditPanel() {
           onChange={(e) => setAction(e.currentTarget.value)}
         />
         <TextInput label={t('audit.actor')} value={actor} onChange={(e) => setActor(e.currentTarget.value)} />
-        <Button
-          variant="default"
-          onClick={() => void call('audit.verify', {}).then(setVerify, (e: Error) => setError(e.message))}
-        >
-          {t('audit.verify')}
-        </Button>
+        {installation && (
+          <Button
+            variant="default"
+            onClick={() => void call('audit.verify', {}).then(setVerify, (e: Error) => setError(e.message))}
+          >
+            {t('audit.verify')}
+          </Button>
+        )}
       </Group>
       <FormError message={error} />
       {verify && (

@@ -5,7 +5,7 @@ import { useTranslation } from 'react-i18next';
 import type { Tenant } from '../../../../shared/contract';
 import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
-import { useAuth } from '../../lib/auth';
+import { useAuth, useCan } from '../../lib/auth';
 import { useLoaded } from '../../lib/use-loaded';
 import { useSubmit } from '../../lib/use-submit';
 
@@ -42,6 +42,7 @@ function NameForm({ tenant, onClose, onSaved }: { tenant: Tenant | null; onClose
 export function CompaniesPanel() {
   const { t, i18n } = useTranslation();
   const auth = useAuth();
+  const installation = useCan('installation.manage');
   const [editing, setEditing] = useState<Tenant | 'new' | null>(null);
   const { data: tenants, error, reload: load, act } = useLoaded(() => call('tenants.list', {}), [] as Tenant[]);
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
@@ -54,9 +55,11 @@ export function CompaniesPanel() {
 
   return (
     <Stack>
-      <Group justify="flex-end">
-        <Button onClick={() => setEditing('new')}>{t('companies.new')}</Button>
-      </Group>
+      {installation && (
+        <Group justify="flex-end">
+          <Button onClick={() => setEditing('new')}>{t('companies.new')}</Button>
+        </Group>
+      )}
       <FormError message={error} />
       <Table striped aria-label={t('admin.companies')}>
         <Table.Thead>

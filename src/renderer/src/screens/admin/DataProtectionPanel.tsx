@@ -19,12 +19,14 @@ import type { KeyStatusView, RetentionReport } from '../../../../shared/contract
 import { FormError } from '../../components/FormError';
 import { call, callLong } from '../../lib/api';
 import { download } from '../../lib/download';
+import { useCan } from '../../lib/auth';
 import { useLoaded } from '../../lib/use-loaded';
 import { useLongCall } from '../../lib/use-long-call';
 import { useSubmit } from '../../lib/use-submit';
 
 function KeysSection() {
   const { t, i18n } = useTranslation();
+  const installation = useCan('installation.manage');
   const { data: status, error, reload } = useLoaded(() => call('keys.status', {}), null as KeyStatusView | null);
   const rotation = useLongCall();
   const [rotated, setRotated] = useState<{ kekVersion: number; rewrapped: number } | null>(null);
@@ -80,32 +82,37 @@ function KeysSection() {
         <Alert color="teal">{t('privacy.rotated', { count: rotated.rewrapped, version: rotated.kekVersion })}</Alert>
       )}
 
-      <Title order={4}>{t('privacy.backupTitle')}</Title>
-      <Text size="sm">{t('privacy.backupExplain')}</Text>
-      <form onSubmit={(e) => void backup.submit(e)} noValidate aria-label={t('privacy.backupTitle')}>
-        <Stack maw={420}>
-          <PasswordInput
-            label={t('privacy.passphrase')}
-            value={passphrase}
-            onChange={(e) => setPassphrase(e.currentTarget.value)}
-            error={backup.errors['passphrase']}
-            autoComplete="new-password"
-            required
-          />
-          <PasswordInput
-            label={t('privacy.passphraseRepeat')}
-            value={repeat}
-            onChange={(e) => setRepeat(e.currentTarget.value)}
-            autoComplete="new-password"
-            required
-          />
-          <FormError message={backup.formError} />
-          {exported && <Alert color="teal">{t('privacy.exported', { file: exported })}</Alert>}
-          <Button type="submit" loading={backup.busy} w="fit-content">
-            {t('privacy.exportBackup')}
-          </Button>
-        </Stack>
-      </form>
+      {/* The key backup opens every company: installation administrators only. */}
+      {installation && (
+        <>
+          <Title order={4}>{t('privacy.backupTitle')}</Title>
+          <Text size="sm">{t('privacy.backupExplain')}</Text>
+          <form onSubmit={(e) => void backup.submit(e)} noValidate aria-label={t('privacy.backupTitle')}>
+            <Stack maw={420}>
+              <PasswordInput
+                label={t('privacy.passphrase')}
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.currentTarget.value)}
+                error={backup.errors['passphrase']}
+                autoComplete="new-password"
+                required
+              />
+              <PasswordInput
+                label={t('privacy.passphraseRepeat')}
+                value={repeat}
+                onChange={(e) => setRepeat(e.currentTarget.value)}
+                autoComplete="new-password"
+                required
+              />
+              <FormError message={backup.formError} />
+              {exported && <Alert color="teal">{t('privacy.exported', { file: exported })}</Alert>}
+              <Button type="submit" loading={backup.busy} w="fit-content">
+                {t('privacy.exportBackup')}
+              </Button>
+            </Stack>
+          </form>
+        </>
+      )}
     </Stack>
   );
 }

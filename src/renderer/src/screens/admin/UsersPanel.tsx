@@ -5,6 +5,7 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { Role, User } from '../../../../shared/contract';
 import { call } from '../../lib/api';
+import { useCan } from '../../lib/auth';
 import { useLoaded } from '../../lib/use-loaded';
 import { useFormValues, useSubmit } from '../../lib/use-submit';
 
@@ -110,8 +111,12 @@ export function UsersPanel() {
     act,
   } = useLoaded(() => Promise.all([call('users.list', {}), call('roles.list', {})]), [[], []] as [User[], Role[]]);
 
+  const installation = useCan('installation.manage');
   const toggle = (user: User) =>
     act(() => call(user.active ? 'users.deactivate' : 'users.reactivate', { id: user.id }));
+  const resetTwoFactor = (user: User) => act(() => call('users.resetTwoFactor', { id: user.id }));
+  const toggleInstallationAdmin = (user: User) =>
+    act(() => call('users.setInstallationAdmin', { id: user.id, installationAdmin: !user.installationAdmin }));
 
   return (
     <Stack>
@@ -140,6 +145,8 @@ export function UsersPanel() {
                   <Badge color={u.active ? 'teal' : 'gray'}>{u.active ? t('admin.active') : t('admin.inactive')}</Badge>
                   {u.twoFactor && <Badge variant="light">2FA</Badge>}
                   {u.lockedUntil && <Badge color="red">{t('admin.lockedOut')}</Badge>}
+                  {u.invited && <Badge color="blue">{t('admin.invited')}</Badge>}
+                  {u.installationAdmin && <Badge color="grape">{t('admin.installationAdmin')}</Badge>}
                 </Group>
               </Table.Td>
               <Table.Td>
@@ -150,6 +157,16 @@ export function UsersPanel() {
                   <Button size="xs" variant="default" onClick={() => setResetting(u)}>
                     {t('admin.resetPassword')}
                   </Button>
+                  {u.twoFactor && (
+                    <Button size="xs" variant="default" onClick={() => void resetTwoFactor(u)}>
+                      {t('admin.resetTwoFactor')}
+                    </Button>
+                  )}
+                  {installation && !u.invited && (
+                    <Button size="xs" variant="default" onClick={() => void toggleInstallationAdmin(u)}>
+                      {u.installationAdmin ? t('admin.revokeInstallationAdmin') : t('admin.makeInstallationAdmin')}
+                    </Button>
+                  )}
                   <Button size="xs" variant="light" color={u.active ? 'red' : 'teal'} onClick={() => void toggle(u)}>
                     {u.active ? t('admin.deactivate') : t('admin.reactivate')}
                   </Button>

@@ -74,6 +74,11 @@ function DatabaseCard() {
           </Stack>
         </Radio.Group>
         {kind === 'postgres' && (
+          <Alert color="orange" role="note">
+            {t('settings.directWarning')}
+          </Alert>
+        )}
+        {kind === 'postgres' && (
           <TextInput
             label={t('settings.url')}
             placeholder="postgres://kontor@db.firma.local:5432/kontor"
@@ -98,7 +103,7 @@ function DatabaseCard() {
 
 export function SettingsScreen() {
   const { t } = useTranslation();
-  const canManage = useCan('settings.manage');
+  const canManage = useCan('installation.manage');
   const { colorScheme, setColorScheme } = useMantineColorScheme();
   return (
     <Stack maw={640}>
