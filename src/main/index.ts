@@ -2,11 +2,12 @@
 // the gate; this file owns the window, the app scheme, and the one IPC entry point.
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow, dialog, ipcMain, net, protocol } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
 import { createEnvironmentGate, parseEnv } from '../core/config';
 import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
-import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isAllowedSender } from './origin';
+import { menuTemplate } from './menu';
+import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isTrustedSender, rendererFile } from './origin';
 import { CONTENT_SECURITY_POLICY, hardenSessions } from './security';
 
 protocol.registerSchemesAsPrivileged([
@@ -33,6 +34,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: true,
+      // No developer tools in a build that reaches users.
+      devTools: !app.isPackaged,
     },
   });
   win.once('ready-to-show', () => win.show());
@@ -45,8 +48,8 @@ function serveRenderer(): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== 'app') return new Response('not found', { status: 404 });
-    const path = join(root, decodeURIComponent(url.pathname));
-    if (!path.startsWith(root)) return new Response('not found', { status: 404 });
+    const path = rendererFile(root, url.pathname);
+    if (path === null) return new Response('not found', { status: 404 });
     const response = await net.fetch(pathToFileURL(path).toString());
     const headers = new Headers(response.headers);
     headers.set('content-security-policy', CONTENT_SECURITY_POLICY);
@@ -60,12 +63,12 @@ const running = new Map<string, AbortController>();
 
 function registerIpc(): void {
   ipcMain.handle('kontor:cancel', (event, callId: unknown) => {
-    if (!isAllowedSender(event.senderFrame?.url, origins) || typeof callId !== 'string') return;
+    if (!isTrustedSender(event, origins) || typeof callId !== 'string') return;
     running.get(`${event.sender.id}:${callId}`)?.abort();
   });
   ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.
-    if (!isAllowedSender(event.senderFrame?.url, origins)) {
+    if (!isTrustedSender(event, origins)) {
       return { ok: false, error: new AppError('forbidden', 'forbidden: this frame may not call Kontor').toShape() };
     }
     if (typeof name !== 'string' || gate === null) {
@@ -99,6 +102,9 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     hardenSessions();
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(menuTemplate({ packaged: app.isPackaged, platform: process.platform })),
+    );
     serveRenderer();
     registerIpc();
     const migrationsDir = app.isPackaged
