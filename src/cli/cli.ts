@@ -323,7 +323,10 @@ const commands: Record<string, Command> = {
     required: ['out'],
     async run(f, s, env) {
       const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to seal the key backup');
-      const backup = (await s.call('keys.exportBackup', { passphrase })) as { content: string; names: string[] };
+      const backup = (await s.call('keys.exportBackup', { password: env['KONTOR_PASSWORD'] ?? '', passphrase })) as {
+        content: string;
+        names: string[];
+      };
       const file = resolve(f.out ?? '');
       writeFileAtomically(file, backup.content);
       return { file, names: backup.names };

@@ -331,7 +331,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     },
     'keys.exportBackup': async (input, ctx) => {
       // The keys open every company of the installation: only an installation administrator
-      // (the router checks) may take them away.
+      // (the router checks) may take them away, after giving the password again.
+      await auth.confirmPassword(ctx.session, input.password);
       const all = await tenants.list();
       const names: string[] = [keyNames.systemDatabase, keyNames.systemSecrets, keyNames.fieldMaster];
       for (const tenant of all) names.push(keyNames.tenantDatabase(tenant.id));

@@ -75,7 +75,11 @@ describe('gate', () => {
     await first.start();
     await first.call('auth.setup', admin, meta);
     const created = await first.call('customers.create', { name: 'Umzugskunde' }, meta);
-    const backup = await first.call('keys.exportBackup', { passphrase: 'the backup passphrase' }, meta);
+    const backup = await first.call(
+      'keys.exportBackup',
+      { password: admin.password, passphrase: 'the backup passphrase' },
+      meta,
+    );
     await first.close();
     if (!created.ok || !backup.ok) throw new Error('setup failed');
 

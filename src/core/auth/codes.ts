@@ -40,16 +40,20 @@ export function createCodes({
       );
       return code;
     },
-    /** True once for the right, unexpired code; a wrong guess counts against the code. */
-    async consume(userId: string, purpose: CodePurpose, code: string): Promise<boolean> {
+    /**
+     * True once for the right, unexpired code; a wrong guess counts against the code. `accept`
+     * runs after the code matched and before it is used up: when it throws, the code stays open.
+     */
+    async consume(userId: string, purpose: CodePurpose, code: string, accept?: () => void): Promise<boolean> {
       const now = clock.now().toISOString();
       const open = await repo.openCode(userId, purpose, now);
       if (!open) return false;
       const expected = Buffer.from(open.codeHash, 'hex');
       const given = Buffer.from(hash(userId, purpose, code), 'hex');
       if (expected.length === given.length && timingSafeEqual(expected, given)) {
-        await repo.markCode(open.id, { usedAt: now });
-        return true;
+        accept?.();
+        // Conditional, so two uses of one code at once succeed once.
+        return repo.useCode(open.id, now);
       }
       const attempts = open.attempts + 1;
       await repo.markCode(open.id, attempts >= MAX_CODE_ATTEMPTS ? { attempts, usedAt: now } : { attempts });

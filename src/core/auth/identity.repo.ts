@@ -258,6 +258,15 @@ export function createIdentityRepo(db: Executor) {
         await tx.run(sql`INSERT INTO ${recovery} (user_id, code_hash) VALUES (${userId}, ${hash})`);
       }
     },
+    /**
+     * Records the TOTP step a sign-in used, only if it is later than the last one: of two sign-ins
+     * racing with the same code, exactly one gets true.
+     */
+    async claimTotpStep(userId: string, step: number, tx: Executor = db): Promise<boolean> {
+      const changed = await tx.run(sql`UPDATE ${users} SET totp_last_step = ${step}
+        WHERE id = ${userId} AND (totp_last_step IS NULL OR totp_last_step < ${step})`);
+      return changed === 1;
+    },
     /** Marks the code used; false when it does not exist or was used before. */
     async useRecoveryCode(userId: string, hash: string, at: string, tx: Executor = db): Promise<boolean> {
       const changed = await tx.run(sql`UPDATE ${recovery} SET used_at = ${at}
@@ -286,6 +295,9 @@ export function createIdentityRepo(db: Executor) {
       return row
         ? { id: String(row['id']), codeHash: String(row['code_hash']), attempts: toNumber(row['attempts']) }
         : null;
+    },
+    async useCode(id: string, now: string, tx: Executor = db): Promise<boolean> {
+      return (await tx.run(sql`UPDATE ${codes} SET used_at = ${now} WHERE id = ${id} AND used_at IS NULL`)) === 1;
     },
     async markCode(id: string, change: { usedAt?: string; attempts?: number }, tx: Executor = db): Promise<void> {
       if (change.usedAt !== undefined)

@@ -15,7 +15,14 @@ import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole } from './roles';
 import type { SecurityRules } from './security-settings';
 import type { SessionManager } from './sessions';
-import { hashRecoveryCode, matchTotp, newRecoveryCodes, newTotpSecret, totpEnrolment } from './totp';
+import {
+  hashRecoveryCode,
+  legacyRecoveryCodeHash,
+  matchTotp,
+  newRecoveryCodes,
+  newTotpSecret,
+  totpEnrolment,
+} from './totp';
 
 export const WRONG_CREDENTIALS = 'email or password is wrong';
 const totpPurpose = (userId: string) => `totp:${userId}`;
@@ -166,11 +173,13 @@ export function createIdentityService(deps: IdentityDeps) {
     if (/^\d{6}$/.test(code)) {
       if (user.totpSecret === null) return false;
       const step = await matchTotp(secrets.open(totpPurpose(user.id), user.totpSecret), code, now(), user.totpLastStep);
-      if (step === null) return false;
-      await repo.updateUser(user.id, { totpLastStep: step });
-      return true;
+      // The step is claimed in the database: a second sign-in with the same code that read the
+      // user before this one wrote loses here.
+      return step !== null && (await repo.claimTotpStep(user.id, step));
     }
-    const used = await repo.useRecoveryCode(user.id, hashRecoveryCode(code), iso());
+    const used =
+      (await repo.useRecoveryCode(user.id, hashRecoveryCode(secrets, user.id, code), iso())) ||
+      (await repo.useRecoveryCode(user.id, legacyRecoveryCodeHash(code), iso()));
     if (used) await audit.append({ action: 'auth.recovery_code.used', actorId: user.id, actor: user.email });
     return used;
   }
@@ -210,6 +219,20 @@ export function createIdentityService(deps: IdentityDeps) {
     return user;
   }
 
+  /**
+   * The password asked again before something sensitive (2FA off, new recovery codes, the key
+   * backup): throttled and counted like a sign-in, so an unlocked desk cannot be used to guess it.
+   */
+  async function confirmPassword(session: Session, password: string): Promise<UserRow> {
+    const user = await requireUser(session);
+    refuseIfThrottled(user);
+    if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+    if (user.failedLogins > 0 || user.nextLoginAt !== null) {
+      await repo.updateUser(user.id, { failedLogins: 0, nextLoginAt: null });
+    }
+    return user;
+  }
+
   async function companiesOf(userId: string): Promise<string[]> {
     return (await repo.membershipsOf(userId)).map((m) => m.tenantName);
   }
@@ -228,6 +251,7 @@ export function createIdentityService(deps: IdentityDeps) {
     revalidate,
     snapshotFor,
     status,
+    confirmPassword,
     sendVerification,
 
     async requestVerification(session: Session): Promise<{ sent: true }> {
@@ -278,8 +302,14 @@ export function createIdentityService(deps: IdentityDeps) {
     async resetPassword(input: { email: string; code: string; password: string }): Promise<{ reset: true }> {
       const user = await repo.userByEmail(input.email);
       if (!user || !user.active) throw wrongCode();
-      checkPasswordPolicy(input.password, { email: user.email, companies: await companiesOf(user.id) });
-      if (!(await codes.consume(user.id, 'reset_password', input.code))) throw wrongCode();
+      // The code comes first: without it nobody learns whether the address has an account or
+      // which companies its password must not name. The policy runs before the code is marked
+      // used, so its holder can pick a better password with the same code.
+      const companies = await companiesOf(user.id);
+      const accepted = await codes.consume(user.id, 'reset_password', input.code, () =>
+        checkPasswordPolicy(input.password, { email: user.email, companies }),
+      );
+      if (!accepted) throw wrongCode();
       const at = iso();
       await repo.updateUser(user.id, {
         passwordHash: await hasher.hash(input.password),
@@ -484,7 +514,11 @@ export function createIdentityService(deps: IdentityDeps) {
       const codes = newRecoveryCodes();
       await deps.db.transaction(async (tx) => {
         await repo.updateUser(user.id, { totpEnabledAt: iso(), totpLastStep: step }, tx);
-        await repo.replaceRecoveryCodes(user.id, codes.map(hashRecoveryCode), tx);
+        await repo.replaceRecoveryCodes(
+          user.id,
+          codes.map((c) => hashRecoveryCode(secrets, user.id, c)),
+          tx,
+        );
         await audit.append(
           { action: 'auth.2fa.enabled', actorId: user.id, actor: user.email, tenantId: session.tenantId },
           tx,
@@ -495,8 +529,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async totpDisable(connection: string, session: Session, password: string): Promise<AuthStatus> {
-      const user = await requireUser(session);
-      if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+      const user = await confirmPassword(session, password);
       if (await rules.requireTwoFactor(session.tenantId)) {
         throw new AppError('forbidden', 'forbidden: this company requires 2FA for every member');
       }
@@ -513,11 +546,13 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async regenerateRecoveryCodes(session: Session, password: string) {
-      const user = await requireUser(session);
-      if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+      const user = await confirmPassword(session, password);
       if (user.totpEnabledAt === null) throw new AppError('conflict', 'recovery codes need 2FA to be on');
       const codes = newRecoveryCodes();
-      await repo.replaceRecoveryCodes(user.id, codes.map(hashRecoveryCode));
+      await repo.replaceRecoveryCodes(
+        user.id,
+        codes.map((c) => hashRecoveryCode(secrets, user.id, c)),
+      );
       await audit.append({ action: 'auth.2fa.recovery_codes_replaced', actorId: user.id, actor: user.email });
       return { recoveryCodes: codes };
     },

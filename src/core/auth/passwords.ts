@@ -43,7 +43,12 @@ export function createPasswordHasher(params: PasswordParams = OWASP_MINIMUM): Pa
   };
 }
 
-/** Rules beyond length (which the contract checks): not the email, not the company's name. */
+/** Letters and digits only, lower case: `Muster GmbH 123` and `muster-gmbh123` compare alike. */
+const folded = (text: string) => text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, '');
+/** Company names too short to rule out inside a password (`AB` would forbid half the dictionary). */
+const MIN_NAME_LENGTH = 6;
+
+/** Rules beyond length (which the contract checks): not the email, and not containing the company's name. */
 export function checkPasswordPolicy(
   password: string,
   context: { email: string; companies: readonly string[] },
@@ -54,8 +59,13 @@ export function checkPasswordPolicy(
   if (lowered === context.email.trim().toLowerCase()) {
     issues.push({ path, rule: 'not_email', message: 'The password must not be the email address' });
   }
-  if (context.companies.some((c) => c.trim().toLowerCase() === lowered)) {
-    issues.push({ path, rule: 'not_company', message: "The password must not be the company's name" });
+  const given = folded(password);
+  const containsCompany = context.companies.some((company) => {
+    const name = folded(company);
+    return name === given || (name.length >= MIN_NAME_LENGTH && given.includes(name));
+  });
+  if (containsCompany) {
+    issues.push({ path, rule: 'not_company', message: "The password must not contain the company's name" });
   }
   if (issues.length > 0) {
     throw new AppError('validation', `invalid password: ${issues.map((i) => i.message).join('; ')}`, { issues });

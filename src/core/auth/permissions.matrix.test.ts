@@ -62,7 +62,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'retention.run': {},
   'keys.status': {},
   'keys.rotate': {},
-  'keys.exportBackup': { passphrase: 'matrix backup passphrase' },
+  'keys.exportBackup': { password: 'a changed password 1', passphrase: 'matrix backup passphrase' },
 };
 
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(

@@ -1,6 +1,7 @@
 // TOTP (RFC 6238) through otplib, with what otplib leaves to us: a code is accepted within one
 // time step either side, and only once (its step must be later than the last accepted one).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { SecretBox } from '../crypto/secret-box';
 import { generate, generateSecret, generateURI } from 'otplib';
 import QRCode from 'qrcode';
 
@@ -47,6 +48,14 @@ export function newRecoveryCodes(count = 10): string[] {
   });
 }
 
-export function hashRecoveryCode(code: string): string {
-  return createHash('sha256').update(code.trim().toLowerCase()).digest('hex');
+const normalised = (code: string) => code.trim().toLowerCase();
+
+/** Stored form of a recovery code: an HMAC under the installation's key, bound to the user. */
+export function hashRecoveryCode(secrets: SecretBox, userId: string, code: string): string {
+  return secrets.mac(`recovery:${userId}`, normalised(code));
+}
+
+/** How codes were stored before (plain SHA-256); still accepted once each, at their next use. */
+export function legacyRecoveryCodeHash(code: string): string {
+  return createHash('sha256').update(normalised(code)).digest('hex');
 }

@@ -6,7 +6,7 @@ import type { Customer } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { openKontor } from '../app';
 import { defaultMigrationsDir } from '../config';
-import { memoryKeyStore, openTestKontor, quietLogger, testDialects, type TestKontor } from '../db/testing';
+import { memoryKeyStore, openTestKontor, quietLogger, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
 import { systemClock, uuidv7Source } from '../deps';
 import { importKeyBackup } from '../keys/key-backup';
 import { keyNames, newKey } from '../keys/keystore';
@@ -100,7 +100,7 @@ describe.each(testDialects)('keys on %s', (dialect) => {
   it('gives the key backup only to an installation administrator', async () => {
     const localAdmin = await kontor.signInAs('administrator');
     value(await kontor.call('tenants.setup', { name: 'Other Company GmbH' }));
-    const refused = await localAdmin('keys.exportBackup', { passphrase });
+    const refused = await localAdmin('keys.exportBackup', { password: TEST_ADMIN.password, passphrase });
     expect(refused).toMatchObject({
       ok: false,
       error: { code: 'forbidden', details: { permission: 'installation.manage' } },
@@ -109,10 +109,15 @@ describe.each(testDialects)('keys on %s', (dialect) => {
   });
 
   it('exports a key backup that opens the data in a new key store, and only with its passphrase', async () => {
-    const backup = await call<{ content: string; names: string[] }>('keys.exportBackup', { passphrase });
+    const backup = await call<{ content: string; names: string[] }>('keys.exportBackup', {
+      password: TEST_ADMIN.password,
+      passphrase,
+    });
     expect(backup.names).toContain(keyNames.fieldMaster);
     expect(backup.content).not.toContain((await keyStore.getKey(keyNames.fieldMaster))?.toString('base64'));
-    expect(await kontor.call('keys.exportBackup', { passphrase: 'short' })).toMatchObject({
+    expect(
+      await kontor.call('keys.exportBackup', { password: TEST_ADMIN.password, passphrase: 'short' }),
+    ).toMatchObject({
       ok: false,
       error: { code: 'validation' },
     });

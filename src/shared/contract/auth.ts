@@ -11,7 +11,7 @@ export const newPasswordSchema = z
   .min(PASSWORD_MIN_LENGTH, `At least ${PASSWORD_MIN_LENGTH} characters`)
   .max(1024, 'At most 1024 characters');
 /** A password being checked (sign-in, unlock): any length, so old passwords still work. */
-const passwordSchema = z.string().min(1, 'Password is required').max(1024);
+export const passwordSchema = z.string().min(1, 'Password is required').max(1024);
 export const personNameSchema = z.string().trim().min(1, 'Name is required').max(200);
 /** A TOTP code (6 digits) or a recovery code (xxxxx-xxxxx). */
 const secondFactorSchema = z

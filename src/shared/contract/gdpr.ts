@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { passwordSchema } from './auth';
 import { customerSchema } from './customers';
 import { procedure } from './procedure';
 
@@ -86,6 +87,8 @@ export const gdprContract = {
   'keys.exportBackup': procedure({
     summary: "Export this installation's keys as a file sealed with a passphrase",
     input: z.strictObject({
+      /** Your own password again: the backup opens every company. */
+      password: passwordSchema,
       passphrase: z.string().min(BACKUP_PASSPHRASE_MIN, `At least ${BACKUP_PASSPHRASE_MIN} characters`).max(1000),
     }),
     output: z.object({ fileName: z.string(), content: z.string(), names: z.array(z.string()) }),

@@ -232,6 +232,7 @@ const en = {
     count_other: '{{count}} entries',
   },
   privacy: {
+    yourPassword: 'Your password (asked again: the backup opens every company)',
     tab: 'Data protection',
     keysTitle: 'Encryption keys',
     keysStatus: 'Key version {{version}} since {{date}} · {{count}} customer keys · keys kept in the {{store}}',
@@ -574,6 +575,7 @@ const de: Messages = {
     count_other: '{{count}} Einträge',
   },
   privacy: {
+    yourPassword: 'Ihr Passwort (erneut abgefragt: die Sicherung öffnet jede Firma)',
     tab: 'Datenschutz',
     keysTitle: 'Schlüssel',
     keysStatus:

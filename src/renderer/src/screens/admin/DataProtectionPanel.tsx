@@ -30,6 +30,7 @@ function KeysSection() {
   const { data: status, error, reload } = useLoaded(() => call('keys.status', {}), null as KeyStatusView | null);
   const rotation = useLongCall();
   const [rotated, setRotated] = useState<{ kekVersion: number; rewrapped: number } | null>(null);
+  const [password, setPassword] = useState('');
   const [passphrase, setPassphrase] = useState('');
   const [repeat, setRepeat] = useState('');
   const [exported, setExported] = useState<string | null>(null);
@@ -39,9 +40,10 @@ function KeysSection() {
       backup.setFormError(t('privacy.passphraseMismatch'));
       return;
     }
-    const file = await call('keys.exportBackup', { passphrase });
+    const file = await call('keys.exportBackup', { password, passphrase });
     download(file.fileName, file.content, 'application/json');
     setExported(file.fileName);
+    setPassword('');
     setPassphrase('');
     setRepeat('');
   });
@@ -89,6 +91,14 @@ function KeysSection() {
           <Text size="sm">{t('privacy.backupExplain')}</Text>
           <form onSubmit={(e) => void backup.submit(e)} noValidate aria-label={t('privacy.backupTitle')}>
             <Stack maw={420}>
+              <PasswordInput
+                label={t('privacy.yourPassword')}
+                value={password}
+                onChange={(e) => setPassword(e.currentTarget.value)}
+                error={backup.errors['password']}
+                autoComplete="current-password"
+                required
+              />
               <PasswordInput
                 label={t('privacy.passphrase')}
                 value={passphrase}
