@@ -129,6 +129,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     revalidate: (session) => auth.revalidate(session),
   });
   const mail = createMailService({ db, repo, secrets, clock, ids, logger });
+  await mail.sealStoredBodies();
   const codes = createCodes({ repo, secrets, clock, ids });
   const auth: IdentityService = createIdentityService({
     db,

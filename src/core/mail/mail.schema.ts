@@ -11,6 +11,8 @@ export const outboxSqlite = sqliteTable('mail_outbox', {
   attempts: integer('attempts').notNull().default(0),
   nextAttemptAt: text('next_attempt_at').notNull(),
   lastError: text('last_error'),
+  /** After this the body is deleted and the message is not sent any more. */
+  expiresAt: text('expires_at'),
   createdAt: text('created_at').notNull(),
   sentAt: text('sent_at'),
 });
@@ -24,6 +26,7 @@ export const outboxPg = pgTable('mail_outbox', {
   attempts: pgInteger('attempts').notNull().default(0),
   nextAttemptAt: pgText('next_attempt_at').notNull(),
   lastError: pgText('last_error'),
+  expiresAt: pgText('expires_at'),
   createdAt: pgText('created_at').notNull(),
   sentAt: pgText('sent_at'),
 });

@@ -15,6 +15,10 @@ import { testMail } from './templates';
 
 /** After this many failed attempts a message is marked failed (an admin can retry it). */
 export const MAX_ATTEMPTS = 8;
+/** The reason an unsent message gives once its code expired. */
+const EXPIRED = 'expired before it could be sent; its text was deleted';
+/** Messages stored before expiry existed hold codes valid for a day at most. */
+const LEGACY_VALIDITY_MS = 24 * 3_600_000;
 /** 1, 2, 4 … minutes between attempts, at most an hour. */
 export const retryDelayMs = (attempts: number) => Math.min(60_000 * 2 ** (attempts - 1), 3_600_000);
 
@@ -94,6 +98,17 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
     });
   }
 
+  // Bodies hold one-time codes: sealed under the installation's secrets key, bound to the message,
+  // and deleted once sent or expired, so a copy of the database or the outbox list shows none.
+  const bodyPurpose = (id: string) => `mail:${id}`;
+  const SEALED = 'v1:';
+
+  function body(row: Row): string {
+    const stored = String(row['text_body']);
+    // Bodies from before sealing (seal() below seals them at the next start).
+    return stored.startsWith(SEALED) ? secrets.open(bodyPurpose(String(row['id'])), stored) : stored;
+  }
+
   /** One try; `oneShot` (test mails) fails at once instead of waiting for a retry. */
   async function attempt(item: OutboxItem, text: string, s: Stored | null, oneShot = false): Promise<OutboxItem> {
     const attempts = item.attempts + 1;
@@ -101,7 +116,8 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
       if (!s) throw new Error('no SMTP server is set up (Admin → Email)');
       await transport(s).sendMail({ from: s.from, to: item.to, subject: item.subject, text });
       await db.run(
-        sql`UPDATE ${outbox} SET status = 'sent', attempts = ${attempts}, sent_at = ${iso()}, last_error = NULL WHERE id = ${item.id}`,
+        sql`UPDATE ${outbox} SET status = 'sent', attempts = ${attempts}, sent_at = ${iso()}, last_error = NULL,
+          text_body = '' WHERE id = ${item.id}`,
       );
       return { ...item, status: 'sent', attempts, lastError: null, sentAt: iso() };
     } catch (error) {
@@ -110,7 +126,8 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
       const next = new Date(clock.now().getTime() + retryDelayMs(attempts)).toISOString();
       await db.run(sql`UPDATE ${outbox} SET status = ${status}, attempts = ${attempts}, next_attempt_at = ${next},
         last_error = ${message} WHERE id = ${item.id}`);
-      logger.warn('mail not sent', { to: item.to, attempts, error: message });
+      // Addresses stay out of the log: the message id finds them in the outbox.
+      logger.warn('mail not sent', { message: item.id, attempts, error: message });
       return { ...item, status, attempts, nextAttemptAt: next, lastError: message };
     }
   }
@@ -118,13 +135,27 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
   /** Writes a pending message to the outbox; the one place messages enter it. */
   async function store(to: string, content: MailContent, tx: Executor): Promise<string> {
     const id = ids.next();
-    const at = iso();
-    await tx.run(sql`INSERT INTO ${outbox} (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
-      VALUES (${id}, ${to}, ${content.subject}, ${content.text}, 'pending', 0, ${at}, ${at})`);
+    const now = clock.now();
+    const at = now.toISOString();
+    const expires = new Date(now.getTime() + content.validForMs).toISOString();
+    await tx.run(sql`INSERT INTO ${outbox}
+      (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at, expires_at)
+      VALUES (${id}, ${to}, ${content.subject}, ${secrets.seal(bodyPurpose(id), content.text)}, 'pending', 0,
+              ${at}, ${at}, ${expires})`);
     return id;
   }
 
+  /** Deletes the bodies of messages whose code expired; unsent ones fail with the reason. */
+  async function expire(): Promise<void> {
+    const at = iso();
+    await db.run(sql`UPDATE ${outbox} SET text_body = '',
+      status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
+      last_error = CASE WHEN status = 'sent' THEN last_error ELSE ${EXPIRED} END
+      WHERE text_body <> '' AND expires_at <= ${at}`);
+  }
+
   async function processOnce(): Promise<{ sent: number; failed: number }> {
+    await expire();
     const settings = await stored();
     // Without a server, mail waits in the outbox instead of using up its attempts.
     if (!settings) return { sent: 0, failed: 0 };
@@ -133,7 +164,7 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
     let sent = 0;
     let failed = 0;
     for (const row of due) {
-      const result = await attempt(toItem(row), String(row['text_body']), settings);
+      const result = await attempt(toItem(row), body(row), settings);
       if (result.status === 'sent') sent += 1;
       else failed += 1;
     }
@@ -202,7 +233,31 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
       if (!row) throw new AppError('not_found', `no message ${id} in the outbox`);
       const item = toItem(row);
       if (item.status === 'sent') throw new AppError('conflict', 'this message was sent already');
-      return attempt({ ...item, attempts: 0 }, String(row['text_body']), await stored());
+      if (String(row['text_body']) === '') {
+        throw new AppError('conflict', 'this message expired and its text was deleted; the user requests a new code');
+      }
+      return attempt({ ...item, attempts: 0 }, body(row), await stored());
+    },
+
+    /**
+     * Once per start: seals bodies stored in plain text before sealing existed, deletes those of
+     * sent messages, and expires the rest like new ones (a day after they were made).
+     */
+    async sealStoredBodies(): Promise<void> {
+      await db.run(sql`UPDATE ${outbox} SET text_body = '' WHERE status = 'sent' AND text_body <> ''`);
+      const plain = await db.rows(
+        sql`SELECT id, text_body, created_at, expires_at FROM ${outbox} WHERE text_body <> '' AND text_body NOT LIKE 'v1:%'`,
+      );
+      for (const row of plain) {
+        const id = String(row['id']);
+        const expires =
+          typeof row['expires_at'] === 'string'
+            ? row['expires_at']
+            : new Date(Date.parse(String(row['created_at'])) + LEGACY_VALIDITY_MS).toISOString();
+        await db.run(sql`UPDATE ${outbox} SET text_body = ${secrets.seal(bodyPurpose(id), String(row['text_body']))},
+          expires_at = ${expires} WHERE id = ${id}`);
+      }
+      await expire();
     },
 
     /** Long-running processes send in the background; the CLI calls processDue itself. */

@@ -215,4 +215,70 @@ describe.each(testDialects)('mail on %s', (dialect) => {
     starttls.failNext(0);
     expect(await kontor.call('mail.retry', { id: failed?.id })).toMatchObject({ value: { status: 'sent' } });
   });
+
+  /** The outbox row as stored: what a copy of the database would show. */
+  async function storedBodies(to: string): Promise<{ status: string; body: string }[]> {
+    const db = kontor.stores.system.sql;
+    const rows = await db.rows(
+      sql`SELECT status, text_body FROM ${db.table('mail_outbox')} WHERE to_address = ${to} ORDER BY created_at, id`,
+    );
+    return rows.map((r) => ({ status: String(r['status']), body: String(r['text_body']) }));
+  }
+
+  it('keeps codes out of the outbox: bodies sealed while waiting, deleted once sent, the list shows metadata', async () => {
+    starttls.failNext(0);
+    value(await smtp(starttls, 'starttls'));
+    await advance(60 * 60_000);
+    value(await kontor.call('auth.forgotPassword', { email: 'neu@muster.example' }));
+    const [waiting] = (await storedBodies('neu@muster.example')).slice(-1);
+    expect(waiting?.status).toBe('pending');
+    expect(waiting?.body).toMatch(/^v1:/);
+    expect(waiting?.body).not.toMatch(/\d{8}/);
+    await kontor.mail.processDue();
+    const code = codeIn(lastTo('neu@muster.example')?.text ?? '');
+    expect(code).toMatch(/^\d{8}$/);
+    for (const row of await storedBodies('neu@muster.example')) {
+      if (row.status === 'sent') expect(row.body).toBe('');
+    }
+    const listed = value<object[]>(await kontor.call('mail.outbox', {}));
+    expect(JSON.stringify(listed)).not.toContain(code);
+    for (const item of listed) expect(Object.keys(item).sort()).not.toContain('text');
+  });
+
+  it('deletes the body of a message whose code expired before it could be sent', async () => {
+    starttls.failNext(100);
+    await advance(60 * 60_000);
+    value(await kontor.call('auth.forgotPassword', { email: 'neu@muster.example' }));
+    await kontor.mail.processDue();
+    const [pending] = (await storedBodies('neu@muster.example')).slice(-1);
+    expect(pending).toMatchObject({ status: 'pending', body: expect.stringMatching(/^v1:/) });
+    await advance(31 * 60_000);
+    await kontor.mail.processDue();
+    const [expired] = (await storedBodies('neu@muster.example')).slice(-1);
+    expect(expired).toEqual({ status: 'failed', body: '' });
+    const [item] = value<{ id: string; lastError: string }[]>(await kontor.call('mail.outbox', { status: 'failed' }));
+    expect(item?.lastError).toContain('expired');
+    starttls.failNext(0);
+    expect(await kontor.call('mail.retry', { id: item?.id })).toMatchObject({ error: { code: 'conflict' } });
+  });
+
+  it('seals the plain bodies an older version stored, and deletes those already sent', async () => {
+    starttls.failNext(0);
+    const db = kontor.stores.system.sql;
+    const at = new Date(now).toISOString();
+    const insert = (id: string, status: string, text: string) =>
+      db.run(sql`INSERT INTO ${db.table('mail_outbox')}
+        (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at)
+        VALUES (${id}, 'alt@muster.example', 'Alt', ${text}, ${status}, 0, ${at}, ${at})`);
+    await insert('legacy-sent', 'sent', 'old code: 12345678\n');
+    await insert('legacy-pending', 'pending', 'waiting code: 87654321\n');
+    await kontor.mail.sealStoredBodies();
+    const bodies = await storedBodies('alt@muster.example');
+    expect(bodies).toEqual([
+      { status: 'pending', body: expect.stringMatching(/^v1:/) },
+      { status: 'sent', body: '' },
+    ]);
+    await kontor.mail.processDue();
+    expect(lastTo('alt@muster.example')?.text).toContain('87654321');
+  });
 });

@@ -2,6 +2,8 @@
 export interface MailContent {
   readonly subject: string;
   readonly text: string;
+  /** How long the message is worth sending (the code in it expires); its body is deleted then. */
+  readonly validForMs: number;
 }
 
 const footer = '\n\n-- \nKontor';
@@ -13,6 +15,7 @@ export function verificationMail(name: string, code: string, hours: number): Mai
       `Hallo ${name},\n\nIhr Bestätigungscode lautet: ${code}\nGeben Sie ihn in Kontor unter „Mein Konto“ ein. Er gilt ${hours} Stunden.\n\n` +
       `Hello ${name},\n\nyour confirmation code is: ${code}\nEnter it in Kontor under "My account". It is valid for ${hours} hours.` +
       footer,
+    validForMs: hours * 3_600_000,
   };
 }
 
@@ -25,6 +28,7 @@ export function resetMail(name: string, code: string, minutes: number): MailCont
       `Hello ${name},\n\nuse this code to reset your Kontor password: ${code}\nIt is valid for ${minutes} minutes. ` +
       `If you did not ask for it, ignore this message.` +
       footer,
+    validForMs: minutes * 60_000,
   };
 }
 
@@ -34,5 +38,6 @@ export function testMail(): MailContent {
     text:
       'Diese Nachricht zeigt, dass Kontor E-Mails versenden kann.\n\nThis message shows that Kontor can send email.' +
       footer,
+    validForMs: 3_600_000,
   };
 }
