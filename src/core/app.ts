@@ -2,7 +2,8 @@
 // (Electron main, web host, CLI, tests, bench) builds it here, so all of them behave the same.
 import { INSTALLATION_ADMIN, type DatabaseChoice, type KeyStoreKind, type Permission } from '../shared/contract';
 import { AppError } from '../shared/errors';
-import { createAuditService, type AuditService } from './audit/audit.service';
+import { join } from 'node:path';
+import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
 import { createIdentityRepo } from './auth/identity.repo';
 import { createIdentityService, type IdentityService } from './auth/identity.service';
 import { createPasswordHasher, type PasswordParams } from './auth/passwords';
@@ -115,7 +116,20 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
 
   const tenants = createTenantsService({ stores, clock, ids });
   const repo = createIdentityRepo(db);
-  const audit = createAuditService({ db, clock });
+  const chainKey = await auditChainKey(options.keyStore, db).catch(async (error: unknown) => {
+    await stores.close();
+    throw error;
+  });
+  const audit = createAuditService({
+    db,
+    clock,
+    logger,
+    chain: {
+      key: chainKey,
+      headFile: join(options.dataDir, AUDIT_HEAD_FILE),
+    },
+  });
+  await audit.start();
   const rules = createSecurityRules(repo);
   await rules.load();
   const secrets = createSecretBox(await options.keyStore.getOrCreateKey(keyNames.systemSecrets));
@@ -335,7 +349,12 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       // (the router checks) may take them away, after giving the password again.
       await auth.confirmPassword(ctx.session, input.password);
       const all = await tenants.list();
-      const names: string[] = [keyNames.systemDatabase, keyNames.systemSecrets, keyNames.fieldMaster];
+      const names: string[] = [
+        keyNames.systemDatabase,
+        keyNames.systemSecrets,
+        keyNames.fieldMaster,
+        keyNames.auditChain,
+      ];
       for (const tenant of all) names.push(keyNames.tenantDatabase(tenant.id));
       const content = await exportKeyBackup(options.keyStore, names, input.passphrase, clock.now());
       const held = (JSON.parse(content) as { names: string[] }).names;
@@ -544,6 +563,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     mail,
     async close() {
       await mail.stop();
+      await audit.settled();
       await stores.close();
     },
   };

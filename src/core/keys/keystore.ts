@@ -27,4 +27,6 @@ export const keyNames = {
   tenantDatabase: (tenantId: string) => `db:tenant:${tenantId}`,
   /** The master key of field encryption: wraps every tenant's key-encryption key. */
   fieldMaster: 'fields:master',
+  /** Keys the audit log's chain and its head file. */
+  auditChain: 'audit:chain',
 } as const;
