@@ -470,6 +470,8 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     }
     if (error instanceof AppError) {
       io.stderr(describeError(error.toShape()));
+      // The CLI runs at the admin's own terminal: the detail the app keeps for its log helps here.
+      if (error.internal) io.stderr(`  (${error.internal})\n`);
       return 1;
     }
     io.stderr(`kontor: internal error: ${error instanceof Error ? error.message : String(error)}\n`);

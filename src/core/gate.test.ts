@@ -1,5 +1,5 @@
 // The gate: locked with a reason until the data opens, then the router itself.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,5 +109,46 @@ describe('gate', () => {
       error: { code: 'conflict' },
     });
     await gate.close();
+  });
+
+  it('tells a caller who is not signed in why it is locked in its own words, and the log the details', async () => {
+    const logged: string[] = [];
+    const logger = {
+      error: (message: string, fields?: object) => void logged.push(`${message} ${JSON.stringify(fields)}`),
+      warn: (message: string, fields?: object) => void logged.push(`${message} ${JSON.stringify(fields)}`),
+    };
+    // A server that refuses, with a password in its address.
+    const unreachable = createEnvironmentGate({
+      dataDir: dataDir(),
+      env: {
+        KONTOR_KEYSTORE: 'passphrase',
+        KONTOR_MASTER_PASSPHRASE: 'the master passphrase',
+        KONTOR_DATABASE_URL: 'postgres://kontor:s3cret-pw@127.0.0.1:1/kontor_db',
+      },
+      version: 't',
+      logger,
+    });
+    await unreachable.start();
+    const told = JSON.stringify(await unreachable.call('app.status', {}));
+    expect(told).toContain('cannot connect to the database server');
+    for (const secret of ['127.0.0.1', 's3cret-pw', 'kontor_db', 'ECONNREFUSED']) expect(told).not.toContain(secret);
+    expect(logged.join('\n')).toContain('ECONNREFUSED');
+    expect(logged.join('\n')).not.toContain('s3cret-pw');
+
+    // A damaged key file: where it lies stays in the log.
+    const dir = dataDir();
+    writeFileSync(join(dir, 'keys.json'), '{ not json');
+    const damaged = createEnvironmentGate({
+      dataDir: dir,
+      env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: 'the master passphrase' },
+      version: 't',
+      logger,
+    });
+    await damaged.start();
+    const status = JSON.stringify(await damaged.call('app.status', {}));
+    expect(status).toContain('key file');
+    expect(status).not.toContain(dir);
+    expect(JSON.stringify(await damaged.call('customers.list', {}))).not.toContain(dir);
+    expect(logged.join('\n')).toContain(dir);
   });
 });

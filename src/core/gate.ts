@@ -93,9 +93,18 @@ export function createGate(options: GateOptions): Gate {
       try {
         await open();
       } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
+        // Whoever asks app.status is not signed in: they get our own words, the log gets the rest
+        // (paths, host names, driver messages).
+        if (error instanceof AppError) {
+          reason = error.message;
+          options.logger.warn('the data is not open', { reason, detail: error.internal });
+        } else {
+          reason = 'the data cannot be opened; the log says why';
+          options.logger.error('opening the data failed', {
+            error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+          });
+        }
         unreachable = error instanceof AppError && error.details?.['reason'] === 'database_unreachable';
-        if (!(error instanceof AppError)) options.logger.error('opening the data failed', { error: reason });
       }
     },
     async call(name, input, callOptions) {

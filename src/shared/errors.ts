@@ -45,6 +45,11 @@ export class AppError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetails,
+    /**
+     * What only the log (and the local admin CLI) may see: file paths, host names, driver
+     * messages. Never part of the shape that crosses a boundary.
+     */
+    readonly internal?: string,
   ) {
     super(message);
   }

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { consoleLogger } from '../core/app';
 import { createEnvironmentGate, defaultDataDir, parseEnv } from '../core/config';
 import { validationError } from '../shared/errors';
 import { startWebHost } from './server';
@@ -22,6 +23,7 @@ try {
   await gate.start();
   const host = await startWebHost({
     invoker: gate,
+    logger: consoleLogger,
     rendererDir: join(root, 'out', 'renderer'),
     port: parsedWeb.data.KONTOR_WEB_PORT,
     ...(parsedWeb.data.KONTOR_WEB_TOKEN !== undefined && { token: parsedWeb.data.KONTOR_WEB_TOKEN }),

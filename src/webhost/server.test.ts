@@ -183,4 +183,64 @@ describe('web host', () => {
     expect(escape.body).not.toContain('outside');
     expect((await http(`${host.origin}/assets/missing.js`, { headers: { cookie } })).status).toBe(404);
   });
+
+  it('refuses requests that another site starts (Origin, Sec-Fetch-Site)', async () => {
+    const ping = { name: 'system.ping', input: {} };
+    expect((await invoke(ping, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await invoke(ping, { origin: 'http://localhost:1' })).status).toBe(403);
+    expect((await invoke(ping, { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await invoke(ping, { 'sec-fetch-site': 'same-site' })).status).toBe(403);
+    expect((await http(`${host.origin}/`, { headers: { cookie, 'sec-fetch-site': 'cross-site' } })).status).toBe(403);
+    expect((await invoke(ping, { origin: host.origin, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await http(`${host.origin}/`, { headers: { cookie, 'sec-fetch-site': 'none' } })).status).toBe(200);
+  });
+
+  it("sends a call's progress only to the browser that made it", async () => {
+    const other = cookie.replace(/kontor_conn=[^;]+/, 'kontor_conn=another-browser');
+    const listen = (browserCookie: string) => {
+      const received: string[] = [];
+      const req = request(`${host.origin}/__kontor/events`, { headers: { cookie: browserCookie } }, (res) => {
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => received.push(chunk));
+      });
+      req.on('error', () => undefined);
+      req.end();
+      return { received, stop: () => req.destroy() };
+    };
+    const mine = listen(cookie);
+    const theirs = listen(other);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(JSON.parse((await invoke({ name: 'events.replay', input: {}, callId: 'mine-1' })).body)).toMatchObject({
+      ok: true,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    mine.stop();
+    theirs.stop();
+    expect(mine.received.join('')).toContain('"callId":"mine-1"');
+    expect(theirs.received.join('')).not.toContain('progress');
+  });
+
+  it('answers a failure of its own without the error text, which goes to the log', async () => {
+    const logged: string[] = [];
+    const failing = await startWebHost({
+      invoker: {
+        call: () => Promise.reject(new Error('ECONNREFUSED /var/lib/kontor/secret.db')),
+      },
+      rendererDir,
+      logger: { error: (message, fields) => void logged.push(`${message} ${JSON.stringify(fields)}`) },
+    });
+    try {
+      const login = await http(failing.url);
+      const theirCookie = (login.headers['set-cookie'] as string[]).map((c) => c.split(';')[0]).join('; ');
+      const reply = await http(`${failing.origin}/__kontor/invoke`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kontor': '1', cookie: theirCookie },
+        body: JSON.stringify({ name: 'system.ping', input: {} }),
+      });
+      expect(reply).toMatchObject({ status: 500, body: 'web host error' });
+      expect(logged.join('')).toContain('/var/lib/kontor/secret.db');
+    } finally {
+      await failing.close();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 // Serves the built renderer to a browser on 127.0.0.1 and bridges window.kontor to the router
 // over loopback HTTP. Every request needs the per-launch token (a cookie set from ?token=…),
-// the Host header must be ours (no DNS rebinding), and invoke needs a custom header (no CSRF).
+// the Host header must be ours (no DNS rebinding), a request another site starts is refused
+// (Origin, Sec-Fetch-Site), and invoke needs a custom header (no CSRF).
 // For browser tests and machines without Electron; never part of the packaged app.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
@@ -21,6 +22,8 @@ export interface Invoker {
 
 export interface WebHostOptions {
   readonly invoker: Invoker;
+  /** Where errors of the host itself go (never to the browser). */
+  readonly logger?: { error(message: string, fields?: Record<string, unknown>): void };
   readonly rendererDir: string;
   readonly port?: number;
   readonly token?: string;
@@ -96,7 +99,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = resolve(options.rendererDir);
   const indexFile = join(rendererDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`no built renderer in ${rendererDir}; run npm run build first`);
-  const streams = new Set<ServerResponse>();
+  /** Event streams by the connection (browser) that opened them: progress goes to its own caller only. */
+  const streams = new Map<ServerResponse, string>();
+  let allowedOrigins: Set<string> = new Set();
   const running = new Map<string, AbortController>();
   let allowedHosts: Set<string> = new Set();
 
@@ -147,7 +152,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
         meta: { connection: `web:${connection}` },
         signal: controller.signal,
-        onProgress: (event: ProgressEvent) => emit('progress', { ...event, ...(callId !== undefined && { callId }) }),
+        onProgress: (event: ProgressEvent) =>
+          emitTo(connection, 'progress', { ...event, ...(callId !== undefined && { callId }) }),
       });
       send(res, 200, JSON.stringify(result), 'application/json');
     } finally {
@@ -171,15 +177,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, 204, '');
   }
 
+  /** To every open browser (events that concern everyone). */
   function emit(event: EventName, payload: unknown): void {
     const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
-    for (const stream of streams) stream.write(data);
+    for (const stream of streams.keys()) stream.write(data);
+  }
+
+  /** To the streams of one connection only. */
+  function emitTo(connection: string, event: EventName, payload: unknown): void {
+    const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
+    for (const [stream, owner] of streams) if (owner === connection) stream.write(data);
+  }
+
+  /**
+   * A request another site made the browser send: an Origin that is not ours, or Sec-Fetch-Site
+   * other than same-origin (or none: an address typed or opened by the user).
+   */
+  function crossSite(req: IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins.has(origin)) return true;
+    const site = req.headers['sec-fetch-site'];
+    return site !== undefined && site !== 'same-origin' && site !== 'none';
   }
 
   const server = createServer((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (!allowedHosts.has(req.headers.host ?? '')) return send(res, 421, 'wrong host');
+      if (crossSite(req)) return send(res, 403, 'requests from other sites are refused');
 
       const offered = url.searchParams.get('token');
       if (offered !== null) {
@@ -209,7 +234,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
           connection: 'keep-alive',
         });
         res.write(': connected\n\n');
-        streams.add(res);
+        streams.set(res, cookie(req, CONNECTION_COOKIE) ?? '');
         req.on('close', () => streams.delete(res));
         return;
       }
@@ -218,7 +243,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (url.pathname.startsWith('/assets/')) return send(res, 404, 'not found');
       return serveIndex(res);
     })().catch((error: unknown) => {
-      if (!res.headersSent) send(res, 500, `web host error: ${(error as Error).message}`);
+      // The browser learns that something failed, the log what.
+      options.logger?.error('web host request failed', {
+        path: req.url,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+      if (!res.headersSent) send(res, 500, 'web host error');
     });
   });
 
@@ -228,6 +258,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const { port } = server.address() as AddressInfo;
   allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  allowedOrigins = new Set([...allowedHosts].map((host) => `http://${host}`));
   const origin = `http://127.0.0.1:${port}`;
 
   return {
@@ -236,7 +267,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     emit,
     async close() {
-      for (const stream of streams) stream.end();
+      for (const stream of streams.keys()) stream.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },

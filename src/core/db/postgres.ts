@@ -34,9 +34,12 @@ export async function connectPostgres(url: string): Promise<PgConnection> {
     client.release();
   } catch (error) {
     await pool.end();
-    throw new AppError('locked', `cannot connect to Postgres at ${maskUrl(url)}: ${(error as Error).message}`, {
-      reason: 'database_unreachable',
-    });
+    throw new AppError(
+      'locked',
+      'cannot connect to the database server; check the network or ask your administrator',
+      { reason: 'database_unreachable' },
+      `Postgres at ${maskUrl(url)}: ${(error as Error).message}`,
+    );
   }
   return {
     db: drizzleNodePg(pool) as unknown as PgDb,

@@ -16,9 +16,10 @@ export class KeychainUnavailableError extends AppError {
   constructor(reason: string) {
     super(
       'locked',
-      `The OS keychain is unavailable (${reason}). Use the passphrase store instead: ` +
+      'The OS keychain is unavailable. Use the passphrase store instead: ' +
         'set KONTOR_KEYSTORE=passphrase and KONTOR_MASTER_PASSPHRASE, or choose "passphrase" in the app.',
-      { reason },
+      { reason: 'keychain_unavailable' },
+      reason,
     );
   }
 }

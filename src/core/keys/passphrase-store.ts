@@ -93,10 +93,12 @@ function readKeyFile(file: string): KeyFile {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new AppError('locked', `the key file ${file} cannot be read: ${(error as Error).message}`);
+    throw new AppError('locked', 'the key file cannot be read', undefined, `${file}: ${(error as Error).message}`);
   }
   const parsed = fileSchema.safeParse(json);
-  if (!parsed.success) throw new AppError('locked', `the key file ${file} is damaged or not a Kontor key file`);
+  if (!parsed.success) {
+    throw new AppError('locked', 'the key file is damaged or not a Kontor key file', undefined, file);
+  }
   return parsed.data;
 }
 
@@ -131,7 +133,7 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     const wrapped = state.keys[name];
     if (wrapped === undefined) return null;
     const key = unwrap(kek, name, wrapped);
-    if (key === null) throw new AppError('locked', `the key '${name}' in ${file} is damaged`);
+    if (key === null) throw new AppError('locked', `the key '${name}' in the key file is damaged`, undefined, file);
     return key;
   }
 
