@@ -60,7 +60,8 @@ Commands:
   keys import --in FILE [--replace]
                         put a key backup's keys into this machine's key store (no sign-in; run
                         before the first start on a new machine), passphrase from KONTOR_BACKUP_PASSPHRASE;
-                        --replace overwrites keys a start without the backup made
+                        --replace overwrites keys a start without the backup made (they are kept
+                        first in kontor-keys-replaced-TIME.json, sealed with the same passphrase)
 
 Signing in (every command but the first setup):
   KONTOR_USER, KONTOR_PASSWORD, and KONTOR_TOTP when you use two-factor authentication
@@ -127,7 +128,7 @@ interface Command {
 interface KeyStoreCommand {
   readonly required: readonly Flag[];
   readonly optional?: readonly Flag[];
-  run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv): Promise<unknown>;
+  run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv, dataDir: string): Promise<unknown>;
 }
 
 function confirmed(flags: Flags, what: string): void {
@@ -152,7 +153,7 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
   'keys import': {
     required: ['in'],
     optional: ['replace'],
-    async run(flags, keyStore, env) {
+    async run(flags, keyStore, env, dataDir) {
       let text: string;
       try {
         text = readFileSync(flags.in ?? '', 'utf8');
@@ -160,7 +161,7 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
         throw new AppError('not_found', `cannot read ${flags.in}: ${(error as Error).message}`);
       }
       const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to open the key backup');
-      return importKeyBackup(keyStore, text, passphrase, { replace: flags.replace === true });
+      return importKeyBackup(keyStore, text, passphrase, { replace: flags.replace === true, keepReplacedIn: dataDir });
     },
   },
 };
@@ -415,8 +416,9 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     const local = keyStoreCommands[name];
     if (local) {
       checkFlags(name, local, flags);
-      const keyStore = await keyStoreFromEnvironment(environmentOptions(flags, env));
-      io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env), null, 2)}\n`);
+      const localOptions = environmentOptions(flags, env);
+      const keyStore = await keyStoreFromEnvironment(localOptions);
+      io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env, localOptions.dataDir), null, 2)}\n`);
       return 0;
     }
     const command = commands[name];

@@ -131,7 +131,7 @@ export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { lo
           masterPassphrase === undefined ? options.env : { ...options.env, KONTOR_MASTER_PASSPHRASE: masterPassphrase },
         ...(masterPassphrase !== undefined && { keyStoreKind: 'passphrase' as const }),
       });
-      await importKeyBackup(keyStore, backup, passphrase, { replace });
+      await importKeyBackup(keyStore, backup, passphrase, { replace, keepReplacedIn: dataDir });
     },
     async open(passphrase) {
       if (passphrase === undefined) return openFromEnvironment(options);

@@ -1,9 +1,12 @@
 // The gate: locked with a reason until the data opens, then the router itself.
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { AppError } from '../shared/errors';
+import type { Kontor } from './app';
 import { createEnvironmentGate } from './config';
+import { createGate } from './gate';
 import { quietLogger } from './db/testing';
 import { readSettingsFile, settingsFilePath } from './settings/settings.file';
 
@@ -150,5 +153,99 @@ describe('gate', () => {
     expect(status).not.toContain(dir);
     expect(JSON.stringify(await damaged.call('customers.list', {}))).not.toContain(dir);
     expect(logged.join('\n')).toContain(dir);
+  });
+
+  it('replaces keys from the unlock screen only with the master passphrase, and keeps the replaced ones', async () => {
+    // Another installation's backup: the wrong keys for this data.
+    const other = createEnvironmentGate({
+      dataDir: dataDir(),
+      env: { KONTOR_KEYSTORE: 'passphrase', KONTOR_MASTER_PASSPHRASE: 'the other machine passphrase' },
+      version: 't',
+      logger: quietLogger,
+    });
+    await other.start();
+    await other.call('auth.setup', admin, meta);
+    const foreign = await other.call(
+      'keys.exportBackup',
+      { password: admin.password, passphrase: 'foreign backup pass' },
+      meta,
+    );
+    await other.close();
+    if (!foreign.ok) throw new Error('export failed');
+    const content = (foreign.value as { content: string }).content;
+
+    const dir = dataDir();
+    const own = { KONTOR_KEYSTORE: 'passphrase' as const, KONTOR_MASTER_PASSPHRASE: 'this machine passphrase' };
+    const first = createEnvironmentGate({ dataDir: dir, env: own, version: 't', logger: quietLogger });
+    await first.start();
+    await first.call('auth.setup', admin, meta);
+    const created = await first.call('customers.create', { name: 'Bleibt lesbar' }, meta);
+    await first.close();
+    const keyFile = () => readFileSync(join(dir, 'keys.json'), 'utf8');
+    const keysBefore = keyFile();
+
+    const gate = createEnvironmentGate({
+      dataDir: dir,
+      env: { KONTOR_KEYSTORE: 'passphrase' },
+      version: 't',
+      logger: quietLogger,
+    });
+    await gate.start();
+    const replace = (masterPassphrase?: string) =>
+      gate.call('app.importKeys', {
+        backup: content,
+        passphrase: 'foreign backup pass',
+        replace: true,
+        ...(masterPassphrase !== undefined && { masterPassphrase }),
+      });
+    expect(await replace()).toMatchObject({ ok: false });
+    expect(await replace('not this machine passphrase')).toMatchObject({
+      ok: false,
+      error: { code: 'locked', message: 'the master passphrase does not match this data directory' },
+    });
+    expect(keyFile()).toBe(keysBefore);
+
+    // With the passphrase the keys are replaced (and, being the wrong ones, open nothing) …
+    expect(await replace('this machine passphrase')).toMatchObject({ ok: false, error: { code: 'locked' } });
+    expect(keyFile()).not.toBe(keysBefore);
+    // … but the replaced keys were kept, sealed with the passphrase of the backup just imported.
+    const kept = readdirSync(dir).filter((f) => f.startsWith('kontor-keys-replaced-'));
+    expect(kept).toHaveLength(1);
+    const restored = await gate.call('app.importKeys', {
+      backup: readFileSync(join(dir, kept[0] ?? ''), 'utf8'),
+      passphrase: 'foreign backup pass',
+      replace: true,
+      masterPassphrase: 'this machine passphrase',
+    });
+    expect(restored).toEqual({ ok: true, value: { state: 'ready' } });
+    await gate.call('auth.login', { email: admin.email, password: admin.password }, meta);
+    const id = created.ok ? (created.value as { id: string }).id : '';
+    expect(await gate.call('customers.get', { id }, meta)).toMatchObject({ value: { name: 'Bleibt lesbar' } });
+    await gate.close();
+  });
+
+  it('never replaces keys that open the data from the unlock screen without the master passphrase', async () => {
+    let opens = 0;
+    const imported: unknown[] = [];
+    const working = { close: async () => undefined, mail: { startWorker: () => undefined } } as unknown as Kontor;
+    const gate = createGate({
+      // Locked at the start (a server away, say); the keys themselves work.
+      open: async () => {
+        opens += 1;
+        if (opens === 1) throw new AppError('locked', 'the database server cannot be reached');
+        return working;
+      },
+      hasPassphraseFile: () => false,
+      importKeys: async (input) => void imported.push(input),
+      logger: quietLogger,
+    });
+    await gate.start();
+    expect(
+      await gate.call('app.importKeys', { backup: '{}', passphrase: 'a backup passphrase', replace: true }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', details: { reason: 'keys_open_data' } },
+    });
+    expect(imported).toEqual([]);
   });
 });

@@ -44,6 +44,26 @@ export function createGate(options: GateOptions): Gate {
     }
   }
 
+  /**
+   * Replacing keys on the locked screen needs proof: the master passphrase of the passphrase
+   * store (checked when the store opens), or else keys that open no data. Keys that open the data
+   * are never replaced from here.
+   */
+  async function refuseReplacingWorkingKeys(): Promise<void> {
+    let working: Kontor;
+    try {
+      working = await options.open();
+    } catch {
+      return;
+    }
+    await working.close();
+    throw new AppError(
+      'forbidden',
+      "forbidden: this machine's keys open the data; they are not replaced from the unlock screen (give the master passphrase, or use kontor keys import as the machine's administrator)",
+      { reason: 'keys_open_data' },
+    );
+  }
+
   const locked = () => ({
     state: 'locked' as const,
     reason,
@@ -72,6 +92,7 @@ export function createGate(options: GateOptions): Gate {
       replace: boolean;
     }) => {
       if (!kontor) {
+        if (input.replace && input.masterPassphrase === undefined) await refuseReplacingWorkingKeys();
         await options.importKeys(input);
         await open(input.masterPassphrase);
       }

@@ -2,6 +2,8 @@
 // of stored secrets) in one file, sealed with a key derived from a passphrase (argon2id). With the
 // file and its passphrase another machine opens the same data; without both, nobody can.
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { decrypt, encrypt } from '../crypto/aead';
@@ -84,8 +86,17 @@ export async function importKeyBackup(
   keyStore: KeyStore,
   text: string,
   passphrase: string,
-  { replace = false }: { replace?: boolean } = {},
-): Promise<ImportResult & { replaced: string[] }> {
+  {
+    replace = false,
+    keepReplacedIn,
+    now = new Date(),
+  }: {
+    replace?: boolean;
+    /** Where the keys being replaced are kept first, sealed with the same passphrase (required to replace). */
+    keepReplacedIn?: string;
+    now?: Date;
+  } = {},
+): Promise<ImportResult & { replaced: string[]; keptIn: string | null }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -121,8 +132,19 @@ export async function importKeyBackup(
       );
     }
   }
+  // The keys being replaced may be the only way into data nobody thought of: they are written,
+  // sealed like a backup, before anything is overwritten.
+  let keptIn: string | null = null;
+  if (replaced.length > 0) {
+    if (keepReplacedIn === undefined) throw new Error('replacing keys needs a place to keep the old ones');
+    keptIn = join(keepReplacedIn, `kontor-keys-replaced-${now.toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(keptIn, await exportKeyBackup(keyStore, replaced, passphrase, now, parsed.data.kdf), {
+      mode: 0o600,
+      flag: 'wx',
+    });
+  }
   for (const { name, key } of incoming) {
     if (imported.includes(name) || replaced.includes(name)) await keyStore.putKey(name, key);
   }
-  return { imported, unchanged, replaced };
+  return { imported, unchanged, replaced, keptIn };
 }
