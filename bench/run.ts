@@ -356,6 +356,7 @@ function fieldEncryption(): void {
   const n = 100_000;
   const random = prng(7);
   const keys: DataKey[] = Array.from({ length: n }, (_, i) => ({
+    tenantId: 'bench',
     subject: `customer:${i}`,
     id: `key-${i}`,
     key: randomBytes(32),

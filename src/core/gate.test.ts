@@ -98,7 +98,7 @@ describe('gate', () => {
       await gate.call('app.importKeys', { backup: content, passphrase: 'not the backup passphrase' }),
     ).toMatchObject({
       ok: false,
-      error: { code: 'locked', message: 'the passphrase does not open this key backup' },
+      error: { code: 'locked', message: 'the passphrase does not open this key backup, or the file was changed' },
     });
     expect(await gate.call('app.importKeys', { backup: content, passphrase: 'the backup passphrase' })).toEqual({
       ok: true,

@@ -12,6 +12,8 @@ import { yieldToEventLoop } from '../events/replay';
 import { decrypt, encrypt, textAead } from './aead';
 
 export interface DataKey {
+  /** The company whose keyring holds the key: bound into what it seals. */
+  readonly tenantId: string;
   readonly subject: string;
   readonly id: string;
   readonly key: Buffer;
@@ -122,7 +124,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
       );
     }
     const key = decrypt(wrapping.key, Buffer.from(String(row['wrapped']), 'base64'), dataKeyAad(subject, id));
-    return { subject, id, key };
+    return { tenantId, subject, id, key };
   }
 
   async function create(subject: string, tx: Executor): Promise<DataKey> {
@@ -131,7 +133,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     // Wrap with the KEK that is current inside this transaction, not one a rotation has replaced.
     const [latest] = await tx.rows(sql`SELECT max(version) AS v FROM ${keks}`);
     if (kek === null || toNumber(latest?.['v']) !== kek.version) kek = await loadKek(tx);
-    const made: DataKey = { subject, id: ids.next(), key: randomBytes(32) };
+    const made: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
     const wrapped = encrypt(kek.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
     const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (subject, id, kek_version, wrapped, created_at)
       VALUES (${subject}, ${made.id}, ${kek.version}, ${wrapped}, ${clock.now().toISOString()})

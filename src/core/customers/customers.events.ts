@@ -3,6 +3,7 @@
 // key is shredded, their events still replay, into the erased state.
 import { z } from 'zod';
 import { ERASURE_MARKER } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
 import { openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { EventMeta, NewEvent, StoredEvent } from '../events/event-store';
@@ -21,15 +22,29 @@ const personalChanges = personalFields.partial();
 export type PersonalFields = z.infer<typeof personalFields>;
 export type CustomerChanges = Partial<PersonalFields>;
 
-/** Version 1 kept the fields in plain JSON; version 2 seals them. Old events read as `{ plain }`. */
+/**
+ * Version 1 kept the fields in plain JSON (read as `{ plain }`); version 2 sealed them bound to the
+ * subject only; version 3 binds company, stream, event type and schema version as well, so a
+ * sealed payload moved to another event, stream or company does not open.
+ */
 const sealedOr = <S extends z.ZodType>(plain: S) => z.union([z.string(), z.object({ plain })]);
+const unchanged = (data: unknown) => data;
 
-export const customerCreated = defineEvent('customer.created', 2, z.object({ personal: sealedOr(personalFields) }), {
+export const customerCreated = defineEvent('customer.created', 3, z.object({ personal: sealedOr(personalFields) }), {
   1: (data) => ({ personal: { plain: data } }),
+  2: unchanged,
 });
-export const customerUpdated = defineEvent('customer.updated', 2, z.object({ personal: sealedOr(personalChanges) }), {
+export const customerUpdated = defineEvent('customer.updated', 3, z.object({ personal: sealedOr(personalChanges) }), {
   1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }),
+  2: unchanged,
 });
+
+/** What a sealed payload is bound to, by the schema version it was written in. */
+function payloadAad(key: DataKey, stream: string, type: string, schemaVersion: number): string {
+  return schemaVersion === 2
+    ? key.subject
+    : JSON.stringify(['kontor:event', key.tenantId, stream, type, schemaVersion]);
+}
 /** The customer's data key was shredded: from here on the projection holds the erasure marker. */
 export const customerErased = defineEvent('customer.erased', 1, z.object({}));
 
@@ -44,20 +59,21 @@ export type CustomerFact =
   | { readonly kind: 'updated'; readonly changes: CustomerChanges | null }
   | { readonly kind: 'erased' };
 
-export function created(key: DataKey, fields: PersonalFields): NewEvent {
+function sealedEvent(key: DataKey, type: string, schemaVersion: number, personal: unknown): NewEvent {
+  const stream = customerStream(key.subject.slice('customer:'.length));
   return {
-    type: customerCreated.type,
-    schemaVersion: customerCreated.version,
-    data: { personal: sealJson(key, key.subject, fields) },
+    type,
+    schemaVersion,
+    data: { personal: sealJson(key, payloadAad(key, stream, type, schemaVersion), personal) },
   };
 }
 
+export function created(key: DataKey, fields: PersonalFields): NewEvent {
+  return sealedEvent(key, customerCreated.type, customerCreated.version, fields);
+}
+
 export function updated(key: DataKey, changes: CustomerChanges): NewEvent {
-  return {
-    type: customerUpdated.type,
-    schemaVersion: customerUpdated.version,
-    data: { personal: sealJson(key, key.subject, changes) },
-  };
+  return sealedEvent(key, customerUpdated.type, customerUpdated.version, changes);
 }
 
 export function erased(): NewEvent {
@@ -65,23 +81,36 @@ export function erased(): NewEvent {
 }
 
 function openPersonal<S extends z.ZodType>(
+  event: StoredEvent,
   personal: string | { plain: unknown },
   schema: S,
   key: DataKey | null,
 ): z.output<S> | null {
-  if (typeof personal !== 'string') return schema.parse(personal.plain);
-  return key ? schema.parse(openJson(key, key.subject, personal)) : null;
+  if (typeof personal !== 'string') {
+    // Only version 1 was ever written in plain text; a plain payload in a later version was
+    // put there by someone other than Kontor.
+    if (event.schemaVersion !== 1) {
+      throw new AppError(
+        'internal',
+        `${event.stream}: event ${event.version} holds plain personal data where it must be sealed`,
+      );
+    }
+    return schema.parse(personal.plain);
+  }
+  return key
+    ? schema.parse(openJson(key, payloadAad(key, event.stream, event.type, event.schemaVersion), personal))
+    : null;
 }
 
 export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
   switch (event.type) {
     case customerCreated.type: {
       const { personal } = upcast(customerCreated, event.schemaVersion, event.data);
-      return { kind: 'created', fields: openPersonal(personal, personalFields, key) };
+      return { kind: 'created', fields: openPersonal(event, personal, personalFields, key) };
     }
     case customerUpdated.type: {
       const { personal } = upcast(customerUpdated, event.schemaVersion, event.data);
-      return { kind: 'updated', changes: openPersonal(personal, personalChanges, key) };
+      return { kind: 'updated', changes: openPersonal(event, personal, personalChanges, key) };
     }
     case customerErased.type:
       return { kind: 'erased' };

@@ -63,7 +63,7 @@ describe.each(testDialects)('plain customer events from before encryption on %s'
     const stored = await store.sql.rows(
       sql`SELECT schema_version, data FROM ${events} WHERE stream = ${`customer-${id}`} ORDER BY version`,
     );
-    expect(stored.map((r) => Number(r['schema_version']))).toEqual([2, 2]);
+    expect(stored.map((r) => Number(r['schema_version']))).toEqual([3, 3]);
     expect(JSON.stringify(stored)).not.toMatch(/Olga|olga@|Halle|Dessau/);
 
     value(await kontor.call('events.replay'));

@@ -7,27 +7,29 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { decrypt, encrypt } from '../crypto/aead';
-import { DEFAULT_KDF, deriveKek, PASSPHRASE_MIN_LENGTH } from './passphrase-store';
+import { DEFAULT_KDF, deriveKek, kdfSchema, PASSPHRASE_MIN_LENGTH } from './passphrase-store';
 import { KEY_BYTES, type KeyStore } from './keystore';
 
-const AAD = 'kontor:key-backup:v1';
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 
 const backupSchema = z.object({
   format: z.literal('kontor-key-backup'),
-  version: z.literal(1),
-  createdAt: z.string(),
-  kdf: z.object({
-    algorithm: z.literal('argon2id'),
-    salt: b64,
-    memoryKiB: z.number().int().min(19_456),
-    iterations: z.number().int().min(2),
-    parallelism: z.number().int().min(1),
-  }),
+  /** 1: only the keys were authenticated; 2: every field of the file is. */
+  version: z.union([z.literal(1), z.literal(2)]),
+  createdAt: z.string().max(40),
+  kdf: kdfSchema,
   /** The names are listed in clear so an admin can see what the file holds; the keys are not. */
-  names: z.array(z.string()),
+  names: z.array(z.string().max(200)).max(1000),
   sealed: b64,
 });
+type Backup = z.infer<typeof backupSchema>;
+
+/** What the seal authenticates besides the keys: every other field of the file (version 2). */
+function backupAad(file: Omit<Backup, 'sealed'>): string {
+  return file.version === 1
+    ? 'kontor:key-backup:v1'
+    : JSON.stringify(['kontor:key-backup', file.version, file.createdAt, file.kdf, file.names]);
+}
 
 const keysSchema = z.record(z.string(), b64);
 
@@ -61,15 +63,15 @@ export async function exportKeyBackup(
   }
   const kdf = { algorithm: 'argon2id' as const, salt: randomBytes(16).toString('base64'), ...kdfParams };
   const wrapping = await deriveKek(passphrase, kdf);
-  const sealed = encrypt(wrapping, Buffer.from(JSON.stringify(keys), 'utf8'), AAD).toString('base64');
-  const file: z.infer<typeof backupSchema> = {
+  const header: Omit<Backup, 'sealed'> = {
     format: 'kontor-key-backup',
-    version: 1,
+    version: 2,
     createdAt: now.toISOString(),
     kdf,
     names: Object.keys(keys).sort(),
-    sealed,
   };
+  const sealed = encrypt(wrapping, Buffer.from(JSON.stringify(keys), 'utf8'), backupAad(header)).toString('base64');
+  const file: Backup = { ...header, sealed };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
@@ -108,10 +110,14 @@ export async function importKeyBackup(
   const wrapping = await deriveKek(passphrase, parsed.data.kdf);
   let keys: Record<string, string>;
   try {
-    const plain = decrypt(wrapping, Buffer.from(parsed.data.sealed, 'base64'), AAD);
+    const plain = decrypt(wrapping, Buffer.from(parsed.data.sealed, 'base64'), backupAad(parsed.data));
     keys = keysSchema.parse(JSON.parse(plain.toString('utf8')));
   } catch {
-    throw new AppError('locked', 'the passphrase does not open this key backup');
+    // A wrong passphrase and a changed file look the same to AES-GCM.
+    throw new AppError('locked', 'the passphrase does not open this key backup, or the file was changed');
+  }
+  if (JSON.stringify(Object.keys(keys).sort()) !== JSON.stringify([...parsed.data.names].sort())) {
+    throw new AppError('validation', 'the key backup lists other keys than it holds; it was changed');
   }
   const imported: string[] = [];
   const unchanged: string[] = [];
@@ -138,10 +144,15 @@ export async function importKeyBackup(
   if (replaced.length > 0) {
     if (keepReplacedIn === undefined) throw new Error('replacing keys needs a place to keep the old ones');
     keptIn = join(keepReplacedIn, `kontor-keys-replaced-${now.toISOString().replace(/[:.]/g, '-')}.json`);
-    writeFileSync(keptIn, await exportKeyBackup(keyStore, replaced, passphrase, now, parsed.data.kdf), {
-      mode: 0o600,
-      flag: 'wx',
-    });
+    const { memoryKiB, iterations, parallelism } = parsed.data.kdf;
+    writeFileSync(
+      keptIn,
+      await exportKeyBackup(keyStore, replaced, passphrase, now, { memoryKiB, iterations, parallelism }),
+      {
+        mode: 0o600,
+        flag: 'wx',
+      },
+    );
   }
   for (const { name, key } of incoming) {
     if (imported.includes(name) || replaced.includes(name)) await keyStore.putKey(name, key);

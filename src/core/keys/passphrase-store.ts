@@ -21,16 +21,24 @@ import { KEY_BYTES, newKey, type KeyStore } from './keystore';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 const wrappedSchema = z.object({ iv: b64, tag: b64, data: b64 });
+
+/**
+ * argon2id parameters as read from a key file or a key backup: at least OWASP's minimum, and at
+ * most what a desk can afford, so a doctored file cannot make a start allocate gigabytes or run
+ * for hours before the passphrase is even checked.
+ */
+export const KDF_LIMITS = { memoryKiB: 1_048_576, iterations: 16, parallelism: 8 } as const;
+export const kdfSchema = z.object({
+  algorithm: z.literal('argon2id'),
+  salt: b64.min(16).max(64),
+  memoryKiB: z.number().int().min(19_456).max(KDF_LIMITS.memoryKiB),
+  iterations: z.number().int().min(2).max(KDF_LIMITS.iterations),
+  parallelism: z.number().int().min(1).max(KDF_LIMITS.parallelism),
+});
 const fileSchema = z.object({
   format: z.literal('kontor-keys'),
   version: z.literal(1),
-  kdf: z.object({
-    algorithm: z.literal('argon2id'),
-    salt: b64,
-    memoryKiB: z.number().int().min(19_456),
-    iterations: z.number().int().min(2),
-    parallelism: z.number().int().min(1),
-  }),
+  kdf: kdfSchema,
   /** A known value wrapped under the derived key: tells a wrong passphrase from a damaged key. */
   check: wrappedSchema,
   keys: z.record(z.string(), wrappedSchema),
