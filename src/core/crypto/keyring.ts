@@ -145,28 +145,36 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     return theirs;
   }
 
+  /**
+   * Every call reads the rows of the keys it needs (one indexed query per 500 subjects); only the
+   * unwrapping is cached. So a key another desk sharing the database has shredded stops working
+   * here at the next call, not when this process restarts.
+   */
   async function dataKeys(subjects: Iterable<string>, tx: Executor = db): Promise<Map<string, DataKey>> {
     const found = new Map<string, DataKey>();
-    const missing: string[] = [];
-    for (const subject of new Set(subjects)) {
-      const cached = cache.get(subject);
-      if (cached) found.set(subject, cached);
-      else missing.push(subject);
-    }
-    for (let i = 0; i < missing.length; i += 500) {
-      const chunk = missing.slice(i, i + 500);
+    const wanted = [...new Set(subjects)];
+    for (let i = 0; i < wanted.length; i += 500) {
+      const chunk = wanted.slice(i, i + 500);
       const rows = await tx.rows(
         sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject IN (${sql.join(
           chunk.map((s) => sql`${s}`),
           sql`, `,
         )})`,
       );
+      const present = new Set<string>();
       for (const row of rows) {
         const subject = String(row['subject']);
+        present.add(subject);
+        const cached = cache.get(subject);
+        if (cached && cached.id === String(row['id'])) {
+          found.set(subject, cached);
+          continue;
+        }
         const key = await unwrap(subject, row, tx);
         if (tx === db) cache.set(subject, key);
         found.set(subject, key);
       }
+      for (const subject of chunk) if (!present.has(subject)) cache.delete(subject);
     }
     return found;
   }
