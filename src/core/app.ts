@@ -40,7 +40,8 @@ import { systemClock, uuidv7Source, type Clock, type IdSource } from './deps';
 import { keyNames, type KeyStore } from './keys/keystore';
 import { createRouter, type Handlers, type Logger, type Router } from './router';
 import type { Session, SessionResolver } from './session';
-import { readSettingsFile, writeSettingsFile } from './settings/settings.file';
+import { pgClientConfig } from './db/pg-config';
+import { readSettingsFile, storedDatabase, writeSettingsFile } from './settings/settings.file';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
 
 export type DatabaseTarget =
@@ -78,9 +79,17 @@ export interface Kontor {
   close(): Promise<void>;
 }
 
+/** Mail addresses never reach the log, wherever they appear (a driver's or a server's message). */
+export function redactAddresses(text: string): string {
+  return text.replace(/[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[a-z]{2,}/gi, '[address]');
+}
+
+const logLine = (message: string, fields?: Record<string, unknown>) =>
+  redactAddresses(`[kontor] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
+
 export const consoleLogger: Logger = {
-  error: (message, fields) => console.error(`[kontor] ${message}`, fields ?? ''),
-  warn: (message, fields) => console.warn(`[kontor] ${message}`, fields ?? ''),
+  error: (message, fields) => console.error(logLine(message, fields)),
+  warn: (message, fields) => console.warn(logLine(message, fields)),
 };
 
 function describeChoice(choice: DatabaseChoice): DatabaseChoice {
@@ -286,7 +295,9 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     const configured = readSettingsFile(options.settingsFile).database;
     return {
       active: stores.dialect,
-      configured: describeChoice(configured),
+      configured: describeChoice(
+        configured.kind === 'postgres' ? { kind: 'postgres', url: configured.url } : configured,
+      ),
       restartRequired: configured.kind !== stores.dialect,
     };
   }
@@ -398,8 +409,10 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     },
     'settings.getDatabase': async () => databaseSettings(),
     'settings.setDatabase': async (input, ctx) => {
+      // Checked now (sslmode, files it names), so a bad address is a field error, not a failed start.
+      if (input.kind === 'postgres') pgClientConfig(input.url);
       const current = readSettingsFile(options.settingsFile);
-      writeSettingsFile(options.settingsFile, { ...current, database: input });
+      writeSettingsFile(options.settingsFile, { ...current, database: storedDatabase(input, secrets.seal) });
       await audit.append({
         action: 'settings.database.changed',
         actorId: ctx.session.userId,

@@ -14,7 +14,15 @@ import { openKeychainKeyStore } from './keys/keychain-store';
 import type { KeyStore } from './keys/keystore';
 import { importKeyBackup } from './keys/key-backup';
 import { openPassphraseKeyStore, passphraseKeyFile } from './keys/passphrase-store';
-import { readSettingsFile, settingsFilePath, writeSettingsFile } from './settings/settings.file';
+import { createSecretBox } from './crypto/secret-box';
+import { keyNames } from './keys/keystore';
+import {
+  databaseUrl,
+  readSettingsFile,
+  settingsFilePath,
+  storedDatabase,
+  writeSettingsFile,
+} from './settings/settings.file';
 
 export const envSchema = z.object({
   KONTOR_DATA_DIR: z.string().min(1, 'must not be empty').optional(),
@@ -84,10 +92,26 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
   const keyStore = await keyStoreFromEnvironment({ ...options, dataDir });
   const settingsFile = settingsFilePath(dataDir);
   const settings = readSettingsFile(settingsFile);
+  // Only asked for when needed, and never made here: keys made before the data opens would stand
+  // in the way of importing the real ones on a new machine.
+  const secrets = async () => {
+    const key = await keyStore.getKey(keyNames.systemSecrets);
+    if (!key) {
+      throw new AppError(
+        'locked',
+        'the key that opens the stored database password is not in this key store: import the key backup',
+      );
+    }
+    return createSecretBox(key);
+  };
   const url =
     options.databaseUrl ??
     options.env.KONTOR_DATABASE_URL ??
-    (settings.database.kind === 'postgres' ? settings.database.url : undefined);
+    (settings.database.kind !== 'postgres'
+      ? undefined
+      : 'passwordSealed' in settings.database
+        ? databaseUrl(settings.database, (await secrets()).open)
+        : settings.database.url);
 
   let database: DatabaseTarget;
   if (url !== undefined) {
@@ -108,7 +132,13 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     version: options.version,
   };
   try {
-    return await openKontor(kontorOptions);
+    const kontor = await openKontor(kontorOptions);
+    // A settings file from before sealing holds the password in its URL: sealed from now on.
+    if (settings.database.kind === 'postgres' && !('passwordSealed' in settings.database)) {
+      const sealed = storedDatabase(settings.database, (await secrets()).seal);
+      if ('passwordSealed' in sealed) writeSettingsFile(settingsFile, { ...settings, database: sealed });
+    }
+    return kontor;
   } catch (error) {
     if (database.kind === 'postgres') await database.connection.close();
     throw error;

@@ -5,6 +5,7 @@ import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import { drizzle as drizzleNodePg } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { AppError } from '../../shared/errors';
+import { pgClientConfig } from './pg-config';
 
 export type PgDb = PgDatabase<PgQueryResultHKT>;
 
@@ -26,7 +27,13 @@ export function maskUrl(url: string): string {
 }
 
 export async function connectPostgres(url: string): Promise<PgConnection> {
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000 });
+  const config = pgClientConfig(url);
+  const pool = new pg.Pool({
+    connectionString: config.connectionString,
+    ssl: config.ssl,
+    max: 10,
+    connectionTimeoutMillis: 10_000,
+  });
   // Idle clients that lose the server must not crash the process; the next query reports it.
   pool.on('error', () => undefined);
   try {

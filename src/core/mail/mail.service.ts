@@ -9,6 +9,7 @@ import type { SecretBox } from '../crypto/secret-box';
 import { toNumber, type Executor, type Row } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { IdentityRepo } from '../auth/identity.repo';
+import { isLocalHost } from '../net/local-host';
 import type { Logger } from '../router';
 import type { MailContent } from './templates';
 import { testMail } from './templates';
@@ -178,6 +179,15 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
 
     async setSettings(input: Omit<Stored, 'password'> & { password?: string | undefined }): Promise<SmtpSettings> {
       const current = await stored();
+      const keepsPassword = input.password === undefined ? (current?.password ?? null) !== null : input.password !== '';
+      // A password sent in plain text can be read on every network it crosses: only to this machine.
+      if (input.security === 'none' && keepsPassword && !isLocalHost(input.host)) {
+        throw new AppError(
+          'validation',
+          'an SMTP password is sent only over an encrypted connection: choose STARTTLS or TLS, or remove the password',
+          { issues: [{ path: 'security', rule: 'encrypted_for_password', message: 'Choose STARTTLS or TLS' }] },
+        );
+      }
       const password =
         input.password === undefined
           ? (current?.password ?? null)

@@ -281,4 +281,27 @@ describe.each(testDialects)('mail on %s', (dialect) => {
     await kontor.mail.processDue();
     expect(lastTo('alt@muster.example')?.text).toContain('87654321');
   });
+
+  it('refuses an SMTP password over an unencrypted connection to another machine', async () => {
+    const before = value(await kontor.call('mail.getSettings', {}));
+    const plain = (host: string, password?: string) =>
+      kontor.call('mail.setSettings', {
+        host,
+        port: 25,
+        security: 'none',
+        from: 'kontor@muster.example',
+        ...(password !== undefined && { password }),
+      });
+    expect(await plain('smtp.muster.example', 'a password')).toMatchObject({
+      ok: false,
+      error: { code: 'validation', details: { issues: [{ path: 'security', rule: 'encrypted_for_password' }] } },
+    });
+    // The stored password would be sent as well.
+    expect(await plain('smtp.muster.example')).toMatchObject({ ok: false, error: { code: 'validation' } });
+    expect(value(await kontor.call('mail.getSettings', {}))).toEqual(before);
+    // Without a password, or to this machine, plain SMTP is allowed.
+    expect(await plain('smtp.muster.example', '')).toMatchObject({ ok: true });
+    expect(await plain('127.0.0.1', 'a password')).toMatchObject({ ok: true });
+    value(await smtp(starttls, 'starttls'));
+  });
 });

@@ -6,10 +6,46 @@ import { z } from 'zod';
 import { databaseChoiceSchema, keyStoreKinds } from '../../shared/contract';
 import { AppError, validationError } from '../../shared/errors';
 
+/**
+ * The database as stored: a Postgres password never stands in the file in plain text; it is kept
+ * sealed with the installation's secrets key (like the SMTP password), apart from the URL.
+ */
+const storedDatabaseSchema = z.union([
+  databaseChoiceSchema,
+  z.strictObject({ kind: z.literal('postgres'), url: z.string(), passwordSealed: z.string() }),
+]);
+export type StoredDatabase = z.infer<typeof storedDatabaseSchema>;
+
 export const settingsFileSchema = z.strictObject({
-  database: databaseChoiceSchema.default({ kind: 'sqlite' }),
+  database: storedDatabaseSchema.default({ kind: 'sqlite' }),
   keyStore: z.enum(keyStoreKinds).optional(),
 });
+
+export const DATABASE_PASSWORD_PURPOSE = 'database-password';
+
+/** What goes into the file for a chosen database: the URL without its password, the password sealed. */
+export function storedDatabase(
+  choice: { kind: 'sqlite' } | { kind: 'postgres'; url: string },
+  seal: (purpose: string, plain: string) => string,
+): StoredDatabase {
+  if (choice.kind === 'sqlite') return choice;
+  const url = new URL(choice.url);
+  if (url.password === '') return { kind: 'postgres', url: url.toString() };
+  const password = decodeURIComponent(url.password);
+  url.password = '';
+  return { kind: 'postgres', url: url.toString(), passwordSealed: seal(DATABASE_PASSWORD_PURPOSE, password) };
+}
+
+/** The URL to connect with: the stored one, its password unsealed back in. */
+export function databaseUrl(
+  stored: Extract<StoredDatabase, { kind: 'postgres' }>,
+  open: (purpose: string, sealed: string) => string,
+): string {
+  if (!('passwordSealed' in stored)) return stored.url;
+  const url = new URL(stored.url);
+  url.password = encodeURIComponent(open(DATABASE_PASSWORD_PURPOSE, stored.passwordSealed));
+  return url.toString();
+}
 export type SettingsFile = z.infer<typeof settingsFileSchema>;
 
 export function settingsFilePath(dataDir: string): string {

@@ -32,12 +32,13 @@ describe('database settings', () => {
       ok: true,
       value: {
         active: 'sqlite',
-        configured: { kind: 'postgres', url: 'postgres://kontor:***@db.local:5432/kontor' },
+        configured: { kind: 'postgres', url: 'postgres://kontor@db.local:5432/kontor' },
         restartRequired: true,
       },
     });
+    // The password is kept sealed beside the address (settings.secrets.test.ts).
     expect(JSON.parse(readFileSync(settingsFilePath(kontor.dataDir), 'utf8'))).toMatchObject({
-      database: { kind: 'postgres', url: 'postgres://kontor:s3cret@db.local:5432/kontor' },
+      database: { kind: 'postgres', url: 'postgres://kontor@db.local:5432/kontor', passwordSealed: expect.any(String) },
     });
     await kontor.call('settings.setDatabase', { kind: 'sqlite' });
     expect(await kontor.call('settings.getDatabase', {})).toMatchObject({

@@ -311,6 +311,8 @@ const en = {
     importSubmit: 'Import and open',
   },
   errors: {
+    encrypted_for_password: 'A password is sent only over STARTTLS or TLS',
+    pg_url: 'Not a usable database address',
     required: 'Required',
     email: 'Not a valid email address',
     min: 'At least {{min}} characters',
@@ -656,6 +658,8 @@ const de: Messages = {
     importSubmit: 'Importieren und öffnen',
   },
   errors: {
+    encrypted_for_password: 'Ein Passwort wird nur über STARTTLS oder TLS gesendet',
+    pg_url: 'Keine verwendbare Datenbankadresse',
     required: 'Pflichtfeld',
     email: 'Keine gültige E-Mail-Adresse',
     min: 'Mindestens {{min}} Zeichen',
