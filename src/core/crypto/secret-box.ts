@@ -5,11 +5,12 @@ import { createHmac } from 'node:crypto';
 import { AppError } from '../../shared/errors';
 import { decryptParts, encryptParts } from './aead';
 
+/** Plain functions (no `this`), so they can be handed on: `storedDatabase(choice, secrets.seal)`. */
 export interface SecretBox {
-  seal(purpose: string, plain: string): string;
-  open(purpose: string, sealed: string): string;
+  readonly seal: (purpose: string, plain: string) => string;
+  readonly open: (purpose: string, sealed: string) => string;
   /** A keyed hash (HMAC-SHA256): short codes stored this way cannot be guessed offline from a copy of the table. */
-  mac(purpose: string, text: string): string;
+  readonly mac: (purpose: string, text: string) => string;
 }
 
 const VERSION = 'v1';
