@@ -183,3 +183,46 @@ test('an administrator creates and renames a company and switches to it', async 
   await page.getByRole('menuitem', { name: /Zweigstelle Nord GmbH/ }).click();
   await expect(page.getByTestId('company-name')).toHaveText('Zweigstelle Nord GmbH');
 });
+
+test('a company administrator sees no installation settings, and joins another company from an invitation', async ({
+  page,
+  browser,
+}) => {
+  const admin = new AppPage(page);
+  await admin.openAsAdmin();
+  await admin.createUser('lena@e2e.example', 'administrator', 'initial lena password');
+  // The installation administrator makes a second company and invites Lena into it.
+  const other = await admin.invoke('tenants.setup', { name: 'Tochter Süd GmbH' });
+  const otherId = (other.value as { id: string }).id;
+  const home = ((await admin.invoke('auth.status', {})).value as { tenant: { id: string } }).tenant.id;
+  await admin.invoke('auth.switchTenant', { tenantId: otherId });
+  await admin.createUser('lena@e2e.example', 'clerk', 'not used for invitations');
+  await admin.invoke('auth.switchTenant', { tenantId: home });
+
+  const context = await browser.newContext();
+  const lena = new AppPage(await context.newPage());
+  await lena.open();
+  await lena.signIn('lena@e2e.example', 'initial lena password');
+  await lena.changeOwnPassword('initial lena password', 'lena has her own password');
+  await expect(lena.customersHeading).toBeVisible();
+
+  // A company administrator: users and roles, but neither mail, nor the database, nor new companies.
+  await lena.page.goto('/#/admin');
+  await expect(lena.page.getByRole('tab', { name: 'Users' })).toBeVisible();
+  await expect(lena.page.getByRole('tab', { name: 'Email' })).toHaveCount(0);
+  await lena.page.getByRole('tab', { name: 'Companies' }).click();
+  await expect(lena.page.getByRole('table', { name: 'Companies' })).toContainText(ADMIN.company);
+  await expect(lena.page.getByRole('table', { name: 'Companies' })).not.toContainText('Tochter Süd GmbH');
+  await expect(lena.page.getByRole('button', { name: 'New company' })).toHaveCount(0);
+  await lena.page.goto('/#/settings');
+  await expect(lena.page.getByRole('heading', { name: 'Appearance' })).toBeVisible();
+  await expect(lena.page.getByRole('heading', { name: 'Database' })).toHaveCount(0);
+
+  // The invitation waits for her answer; joining makes the company one of hers.
+  await expect(lena.page.getByRole('status').filter({ hasText: 'Tochter Süd GmbH invites you' })).toBeVisible();
+  await lena.page.getByRole('button', { name: 'Join' }).click();
+  await expect(lena.page.getByRole('button', { name: 'Join' })).toHaveCount(0);
+  await lena.page.getByRole('button', { name: 'Account menu' }).click();
+  await expect(lena.page.getByRole('menuitem', { name: /Tochter Süd GmbH/ })).toBeVisible();
+  await context.close();
+});
