@@ -23,6 +23,14 @@ export function describeError(error: unknown, t: TFunction, language: string): s
       return t('errors.deactivated');
     case 'permission':
       return t('errors.forbidden');
+    case 'user_in_other_company':
+      return t('errors.userInOtherCompany');
+    case 'other_company':
+      return t('errors.otherCompany');
+    case 'installation_admin_required':
+      return t('errors.installationAdminRequired');
+    case 'keys_open_data':
+      return t('errors.keysOpenData');
     default:
       return error.message;
   }

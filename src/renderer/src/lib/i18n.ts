@@ -334,6 +334,13 @@ const en = {
     throttled: 'Too many failed sign-ins. Try again in {{seconds}} seconds.',
     deactivated: 'This account is deactivated. Ask an administrator.',
     forbidden: 'You may not do this.',
+    userInOtherCompany:
+      'This user also belongs to a company you do not administer. Ask an administrator of all their companies.',
+    otherCompany: 'You do not administer that company.',
+    installationAdminRequired:
+      'These limits apply to every company; only an installation administrator can change them.',
+    keysOpenData:
+      "This machine's keys open the data; they are not replaced here. Give the master passphrase, or ask IT to use kontor keys import.",
     locked: 'Kontor is locked: {{message}}',
   },
 };
@@ -681,6 +688,13 @@ const de: Messages = {
     throttled: 'Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in {{seconds}} Sekunden wieder.',
     deactivated: 'Dieses Konto ist deaktiviert. Wenden Sie sich an die Administration.',
     forbidden: 'Das dürfen Sie nicht.',
+    userInOtherCompany:
+      'Dieser Benutzer gehört auch zu einer Firma, die Sie nicht verwalten. Wenden Sie sich an einen Administrator all seiner Firmen.',
+    otherCompany: 'Diese Firma verwalten Sie nicht.',
+    installationAdminRequired:
+      'Diese Grenzen gelten für alle Firmen; nur ein Installationsadministrator kann sie ändern.',
+    keysOpenData:
+      'Die Schlüssel dieses Rechners öffnen die Daten; sie werden hier nicht ersetzt. Geben Sie die Master-Passphrase an oder lassen Sie die IT kontor keys import verwenden.',
     locked: 'Kontor ist gesperrt: {{message}}',
   },
 };
