@@ -34,11 +34,6 @@ export type AppErrorShape = z.infer<typeof appErrorShapeSchema>;
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: AppErrorShape };
 
-export const resultSchema = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({ ok: z.literal(false), error: appErrorShapeSchema }),
-]);
-
 export class AppError extends Error {
   override readonly name = 'AppError';
   constructor(

@@ -1,7 +1,7 @@
 // The customers table of a tenant store, for both dialects side by side.
 // search_text holds name, email, phone and city folded to lower case without diacritics, so the
 // search behaves the same on SQLite and Postgres; sort_name does the same for sorting by name.
-// On Postgres the personal columns hold ciphertext (see customers.repo.sealed.ts) and search goes
+// On Postgres the personal columns hold ciphertext (see customers.repo.sql.ts) and search goes
 // through customer_terms instead of search_text.
 import { index, integer, sqliteTable, text as sqliteText } from 'drizzle-orm/sqlite-core';
 import {

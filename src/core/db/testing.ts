@@ -51,10 +51,6 @@ export function sharedPgConnection(): Promise<PgConnection> {
   return shared;
 }
 
-export function pgTestDescription(): string {
-  return process.env['KONTOR_TEST_PG_URL'] ? 'postgres server' : 'pglite';
-}
-
 export async function dropSchemasWithPrefix(db: PgDb, prefix: string): Promise<void> {
   const rows = await queryRows(
     db,

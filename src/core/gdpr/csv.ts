@@ -1,13 +1,12 @@
 // CSV as spreadsheets read it (RFC 4180, CRLF, UTF-8 with BOM), with cells that would start a
-// formula (= + - @) prefixed by an apostrophe so opening an export never runs anything.
+// formula (= + - @) prefixed by an apostrophe so opening an export never runs anything. Numbers
+// are numbers: -5 stays -5 (only text can smuggle a formula in).
 const FORMULA = /^[=+\-@\t\r]/;
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  let text: string;
-  if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') text = String(value);
-  else text = JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  const text = typeof value === 'string' ? value : typeof value === 'boolean' ? String(value) : JSON.stringify(value);
   const safe = FORMULA.test(text) ? `'${text}` : text;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
