@@ -44,6 +44,8 @@ export default defineConfig({
       KONTOR_WEB_TOKEN: process.env['KONTOR_E2E_TOKEN'],
       KONTOR_KEYSTORE: 'passphrase',
       KONTOR_MASTER_PASSPHRASE: 'e2e master passphrase',
+      // The idle-lock test moves the clock on instead of waiting a minute.
+      KONTOR_WEB_TEST_CLOCK: '1',
     },
   },
 });

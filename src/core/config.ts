@@ -6,6 +6,7 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { keyStoreKinds, type KeyStoreKind } from '../shared/contract';
 import { AppError, validationError } from '../shared/errors';
+import type { Clock } from './deps';
 import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
 import { createGate, type Gate } from './gate';
 import type { Logger } from './router';
@@ -60,6 +61,8 @@ export interface OpenFromEnvironmentOptions {
   readonly version: string;
   readonly migrationsDir?: string;
   readonly keyStoreKind?: KeyStoreKind;
+  /** The web host's test clock (browser tests move time on instead of waiting). */
+  readonly clock?: Clock;
 }
 
 export async function openKeyStore(
@@ -130,6 +133,7 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     keyStore,
     settingsFile,
     version: options.version,
+    ...(options.clock && { clock: options.clock }),
   };
   try {
     const kontor = await openKontor(kontorOptions);

@@ -13,18 +13,28 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { ve
 const webEnvSchema = z.object({
   KONTOR_WEB_PORT: z.coerce.number().int('must be a whole number').min(0).max(65535).default(0),
   KONTOR_WEB_TOKEN: z.string().min(16, 'must have at least 16 characters').optional(),
+  /** Browser tests: a clock they can move on (idle lock) instead of waiting in real time. */
+  KONTOR_WEB_TEST_CLOCK: z.enum(['0', '1']).default('0'),
 });
 
 try {
   const parsedWeb = webEnvSchema.safeParse(process.env);
   if (!parsedWeb.success) throw validationError(parsedWeb.error, 'environment');
   const env = parseEnv(process.env);
-  const gate = createEnvironmentGate({ dataDir: env.KONTOR_DATA_DIR ?? defaultDataDir(), env, version: pkg.version });
+  let offset = 0;
+  const testClock = parsedWeb.data.KONTOR_WEB_TEST_CLOCK === '1';
+  const gate = createEnvironmentGate({
+    dataDir: env.KONTOR_DATA_DIR ?? defaultDataDir(),
+    env,
+    version: pkg.version,
+    ...(testClock && { clock: { now: () => new Date(Date.now() + offset) } }),
+  });
   await gate.start();
   const host = await startWebHost({
     invoker: gate,
     logger: consoleLogger,
     rendererDir: join(root, 'out', 'renderer'),
+    ...(testClock && { advanceClock: (ms: number) => void (offset += ms) }),
     port: parsedWeb.data.KONTOR_WEB_PORT,
     ...(parsedWeb.data.KONTOR_WEB_TOKEN !== undefined && { token: parsedWeb.data.KONTOR_WEB_TOKEN }),
   });

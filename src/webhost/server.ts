@@ -22,6 +22,8 @@ export interface Invoker {
 
 export interface WebHostOptions {
   readonly invoker: Invoker;
+  /** Browser tests only (`KONTOR_WEB_TEST_CLOCK=1`): moves the core's clock on instead of waiting. */
+  readonly advanceClock?: (ms: number) => void;
   /** Where errors of the host itself go (never to the browser). */
   readonly logger?: { error(message: string, fields?: Record<string, unknown>): void };
   readonly rendererDir: string;
@@ -177,6 +179,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, 204, '');
   }
 
+  async function advance(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.headers['x-kontor'] !== '1') return send(res, 400, 'needs POST and x-kontor: 1');
+    const parsed = z
+      .object({ ms: z.number().int().min(0).max(86_400_000) })
+      .safeParse(JSON.parse((await readBody(req)) ?? '{}'));
+    if (!parsed.success) return send(res, 400, 'body must be {"ms": whole number}');
+    options.advanceClock?.(parsed.data.ms);
+    send(res, 204, '');
+  }
+
   /** To every open browser (events that concern everyone). */
   function emit(event: EventName, payload: unknown): void {
     const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
@@ -226,6 +238,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
       if (url.pathname === '/__kontor/invoke') return invoke(req, res);
       if (url.pathname === '/__kontor/cancel') return cancel(req, res);
+      if (url.pathname === '/__kontor/test/advance-clock' && options.advanceClock) return advance(req, res);
       if (url.pathname === '/__kontor/bridge.js') return send(res, 200, bridgeScript, contentTypes['.js']);
       if (url.pathname === '/__kontor/events') {
         res.writeHead(200, {

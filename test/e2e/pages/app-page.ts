@@ -81,6 +81,15 @@ export class AppPage {
     await expect(this.signInHeading).toBeVisible();
   }
 
+  /** Moves the web host's test clock on (KONTOR_WEB_TEST_CLOCK=1), as if that much time had passed. */
+  async advanceClock(ms: number): Promise<void> {
+    const reply = await this.page.request.post('/__kontor/test/advance-clock', {
+      headers: { 'x-kontor': '1', 'content-type': 'application/json' },
+      data: { ms },
+    });
+    expect(reply.status()).toBe(204);
+  }
+
   /** Calls a procedure as this page's session, as any script in the page could. */
   invoke(name: string, input: unknown) {
     return this.page.evaluate(([n, i]) => (globalThis as unknown as Bridge).kontor.invoke(n, i), [
