@@ -126,3 +126,17 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0);
 }
+
+/**
+ * A unique constraint refused a row, told by the driver's error code (SQLite
+ * `SQLITE_CONSTRAINT_UNIQUE` / `_PRIMARYKEY`, Postgres and PGlite `23505`), never by message text,
+ * which changes between versions and languages. drizzle wraps driver errors: the cause is checked too.
+ */
+export function isUniqueViolation(error: unknown): boolean {
+  for (let current = error, depth = 0; current && depth < 3; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

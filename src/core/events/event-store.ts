@@ -7,7 +7,7 @@ import { eventMetaSchema, type EventMeta } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
 export type { EventMeta };
-import { toNumber, type Executor, type Row } from '../db/executor';
+import { isUniqueViolation, toNumber, type Executor, type Row } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { IdentityRepo } from '../auth/identity.repo';
 
@@ -57,12 +57,6 @@ function toEvent(row: Row): StoredEvent {
     data: JSON.parse(String(row['data'])) as unknown,
     meta: eventMetaSchema.parse(JSON.parse(String(row['meta']))),
   };
-}
-
-/** A unique violation on (stream, version): someone appended to the same stream concurrently. */
-function isUniqueViolation(error: unknown): boolean {
-  const text = `${String((error as Error).message)} ${String((error as { cause?: Error }).cause?.message ?? '')}`;
-  return /UNIQUE constraint failed|duplicate key value|unique constraint/i.test(text);
 }
 
 export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): EventStore {
