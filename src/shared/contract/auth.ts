@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { grants } from './permissions';
 import { procedure } from './procedure';
-import { tenantNameSchema } from './system';
+import { tenantNameSchema } from './tenants';
 
 export const PASSWORD_MIN_LENGTH = 12;
 
@@ -21,6 +21,11 @@ const secondFactorSchema = z
 
 export const membershipSchema = z.object({ tenantId: z.string(), tenantName: z.string(), roleName: z.string() });
 const tenantIdInput = z.strictObject({ tenantId: z.string().min(1).max(100) });
+
+const codeSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{8}$/, 'The 8-digit code from the email');
 
 export const authStatusSchema = z.discriminatedUnion('state', [
   /** A fresh installation: no user exists yet. */
@@ -145,5 +150,31 @@ export const authContract = {
     input: z.strictObject({ password: passwordSchema }),
     output: z.object({ recoveryCodes: z.array(z.string()) }),
     permission: 'authenticated',
+  }),
+  'auth.requestVerification': procedure({
+    summary: 'Send a code to confirm your email address',
+    input: z.strictObject({}),
+    output: z.object({ sent: z.literal(true) }),
+    permission: 'authenticated',
+    beforeAccountReady: true,
+  }),
+  'auth.verifyEmail': procedure({
+    summary: 'Confirm your email address with the code from the email',
+    input: z.strictObject({ code: codeSchema }),
+    output: z.object({ verified: z.literal(true) }),
+    permission: 'authenticated',
+    beforeAccountReady: true,
+  }),
+  'auth.forgotPassword': procedure({
+    summary: 'Send a password reset code to this address, if it belongs to a user',
+    input: z.strictObject({ email: emailSchema }),
+    output: z.object({ requested: z.literal(true) }),
+    permission: 'anonymous',
+  }),
+  'auth.resetPassword': procedure({
+    summary: 'Set a new password with the code from the reset email',
+    input: z.strictObject({ email: emailSchema, code: codeSchema, password: newPasswordSchema }),
+    output: z.object({ reset: z.literal(true) }),
+    permission: 'anonymous',
   }),
 } as const;

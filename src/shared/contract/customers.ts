@@ -92,4 +92,19 @@ export const customersContract = {
     output: customerPageSchema,
     permission: 'customers.read',
   }),
+  'customers.history': procedure({
+    summary: "A customer's events: who changed what, when",
+    input: z.strictObject({ id: z.uuid('Not a valid customer id') }),
+    output: z.array(
+      z.object({
+        version: z.number().int(),
+        type: z.string(),
+        at: z.string(),
+        userId: z.string().nullable(),
+        userName: z.string().nullable(),
+        changes: z.record(z.string(), z.unknown()),
+      }),
+    ),
+    permission: 'customers.read',
+  }),
 } as const;

@@ -8,18 +8,24 @@ import { gdprContract } from './gdpr';
 import { mailContract } from './mail';
 import type { procedureNames } from './names';
 import type { ProcedureDef } from './procedure';
-import { systemContract } from './system';
+import { appContract } from './app';
+import { keysContract } from './keys';
+import { settingsContract } from './settings';
+import { tenantsContract } from './tenants';
 import { usersContract } from './users';
 
 export const contract = {
   ...customersContract,
-  ...systemContract,
+  ...appContract,
+  ...settingsContract,
+  ...tenantsContract,
   ...authContract,
   ...usersContract,
   ...auditContract,
   ...mailContract,
   ...eventsContract,
   ...gdprContract,
+  ...keysContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -52,4 +58,7 @@ export * from './mail';
 export * from './users';
 export * from './permissions';
 export * from './procedure';
-export * from './system';
+export * from './app';
+export * from './keys';
+export * from './settings';
+export * from './tenants';

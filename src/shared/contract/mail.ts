@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema, newPasswordSchema } from './auth';
+import { emailSchema } from './auth';
 import { procedure } from './procedure';
 
 export const smtpSecurities = ['starttls', 'tls', 'none'] as const;
@@ -46,11 +46,6 @@ export const outboxItemSchema = z.object({
 });
 export type OutboxItem = z.infer<typeof outboxItemSchema>;
 
-const codeSchema = z
-  .string()
-  .trim()
-  .regex(/^\d{8}$/, 'The 8-digit code from the email');
-
 export const mailContract = {
   'mail.getSettings': procedure({
     summary: 'The SMTP server Kontor sends mail through',
@@ -84,31 +79,5 @@ export const mailContract = {
     input: z.strictObject({ id: z.string().min(1).max(100) }),
     output: outboxItemSchema,
     permission: 'installation.manage',
-  }),
-  'auth.requestVerification': procedure({
-    summary: 'Send a code to confirm your email address',
-    input: z.strictObject({}),
-    output: z.object({ sent: z.literal(true) }),
-    permission: 'authenticated',
-    beforeAccountReady: true,
-  }),
-  'auth.verifyEmail': procedure({
-    summary: 'Confirm your email address with the code from the email',
-    input: z.strictObject({ code: codeSchema }),
-    output: z.object({ verified: z.literal(true) }),
-    permission: 'authenticated',
-    beforeAccountReady: true,
-  }),
-  'auth.forgotPassword': procedure({
-    summary: 'Send a password reset code to this address, if it belongs to a user',
-    input: z.strictObject({ email: emailSchema }),
-    output: z.object({ requested: z.literal(true) }),
-    permission: 'anonymous',
-  }),
-  'auth.resetPassword': procedure({
-    summary: 'Set a new password with the code from the reset email',
-    input: z.strictObject({ email: emailSchema, code: codeSchema, password: newPasswordSchema }),
-    output: z.object({ reset: z.literal(true) }),
-    permission: 'anonymous',
   }),
 } as const;

@@ -1,46 +1,9 @@
+// The app itself: whether its data is open (unlock, key import), what it runs on, round trips.
 import { z } from 'zod';
 import { procedure } from './procedure';
 
-export const databaseChoiceSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('sqlite') }),
-  z.strictObject({
-    kind: z.literal('postgres'),
-    url: z
-      .string()
-      .trim()
-      .regex(/^postgres(ql)?:\/\/\S+$/, 'Must be a postgres:// or postgresql:// URL'),
-  }),
-]);
-export type DatabaseChoice = z.infer<typeof databaseChoiceSchema>;
-
 export const keyStoreKinds = ['keychain', 'passphrase'] as const;
 export type KeyStoreKind = (typeof keyStoreKinds)[number];
-
-export const tenantSchema = z.object({
-  id: z.uuid(),
-  name: z.string(),
-  createdAt: z.iso.datetime(),
-  archivedAt: z.string().nullable(),
-});
-export type Tenant = z.infer<typeof tenantSchema>;
-
-export const tenantNameSchema = z
-  .string()
-  .trim()
-  .min(1, 'Name is required')
-  .max(100)
-  .regex(/^[^\p{Cc}]+$/u, 'No control characters');
-
-const databaseSettingsSchema = z.object({
-  /** What this process runs on now. */
-  active: z.enum(['sqlite', 'postgres']),
-  /** What the settings file says; applies after a restart. Passwords in URLs are masked. */
-  configured: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('sqlite') }),
-    z.object({ kind: z.literal('postgres'), url: z.string() }),
-  ]),
-  restartRequired: z.boolean(),
-});
 
 export const appStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready') }),
@@ -56,7 +19,7 @@ export const appStatusSchema = z.discriminatedUnion('state', [
 ]);
 export type AppStatus = z.infer<typeof appStatusSchema>;
 
-export const systemContract = {
+export const appContract = {
   'app.status': procedure({
     summary: 'Whether the data is open, or what is needed to open it',
     input: z.strictObject({}),
@@ -111,41 +74,5 @@ export const systemContract = {
       keyStore: z.enum(keyStoreKinds),
     }),
     permission: 'authenticated',
-  }),
-  'settings.getDatabase': procedure({
-    summary: 'Which database this installation uses',
-    input: z.strictObject({}),
-    output: databaseSettingsSchema,
-    permission: 'installation.manage',
-  }),
-  'settings.setDatabase': procedure({
-    summary: 'Choose the local encrypted database or a Postgres server (applies after a restart)',
-    input: databaseChoiceSchema,
-    output: databaseSettingsSchema,
-    permission: 'installation.manage',
-  }),
-  'tenants.setup': procedure({
-    summary: 'Create a company with its own store; does nothing if it exists',
-    input: z.strictObject({ name: tenantNameSchema }),
-    output: tenantSchema,
-    permission: 'installation.manage',
-  }),
-  'tenants.rename': procedure({
-    summary: 'Rename a company you administer',
-    input: z.strictObject({ id: z.uuid('Not a valid company id'), name: tenantNameSchema }),
-    output: tenantSchema,
-    permission: 'tenants.manage',
-  }),
-  'tenants.archive': procedure({
-    summary: 'Archive a company (its data stays; it leaves every company list) or bring it back',
-    input: z.strictObject({ id: z.uuid('Not a valid company id'), archived: z.boolean() }),
-    output: tenantSchema,
-    permission: 'tenants.manage',
-  }),
-  'tenants.list': procedure({
-    summary: 'List the companies you administer (an installation administrator: every company)',
-    input: z.strictObject({}),
-    output: z.array(tenantSchema),
-    permission: 'tenants.manage',
   }),
 } as const;
