@@ -31,6 +31,7 @@ import {
   type StoredEvent,
 } from './events/event-store';
 import { createHlc } from './events/hlc';
+import { z } from 'zod';
 import { replay, type Projection } from './events/replay';
 import { maskUrl, type PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
@@ -95,6 +96,9 @@ export const consoleLogger: Logger = {
 function describeChoice(choice: DatabaseChoice): DatabaseChoice {
   return choice.kind === 'postgres' ? { kind: 'postgres', url: maskUrl(choice.url) } : choice;
 }
+
+/** System setting: how far this device's hybrid logical clock may go before it stores a new limit. */
+const HLC_RESERVATION = 'hlc.reservation';
 
 function tenantOf(session: Session): string {
   if (session.tenantId === null) throw new AppError('not_found', 'you are not a member of any company yet');
@@ -181,11 +185,17 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   });
   // Every event records the device it was made on, ready for sync.
   const deviceId = await installationDevice(repo, ids);
-  const hlc = createHlc(clock, deviceId);
-  const commandMeta = (session: Session): EventMeta => ({
+  // The clock's reservation survives a restart, so this device never issues a timestamp twice or
+  // out of order, even when the wall clock is set back.
+  const reservedHlc = z.object({ ms: z.number().int() }).safeParse(await repo.setting(HLC_RESERVATION));
+  const hlc = createHlc(clock, deviceId, {
+    ...(reservedHlc.success && { reservedUntil: reservedHlc.data.ms }),
+    reserve: (ms) => repo.setSetting(HLC_RESERVATION, { ms }),
+  });
+  const commandMeta = async (session: Session): Promise<EventMeta> => ({
     userId: session.userId,
     deviceId,
-    hlc: hlc.now(),
+    hlc: await hlc.now(),
     correlationId: ids.next(),
     causationId: null,
     at: clock.now().toISOString(),
@@ -303,10 +313,16 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   }
 
   const handlers: Handlers = {
-    'customers.create': async (input, ctx) => (await customersOf(ctx.session)).create(input, commandMeta(ctx.session)),
+    'customers.create': async (input, ctx) =>
+      (await customersOf(ctx.session)).create(input, await commandMeta(ctx.session)),
     'customers.get': async (input, ctx) => (await customersOf(ctx.session)).get(input.id),
     'customers.update': async (input, ctx) =>
-      (await customersOf(ctx.session)).update(input.id, input.changes, commandMeta(ctx.session), input.expectedVersion),
+      (await customersOf(ctx.session)).update(
+        input.id,
+        input.changes,
+        await commandMeta(ctx.session),
+        input.expectedVersion,
+      ),
     'customers.list': async (input, ctx) => (await customersOf(ctx.session)).list(input),
     'customers.history': async (input, ctx) => {
       const { customers, events, keyring } = await servicesOf(ctx.session);
@@ -326,7 +342,11 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
         onProgress: (done, total, message) => ctx.progress({ done, total, message }),
       }),
     'gdpr.erase': async (input, ctx) =>
-      (await servicesOf(ctx.session)).gdpr.erase(input.customerId, actorOf(ctx.session), commandMeta(ctx.session)),
+      (await servicesOf(ctx.session)).gdpr.erase(
+        input.customerId,
+        actorOf(ctx.session),
+        await commandMeta(ctx.session),
+      ),
     'retention.get': async (_input, ctx) => (await servicesOf(ctx.session)).gdpr.rule(),
     'retention.set': async (input, ctx) => (await servicesOf(ctx.session)).gdpr.setRule(input, actorOf(ctx.session)),
     'retention.run': async (input, ctx) =>

@@ -1,11 +1,12 @@
 // The event log on every dialect: ordered appends, optimistic concurrency, upcasting, the HLC.
+import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
 import { uuidv7Source } from '../deps';
 import { createEventStore, type EventMeta, type EventStore } from './event-store';
 import { defineEvent, upcast } from './event-types';
-import { createHlc, parseHlc } from './hlc';
+import { createHlc, HLC_MAX_COUNTER, parseHlc } from './hlc';
 
 const meta = (hlc = '000000000000001:00000:dev'): EventMeta => ({
   userId: 'u1',
@@ -92,23 +93,67 @@ describe('event types', () => {
 });
 
 describe('hybrid logical clock', () => {
-  it('never goes backwards, even when the wall clock does', () => {
+  it('never goes backwards, even when the wall clock does', async () => {
     let now = 1_000_000;
     const hlc = createHlc({ now: () => new Date(now) }, 'desk-a');
-    const a = hlc.now();
+    const a = await hlc.now();
     now -= 5_000;
-    const b = hlc.now();
-    const c = hlc.now();
+    const b = await hlc.now();
+    const c = await hlc.now();
     expect([a, b, c]).toEqual([...[a, b, c]].sort());
     expect(new Set([a, b, c]).size).toBe(3);
   });
 
-  it('orders local events after a remote one it has seen', () => {
-    const hlc = createHlc({ now: () => new Date(1_000) }, 'desk-a');
+  it('orders local events after a remote one it has seen, and refuses one from far in the future', async () => {
+    const hlc = createHlc({ now: () => new Date(1_000) }, 'desk-a', { maxDriftMs: 60_000 });
     const remote = '000000000009999:00003:desk-b';
     hlc.receive(remote);
-    const local = hlc.now();
+    const local = await hlc.now();
     expect(local > remote).toBe(true);
     expect(parseHlc(local)).toMatchObject({ ms: 9999, device: 'desk-a' });
+    expect(() => hlc.receive('000099999999999:00000:desk-c')).toThrow(/too far ahead/);
+  });
+
+  it('moves to the next millisecond instead of overflowing its counter', async () => {
+    const hlc = createHlc({ now: () => new Date(5_000) }, 'desk-a');
+    let previous = '';
+    for (let i = 0; i < HLC_MAX_COUNTER + 3; i++) {
+      const stamp = await hlc.now();
+      expect(stamp > previous).toBe(true);
+      previous = stamp;
+    }
+    expect(parseHlc(previous)).toEqual({ ms: 5_001, counter: 1, device: 'desk-a' });
+  });
+
+  it('issues strictly increasing timestamps across restarts and clock jumps (property)', async () => {
+    const step = fc.oneof(
+      fc.record({ kind: fc.constant('now' as const) }),
+      fc.record({ kind: fc.constant('jump' as const), ms: fc.integer({ min: -3_600_000, max: 3_600_000 }) }),
+      fc.record({ kind: fc.constant('restart' as const) }),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { maxLength: 80 }), async (steps) => {
+        let wall = 1_700_000_000_000;
+        const clock = { now: () => new Date(wall) };
+        // What the settings store would hold between runs.
+        let stored: number | undefined;
+        const start = () =>
+          createHlc(clock, 'desk-a', {
+            ...(stored !== undefined && { reservedUntil: stored }),
+            reserve: async (ms) => void (stored = ms),
+            windowMs: 1_000,
+          });
+        let hlc = start();
+        const issued: string[] = [];
+        for (const s of steps) {
+          if (s.kind === 'now') issued.push(await hlc.now());
+          else if (s.kind === 'jump') wall += s.ms;
+          else hlc = start();
+        }
+        expect(issued).toEqual([...issued].sort());
+        expect(new Set(issued).size).toBe(issued.length);
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -166,7 +166,7 @@ export function createGdprService(deps: GdprDeps) {
     async runRetention(
       apply: boolean,
       actor: Actor,
-      meta: () => EventMeta,
+      meta: () => Promise<EventMeta>,
       progress: Progress = {},
     ): Promise<RetentionReport> {
       const { inactiveYears } = await rule();
@@ -183,7 +183,7 @@ export function createGdprService(deps: GdprDeps) {
       for (const candidate of candidates) {
         if (progress.signal?.aborted) break;
         try {
-          await eraseOne(candidate.id, actor, meta(), 'retention');
+          await eraseOne(candidate.id, actor, await meta(), 'retention');
           erased += 1;
         } catch (error) {
           // Changed or erased by someone else since the report: it is no longer due, so it stays.
