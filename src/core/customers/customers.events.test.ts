@@ -79,6 +79,29 @@ describe.each(testDialects)('customers on the event log on %s', (dialect) => {
     ]);
   });
 
+  it('records only the fields that really changed, and no event at all when nothing did', async () => {
+    const customer = value<{ id: string; version: number }>(
+      await kontor.call('customers.create', { name: 'Frieda Feld', city: 'Bonn', email: 'frieda@example.org' }),
+    );
+    const same = value<{ version: number }>(
+      await kontor.call('customers.update', {
+        id: customer.id,
+        changes: { name: 'Frieda Feld', city: 'Bonn', email: null, notes: null },
+      }),
+    );
+    // Clearing the email is the one change recorded; the unchanged name, city and notes are not.
+    expect(same.version).toBe(2);
+    const unchanged = value<{ version: number }>(
+      await kontor.call('customers.update', { id: customer.id, changes: { name: 'Frieda Feld', email: null } }),
+    );
+    expect(unchanged.version).toBe(2);
+    const history = value<{ changes: object }[]>(await kontor.call('customers.history', { id: customer.id }));
+    expect(history.map((h) => h.changes)).toEqual([
+      { name: 'Frieda Feld', email: 'frieda@example.org', phone: null, city: 'Bonn', notes: null },
+      { email: null },
+    ]);
+  });
+
   it('rebuilds the very same customers table from the log after any sequence of commands', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 12 }), async (commands) => {

@@ -79,13 +79,19 @@ export function createCustomersService({ db, repo, events, keyring, ids }: Custo
       refuseErased(current);
       const key = await keyring.dataKey(customerSubject(id));
       if (!key) throw new AppError('conflict', "this customer's personal data was erased");
-      const cleaned: CustomerChanges = {
+      const given: CustomerChanges = {
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.email !== undefined && { email: clean(changes.email) }),
         ...(changes.phone !== undefined && { phone: clean(changes.phone) }),
         ...(changes.city !== undefined && { city: clean(changes.city) }),
         ...(changes.notes !== undefined && { notes: clean(changes.notes) }),
       };
+      // Only what really changes becomes part of the event: the history shows it, and sync merges
+      // edits field by field. Nothing changed, nothing is written.
+      const cleaned = Object.fromEntries(
+        Object.entries(given).filter(([field, value]) => current[field as keyof CustomerChanges] !== value),
+      ) as CustomerChanges;
+      if (Object.keys(cleaned).length === 0) return current;
       return db.transaction(async (tx) => {
         // The stream's version is the row's version: a stale caller gets `conflict` from the append.
         const [event] = await events.append(

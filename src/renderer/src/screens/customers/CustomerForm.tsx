@@ -23,6 +23,15 @@ function initialValues(customer: Customer | null): Values {
   };
 }
 
+/** Only the fields the user changed (the main process ignores unchanged ones too). */
+function changedFields(values: Values, customer: Customer) {
+  const all = toInput(values);
+  const before = toInput(initialValues(customer));
+  return Object.fromEntries(
+    (Object.keys(all) as Field[]).filter((field) => all[field] !== before[field]).map((field) => [field, all[field]]),
+  );
+}
+
 /** Empty optional fields are sent as null, so clearing a field clears it. */
 function toInput(values: Values) {
   const optional = (v: string) => (v.trim() === '' ? null : v);
@@ -61,7 +70,7 @@ export function CustomerForm({ customer, onClose, onSaved }: CustomerFormProps) 
         ? await call('customers.update', {
             id: customer.id,
             expectedVersion: customer.version,
-            changes: toInput(values),
+            changes: changedFields(values, customer),
           })
         : await call('customers.create', toInput(values));
       onSaved(saved, customer === null);
