@@ -168,6 +168,12 @@ export function createIdentityService(deps: IdentityDeps) {
     }
   }
 
+  /** The password, checked under the sign-in throttle: a wrong one counts as a failed sign-in. */
+  async function checkPassword(user: UserRow, password: string): Promise<void> {
+    refuseIfThrottled(user);
+    if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+  }
+
   /** Checks a TOTP or recovery code; true when accepted (and then used up). */
   async function acceptSecondFactor(user: UserRow, code: string): Promise<boolean> {
     if (/^\d{6}$/.test(code)) {
@@ -190,8 +196,7 @@ export function createIdentityService(deps: IdentityDeps) {
     password: string,
     code: string | undefined,
   ): Promise<'ok' | 'second_factor_required'> {
-    refuseIfThrottled(user);
-    if (!(await hasher.verify(user.passwordHash, password))) return failAttempt(user, 'password');
+    await checkPassword(user, password);
     if (!user.active) {
       await audit.append({
         action: 'auth.login.failure',
@@ -225,8 +230,7 @@ export function createIdentityService(deps: IdentityDeps) {
    */
   async function confirmPassword(session: Session, password: string): Promise<UserRow> {
     const user = await requireUser(session);
-    refuseIfThrottled(user);
-    if (!(await hasher.verify(user.passwordHash, password))) await failAttempt(user, 'password');
+    await checkPassword(user, password);
     if (user.failedLogins > 0 || user.nextLoginAt !== null) {
       await repo.updateUser(user.id, { failedLogins: 0, nextLoginAt: null });
     }
@@ -426,10 +430,7 @@ export function createIdentityService(deps: IdentityDeps) {
       input: { current: string; next: string },
     ): Promise<AuthStatus> {
       const user = await requireUser(session);
-      refuseIfThrottled(user);
-      if (!(await hasher.verify(user.passwordHash, input.current))) {
-        await failAttempt(user, 'password');
-      }
+      await checkPassword(user, input.current);
       checkPasswordPolicy(input.next, { email: user.email, companies: await companiesOf(user.id) }, 'next');
       if (await hasher.verify(user.passwordHash, input.next)) {
         throw new AppError('validation', 'the new password must differ from the current one', {
