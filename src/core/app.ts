@@ -1,6 +1,6 @@
 // The composition root: stores → services → handlers → router. Every process that runs Kontor
 // (Electron main, web host, CLI, tests, bench) builds it here, so all of them behave the same.
-import { INSTALLATION_ADMIN, type DatabaseChoice, type KeyStoreKind, type Permission } from '../shared/contract';
+import { INSTALLATION_ADMIN, type DatabaseChoice, type KeyStoreKind } from '../shared/contract';
 import { AppError } from '../shared/errors';
 import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
@@ -10,7 +10,7 @@ import { createPasswordHasher, type PasswordParams } from './auth/passwords';
 import { createSecurityRules } from './auth/security-settings';
 import { createSessionManager, type SessionManager } from './auth/sessions';
 import { createUsersService } from './auth/users.service';
-import { resolveRole } from './auth/roles';
+import { companiesGranting } from './auth/roles';
 import { createCodes } from './auth/codes';
 import { createSecretBox } from './crypto/secret-box';
 import { createMailService, type MailService } from './mail/mail.service';
@@ -277,19 +277,10 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     );
   }
 
-  /** The companies in which the caller's role grants a permission (archived ones included). */
-  async function administered(session: Session, permission: Permission): Promise<Set<string>> {
-    const ids = new Set<string>();
-    for (const m of await repo.belongsTo(session.userId)) {
-      if ((await resolveRole(repo, m.tenantId, m.roleId))?.permissions.includes(permission)) ids.add(m.tenantId);
-    }
-    return ids;
-  }
-
   /** tenants.* act only on companies the caller administers (an installation administrator: all). */
   async function requireAdministers(session: Session, tenantId: string): Promise<void> {
     if (session.permissions.has(INSTALLATION_ADMIN)) return;
-    if (!(await administered(session, 'tenants.manage')).has(tenantId)) {
+    if (!(await companiesGranting(repo, session.userId, 'tenants.manage')).has(tenantId)) {
       throw new AppError('forbidden', 'forbidden: you do not administer that company', {
         reason: 'other_company',
         target: tenantId,
@@ -462,7 +453,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     'tenants.list': async (_input, ctx) => {
       const all = await tenants.list();
       if (ctx.session.permissions.has(INSTALLATION_ADMIN)) return all;
-      const mine = await administered(ctx.session, 'tenants.manage');
+      const mine = await companiesGranting(repo, ctx.session.userId, 'tenants.manage');
       return all.filter((t) => mine.has(t.id));
     },
     'tenants.rename': async (input, ctx) => {

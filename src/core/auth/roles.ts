@@ -29,6 +29,19 @@ export async function resolveRole(repo: IdentityRepo, tenantId: string, roleId: 
   return (await rolesOf(repo, tenantId)).find((r) => r.id === roleId) ?? null;
 }
 
+/** The companies in which a user's role grants a permission (archived companies included). */
+export async function companiesGranting(
+  repo: IdentityRepo,
+  userId: string,
+  permission: Permission,
+): Promise<Set<string>> {
+  const granted = new Set<string>();
+  for (const m of await repo.belongsTo(userId)) {
+    if ((await resolveRole(repo, m.tenantId, m.roleId))?.permissions.includes(permission)) granted.add(m.tenantId);
+  }
+  return granted;
+}
+
 export function toRole(role: ResolvedRole, members: number): Role {
   return { id: role.id, name: role.name, permissions: [...role.permissions], builtin: role.builtin, members };
 }

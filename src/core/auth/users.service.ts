@@ -11,7 +11,7 @@ import type { Session } from '../session';
 import type { TenantsService } from '../tenants/tenants.service';
 import { newUserRow, type IdentityRepo, type UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
-import { resolveRole, rolesOf, toRole, type ResolvedRole } from './roles';
+import { companiesGranting, resolveRole, rolesOf, toRole, type ResolvedRole } from './roles';
 import type { SessionManager } from './sessions';
 
 export interface UsersDeps {
@@ -83,12 +83,9 @@ export function createUsersService(deps: UsersDeps) {
    * user; the router records it in the audit log.
    */
   async function mayChange(session: Session, userId: string): Promise<void> {
-    const theirs = await repo.belongsTo(userId);
-    const mine = new Map((await repo.belongsTo(session.userId)).map((m) => [m.tenantId, m.roleId]));
-    for (const company of theirs) {
-      const roleId = mine.get(company.tenantId);
-      const role = roleId === undefined ? null : await resolveRole(repo, company.tenantId, roleId);
-      if (!role?.permissions.includes('users.manage')) {
+    const administered = await companiesGranting(repo, session.userId, 'users.manage');
+    for (const company of await repo.belongsTo(userId)) {
+      if (!administered.has(company.tenantId)) {
         throw new AppError(
           'forbidden',
           'forbidden: this user also belongs to a company you do not administer; ask an administrator of every company they belong to',
