@@ -189,17 +189,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, 204, '');
   }
 
-  /** To every open browser (events that concern everyone). */
-  function emit(event: EventName, payload: unknown): void {
+  /** To the streams of one connection, or (without one) to every open browser. */
+  function emitTo(connection: string | null, event: EventName, payload: unknown): void {
     const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
-    for (const stream of streams.keys()) stream.write(data);
+    for (const [stream, owner] of streams) if (connection === null || owner === connection) stream.write(data);
   }
-
-  /** To the streams of one connection only. */
-  function emitTo(connection: string, event: EventName, payload: unknown): void {
-    const data = `data: ${JSON.stringify({ event, payload })}\n\n`;
-    for (const [stream, owner] of streams) if (owner === connection) stream.write(data);
-  }
+  const emit = (event: EventName, payload: unknown) => emitTo(null, event, payload);
 
   /**
    * A request another site made the browser send: an Origin that is not ours, or Sec-Fetch-Site
