@@ -8,8 +8,8 @@ import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
 import { toNumber } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
-import { yieldToEventLoop } from '../events/replay';
-import { decrypt, encrypt, textAead } from './aead';
+import { yieldToEventLoop } from '../yield';
+import { decrypt, encrypt, openText, sealText } from './aead';
 
 export interface DataKey {
   /** The company whose keyring holds the key: bound into what it seals. */
@@ -258,12 +258,12 @@ export function isSealed(value: unknown): value is string {
 }
 
 export function sealJson(key: DataKey, aad: string, value: unknown): string {
-  return `e1:${key.id}:${textAead.seal(key.key, aad, JSON.stringify(value))}`;
+  return `e1:${key.id}:${sealText(key.key, aad, JSON.stringify(value))}`;
 }
 
 export function openJson(key: DataKey, aad: string, sealed: string): unknown {
   const match = SEALED.exec(sealed);
   if (!match) throw new AppError('internal', `${key.subject}: a sealed value has an unknown format`);
   if (match[1] !== key.id) throw new AppError('internal', `${key.subject}: sealed with another data key (${match[1]})`);
-  return JSON.parse(textAead.open(key.key, aad, match[2] ?? '')) as unknown;
+  return JSON.parse(openText(key.key, aad, match[2] ?? '')) as unknown;
 }

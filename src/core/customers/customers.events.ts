@@ -148,18 +148,24 @@ export async function applyCustomerEvents(
     else byStream.set(event.stream, [event]);
   }
   const keys = await keyring.dataKeys([...byStream.keys()].map(subjectOfStream), tx);
+  // Streams that began on an earlier page continue from their stored row: read them in one go.
+  const continued = [...byStream].filter(([, list]) => list[0]?.type !== customerCreated.type);
+  const stored = await repo.getMany(
+    continued.map(([stream]) => idOf(stream)),
+    tx,
+  );
+  const fresh: CustomerRecord[] = [];
   for (const [stream, streamEvents] of byStream) {
-    const first = streamEvents[0];
-    if (!first) continue;
     const key = keys.get(subjectOfStream(stream)) ?? null;
-    const stored = first.type === customerCreated.type ? null : await repo.get(idOf(stream), tx);
-    let record = stored;
+    const before = streamEvents[0]?.type === customerCreated.type ? null : (stored.get(idOf(stream)) ?? null);
+    let record = before;
     for (const event of streamEvents) record = nextRecord(record, event, decode(event, key));
     if (!record) continue;
-    if (stored === null) await repo.insert(record, tx);
-    else if (!(await repo.replace(record, tx, stored.version)))
+    if (before === null) fresh.push(record);
+    else if (!(await repo.replace(record, tx, before.version)))
       throw new Error(`${stream}: projection moved during replay`);
   }
+  await repo.insertMany(fresh, tx);
 }
 
 /** A command's event: the command knows the plain fields, so nothing is decrypted here. */
@@ -175,6 +181,15 @@ export async function applyCustomerEvent(
   else if (!(await repo.replace(next, tx)))
     throw new Error(`${event.stream}: projection is not at version ${event.version - 1}`);
   return next;
+}
+
+/** Events as a reader sees them: customers' personal fields decrypted, or the marker once erased. */
+export async function readableEvents(events: readonly StoredEvent[], keyring: Keyring): Promise<StoredEvent[]> {
+  const isCustomer = (e: StoredEvent) => e.type.startsWith('customer.');
+  const keys = await keyring.dataKeys(events.filter(isCustomer).map((e) => subjectOfStream(e.stream)));
+  return events.map((e) =>
+    isCustomer(e) ? { ...e, data: readableChanges(e, keys.get(subjectOfStream(e.stream)) ?? null) } : e,
+  );
 }
 
 /** The fields an event set, for the history screen and exports; erased data reads as the marker. */

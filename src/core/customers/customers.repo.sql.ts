@@ -20,14 +20,16 @@ import {
   type CustomersRepo,
 } from './customers.repo';
 import { customerSubject } from './customers.events';
+import { customersSqlite } from './customers.schema';
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
 const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
-const personalColumns = ['name', 'email', 'phone', 'city', 'notes'] as const;
-type PersonalColumn = (typeof personalColumns)[number];
+const IDS_PER_QUERY = 500;
+
+type PersonalColumn = 'name' | 'email' | 'phone' | 'city' | 'notes';
 const aadOf = (id: string, column: PersonalColumn) => `${customerSubject(id)}:${column}`;
 
 function toRecord(row: Row, personal: (column: PersonalColumn) => string | null): CustomerRecord {
@@ -69,26 +71,24 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   async function storedColumns(
     record: CustomerRecord,
     tx: Executor,
-  ): Promise<Record<PersonalColumn, string | null> & { sortName: string; searchText: string }> {
-    const plain = {
-      name: record.name,
-      email: record.email,
-      phone: record.phone,
-      city: record.city,
-      notes: record.notes,
-    };
-    if (!sealed) return { ...plain, ...derivedColumns(record) };
+  ): Promise<Pick<typeof customersSqlite.$inferInsert, PersonalColumn | 'sortName' | 'searchText'>> {
+    const { name, email, phone, city, notes } = record;
+    if (!sealed) return { name, email, phone, city, notes, ...derivedColumns(record) };
     // Postgres searches the blind index, and sorts personal columns after decrypting them.
     const blank = { sortName: '', searchText: '' };
-    if (record.erasedAt !== null) return { ...plain, ...blank };
+    if (record.erasedAt !== null) return { name, email, phone, city, notes, ...blank };
     const key = await keyring.dataKey(customerSubject(record.id), tx);
     if (!key) throw new Error(`customer ${record.id} has no data key`);
-    const out: Record<PersonalColumn, string | null> = { ...plain };
-    for (const column of personalColumns) {
-      const value = plain[column];
-      out[column] = value === null ? null : sealJson(key, aadOf(record.id, column), value);
-    }
-    return { ...out, ...blank };
+    const seal = (column: PersonalColumn, value: string | null) =>
+      value === null ? null : sealJson(key, aadOf(record.id, column), value);
+    return {
+      name: sealJson(key, aadOf(record.id, 'name'), name),
+      email: seal('email', email),
+      phone: seal('phone', phone),
+      city: seal('city', city),
+      notes: seal('notes', notes),
+      ...blank,
+    };
   }
 
   function opener(row: Row, key: DataKey | undefined) {
@@ -177,18 +177,36 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     );
   }
 
+  /** Many rows at once (replay writes a page of customers in one call). */
+  async function insertMany(list: readonly CustomerRecord[], tx: Executor = db): Promise<void> {
+    const rows: (typeof customersSqlite.$inferInsert)[] = [];
+    for (const record of list) {
+      const { id, version, createdAt, updatedAt, erasedAt } = record;
+      rows.push({ id, ...(await storedColumns(record, tx)), version, createdAt, updatedAt, erasedAt });
+    }
+    await tx.insert(customersSqlite, rows);
+    for (const record of list) await writeTerms(record, tx);
+  }
+
+  async function getMany(ids: readonly string[], tx: Executor = db): Promise<Map<string, CustomerRecord>> {
+    const found = new Map<string, CustomerRecord>();
+    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
+      const chunk = ids.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`);
+      const rows = await tx.rows(sql`SELECT * FROM ${customers} WHERE id IN (${sql.join(chunk, sql`, `)})`);
+      for (const record of await records(rows, tx)) found.set(record.id, record);
+    }
+    return found;
+  }
+
   return {
     async insert(record, tx = db) {
-      const c = await storedColumns(record, tx);
-      await tx.run(sql`INSERT INTO ${customers} (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at, erased_at)
-        VALUES (${record.id}, ${c.name}, ${c.email}, ${c.phone}, ${c.city}, ${c.notes}, ${c.sortName},
-                ${c.searchText}, ${record.version}, ${record.createdAt}, ${record.updatedAt}, ${record.erasedAt})`);
-      await writeTerms(record, tx);
+      await insertMany([record], tx);
     },
+    insertMany,
     async get(id, tx = db) {
-      const rows = await tx.rows(sql`SELECT * FROM ${customers} WHERE id = ${id}`);
-      return (await records(rows, tx))[0] ?? null;
+      return (await getMany([id], tx)).get(id) ?? null;
     },
+    getMany,
     async replace(record, tx = db, fromVersion = record.version - 1) {
       const c = await storedColumns(record, tx);
       const changed = await tx.run(sql`UPDATE ${customers} SET name = ${c.name}, email = ${c.email}, phone = ${c.phone},

@@ -17,7 +17,10 @@ export interface CustomerRecord {
 
 export interface CustomersRepo {
   insert(record: CustomerRecord, tx?: Executor): Promise<void>;
+  insertMany(records: readonly CustomerRecord[], tx?: Executor): Promise<void>;
   get(id: string, tx?: Executor): Promise<CustomerRecord | null>;
+  /** The stored customers among `ids` (absent ids are missing from the map). */
+  getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
   list(query: CustomerListQuery): Promise<{ items: CustomerRecord[]; total: number }>;

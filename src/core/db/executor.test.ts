@@ -1,6 +1,8 @@
-// Unique violations are told by the driver's error code on both dialects (through drizzle's wrapper).
+// The executor on both dialects: unique violations told by the driver's error code (through
+// drizzle's wrapper), and rows inserted by their table definition.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customersSqlite } from '../customers/customers.schema';
 import { isUniqueViolation } from './executor';
 import { openTestKontor, testDialects, type TestKontor } from './testing';
 
@@ -29,5 +31,34 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     const missing = await errorOf(() => db.run(sql`INSERT INTO ${settings} (key, value) VALUES ('x', NULL)`));
     expect(isUniqueViolation(missing)).toBe(false);
     expect(isUniqueViolation(new Error('UNIQUE constraint failed: settings.key'))).toBe(false);
+  });
+
+  it('inserts rows by property name, many at once, absent properties as NULL, inside a transaction or not', async () => {
+    const db = (await kontor.stores.tenant((await kontor.tenants.setup('Executor GmbH')).id)).sql;
+    const row = (i: number) => ({
+      id: `0190b6a4-7c2e-7000-8000-${String(i).padStart(12, '0')}`,
+      name: `Kunde ${i}`,
+      sortName: `kunde ${i}`,
+      searchText: `kunde ${i}`,
+      version: 1,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...(i % 2 === 0 && { city: 'Kiel' }),
+    });
+    await db.insert(customersSqlite, [row(1)]);
+    await db.insert(customersSqlite, []);
+    await db.transaction((tx) =>
+      tx.insert(
+        customersSqlite,
+        Array.from({ length: 6000 }, (_, i) => row(i + 2)),
+      ),
+    );
+    const [count] = await db.rows(sql`SELECT count(*) AS n, count(city) AS c FROM ${db.table('customers')}`);
+    expect(Number(count?.['n'])).toBe(6001);
+    expect(Number(count?.['c'])).toBe(3000);
+    const failed = await errorOf(() => db.transaction((tx) => tx.insert(customersSqlite, [row(7000), row(1)])));
+    expect(isUniqueViolation(failed)).toBe(true);
+    const [after] = await db.rows(sql`SELECT count(*) AS n FROM ${db.table('customers')}`);
+    expect(Number(after?.['n'])).toBe(6001);
   });
 });

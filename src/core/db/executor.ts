@@ -1,7 +1,7 @@
 // One SQL text for both dialects: the system store's services (identity, audit, mail) write their
 // queries once with drizzle's sql template, and this adapter runs them on SQLite or Postgres.
 // Timestamps are ISO text and flags integers on both dialects, so results look the same.
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL, type Table } from 'drizzle-orm';
 import type { PgDb } from './postgres';
 import { queryRows, quoteIdent } from './postgres';
 import type { SqliteDatabase } from './sqlite';
@@ -17,6 +17,12 @@ export interface Executor {
   rows<T extends Row = Row>(query: SQL): Promise<T[]>;
   /** Runs a statement; returns the number of rows it changed. */
   run(query: SQL): Promise<number>;
+  /**
+   * Inserts rows given by the table's drizzle definition (property names, not column names, so a
+   * renamed column is a compile error). SQLite runs one prepared statement per row; Postgres sends
+   * many rows per statement. Absent properties are stored as NULL.
+   */
+  insert<T extends Table>(table: T, rows: readonly T['$inferInsert'][]): Promise<void>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
@@ -25,6 +31,15 @@ export interface Executor {
    * other creations).
    */
   serialize(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
+}
+
+/** Column names of a table definition with the property each one is read from. */
+function columnsOf(table: Table): { property: string; name: string }[] {
+  return Object.entries(getTableColumns(table)).map(([property, column]) => ({ property, name: column.name }));
+}
+
+function valuesOf(row: Record<string, unknown>, columns: readonly { property: string }[]): unknown[] {
+  return columns.map((c) => row[c.property] ?? null);
 }
 
 /** A promise-chain mutex: better-sqlite3 has one connection, so async transactions take turns. */
@@ -59,6 +74,7 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
   const make = (inTransaction: boolean): Executor => {
     // Outside a transaction every statement waits its turn, so it never lands inside another
     // caller's open transaction (and is never rolled back with it).
+    // (So a statement sent on the store itself from inside a transaction waits for ever: pass tx.)
     const guard = <T>(fn: () => Promise<T>) => (inTransaction ? fn() : exclusive(fn));
     const self: Executor = {
       dialect: 'sqlite',
@@ -74,6 +90,23 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
         guard(async () => {
           const { statement, params } = prepare(query);
           return statement.run(...params).changes;
+        }),
+      insert: (table, list) =>
+        guard(async () => {
+          if (list.length === 0) return;
+          const columns = columnsOf(table);
+          const statement = prepare(
+            sql.raw(
+              `INSERT INTO "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+            ),
+          ).statement;
+          if (inTransaction || list.length === 1) {
+            for (const row of list) statement.run(valuesOf(row, columns));
+            return;
+          }
+          raw.transaction(() => {
+            for (const row of list) statement.run(valuesOf(row, columns));
+          })();
         }),
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);
@@ -107,6 +140,24 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
       async run(query) {
         const result = (await runner.execute(query)) as { rowCount?: number | null; affectedRows?: number };
         return result.rowCount ?? result.affectedRows ?? 0;
+      },
+      async insert(table, list) {
+        const columns = columnsOf(table);
+        const names = sql.raw(columns.map((c) => quoteIdent(c.name)).join(', '));
+        // Postgres takes at most 65,535 parameters per statement.
+        const perStatement = Math.max(1, Math.floor(60_000 / columns.length));
+        for (let i = 0; i < list.length; i += perStatement) {
+          const values = list.slice(i, i + perStatement).map(
+            (row) =>
+              sql`(${sql.join(
+                valuesOf(row, columns).map((v) => sql`${v}`),
+                sql`, `,
+              )})`,
+          );
+          await runner.execute(
+            sql`INSERT INTO ${self.table(getTableName(table))} (${names}) VALUES ${sql.join(values, sql`, `)}`,
+          );
+        }
       },
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);

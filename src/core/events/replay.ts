@@ -2,9 +2,8 @@
 // leaves the old tables as they were; progress is reported per page of events.
 import { throwIfCancelled } from '../../shared/errors';
 import type { Executor } from '../db/executor';
+import { yieldToEventLoop } from '../yield';
 import type { EventStore, StoredEvent } from './event-store';
-
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface Projection {
   /** Event types this projection follows, by prefix (`customer.`). */

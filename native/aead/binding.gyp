@@ -1,9 +1,0 @@
-{
-  "targets": [
-    {
-      "target_name": "kontor_aead",
-      "sources": ["aead.c"],
-      "cflags": ["-O2", "-Wall", "-Wextra"]
-    }
-  ]
-}
