@@ -11,6 +11,7 @@ const noAdapters = {
   regex: into('main', 'webhost', 'cli', 'renderer', 'preload', 'server'),
   message: 'Adapters and UI are not imported from here (see ARCHITECTURE.md, Import boundaries).',
 };
+const coreEnvironment = { group: ['electron', 'react', 'react-dom'], message: 'core is environment-free.' };
 const noNodeOrElectron = {
   group: ['electron', 'node:*', 'fs', 'path', 'child_process', 'better-sqlite3', 'pg', 'argon2', 'keytar'],
   message: 'The renderer runs in a sandboxed page: no Node, no Electron, no database.',
@@ -51,9 +52,26 @@ export default tseslint.config(
   {
     files: ['src/core/**'],
     rules: {
-      'no-restricted-imports': restrict(noAdapters, {
-        group: ['electron', 'react', 'react-dom'],
-        message: 'core is environment-free.',
+      'no-restricted-imports': restrict(noAdapters, coreEnvironment),
+    },
+  },
+  {
+    // Handlers turn a call into service calls: no SQL, no tables, no store of their own.
+    files: ['src/core/**/*.handlers.ts'],
+    rules: {
+      'no-restricted-imports': restrict(noAdapters, coreEnvironment, {
+        group: ['drizzle-orm', 'drizzle-orm/*', '**/db/*', '**/*.repo', '**/*.repo.sql', '**/*.schema'],
+        message: 'Handlers call services; queries and tables belong to repositories (docs/architecture.md).',
+      }),
+    },
+  },
+  {
+    // Keys and ciphers sit below every area that uses them.
+    files: ['src/core/crypto/**'],
+    rules: {
+      'no-restricted-imports': restrict(noAdapters, coreEnvironment, {
+        group: ['**/events/*', '**/customers/*', '**/gdpr/*', '**/auth/*', '**/*.handlers'],
+        message: 'crypto is used by the areas, never the other way round.',
       }),
     },
   },

@@ -4,6 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'postgresql',
   schema: [
+    './src/core/settings/settings.schema.ts',
     './src/core/customers/customers.schema.ts',
     './src/core/events/events.schema.ts',
     './src/core/crypto/keys.schema.ts',

@@ -4,6 +4,7 @@ import { defineConfig } from 'drizzle-kit';
 export default defineConfig({
   dialect: 'sqlite',
   schema: [
+    './src/core/settings/settings.schema.ts',
     './src/core/tenants/tenants.schema.ts',
     './src/core/auth/auth.schema.ts',
     './src/core/audit/audit.schema.ts',

@@ -212,7 +212,11 @@ const commands: Record<string, Command> = {
         return tenants.find((t) => t.name === flags.tenant?.trim());
       }
       await signIn(session, env);
-      return session.call('tenants.setup', { name: flags.tenant });
+      // Setting up a company that exists already is a no-op here, so scripts can run it again.
+      const existing = ((await session.call('tenants.list', {})) as { name: string }[]).find(
+        (t) => t.name === flags.tenant?.trim(),
+      );
+      return existing ?? session.call('tenants.setup', { name: flags.tenant });
     },
   },
   'customers create': { required: ['tenant', 'input'], run: (f, s) => s.call('customers.create', jsonFlag(f)) },

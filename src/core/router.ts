@@ -32,6 +32,9 @@ export type Handlers = {
   [N in ProcedureName]: (input: ParsedInput<N>, ctx: ContextOf<N>) => Promise<HandlerOutput<N>>;
 };
 
+/** The handlers of one area: every procedure whose name starts with one of `Prefix` (`'users' | 'roles'`). */
+export type HandlersOf<Prefix extends string> = Pick<Handlers, Extract<ProcedureName, `${Prefix}.${string}`>>;
+
 export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;

@@ -25,8 +25,22 @@ export interface AuditEvent {
   readonly details?: Record<string, unknown>;
 }
 
+/** Who acted, as an audit entry names them. */
+export type AuditActor = Pick<AuditEvent, 'actorId' | 'actor'>;
+
+/** The signed-in user of a call, as the actor of an audit entry. */
+export function auditActor(session: { readonly userId: string; readonly email: string }): AuditActor {
+  return { actorId: session.userId, actor: session.email };
+}
+
 export interface AuditService {
   append(event: AuditEvent, tx?: Executor): Promise<void>;
+  /**
+   * Runs an action on the system store and appends the entry it returns in the same transaction:
+   * both commit or neither does. (Actions on a company's store commit in that store first and are
+   * appended after: the log lives in another database; see docs/architecture.md.)
+   */
+  record<T>(action: (tx: Executor) => Promise<{ value: T; entry: AuditEvent }>): Promise<T>;
   /** With a scope, only that tenant's entries (entries of no tenant are the installation's). */
   list(filter: AuditListInput, scope: { only: string } | null): Promise<{ items: AuditEntry[]; total: number }>;
   verify(): Promise<AuditVerifyResult>;
@@ -220,6 +234,13 @@ export function createAuditService({
 
   return {
     append,
+    async record(action) {
+      return db.transaction(async (tx) => {
+        const { value, entry } = await action(tx);
+        await append(entry, tx);
+        return value;
+      });
+    },
     /**
      * At every start: the head file is read, or made when there is none (a new installation, or
      * one from before the head existed: trust on first use, recorded in the log itself).

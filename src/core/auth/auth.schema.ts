@@ -144,13 +144,3 @@ export const oneTimeCodesPg = pgTable('one_time_codes', {
   attempts: pgInteger('attempts').notNull().default(0),
   createdAt: pgText('created_at').notNull(),
 });
-
-export const settingsSqlite = sqliteTable('settings', {
-  key: text('key').primaryKey(),
-  value: text('value').notNull(),
-});
-
-export const settingsPg = pgTable('settings', {
-  key: pgText('key').primaryKey(),
-  value: pgText('value').notNull(),
-});

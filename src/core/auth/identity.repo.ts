@@ -1,4 +1,4 @@
-// Users, memberships, custom roles, recovery and one-time codes, settings: the identity tables of
+// Users, memberships, custom roles, recovery and one-time codes: the identity tables of
 // the system store, written once in SQL for both dialects (see db/executor.ts).
 import { sql, type SQL } from 'drizzle-orm';
 import type { Executor, Row } from '../db/executor';
@@ -125,7 +125,6 @@ export function createIdentityRepo(db: Executor) {
   const tenants = db.table('tenants');
   const recovery = db.table('recovery_codes');
   const codes = db.table('one_time_codes');
-  const settings = db.table('settings');
 
   async function membershipRows(tx: Executor, where: SQL): Promise<MembershipRow[]> {
     const rows = await tx.rows(sql`SELECT m.user_id, m.tenant_id, t.name AS tenant_name, m.role_id
@@ -309,16 +308,6 @@ export function createIdentityRepo(db: Executor) {
       const [row] = await tx.rows(sql`SELECT count(*) AS n FROM ${codes}
         WHERE user_id = ${userId} AND purpose = ${purpose} AND created_at > ${since}`);
       return toNumber(row?.['n']);
-    },
-
-    async setting(key: string, tx: Executor = db): Promise<unknown> {
-      const [row] = await tx.rows(sql`SELECT value FROM ${settings} WHERE key = ${key}`);
-      return row ? (JSON.parse(String(row['value'])) as unknown) : undefined;
-    },
-    async setSetting(key: string, value: unknown, tx: Executor = db): Promise<void> {
-      const text = JSON.stringify(value);
-      const changed = await tx.run(sql`UPDATE ${settings} SET value = ${text} WHERE key = ${key}`);
-      if (changed === 0) await tx.run(sql`INSERT INTO ${settings} (key, value) VALUES (${key}, ${text})`);
     },
   };
 }

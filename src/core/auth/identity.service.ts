@@ -1,5 +1,5 @@
 // Sign-in, first-run setup, sessions, passwords and 2FA for one's own account.
-import { INSTALLATION_ADMIN, type AuthStatus, type Grant } from '../../shared/contract';
+import type { AuthStatus } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { SecretBox } from '../crypto/secret-box';
@@ -15,6 +15,7 @@ import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { resolveRole } from './roles';
 import type { SecurityRules } from './security-settings';
 import type { SessionManager } from './sessions';
+import type { Snapshots } from './snapshots';
 import {
   hashRecoveryCode,
   legacyRecoveryCodeHash,
@@ -40,6 +41,7 @@ export interface IdentityDeps {
   readonly tenants: TenantsService;
   readonly codes: Codes;
   readonly mail: MailService;
+  readonly snapshots: Snapshots;
 }
 
 const VERIFY_HOURS = 24;
@@ -56,38 +58,12 @@ const wrongCode = () =>
   });
 
 export type LoginResult = AuthStatus | { state: 'second_factor_required' };
-type Snapshot = Omit<Session, 'id' | 'locked'>;
 
 export function createIdentityService(deps: IdentityDeps) {
   const { repo, audit, clock, ids, hasher, secrets, sessions, rules, tenants, codes, mail } = deps;
+  const { snapshotFor } = deps.snapshots;
   const now = () => clock.now();
   const iso = () => now().toISOString();
-
-  async function snapshotFor(user: UserRow, preferredTenant: string | null): Promise<Snapshot> {
-    const memberships = await repo.membershipsOf(user.id);
-    const membership = memberships.find((m) => m.tenantId === preferredTenant) ?? memberships[0] ?? null;
-    const role = membership ? await resolveRole(repo, membership.tenantId, membership.roleId) : null;
-    const tenantId = membership?.tenantId ?? null;
-    const granted = new Set<Grant>(role?.permissions ?? []);
-    if (user.installationAdmin) granted.add(INSTALLATION_ADMIN);
-    return {
-      userId: user.id,
-      userName: user.name,
-      email: user.email,
-      tenantId,
-      permissions: granted,
-      mustChangePassword: user.mustChangePassword,
-      mustEnrollTwoFactor: user.totpEnabledAt === null && (await rules.requireTwoFactor(tenantId)),
-      passwordStamp: user.passwordChangedAt,
-    };
-  }
-
-  /** What a session's user looks like now; null ends the session. */
-  async function revalidate(session: Session): Promise<Snapshot | null> {
-    const user = await repo.user(session.userId);
-    if (!user || !user.active || user.passwordChangedAt !== session.passwordStamp) return null;
-    return snapshotFor(user, session.tenantId);
-  }
 
   async function status(connection: string): Promise<AuthStatus> {
     const session = await sessions.get(connection, false);
@@ -252,8 +228,6 @@ export function createIdentityService(deps: IdentityDeps) {
   }
 
   return {
-    revalidate,
-    snapshotFor,
     status,
     confirmPassword,
     sendVerification,

@@ -1,7 +1,11 @@
 // Sign-in and session rules: installation-wide limits, plus per-tenant "require 2FA".
 import { z } from 'zod';
-import type { SecuritySettings } from '../../shared/contract';
-import type { IdentityRepo } from './identity.repo';
+import { INSTALLATION_ADMIN, type SecuritySettings } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { auditActor, type AuditService } from '../audit/audit.service';
+import type { Executor } from '../db/executor';
+import type { Session } from '../session';
+import type { SettingsStore } from '../settings/settings.store';
 
 const installationSchema = z.object({
   maxFailedLogins: z.number().int().default(5),
@@ -14,40 +18,72 @@ type InstallationRules = z.infer<typeof installationSchema>;
 export interface SecurityRules {
   /** The cached installation rules (sessions read them on every call). */
   installation(): InstallationRules;
-  requireTwoFactor(tenantId: string | null): Promise<boolean>;
+  requireTwoFactor(tenantId: string | null, tx?: Executor): Promise<boolean>;
   get(tenantId: string | null): Promise<SecuritySettings>;
-  set(tenantId: string | null, changes: Partial<SecuritySettings>): Promise<SecuritySettings>;
+  /**
+   * A user's change, with its audit entry in the same transaction: "require 2FA" is the current
+   * company's; everything else applies to every company and needs an installation administrator.
+   */
+  change(session: Session, changes: Partial<SecuritySettings>): Promise<SecuritySettings>;
   load(): Promise<void>;
 }
 
+// "Require 2FA" is a company's rule, but sign-in checks it before any company store is open, so
+// it is kept in the installation's settings under the company's id.
 const tenantKey = (tenantId: string) => `security.tenant.${tenantId}`;
+const tenantSchema = z.object({ requireTwoFactor: z.boolean() });
 
-export function createSecurityRules(repo: IdentityRepo): SecurityRules {
+export function createSecurityRules({
+  settings,
+  audit,
+}: {
+  settings: SettingsStore;
+  audit: AuditService;
+}): SecurityRules {
   let cached: InstallationRules = installationSchema.parse({});
 
-  async function requireTwoFactor(tenantId: string | null): Promise<boolean> {
+  async function requireTwoFactor(tenantId: string | null, tx?: Executor): Promise<boolean> {
     if (tenantId === null) return false;
-    const value = await repo.setting(tenantKey(tenantId));
-    return z.object({ requireTwoFactor: z.boolean() }).safeParse(value).data?.requireTwoFactor ?? false;
+    return (await settings.get(tenantKey(tenantId), tenantSchema, tx))?.requireTwoFactor ?? false;
+  }
+
+  async function load(): Promise<void> {
+    cached = (await settings.get('security', installationSchema)) ?? installationSchema.parse({});
+  }
+
+  /** Writes the change; the cache follows once it is committed (`load`). */
+  async function write(tenantId: string | null, changes: Partial<SecuritySettings>, tx: Executor) {
+    const { requireTwoFactor: require2fa, ...installation } = changes;
+    const next = installationSchema.parse({ ...cached, ...installation });
+    await settings.set('security', next, tx);
+    if (require2fa !== undefined && tenantId !== null)
+      await settings.set(tenantKey(tenantId), { requireTwoFactor: require2fa }, tx);
+    return { ...next, requireTwoFactor: await requireTwoFactor(tenantId, tx) };
   }
 
   return {
     installation: () => cached,
     requireTwoFactor,
-    async load() {
-      cached = installationSchema.parse((await repo.setting('security')) ?? {});
-    },
+    load,
     async get(tenantId) {
       return { ...cached, requireTwoFactor: await requireTwoFactor(tenantId) };
     },
-    async set(tenantId, changes) {
-      const { requireTwoFactor: require2fa, ...installation } = changes;
-      const next = installationSchema.parse({ ...cached, ...installation });
-      await repo.setSetting('security', next);
-      if (require2fa !== undefined && tenantId !== null)
-        await repo.setSetting(tenantKey(tenantId), { requireTwoFactor: require2fa });
-      cached = next;
-      return { ...next, requireTwoFactor: await requireTwoFactor(tenantId) };
+    async change(session, changes) {
+      const installationWide = Object.keys(changes).filter((key) => key !== 'requireTwoFactor');
+      if (installationWide.length > 0 && !session.permissions.has(INSTALLATION_ADMIN)) {
+        throw new AppError(
+          'forbidden',
+          `forbidden: ${installationWide.join(', ')} apply to every company; only an installation administrator may change them`,
+          { reason: 'installation_admin_required' },
+        );
+      }
+      const result = await audit.record(async (tx) => {
+        const value = await write(session.tenantId, changes, tx);
+        const entry = { ...auditActor(session), action: 'settings.security.changed', tenantId: session.tenantId };
+        return { value, entry: { ...entry, details: changes } };
+      });
+      await load();
+      return result;
     },
   };
 }

@@ -27,7 +27,7 @@ const expectedTables = {
     'tenants',
     'users',
   ],
-  tenant: ['customers', 'data_keys', 'events', 'key_encryption_keys'],
+  tenant: ['customers', 'data_keys', 'events', 'key_encryption_keys', 'settings'],
 } as const;
 /** Postgres has no SQLCipher: its projection is sealed and searched through a blind index table. */
 const pgOnly = { system: [], tenant: ['customer_terms'] } as const;

@@ -9,7 +9,7 @@ import { AppError } from '../../shared/errors';
 export type { EventMeta };
 import { isUniqueViolation, toNumber, type Executor, type Row } from '../db/executor';
 import type { IdSource } from '../deps';
-import type { IdentityRepo } from '../auth/identity.repo';
+import type { SettingsStore } from '../settings/settings.store';
 
 export interface NewEvent {
   readonly type: string;
@@ -41,8 +41,8 @@ export interface EventStore {
     tx?: Executor,
   ): Promise<StoredEvent[]>;
   readStream(stream: string, tx?: Executor): Promise<StoredEvent[]>;
-  /** Events after a global position, in order; for replay and sync. */
-  readAll(afterPosition: number, limit: number, tx?: Executor): Promise<StoredEvent[]>;
+  /** Events after a global position, in order; for replay and sync. With `stream`, only that stream's. */
+  readAll(afterPosition: number, limit: number, tx?: Executor, stream?: string): Promise<StoredEvent[]>;
   streamVersion(stream: string, tx?: Executor): Promise<number>;
 }
 
@@ -116,19 +116,22 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
     async readStream(stream, tx = db) {
       return (await tx.rows(sql`SELECT * FROM ${events} WHERE stream = ${stream} ORDER BY version`)).map(toEvent);
     },
-    async readAll(afterPosition, limit, tx = db) {
+    async readAll(afterPosition, limit, tx = db, stream) {
+      const ofStream = stream === undefined ? sql`` : sql` AND stream = ${stream}`;
       return (
-        await tx.rows(sql`SELECT * FROM ${events} WHERE position > ${afterPosition} ORDER BY position LIMIT ${limit}`)
+        await tx.rows(
+          sql`SELECT * FROM ${events} WHERE position > ${afterPosition}${ofStream} ORDER BY position LIMIT ${limit}`,
+        )
       ).map(toEvent);
     },
   };
 }
 
-/** This installation's device id, made once and kept in the system store's settings. */
-export async function installationDevice(repo: IdentityRepo, ids: IdSource): Promise<string> {
-  const stored = z.object({ id: z.string() }).safeParse(await repo.setting('device'));
-  if (stored.success) return stored.data.id;
+/** This installation's device id, made once and kept in the installation's settings. */
+export async function installationDevice(settings: SettingsStore, ids: IdSource): Promise<string> {
+  const stored = await settings.get('device', z.object({ id: z.string() }));
+  if (stored) return stored.id;
   const id = ids.next();
-  await repo.setSetting('device', { id });
+  await settings.set('device', { id });
   return id;
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Customer, GdprExport, RetentionReport, RetentionRule } from '../../shared/contract';
 import { AppError, throwIfCancelled } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
-import type { IdentityRepo } from '../auth/identity.repo';
+import type { SettingsStore } from '../settings/settings.store';
 import type { Keyring } from '../crypto/keyring';
 import { customerSubject } from '../customers/customers.events';
 import { customerHistory } from '../customers/customers.history';
@@ -23,7 +23,8 @@ export interface GdprDeps {
   readonly events: EventStore;
   readonly keyring: Keyring;
   readonly audit: AuditService;
-  readonly identity: IdentityRepo;
+  /** The company's own settings (the retention rule). */
+  readonly settings: SettingsStore;
   readonly userName: (userId: string) => Promise<string | null>;
   readonly clock: Clock;
   /** Leaves no stale copy of erased rows in the store's files (WAL checkpoint, vacuum). */
@@ -48,11 +49,11 @@ audit.json / audit.csv        Audit log entries naming this customer / Protokoll
 manifest.json                 What this file holds, and what Kontor does not hold / Was die Datei enthält und was Kontor nicht speichert
 `;
 
-const retentionKey = (tenantId: string) => `retention.tenant.${tenantId}`;
+export const RETENTION_KEY = 'retention';
 const ruleSchema = z.object({ inactiveYears: z.number().int().nullable() });
 
 export function createGdprService(deps: GdprDeps) {
-  const { tenantId, customers, repo, events, keyring, audit, identity, clock } = deps;
+  const { tenantId, customers, repo, events, keyring, audit, settings, clock } = deps;
 
   async function exportCustomer(id: string, actor: Actor, { onProgress, signal }: Progress = {}): Promise<GdprExport> {
     const steps = 4;
@@ -143,7 +144,7 @@ export function createGdprService(deps: GdprDeps) {
 
   async function rule(): Promise<RetentionRule> {
     return {
-      inactiveYears: ruleSchema.safeParse(await identity.setting(retentionKey(tenantId))).data?.inactiveYears ?? null,
+      inactiveYears: (await settings.get(RETENTION_KEY, ruleSchema))?.inactiveYears ?? null,
     };
   }
 
@@ -152,7 +153,7 @@ export function createGdprService(deps: GdprDeps) {
     erase,
     rule,
     async setRule(next: RetentionRule, actor: Actor): Promise<RetentionRule> {
-      await identity.setSetting(retentionKey(tenantId), next);
+      await settings.set(RETENTION_KEY, next);
       await audit.append({
         action: 'settings.retention.changed',
         actorId: actor.userId,

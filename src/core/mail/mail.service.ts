@@ -8,7 +8,8 @@ import { AppError } from '../../shared/errors';
 import type { SecretBox } from '../crypto/secret-box';
 import { toNumber, type Executor, type Row } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
-import type { IdentityRepo } from '../auth/identity.repo';
+import type { AuditActor, AuditService } from '../audit/audit.service';
+import type { SettingsStore } from '../settings/settings.store';
 import { isLocalHost } from '../net/local-host';
 import type { Logger } from '../router';
 import type { MailContent } from './templates';
@@ -53,22 +54,23 @@ function toItem(row: Row): OutboxItem {
 
 export interface MailDeps {
   readonly db: Executor;
-  readonly repo: IdentityRepo;
+  /** The installation's settings (the SMTP server is set up once for every company). */
+  readonly settings: SettingsStore;
+  readonly audit: AuditService;
   readonly secrets: SecretBox;
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly logger: Logger;
 }
 
-export function createMailService({ db, repo, secrets, clock, ids, logger }: MailDeps) {
+export function createMailService({ db, settings, audit, secrets, clock, ids, logger }: MailDeps) {
   const outbox = db.table('mail_outbox');
   const iso = () => clock.now().toISOString();
   let processing: Promise<{ sent: number; failed: number }> | null = null;
   let timer: NodeJS.Timeout | null = null;
 
   async function stored(): Promise<Stored | null> {
-    const parsed = storedSchema.safeParse(await repo.setting(SMTP_KEY));
-    return parsed.success ? parsed.data : null;
+    return (await settings.get(SMTP_KEY, storedSchema)) ?? null;
   }
 
   function view(s: Stored | null): SmtpSettings {
@@ -177,7 +179,11 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
       return view(await stored());
     },
 
-    async setSettings(input: Omit<Stored, 'password'> & { password?: string | undefined }): Promise<SmtpSettings> {
+    /** Stores the SMTP server and its audit entry in one transaction. */
+    async setSettings(
+      input: Omit<Stored, 'password'> & { password?: string | undefined },
+      by: AuditActor,
+    ): Promise<SmtpSettings> {
       const current = await stored();
       const keepsPassword = input.password === undefined ? (current?.password ?? null) !== null : input.password !== '';
       // A password sent in plain text can be read on every network it crosses: only to this machine.
@@ -203,8 +209,16 @@ export function createMailService({ db, repo, secrets, clock, ids, logger }: Mai
         from: input.from,
         allowSelfSigned: input.allowSelfSigned,
       };
-      await repo.setSetting(SMTP_KEY, next);
-      return view(next);
+      return audit.record(async (tx) => {
+        await settings.set(SMTP_KEY, next, tx);
+        const details = {
+          host: input.host,
+          port: input.port,
+          security: input.security,
+          passwordChanged: input.password !== undefined,
+        };
+        return { value: view(next), entry: { ...by, action: 'settings.smtp.changed', details } };
+      });
     },
 
     /** Stores a message for sending; inside `tx` it is sent only if the transaction commits. */

@@ -37,6 +37,38 @@ describe.each(testDialects)('companies on %s', (dialect) => {
     expect(await memberships()).toEqual([TEST_ADMIN.company, 'Zweite Handels GmbH']);
   });
 
+  it('refuses to create a company whose name is taken, also in another case, and creates nothing', async () => {
+    const before = value<unknown[]>(await kontor.call('tenants.list', {})).length;
+    for (const name of [
+      TEST_ADMIN.company,
+      TEST_ADMIN.company.toUpperCase(),
+      ` ${TEST_ADMIN.company.toLowerCase()} `,
+    ]) {
+      expect(await kontor.call('tenants.setup', { name })).toMatchObject({
+        ok: false,
+        error: {
+          code: 'conflict',
+          details: {
+            reason: 'company_name_taken',
+            name: TEST_ADMIN.company,
+            issues: [{ path: 'name', rule: 'unique' }],
+          },
+        },
+      });
+    }
+    expect(value<unknown[]>(await kontor.call('tenants.list', {}))).toHaveLength(before);
+    const made = value<{ id: string }>(await kontor.call('tenants.setup', { name: 'Vierte KG' }));
+    expect(await kontor.call('tenants.rename', { id: made.id, name: 'VIERTE kg' })).toMatchObject({ ok: true });
+    expect(await kontor.call('tenants.rename', { id: made.id, name: TEST_ADMIN.company.toUpperCase() })).toMatchObject({
+      error: { code: 'conflict', details: { reason: 'company_name_taken' } },
+    });
+    // The creation and its audit entry were written together.
+    const log = value<{ items: { action: string; tenantId: string | null }[] }>(
+      await kontor.call('audit.list', { action: 'tenants.created' }),
+    );
+    expect(log.items.filter((e) => e.tenantId === made.id)).toHaveLength(1);
+  });
+
   it('archives a company: it leaves every company list and its members move on; restoring brings it back', async () => {
     const c = value<{ id: string }>(await kontor.call('tenants.setup', { name: 'Dritte AG' }));
     value(await kontor.call('auth.switchTenant', { tenantId: c.id }));

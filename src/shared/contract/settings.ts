@@ -24,6 +24,7 @@ const databaseSettingsSchema = z.object({
   ]),
   restartRequired: z.boolean(),
 });
+export type DatabaseSettings = z.infer<typeof databaseSettingsSchema>;
 
 export const settingsContract = {
   'settings.getDatabase': procedure({

@@ -1,0 +1,129 @@
+// The services of one company, opened on its first call and kept: its store, keyring, event log,
+// projections, settings, customers and GDPR. Handlers reach them through `of(session)`.
+import { z } from 'zod';
+import { AppError } from '../../shared/errors';
+import type { AuditService } from '../audit/audit.service';
+import { createKeyring, type Keyring } from '../crypto/keyring';
+import { applyCustomerEvents } from '../customers/customers.events';
+import { createCustomersRepo } from '../customers/customers.repo.sql';
+import { createCustomersService, type CustomersService } from '../customers/customers.service';
+import { sealPlainCustomerEvents } from '../customers/customers.upgrade';
+import type { Executor } from '../db/executor';
+import type { Stores } from '../db/stores';
+import type { Clock, IdSource } from '../deps';
+import { createEventStore, type EventStore } from '../events/event-store';
+import { replay, type Projection } from '../events/replay';
+import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
+import type { Session } from '../session';
+import { createSettingsStore, type SettingsStore } from '../settings/settings.store';
+
+export interface CompanyServices {
+  readonly tenantId: string;
+  readonly sql: Executor;
+  readonly settings: SettingsStore;
+  readonly keyring: Keyring;
+  readonly events: EventStore;
+  readonly projections: readonly Projection[];
+  readonly customers: CustomersService;
+  readonly gdpr: GdprService;
+}
+
+export interface CompanyServicesDeps {
+  readonly stores: Stores;
+  readonly installationSettings: SettingsStore;
+  readonly audit: AuditService;
+  readonly fieldMaster: Buffer;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+  readonly userName: (userId: string) => Promise<string | null>;
+}
+
+export interface Companies {
+  /** The services of the session's current company. */
+  of(session: Session): Promise<CompanyServices>;
+}
+
+export function tenantOf(session: Session): string {
+  if (session.tenantId === null) throw new AppError('not_found', 'you are not a member of any company yet');
+  return session.tenantId;
+}
+
+/** Company setting: the event log was checked for plain personal data (from before field encryption). */
+const SEALED_MARK = 'events.sealed';
+
+export function createCompanies(deps: CompanyServicesDeps): Companies {
+  const { stores, clock, ids } = deps;
+  const open = new Map<string, Promise<CompanyServices>>();
+
+  async function openCompany(tenantId: string): Promise<CompanyServices> {
+    const store = await stores.tenant(tenantId);
+    const settings = createSettingsStore(store.sql);
+    const keyring = createKeyring({ db: store.sql, tenantId, master: deps.fieldMaster, clock, ids });
+    await keyring.ready();
+    const customerRepo = createCustomersRepo(store.sql, keyring);
+    const events = createEventStore({ db: store.sql, ids });
+    const customers = createCustomersService({ db: store.sql, repo: customerRepo, events, keyring, ids });
+    const projections: Projection[] = [
+      {
+        prefix: 'customer.',
+        clear: (tx) => customerRepo.clear(tx),
+        applyPage: (page, tx) => applyCustomerEvents(customerRepo, keyring, page, tx),
+      },
+    ];
+    await upgrade(tenantId, settings, async () => {
+      // Stores from before field encryption: seal their events, once; Postgres projections then
+      // hold plain text, so they are rebuilt sealed.
+      if ((await sealPlainCustomerEvents(store.sql, keyring)) > 0 && stores.dialect === 'postgres') {
+        await replay({ db: store.sql, events, projections });
+      }
+    });
+    const gdpr = createGdprService({
+      tenantId,
+      customers,
+      repo: customerRepo,
+      events,
+      keyring,
+      audit: deps.audit,
+      settings,
+      userName: deps.userName,
+      clock,
+      compact: () => store.compact(),
+    });
+    return { tenantId, sql: store.sql, settings, keyring, events, projections, customers, gdpr };
+  }
+
+  /**
+   * One-off upgrades of a company's data, each recorded in its settings so it runs once: company
+   * settings that older versions kept in the installation's settings move here.
+   */
+  async function upgrade(tenantId: string, settings: SettingsStore, sealEvents: () => Promise<void>) {
+    const moved = [
+      { from: `retention.tenant.${tenantId}`, to: RETENTION_KEY },
+      { from: `events.sealed.tenant.${tenantId}`, to: SEALED_MARK },
+    ];
+    for (const { from, to } of moved) {
+      const value = await deps.installationSettings.get(from, z.unknown());
+      if (value === undefined) continue;
+      if (!(await settings.has(to))) await settings.set(to, value);
+      await deps.installationSettings.delete(from);
+    }
+    if (!(await settings.has(SEALED_MARK))) {
+      await sealEvents();
+      await settings.set(SEALED_MARK, { at: clock.now().toISOString() });
+    }
+  }
+
+  return {
+    of(session) {
+      const tenantId = tenantOf(session);
+      let services = open.get(tenantId);
+      if (!services) {
+        services = openCompany(tenantId);
+        // A failed open (wrong master key, say) is tried again on the next call.
+        services.catch(() => open.delete(tenantId));
+        open.set(tenantId, services);
+      }
+      return services;
+    },
+  };
+}

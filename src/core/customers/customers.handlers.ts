@@ -1,0 +1,30 @@
+import type { Companies } from '../company/company.services';
+import type { CommandMeta } from '../events/command-meta';
+import type { CallContext, HandlersOf } from '../router';
+import { customerHistory } from './customers.history';
+
+export interface CustomersHandlersDeps {
+  readonly companies: Companies;
+  readonly commandMeta: CommandMeta;
+  readonly userName: (userId: string) => Promise<string | null>;
+}
+
+export function customersHandlers({
+  companies,
+  commandMeta,
+  userName,
+}: CustomersHandlersDeps): HandlersOf<'customers'> {
+  const customersOf = async (ctx: CallContext) => (await companies.of(ctx.session)).customers;
+  return {
+    'customers.create': async (input, ctx) => (await customersOf(ctx)).create(input, await commandMeta(ctx.session)),
+    'customers.get': async (input, ctx) => (await customersOf(ctx)).get(input.id),
+    'customers.update': async (input, ctx) =>
+      (await customersOf(ctx)).update(input.id, input.changes, await commandMeta(ctx.session), input.expectedVersion),
+    'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
+    'customers.history': async (input, ctx) => {
+      const { customers, events, keyring } = await companies.of(ctx.session);
+      await customers.get(input.id); // not_found for an unknown customer
+      return customerHistory(input.id, { events, keyring, userName });
+    },
+  };
+}

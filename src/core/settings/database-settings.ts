@@ -1,0 +1,50 @@
+// Which database the installation uses: read from and written to the settings file, because it
+// must be known before any database opens. A change applies at the next start.
+import type { DatabaseChoice, DatabaseSettings } from '../../shared/contract/settings';
+import { auditActor, type AuditService } from '../audit/audit.service';
+import type { SecretBox } from '../crypto/secret-box';
+import { maskUrl } from '../db/postgres';
+import { pgClientConfig } from '../db/pg-config';
+import type { Session } from '../session';
+import { readSettingsFile, storedDatabase, writeSettingsFile } from './settings.file';
+
+export interface DatabaseSettingsDeps {
+  readonly settingsFile: string;
+  /** What this process runs on. */
+  readonly active: DatabaseSettings['active'];
+  readonly secrets: SecretBox;
+  readonly audit: AuditService;
+}
+
+function describe(choice: DatabaseChoice): DatabaseChoice {
+  return choice.kind === 'postgres' ? { kind: 'postgres', url: maskUrl(choice.url) } : choice;
+}
+
+export function createDatabaseSettings({ settingsFile, active, secrets, audit }: DatabaseSettingsDeps) {
+  function get(): DatabaseSettings {
+    const configured = readSettingsFile(settingsFile).database;
+    return {
+      active,
+      configured: describe(configured.kind === 'postgres' ? { kind: 'postgres', url: configured.url } : configured),
+      restartRequired: configured.kind !== active,
+    };
+  }
+
+  return {
+    get,
+    /** Writes the settings file with its audit entry; a file that cannot be written leaves no entry. */
+    async set(session: Session, choice: DatabaseChoice): Promise<DatabaseSettings> {
+      // Checked now (sslmode, files it names), so a bad address is a field error, not a failed start.
+      if (choice.kind === 'postgres') pgClientConfig(choice.url);
+      await audit.record(async () => {
+        const current = readSettingsFile(settingsFile);
+        writeSettingsFile(settingsFile, { ...current, database: storedDatabase(choice, secrets.seal) });
+        const entry = { ...auditActor(session), action: 'settings.database.changed', details: { kind: choice.kind } };
+        return { value: undefined, entry };
+      });
+      const settings = get();
+      // A changed URL to the same dialect also needs a restart.
+      return { ...settings, restartRequired: settings.restartRequired || choice.kind === 'postgres' };
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// The running application: liveness, what it runs on, and the lifecycle calls the start gate
+// answers before the data is open (here the data is open, so they say so).
+import type { KeyStoreKind } from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import type { HandlersOf } from '../router';
+
+export function systemHandlers(info: {
+  version: string;
+  database: 'sqlite' | 'postgres';
+  keyStore: KeyStoreKind;
+}): HandlersOf<'app' | 'system'> {
+  return {
+    'system.ping': async () => ({ pong: true as const }),
+    'system.check': async () => ({ pong: true as const }),
+    'app.info': async () => ({ ...info }),
+    'app.status': async () => ({ state: 'ready' as const }),
+    'app.unlock': async () => ({ state: 'ready' as const }),
+    'app.importKeys': async () => {
+      throw new AppError(
+        'conflict',
+        'the data is open already; a key backup is imported on a new machine before its first start',
+        { reason: 'data_open' },
+      );
+    },
+  };
+}
