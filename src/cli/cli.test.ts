@@ -1,4 +1,5 @@
-// The `kontor` command as an admin runs it: a real process, real files, real Postgres.
+// The `kontor` command as an admin runs it: real files, real Postgres. Most commands run in this
+// process through runCli (the function bin/kontor.mjs calls); a few start the real binary.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -8,6 +9,8 @@ import { promisify } from 'node:util';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchemasWithPrefix, sharedPgConnection } from '../core/db/testing';
+import { contract } from '../shared/contract';
+import { runCli } from './cli';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'kontor.mjs');
 const pgUrl = process.env['KONTOR_TEST_PG_URL'];
@@ -18,17 +21,31 @@ interface Run {
   stderr: string;
 }
 
-async function kontor(args: string[], env: Record<string, string>): Promise<Run> {
+/** A real `kontor` process, through bin/kontor.mjs and the bundled build (start-up is the subject). */
+async function kontorProcess(args: string[], env: Record<string, string>): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], {
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-      timeout: 60_000,
+      timeout: 90_000,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/** The same command in this process, through the entry function the binary calls (runCli). */
+async function kontor(args: string[], env: Record<string, string>): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli({
+    argv: args,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
+    version: 'test',
+  });
+  return { code, stdout, stderr };
 }
 
 const ADMIN = { KONTOR_USER: 'admin@acme.example', KONTOR_PASSWORD: 'acme admin password' };
@@ -47,7 +64,7 @@ afterAll(async () => {
   if (pgUrl) await dropSchemasWithPrefix((await sharedPgConnection()).db, prefix);
 });
 
-// Real process starts with a passphrase KDF each: generous timeouts for a busy 2-core machine.
+// Each command opens the passphrase store (a KDF): generous timeouts for a busy 2-core machine.
 describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: makeEnv, skip }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-cli-'));
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -58,7 +75,12 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
   it.skipIf(skip !== undefined)(
     `sets up a company with its administrator, then creates, updates, gets and lists customers ${skip ? `(skipped: ${skip})` : ''}`,
     async () => {
-      const setup = await run('setup', '--tenant', 'Acme GmbH', '--admin-email', 'admin@acme.example');
+      // The first command starts the real binary: the bundled build, the stores, the key store.
+      const setup = await kontorProcess(['setup', '--tenant', 'Acme GmbH', '--admin-email', 'admin@acme.example'], {
+        ...makeEnv(),
+        KONTOR_DATA_DIR: dataDir,
+        ...ADMIN,
+      });
       expect(setup.stderr).toBe('');
       expect(JSON.parse(setup.stdout)).toMatchObject({ name: 'Acme GmbH' });
       const again = await run('setup', '--tenant', 'Acme GmbH');
@@ -280,7 +302,26 @@ describe('kontor CLI command line', () => {
       KONTOR_KEYSTORE: 'passphrase',
     });
     expect(noPassphrase.stderr).toContain('KONTOR_MASTER_PASSPHRASE is required');
-    expect((await kontor(['--help'], env)).stdout).toContain('Usage: kontor');
+  });
+
+  it('generates its help from the contract: every command with its flags and its procedure summary', async () => {
+    const help = await kontorProcess(['--help'], {});
+    expect(help.code).toBe(0);
+    help.stdout = help.stdout.replace(/\s+/g, ' '); // summaries are wrapped
+    expect(help.stdout).toContain('Usage: kontor [global options] <command> [options]');
+    expect(help.stdout).toContain('customers list --tenant NAME [--search TEXT]');
+    expect(help.stdout).toContain(contract['customers.list'].summary);
+    expect(help.stdout).toContain(contract['gdpr.erase'].summary);
+    expect(help.stdout).toContain('keys import --in FILE [--replace]');
+
+    const one = await kontor(['gdpr', 'erase', '--help'], {});
+    expect(one.code).toBe(0);
+    one.stdout = one.stdout.replace(/\s+/g, ' ');
+    expect(one.stdout).toContain('Usage: kontor gdpr erase --tenant NAME --customer ID [--yes]');
+    expect(one.stdout).toContain(contract['gdpr.erase'].summary);
+    expect(one.stdout).toContain('Calls gdpr.erase (permission: gdpr.manage)');
+    expect(one.stdout).toContain('--yes');
+    expect((await kontorProcess(['--version'], {})).stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
   });
 
   it('writes nothing when the command line is wrong', async () => {

@@ -6,7 +6,14 @@ import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
-import { gdprExportSchema, keyStoreKinds, type AuthStatus, type ProcedureName, type Role } from '../shared/contract';
+import {
+  contract,
+  gdprExportSchema,
+  keyStoreKinds,
+  type AuthStatus,
+  type ProcedureName,
+  type Role,
+} from '../shared/contract';
 import { AppError, type AppErrorShape, validationError } from '../shared/errors';
 import type { Kontor } from '../core/app';
 import { defaultDataDir, keyStoreFromEnvironment, openFromEnvironment, parseEnv } from '../core/config';
@@ -17,62 +24,6 @@ export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
 }
-
-export const USAGE = `Usage: kontor [global options] <command> [options]
-
-Commands:
-  setup --tenant NAME [--admin-email E] [--admin-name N]
-                        first run: create the company and its administrator (password from
-                        KONTOR_PASSWORD); later: create another company (idempotent)
-  customers create --tenant NAME --input JSON          create a customer, print it
-  customers get    --tenant NAME --id ID               print one customer
-  customers update --tenant NAME --id ID --input JSON  change fields of a customer, print it
-  customers list   --tenant NAME [--search Q] [--limit N] [--offset N]
-                   [--sort name|email|city|createdAt|updatedAt] [--direction asc|desc]
-  users create --tenant NAME --email E --name N --role ROLE
-                        initial password from KONTOR_NEW_PASSWORD; changed at first sign-in
-  users list --tenant NAME
-  users reset-2fa --tenant NAME --id ID
-                        switch a user's 2FA off (lost phone and recovery codes); they enrol again
-  installation-admin grant|revoke --tenant NAME --id ID
-                        make a user of the company an installation administrator, or take it away
-  account password      change your password to KONTOR_NEW_PASSWORD
-  audit verify          check the hash chain of the audit log
-  events list --tenant NAME [--stream S] [--limit N]
-                        print the company's events as JSON
-  events replay --tenant NAME
-                        rebuild the company's tables from its events (Ctrl+C cancels, changing nothing)
-  audit list [--tenant NAME] [--action PREFIX] [--limit N]
-  gdpr export --tenant NAME --customer ID --out FILE
-                        write everything held about one customer to a ZIP (JSON and CSV)
-  gdpr erase --tenant NAME --customer ID --yes
-                        erase a customer's personal data for good (crypto-shredding)
-  retention show --tenant NAME
-                        the retention rule and the customers it would erase now (changes nothing)
-  retention set --tenant NAME --years N|none
-  retention apply --tenant NAME --yes
-                        erase the customers \`retention show\` lists
-  keys status --tenant NAME
-  keys rotate --tenant NAME
-                        new key-encryption key for the company; data keys re-wrapped, data untouched
-  keys export --out FILE
-                        this installation's keys, sealed with KONTOR_BACKUP_PASSPHRASE
-  keys import --in FILE [--replace]
-                        put a key backup's keys into this machine's key store (no sign-in; run
-                        before the first start on a new machine), passphrase from KONTOR_BACKUP_PASSPHRASE;
-                        --replace overwrites keys a start without the backup made (they are kept
-                        first in kontor-keys-replaced-TIME.json, sealed with the same passphrase)
-
-Signing in (every command but the first setup):
-  KONTOR_USER, KONTOR_PASSWORD, and KONTOR_TOTP when you use two-factor authentication
-
-Global options:
-  --data-dir DIR        data directory (env KONTOR_DATA_DIR, default ~/.kontor)
-  --database-url URL    use a Postgres server instead of the local files (env KONTOR_DATABASE_URL)
-  --keystore KIND       keychain or passphrase (env KONTOR_KEYSTORE); the passphrase comes
-                        from KONTOR_MASTER_PASSPHRASE
-  --help, --version
-`;
 
 class UsageError extends Error {}
 
@@ -116,18 +67,26 @@ interface Session {
   status(): Promise<AuthStatus>;
 }
 
-interface Command {
+/** What every command says about itself: its flags and what it does (shown by --help). */
+interface CommandSpec {
   readonly required: readonly Flag[];
   readonly optional?: readonly Flag[];
+  /** The procedure the command calls: its summary in the contract is the command's description. */
+  readonly procedure?: ProcedureName;
+  /** For a command that is more than one procedure call. */
+  readonly summary?: string;
+  /** Anything else a user must know: environment variables it reads, what it writes. */
+  readonly note?: string;
+}
+
+interface Command extends CommandSpec {
   /** Signs in before running, and switches to --tenant when given. Default true. */
   readonly signIn?: boolean;
   run(flags: Flags, session: Session, env: NodeJS.ProcessEnv, io: CliIo): Promise<unknown>;
 }
 
 /** Commands that work on the key store alone, before any data can be opened. */
-interface KeyStoreCommand {
-  readonly required: readonly Flag[];
-  readonly optional?: readonly Flag[];
+interface KeyStoreCommand extends CommandSpec {
   run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv, dataDir: string): Promise<unknown>;
 }
 
@@ -153,6 +112,9 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
   'keys import': {
     required: ['in'],
     optional: ['replace'],
+    summary:
+      "Put a key backup's keys into this machine's key store (no sign-in; before the first start on a new machine)",
+    note: 'The passphrase comes from KONTOR_BACKUP_PASSPHRASE. --replace overwrites keys a start without the backup made; they are kept first in kontor-keys-replaced-TIME.json, sealed with the same passphrase.',
     async run(flags, keyStore, env, dataDir) {
       let text: string;
       try {
@@ -195,6 +157,8 @@ const commands: Record<string, Command> = {
   setup: {
     required: ['tenant'],
     optional: ['admin-email', 'admin-name'],
+    summary: 'First run: create the company and its administrator; later: create another company (again: no change)',
+    note: "The first administrator's password comes from KONTOR_PASSWORD.",
     signIn: false,
     async run(flags, session, env) {
       const status = await session.status();
@@ -219,15 +183,25 @@ const commands: Record<string, Command> = {
       return existing ?? session.call('tenants.setup', { name: flags.tenant });
     },
   },
-  'customers create': { required: ['tenant', 'input'], run: (f, s) => s.call('customers.create', jsonFlag(f)) },
-  'customers get': { required: ['tenant', 'id'], run: (f, s) => s.call('customers.get', { id: f.id }) },
+  'customers create': {
+    required: ['tenant', 'input'],
+    procedure: 'customers.create',
+    run: (f, s) => s.call('customers.create', jsonFlag(f)),
+  },
+  'customers get': {
+    required: ['tenant', 'id'],
+    procedure: 'customers.get',
+    run: (f, s) => s.call('customers.get', { id: f.id }),
+  },
   'customers update': {
     required: ['tenant', 'id', 'input'],
+    procedure: 'customers.update',
     run: (f, s) => s.call('customers.update', { id: f.id, changes: jsonFlag(f) }),
   },
   'customers list': {
     required: ['tenant'],
     optional: ['search', 'limit', 'offset', 'sort', 'direction'],
+    procedure: 'customers.list',
     async run(f, s) {
       const page = (await s.call('customers.list', {
         ...(f.search !== undefined && { search: f.search }),
@@ -241,6 +215,8 @@ const commands: Record<string, Command> = {
   },
   'users create': {
     required: ['tenant', 'email', 'name', 'role'],
+    procedure: 'users.create',
+    note: 'The initial password comes from KONTOR_NEW_PASSWORD; the user changes it at the first sign-in.',
     async run(f, s, env) {
       const roles = (await s.call('roles.list', {})) as Role[];
       const wanted = (f.role ?? '').toLowerCase();
@@ -250,33 +226,44 @@ const commands: Record<string, Command> = {
       return s.call('users.create', { email: f.email, name: f.name, roleId: role.id, password });
     },
   },
-  'users list': { required: ['tenant'], run: (_f, s) => s.call('users.list', {}) },
-  'users reset-2fa': { required: ['tenant', 'id'], run: (f, s) => s.call('users.resetTwoFactor', { id: f.id }) },
+  'users list': { required: ['tenant'], procedure: 'users.list', run: (_f, s) => s.call('users.list', {}) },
+  'users reset-2fa': {
+    required: ['tenant', 'id'],
+    procedure: 'users.resetTwoFactor',
+    run: (f, s) => s.call('users.resetTwoFactor', { id: f.id }),
+  },
   'installation-admin grant': {
     required: ['tenant', 'id'],
+    summary: 'Make a user of the company an installation administrator',
     run: (f, s) => s.call('users.setInstallationAdmin', { id: f.id, installationAdmin: true }),
   },
   'installation-admin revoke': {
     required: ['tenant', 'id'],
+    summary: "Take a user's installation administration away (never the last one's)",
     run: (f, s) => s.call('users.setInstallationAdmin', { id: f.id, installationAdmin: false }),
   },
   'account password': {
     required: [],
+    procedure: 'auth.changePassword',
+    note: 'The current password is KONTOR_PASSWORD, the new one KONTOR_NEW_PASSWORD.',
     async run(_f, s, env) {
       const next = requiredEnv(env, 'KONTOR_NEW_PASSWORD', 'as the new password');
       await s.call('auth.changePassword', { current: env['KONTOR_PASSWORD'] ?? '', next });
       return { changed: true };
     },
   },
-  'audit verify': { required: [], run: (_f, s) => s.call('audit.verify', {}) },
+  'audit verify': { required: [], procedure: 'audit.verify', run: (_f, s) => s.call('audit.verify', {}) },
   'events list': {
     required: ['tenant'],
     optional: ['stream', 'limit'],
+    procedure: 'events.list',
     run: (f, s) =>
       s.call('events.list', { ...(f.stream !== undefined && { stream: f.stream }), limit: wholeNumber('limit', f) }),
   },
   'events replay': {
     required: ['tenant'],
+    procedure: 'events.replay',
+    note: 'Ctrl+C cancels, changing nothing.',
     async run(_f, s, _env, io) {
       return s.call('events.replay', {}, (done) => io.stderr(`\rreplaying: ${done} events`));
     },
@@ -284,11 +271,14 @@ const commands: Record<string, Command> = {
   'audit list': {
     required: [],
     optional: ['tenant', 'action', 'limit'],
+    procedure: 'audit.list',
     run: (f, s) =>
       s.call('audit.list', { ...(f.action !== undefined && { action: f.action }), limit: wholeNumber('limit', f) }),
   },
   'gdpr export': {
     required: ['tenant', 'customer', 'out'],
+    procedure: 'gdpr.export',
+    note: 'Writes a ZIP file (JSON and CSV) to --out.',
     async run(f, s, _env, io) {
       const exported = gdprExportSchema.parse(
         await s.call('gdpr.export', { customerId: f.customer }, (done) => io.stderr(`\rexporting: step ${done} of 4`)),
@@ -301,31 +291,43 @@ const commands: Record<string, Command> = {
   'gdpr erase': {
     required: ['tenant', 'customer'],
     optional: ['yes'],
+    procedure: 'gdpr.erase',
+    note: 'Cannot be undone: needs --yes.',
     async run(f, s) {
       confirmed(f, 'erasing personal data');
       return s.call('gdpr.erase', { customerId: f.customer });
     },
   },
-  'retention show': { required: ['tenant'], run: (_f, s) => s.call('retention.run', { apply: false }) },
+  'retention show': {
+    required: ['tenant'],
+    summary: 'The retention rule and the customers it would erase now (changes nothing)',
+    run: (_f, s) => s.call('retention.run', { apply: false }),
+  },
   'retention set': {
     required: ['tenant', 'years'],
+    procedure: 'retention.set',
     run: (f, s) => s.call('retention.set', { inactiveYears: yearsFlag(f) }),
   },
   'retention apply': {
     required: ['tenant'],
     optional: ['yes'],
+    summary: 'Erase the customers `retention show` lists',
+    note: 'Cannot be undone: needs --yes.',
     async run(f, s, _env, io) {
       confirmed(f, 'erasing personal data');
       return s.call('retention.run', { apply: true }, (done) => io.stderr(`\rerased: ${done}`));
     },
   },
-  'keys status': { required: ['tenant'], run: (_f, s) => s.call('keys.status', {}) },
+  'keys status': { required: ['tenant'], procedure: 'keys.status', run: (_f, s) => s.call('keys.status', {}) },
   'keys rotate': {
     required: ['tenant'],
+    procedure: 'keys.rotate',
     run: (_f, s, _env, io) => s.call('keys.rotate', {}, (done) => io.stderr(`\rre-wrapped: ${done} keys`)),
   },
   'keys export': {
     required: ['out'],
+    procedure: 'keys.exportBackup',
+    note: 'Sealed with KONTOR_BACKUP_PASSPHRASE; asks for your password again (KONTOR_PASSWORD).',
     async run(f, s, env) {
       const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to seal the key backup');
       const backup = (await s.call('keys.exportBackup', { password: env['KONTOR_PASSWORD'] ?? '', passphrase })) as {
@@ -409,7 +411,9 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     }
     const flags = parsed.values;
     if (flags.help) {
-      io.stdout(USAGE);
+      const named = parsed.positionals.join(' ');
+      const spec = commands[named] ?? keyStoreCommands[named];
+      io.stdout(spec ? commandHelp(named, spec) : usage());
       return 0;
     }
     if (flags.version) {
@@ -519,4 +523,92 @@ function checkUrl(url: string): string {
     .safeParse(url);
   if (!parsed.success) throw validationError(parsed.error, '--database-url');
   return parsed.data;
+}
+
+/** What each flag stands for in a usage line, and what it means. */
+const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
+  tenant: { value: 'NAME', meaning: 'the company, by name (one of yours)' },
+  input: { value: 'JSON', meaning: "the customer's fields as a JSON object" },
+  id: { value: 'ID', meaning: 'the id of the customer or user' },
+  search: { value: 'TEXT', meaning: 'words to look for in name, email, phone and city' },
+  limit: { value: 'N', meaning: 'at most this many' },
+  offset: { value: 'N', meaning: 'skip this many first' },
+  sort: { value: 'name|email|city|createdAt|updatedAt', meaning: 'order by this field' },
+  direction: { value: 'asc|desc', meaning: 'ascending or descending' },
+  email: { value: 'EMAIL', meaning: "the user's email address" },
+  name: { value: 'NAME', meaning: "the user's name" },
+  role: { value: 'ROLE', meaning: 'a role of the company, by name or id' },
+  action: { value: 'PREFIX', meaning: 'only entries whose action starts with this' },
+  stream: { value: 'STREAM', meaning: 'only the events of this stream (customer-ID)' },
+  customer: { value: 'ID', meaning: 'the id of the customer' },
+  out: { value: 'FILE', meaning: 'the file to write' },
+  in: { value: 'FILE', meaning: 'the file to read' },
+  years: { value: 'N|none', meaning: 'erase customers quiet for this many years, or never' },
+  yes: { meaning: 'confirm an action that cannot be undone' },
+  replace: { meaning: 'overwrite keys that a start without the backup made' },
+  'admin-email': { value: 'EMAIL', meaning: "the first administrator's email address (first run)" },
+  'admin-name': { value: 'NAME', meaning: "the first administrator's name (first run)" },
+};
+
+const flagText = (flag: Flag) => `--${flag}${flagHelp[flag]?.value ? ` ${flagHelp[flag].value}` : ''}`;
+
+function usageLine(name: string, spec: CommandSpec): string {
+  const required = spec.required.map(flagText);
+  const optional = (spec.optional ?? []).map((flag) => `[${flagText(flag)}]`);
+  return [name, ...required, ...optional].join(' ');
+}
+
+const summaryOf = (spec: CommandSpec): string =>
+  spec.summary ?? (spec.procedure ? contract[spec.procedure].summary : '');
+
+/** Wraps text at about 90 columns, every line indented. */
+function wrap(text: string, indent: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && line.length + word.length + 1 > 90 - indent.length) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => `${indent}${l}`).join('\n');
+}
+
+const GLOBAL_HELP = `Signing in (every command but the first setup and keys import):
+  KONTOR_USER, KONTOR_PASSWORD, and KONTOR_TOTP when you use two-factor authentication
+
+Global options:
+  --data-dir DIR        data directory (env KONTOR_DATA_DIR, default ~/.kontor)
+  --database-url URL    use a Postgres server instead of the local files (env KONTOR_DATABASE_URL)
+  --keystore KIND       keychain or passphrase (env KONTOR_KEYSTORE); the passphrase comes
+                        from KONTOR_MASTER_PASSPHRASE
+  --help, --version     this text (kontor COMMAND --help: one command in detail), the version
+`;
+
+/** \`kontor --help\`: every command with its flags and what it does, from the contract's summaries. */
+export function usage(): string {
+  const all: [string, CommandSpec][] = [...Object.entries(commands), ...Object.entries(keyStoreCommands)];
+  const entries = all.map(([name, spec]) => `  ${usageLine(name, spec)}\n${wrap(summaryOf(spec), '      ')}`);
+  return `Usage: kontor [global options] <command> [options]\n\nCommands:\n${entries.join('\n')}\n\n${GLOBAL_HELP}`;
+}
+
+/** \`kontor COMMAND --help\`: the command, what it does, each flag, and the procedure it calls. */
+export function commandHelp(name: string, spec: CommandSpec): string {
+  const flags = [...spec.required, ...(spec.optional ?? [])].map(
+    (flag) => `  ${flagText(flag).padEnd(26)} ${flagHelp[flag]?.meaning ?? ''}`,
+  );
+  const procedure = spec.procedure
+    ? [`Calls ${spec.procedure} (permission: ${contract[spec.procedure].permission}).`]
+    : [];
+  return [
+    `Usage: kontor ${usageLine(name, spec)}`,
+    '',
+    wrap(summaryOf(spec), ''),
+    ...(spec.note ? ['', wrap(spec.note, '')] : []),
+    ...(flags.length > 0 ? ['', 'Options:', ...flags] : []),
+    ...(procedure.length > 0 ? ['', ...procedure] : []),
+    '',
+    GLOBAL_HELP,
+  ].join('\n');
 }

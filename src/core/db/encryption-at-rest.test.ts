@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tenant } from '../../shared/contract';
 import { openFromEnvironment } from '../config';
@@ -106,5 +107,39 @@ describe('encryption at rest (SQLite)', () => {
     const list = await call('customers.list', {});
     expect(list.ok && (list.value as { total: number }).total).toBe(3);
     expect(existsSync(join(dataDir, 'keys.json'))).toBe(true);
+  });
+});
+
+describe('database files from before raw keys', () => {
+  it('re-keys a file keyed through the passphrase form once, keeping its data; a wrong key still fails', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kontor-rekey-'));
+    try {
+      const file = join(dir, 'old.db');
+      const key = newKey();
+      // As Kontor 0.1 wrote it: the key given as a passphrase, so SQLCipher derived the page key.
+      const old = new Database(file);
+      old.pragma(`cipher='sqlcipher'`);
+      old.pragma('legacy=4');
+      old.pragma(`hexkey='${key.toString('hex')}'`);
+      old.pragma('journal_mode = WAL');
+      old.exec("CREATE TABLE t (name TEXT); INSERT INTO t VALUES ('Zacharias Quellenberg')");
+      old.close();
+
+      expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
+      const upgraded = openEncryptedSqlite(file, key);
+      expect(upgraded.prepare('SELECT name FROM t').pluck().get()).toBe('Zacharias Quellenberg');
+      upgraded.close();
+
+      // Now the raw key opens it directly; the passphrase form no longer does.
+      const raw = new Database(file);
+      raw.pragma(`cipher='sqlcipher'`);
+      raw.pragma('legacy=4');
+      raw.pragma(`key="x'${key.toString('hex')}'"`);
+      expect(raw.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+      raw.close();
+      for (const f of filesOf(dir)) expect(containsAny(f, names), f).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
