@@ -48,6 +48,7 @@ const options = {
   out: { type: 'string' },
   in: { type: 'string' },
   years: { type: 'string' },
+  csv: { type: 'string' },
   yes: { type: 'boolean' },
   replace: { type: 'boolean' },
   'admin-email': { type: 'string' },
@@ -277,11 +278,14 @@ const commands: Record<string, Command> = {
   },
   'gdpr export': {
     required: ['tenant', 'customer', 'out'],
+    optional: ['csv'],
     procedure: 'gdpr.export',
     note: 'Writes a ZIP file (JSON and CSV) to --out.',
     async run(f, s, _env, io) {
       const exported = gdprExportSchema.parse(
-        await s.call('gdpr.export', { customerId: f.customer }, (done) => io.stderr(`\rexporting: step ${done} of 4`)),
+        await s.call('gdpr.export', { customerId: f.customer, csv: f.csv ?? 'comma' }, (done) =>
+          io.stderr(`\rexporting: step ${done} of 4`),
+        ),
       );
       const file = resolve(f.out ?? '');
       writeFileAtomically(file, Buffer.from(exported.base64, 'base64'));
@@ -544,6 +548,7 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   out: { value: 'FILE', meaning: 'the file to write' },
   in: { value: 'FILE', meaning: 'the file to read' },
   years: { value: 'N|none', meaning: 'erase customers quiet for this many years, or never' },
+  csv: { value: 'comma|semicolon', meaning: 'CSV separator: semicolon for German spreadsheets (default comma)' },
   yes: { meaning: 'confirm an action that cannot be undone' },
   replace: { meaning: 'overwrite keys that a start without the backup made' },
   'admin-email': { value: 'EMAIL', meaning: "the first administrator's email address (first run)" },

@@ -52,6 +52,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'mail.sendTest': { to: 'it@test.example' },
   'mail.outbox': {},
   'mail.retry': { id: UNKNOWN_ID },
+  'mail.remove': { id: UNKNOWN_ID },
   'events.list': {},
   'events.replay': {},
   'customers.history': { id: UNKNOWN_ID },

@@ -141,6 +141,24 @@ describe('migrations on Postgres', () => {
     }
   });
 
+  it('upgrades a tenant schema made by every earlier version, keeping its data', async () => {
+    const { db } = await sharedPgConnection();
+    const count = loadMigrations(dir, 'pg', 'tenant').length;
+    for (let version = 1; version < count; version++) {
+      const schema = `${prefix}tup${version}`;
+      await migratePg(db, schema, dir, 'tenant', version);
+      await db.execute(
+        sql`INSERT INTO ${sql.raw(`"${schema}".customers`)} (id, name, sort_name, search_text, version, created_at, updated_at)
+            VALUES (${tenantRow.id}, 'Alt Kunde', 'alt kunde', 'alt kunde', 1, ${tenantRow.at}, ${tenantRow.at})`,
+      );
+      await migratePg(db, schema, dir, 'tenant');
+      const names = await queryRows(db, sql.raw(`SELECT name FROM "${schema}".customers`));
+      expect(names.map((r) => r['name'])).toEqual(['Alt Kunde']);
+      const applied = await queryRows(db, sql.raw(`SELECT count(*) AS n FROM "${schema}".${MIGRATIONS_TABLE}`));
+      expect(Number(applied[0]?.['n'])).toBe(count);
+    }
+  });
+
   it('makes the first administrator of an older installation its installation administrator', async () => {
     const { db } = await sharedPgConnection();
     const schema = `${prefix}ia`;

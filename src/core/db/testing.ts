@@ -11,7 +11,7 @@ import { defaultMigrationsDir } from '../config';
 import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
-import { newKey } from '../keys/keystore';
+import { keyStore } from '../keys/keystore';
 import type { Logger } from '../router';
 import type { Result } from '../../shared/errors';
 import { connectPostgres, queryRows, type PgConnection, type PgDb } from './postgres';
@@ -22,17 +22,12 @@ export const testDialects: readonly TestDialect[] = ['sqlite', 'postgres'];
 /** A key store that keeps keys in memory; the real ones are tested in src/core/keys. */
 export function memoryKeyStore(): KeyStore & { keys: Map<string, Buffer> } {
   const keys = new Map<string, Buffer>();
-  return {
+  const store = keyStore({
     kind: 'passphrase',
-    keys,
     getKey: async (name) => keys.get(name) ?? null,
     putKey: async (name, key) => void keys.set(name, key),
-    async getOrCreateKey(name) {
-      const key = keys.get(name) ?? newKey();
-      keys.set(name, key);
-      return key;
-    },
-  };
+  });
+  return { ...store, keys };
 }
 
 let shared: Promise<PgConnection> | undefined;

@@ -8,6 +8,11 @@ describe('CSV for spreadsheets', () => {
     expect(row).toBe("-5,12,'-5,'=SUM(A1),'@x,'+49 30 1");
   });
 
+  it('splits on semicolons for German spreadsheets, quoting only what holds one', () => {
+    const csv = toCsv([{ name: 'Müller, Anna', note: 'a; b', n: -5 }], undefined, ';');
+    expect(csv).toBe('\uFEFFname;note;n\r\nMüller, Anna;"a; b";-5\r\n');
+  });
+
   it('quotes separators and quotes', () => {
     expect(toCsv([{ a: 'x, "y"' }])).toBe('\uFEFFa\r\n"x, ""y"""\r\n');
   });

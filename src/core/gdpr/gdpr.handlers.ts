@@ -17,7 +17,13 @@ export function gdprHandlers({
 }): HandlersOf<'gdpr' | 'retention'> {
   const gdprOf = async (ctx: CallContext) => (await companies.of(ctx.session)).gdpr;
   return {
-    'gdpr.export': async (input, ctx) => (await gdprOf(ctx)).export(input.customerId, actorOf(ctx), progressOf(ctx)),
+    'gdpr.export': async (input, ctx) =>
+      (await gdprOf(ctx)).export(
+        input.customerId,
+        actorOf(ctx),
+        progressOf(ctx),
+        input.csv === 'semicolon' ? ';' : ',',
+      ),
     'gdpr.erase': async (input, ctx) =>
       (await gdprOf(ctx)).erase(input.customerId, actorOf(ctx), await commandMeta(ctx.session)),
     'retention.get': async (_input, ctx) => (await gdprOf(ctx)).rule(),

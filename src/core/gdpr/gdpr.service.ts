@@ -14,7 +14,7 @@ import type { CustomersRepo } from '../customers/customers.repo';
 import type { CustomersService } from '../customers/customers.service';
 import type { Clock } from '../deps';
 import type { EventMeta, EventStore } from '../events/event-store';
-import { toCsv } from './csv';
+import { toCsv, type CsvSeparator } from './csv';
 
 export interface GdprDeps {
   readonly tenantId: string;
@@ -55,7 +55,12 @@ const ruleSchema = z.object({ inactiveYears: z.number().int().nullable() });
 export function createGdprService(deps: GdprDeps) {
   const { tenantId, customers, repo, events, keyring, audit, settings, clock } = deps;
 
-  async function exportCustomer(id: string, actor: Actor, { onProgress, signal }: Progress = {}): Promise<GdprExport> {
+  async function exportCustomer(
+    id: string,
+    actor: Actor,
+    { onProgress, signal }: Progress = {},
+    separator: CsvSeparator = ',',
+  ): Promise<GdprExport> {
     const steps = 4;
     const customer: Customer = await customers.get(id);
     onProgress?.(1, steps, 'profile');
@@ -95,13 +100,13 @@ export function createGdprService(deps: GdprDeps) {
         'README.txt': strToU8(README),
         'manifest.json': json(manifest),
         'customer.json': json(customer),
-        'customer.csv': strToU8(toCsv([customer])),
+        'customer.csv': strToU8(toCsv([customer], undefined, separator)),
         'events.json': json(history),
         'events.csv': strToU8(
-          toCsv(history, ['position', 'version', 'type', 'at', 'userId', 'userName', 'deviceId', 'changes']),
+          toCsv(history, ['position', 'version', 'type', 'at', 'userId', 'userName', 'deviceId', 'changes'], separator),
         ),
         'audit.json': json(entries),
-        'audit.csv': strToU8(toCsv(entries, ['seq', 'at', 'actor', 'action', 'details'])),
+        'audit.csv': strToU8(toCsv(entries, ['seq', 'at', 'actor', 'action', 'details'], separator)),
       },
       { level: 6, mtime: new Date(exportedAt) },
     );

@@ -196,6 +196,14 @@ describe.each(testDialects)('GDPR on %s', (dialect) => {
       strFromU8(unzipSync(Buffer.from(again.base64, 'base64'))['audit.json'] ?? new Uint8Array()),
     );
     expect(audit).toMatchObject([{ action: 'gdpr.exported' }]);
+
+    // For German spreadsheets the CSV files split on semicolons.
+    const german = value<GdprExport>(await kontor.call('gdpr.export', { customerId: customer.id, csv: 'semicolon' }));
+    const bytes = Buffer.from(unzipSync(Buffer.from(german.base64, 'base64'))['customer.csv'] ?? new Uint8Array());
+    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf])); // the BOM Excel needs for UTF-8
+    expect(bytes.subarray(3).toString('utf8').split('\r\n')[0]).toBe(
+      'id;name;email;phone;city;notes;version;createdAt;updatedAt;erasedAt',
+    );
   });
 
   it('answers not_found for an unknown customer and exports nothing', async () => {

@@ -3,7 +3,7 @@
 // store fails with a message that says so and points to the passphrase store.
 import { createHash } from 'node:crypto';
 import { AppError } from '../../shared/errors';
-import { KEY_BYTES, newKey, type KeyStore } from './keystore';
+import { KEY_BYTES, keyStore, type KeyStore } from './keystore';
 
 interface Keytar {
   getPassword(service: string, account: string): Promise<string | null>;
@@ -68,16 +68,5 @@ export async function openKeychainKeyStore(options: { dataDir: string }): Promis
     }
   }
 
-  return {
-    kind: 'keychain',
-    getKey,
-    putKey,
-    async getOrCreateKey(name) {
-      const existing = await getKey(name);
-      if (existing !== null) return existing;
-      const key = newKey();
-      await putKey(name, key);
-      return key;
-    },
-  };
+  return keyStore({ kind: 'keychain', getKey, putKey });
 }

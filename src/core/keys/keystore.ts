@@ -19,6 +19,20 @@ export function newKey(): Buffer {
   return randomBytes(KEY_BYTES);
 }
 
+/** A key store from an adapter's get and put: the one way a key is made the first time it is asked for. */
+export function keyStore(adapter: Omit<KeyStore, 'getOrCreateKey'>): KeyStore {
+  return {
+    ...adapter,
+    async getOrCreateKey(name) {
+      const existing = await adapter.getKey(name);
+      if (existing !== null) return existing;
+      const key = newKey();
+      await adapter.putKey(name, key);
+      return key;
+    },
+  };
+}
+
 /** Key names are part of stored data (keychain accounts, AAD): keep them stable. */
 export const keyNames = {
   systemDatabase: 'db:system',

@@ -17,7 +17,7 @@ import argon2 from 'argon2';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import { decryptParts, encryptParts } from '../crypto/aead';
-import { KEY_BYTES, newKey, type KeyStore } from './keystore';
+import { KEY_BYTES, keyStore, type KeyStore } from './keystore';
 
 const b64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/);
 const wrappedSchema = z.object({ iv: b64, tag: b64, data: b64 });
@@ -152,18 +152,7 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     state = next;
   }
 
-  return {
-    kind: 'passphrase',
-    getKey,
-    putKey,
-    async getOrCreateKey(name) {
-      const existing = await getKey(name);
-      if (existing !== null) return existing;
-      const key = newKey();
-      await putKey(name, key);
-      return key;
-    },
-  };
+  return keyStore({ kind: 'passphrase', getKey, putKey });
 }
 
 export function passphraseKeyFile(dataDir: string): string {

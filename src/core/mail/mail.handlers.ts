@@ -9,5 +9,6 @@ export function mailHandlers({ mail }: { mail: MailService }): HandlersOf<'mail'
     'mail.sendTest': async (input) => mail.sendTest(input.to),
     'mail.outbox': async (input) => mail.list(input),
     'mail.retry': async (input) => mail.retry(input.id),
+    'mail.remove': async (input, ctx) => mail.remove(input.id, auditActor(ctx.session)),
   };
 }

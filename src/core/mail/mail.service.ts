@@ -263,6 +263,21 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
       return attempt({ ...item, attempts: 0 }, body(row), await stored());
     },
 
+    /** Removes a message that was not sent (failed, or waiting), with its audit entry. */
+    async remove(id: string, by: AuditActor): Promise<{ removed: true }> {
+      return audit.record(async (tx) => {
+        const [row] = await tx.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
+        if (!row) throw new AppError('not_found', `no message ${id} in the outbox`, { reason: 'no_message' });
+        const item = toItem(row);
+        if (item.status === 'sent') {
+          throw new AppError('conflict', 'this message was sent already', { reason: 'message_sent' });
+        }
+        await tx.run(sql`DELETE FROM ${outbox} WHERE id = ${id}`);
+        const details = { status: item.status, attempts: item.attempts, subject: item.subject };
+        return { value: { removed: true as const }, entry: { ...by, action: 'mail.removed', target: id, details } };
+      });
+    },
+
     /**
      * Once per start: seals bodies stored in plain text before sealing existed, deletes those of
      * sent messages, and expires the rest like new ones (a day after they were made).

@@ -214,6 +214,38 @@ describe.each(testDialects)('mail on %s', (dialect) => {
     expect(failed?.attempts).toBe(8);
     starttls.failNext(0);
     expect(await kontor.call('mail.retry', { id: failed?.id })).toMatchObject({ value: { status: 'sent' } });
+    expect(await kontor.call('mail.remove', { id: failed?.id })).toMatchObject({
+      error: { code: 'conflict', details: { reason: 'message_sent' } },
+    });
+  });
+
+  it('removes a failed message from the outbox for good, and records who did', async () => {
+    starttls.failNext(100);
+    value(
+      await kontor.call('users.create', {
+        email: 'weg@muster.example',
+        name: 'W',
+        roleId: 'viewer',
+        password: 'initial removed password',
+      }),
+    );
+    for (let i = 0; i < 8; i++) {
+      await kontor.mail.processDue();
+      await advance(3_600_000);
+    }
+    const failed = value<{ id: string; to: string }[]>(await kontor.call('mail.outbox', { status: 'failed' })).find(
+      (m) => m.to === 'weg@muster.example',
+    );
+    expect(failed).toBeDefined();
+    expect(await kontor.call('mail.remove', { id: failed?.id })).toMatchObject({ ok: true, value: { removed: true } });
+    const left = value<{ id: string }[]>(await kontor.call('mail.outbox', {}));
+    expect(left.map((m) => m.id)).not.toContain(failed?.id);
+    expect(await kontor.call('mail.remove', { id: failed?.id })).toMatchObject({ error: { code: 'not_found' } });
+    const log = value<{ items: { action: string; target: string | null }[] }>(
+      await kontor.call('audit.list', { action: 'mail.removed' }),
+    );
+    expect(log.items).toContainEqual(expect.objectContaining({ action: 'mail.removed', target: failed?.id }));
+    starttls.failNext(0);
   });
 
   /** The outbox row as stored: what a copy of the database would show. */

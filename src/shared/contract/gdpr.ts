@@ -5,6 +5,9 @@ import { procedure } from './procedure';
 /** Like the passphrase key store's: long enough that argon2id makes guessing it hopeless. */
 
 const customerInput = z.strictObject({ customerId: z.uuid('Not a valid customer id') });
+/** CSV as the reader's spreadsheet expects it: German Excel splits on `;`, English on `,`. */
+export const csvStyles = ['comma', 'semicolon'] as const;
+const exportInput = customerInput.extend({ csv: z.enum(csvStyles).default('comma') });
 
 export const gdprExportSchema = z.object({
   fileName: z.string(),
@@ -33,7 +36,7 @@ export type RetentionReport = z.infer<typeof retentionReportSchema>;
 export const gdprContract = {
   'gdpr.export': procedure({
     summary: 'Everything held about one customer, as a ZIP of JSON and CSV files (right of access)',
-    input: customerInput,
+    input: exportInput,
     output: gdprExportSchema,
     permission: 'gdpr.manage',
   }),

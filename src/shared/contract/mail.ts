@@ -80,4 +80,10 @@ export const mailContract = {
     output: outboxItemSchema,
     permission: 'installation.manage',
   }),
+  'mail.remove': procedure({
+    summary: 'Remove a message that failed or waits from the outbox; it will not be sent',
+    input: z.strictObject({ id: z.string().min(1).max(100) }),
+    output: z.object({ removed: z.literal(true) }),
+    permission: 'installation.manage',
+  }),
 } as const;

@@ -58,6 +58,7 @@ export const procedureNames = [
   'mail.sendTest',
   'mail.outbox',
   'mail.retry',
+  'mail.remove',
   'auth.requestVerification',
   'auth.verifyEmail',
   'auth.forgotPassword',

@@ -73,13 +73,24 @@ function Outbox() {
               </Table.Td>
               <Table.Td>
                 {item.status !== 'sent' && (
-                  <Button
-                    size="xs"
-                    variant="default"
-                    onClick={() => void call('mail.retry', { id: item.id }).then(load, load)}
-                  >
-                    {t('mail.retry')}
-                  </Button>
+                  <Group gap="xs" wrap="nowrap">
+                    <Button
+                      size="xs"
+                      variant="default"
+                      onClick={() => void call('mail.retry', { id: item.id }).then(load, load)}
+                    >
+                      {t('mail.retry')}
+                    </Button>
+                    <Button
+                      size="xs"
+                      variant="subtle"
+                      color="red"
+                      aria-label={t('mail.removeOne', { to: item.to })}
+                      onClick={() => void call('mail.remove', { id: item.id }).then(load, load)}
+                    >
+                      {t('mail.remove')}
+                    </Button>
+                  </Group>
                 )}
               </Table.Td>
             </Table.Tr>

@@ -10,11 +10,13 @@ import { base64ToBytes, download } from '../../lib/download';
 import { useSubmit } from '../../lib/use-submit';
 
 export function CustomerGdpr({ customer, onErased }: { customer: Customer; onErased: (c: Customer) => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [erasing, setErasing] = useState(false);
   const [typed, setTyped] = useState('');
   const exporting = useSubmit(async () => {
-    const file = await call('gdpr.export', { customerId: customer.id });
+    // German Excel splits CSV on semicolons.
+    const csv = i18n.language.startsWith('de') ? 'semicolon' : 'comma';
+    const file = await call('gdpr.export', { customerId: customer.id, csv });
     download(file.fileName, base64ToBytes(file.base64), 'application/zip');
   });
   const erase = useSubmit(async () => {
