@@ -2,6 +2,7 @@
 import { expect, test } from '@playwright/test';
 import { generate } from 'otplib';
 import { startSmtpPeer } from '../fixtures/smtp-peer';
+import { CustomersPage } from './pages/customers-page';
 import { ADMIN, AppPage } from './pages/app-page';
 
 test.describe.configure({ mode: 'serial' });
@@ -101,8 +102,7 @@ test('the app locks when idle and unlocks with the password, keeping unsaved inp
   await app.openAsAdmin();
   expect((await app.invoke('security.set', { idleMinutes: 1 })).ok).toBe(true);
   try {
-    await page.getByRole('button', { name: 'New customer' }).click();
-    const dialog = page.getByRole('dialog', { name: 'New customer' });
+    const dialog = (await new CustomersPage(page).startNew()).dialog;
     await dialog.getByLabel('Name', { exact: false }).first().fill('Ungespeicherte Eingabe');
     // Idle for more than a minute (the web host's test clock moves on), then the next call finds
     // the session locked.

@@ -30,7 +30,7 @@ test.describe('customers in the browser', () => {
     const form = await customers.startNew();
     await form.fill({ Name: 'Bruno Fehlmail', Email: 'bruno@' });
     await form.save();
-    await expect(form.errorOf('Email')).toHaveText('Not a valid email address');
+    await expect(await form.errorOf('Email')).toHaveText('Not a valid email address');
     await expect(form.dialog).toBeVisible();
 
     await form.field('Email').fill('bruno@example.org');
@@ -47,18 +47,29 @@ test.describe('customers in the browser', () => {
     await form.fill({ Name: 'Clara Umzug', City: 'Kiel' });
     await form.save();
     await customers.searchFor('Umzug');
-    await customers.row('Clara Umzug').click();
+    await customers.openCustomer('Clara Umzug');
+    await expect(page).toHaveURL(/#\/customers\/[0-9a-f-]{36}$/);
     await form.field('City').fill('Rostock');
     await form.save();
     await expect(customers.row('Clara Umzug')).toContainText('Rostock');
 
-    // The history shows both changes: who made them and what changed.
-    await customers.row('Clara Umzug').click();
+    // The history shows both changes: who made them and what changed, old → new.
+    await customers.openCustomer('Clara Umzug');
     const history = form.dialog.getByTestId('history-entry');
     await expect(history).toHaveCount(2);
-    await expect(history.first()).toContainText('City: Rostock');
+    await expect(history.first()).toContainText('City: Kiel → Rostock');
     await expect(history.first()).toContainText(ADMIN.name);
+
+    // Its address opens it again after a reload; back leaves it, forward returns to it.
+    await page.reload();
+    await expect(form.dialog).toBeVisible();
+    await expect(form.field('Name')).toHaveValue('Clara Umzug');
     await page.keyboard.press('Escape');
+    await expect(form.dialog).toBeHidden();
+    await page.goBack();
+    await expect(form.dialog).toBeVisible();
+    await page.goForward();
+    await expect(form.dialog).toBeHidden();
   });
 
   test('speaks German when asked to', async ({ page }) => {
@@ -66,7 +77,7 @@ test.describe('customers in the browser', () => {
     await customers.open();
     await page.getByText('DE', { exact: true }).click();
     await expect(page.getByRole('heading', { name: 'Kunden', level: 2 })).toBeVisible();
-    await page.getByRole('button', { name: 'Neuer Kunde' }).click();
+    await page.getByRole('link', { name: 'Neuer Kunde' }).click();
     await page.getByRole('dialog').getByLabel('Name', { exact: false }).first().fill('');
     await page.getByRole('dialog').getByRole('button', { name: 'Speichern' }).click();
     await expect(page.getByRole('dialog')).toContainText('Pflichtfeld');

@@ -95,11 +95,15 @@ describe.each(testDialects)('customers on the event log on %s', (dialect) => {
       await kontor.call('customers.update', { id: customer.id, changes: { name: 'Frieda Feld', email: null } }),
     );
     expect(unchanged.version).toBe(2);
-    const history = value<{ changes: object }[]>(await kontor.call('customers.history', { id: customer.id }));
+    const history = value<{ changes: object; before: object }[]>(
+      await kontor.call('customers.history', { id: customer.id }),
+    );
     expect(history.map((h) => h.changes)).toEqual([
       { name: 'Frieda Feld', email: 'frieda@example.org', phone: null, city: 'Bonn', notes: null },
       { email: null },
     ]);
+    // Each change knows the value it replaced: the history shows old → new.
+    expect(history.map((h) => h.before)).toEqual([{}, { email: 'frieda@example.org' }]);
   });
 
   it('rebuilds the very same customers table from the log after any sequence of commands', async () => {

@@ -2,7 +2,7 @@
 // changed, decrypted (or the erasure marker). The history screen and the GDPR export share it.
 import type { Keyring } from '../crypto/keyring';
 import type { EventStore } from '../events/event-store';
-import { customerStream, customerSubject, readableChanges } from './customers.events';
+import { customerCreated, customerStream, customerSubject, readableChanges } from './customers.events';
 
 /** A type, not an interface: it goes into CSV rows (records of unknown values) as it is. */
 export type HistoryEntry = {
@@ -14,6 +14,8 @@ export type HistoryEntry = {
   readonly userName: string | null;
   readonly deviceId: string;
   readonly changes: Record<string, unknown>;
+  /** For each changed field, its value before this event: the history shows old → new. */
+  readonly before: Record<string, unknown>;
 };
 
 export async function customerHistory(
@@ -26,14 +28,25 @@ export async function customerHistory(
   for (const userId of new Set(stream.map((e) => e.meta.userId))) {
     if (userId) names.set(userId, await deps.userName(userId));
   }
-  return stream.map((e) => ({
-    position: e.position,
-    version: e.version,
-    type: e.type,
-    at: e.meta.at,
-    userId: e.meta.userId,
-    userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
-    deviceId: e.meta.deviceId,
-    changes: readableChanges(e, key),
-  }));
+  // Folded in order: each entry knows what its fields held before it.
+  let current: Record<string, unknown> = {};
+  return stream.map((e) => {
+    const changes = readableChanges(e, key);
+    const before =
+      e.type === customerCreated.type
+        ? {}
+        : Object.fromEntries(Object.keys(changes).map((field) => [field, current[field] ?? null]));
+    current = { ...current, ...changes };
+    return {
+      position: e.position,
+      version: e.version,
+      type: e.type,
+      at: e.meta.at,
+      userId: e.meta.userId,
+      userName: e.meta.userId ? (names.get(e.meta.userId) ?? null) : null,
+      deviceId: e.meta.deviceId,
+      changes,
+      before,
+    };
+  });
 }

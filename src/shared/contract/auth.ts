@@ -17,6 +17,7 @@ export const personNameSchema = z.string().trim().min(1, 'Name is required').max
 const secondFactorSchema = z
   .string()
   .trim()
+  .min(1, 'Required') // an empty code is missing, not malformed
   .regex(/^(\d{6}|[a-z0-9]{5}-[a-z0-9]{5})$/i, 'A 6-digit code or a recovery code');
 
 export const membershipSchema = z.object({ tenantId: z.string(), tenantName: z.string(), roleName: z.string() });
@@ -25,6 +26,7 @@ const tenantIdInput = z.strictObject({ tenantId: z.string().min(1).max(100) });
 const codeSchema = z
   .string()
   .trim()
+  .min(1, 'Required')
   .regex(/^\d{8}$/, 'The 8-digit code from the email');
 
 export const authStatusSchema = z.discriminatedUnion('state', [
@@ -133,6 +135,7 @@ export const authContract = {
       code: z
         .string()
         .trim()
+        .min(1, 'Required')
         .regex(/^\d{6}$/, 'A 6-digit code'),
     }),
     output: z.object({ recoveryCodes: z.array(z.string()) }),

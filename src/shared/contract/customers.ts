@@ -103,6 +103,8 @@ export const customersContract = {
         userId: z.string().nullable(),
         userName: z.string().nullable(),
         changes: z.record(z.string(), z.unknown()),
+        /** For each changed field, its value before this event (null when it was empty). */
+        before: z.record(z.string(), z.unknown()),
       }),
     ),
     permission: 'customers.read',

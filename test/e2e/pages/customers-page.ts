@@ -19,7 +19,7 @@ export class CustomersPage {
   }
 
   async startNew(): Promise<CustomerFormDialog> {
-    await this.page.getByRole('button', { name: 'New customer' }).click();
+    await this.page.getByRole('link', { name: 'New customer' }).click();
     await expect(this.form.dialog).toBeVisible();
     return this.form;
   }
@@ -30,6 +30,13 @@ export class CustomersPage {
 
   row(name: string): Locator {
     return this.rows.filter({ hasText: name });
+  }
+
+  /** Opens a customer through the link in its row (each customer has its own address). */
+  async openCustomer(name: string): Promise<CustomerFormDialog> {
+    await this.row(name).getByRole('link').click();
+    await expect(this.form.dialog).toBeVisible();
+    return this.form;
   }
 }
 
@@ -54,10 +61,18 @@ export class CustomerFormDialog {
     await this.dialog.getByRole('button', { name: 'Save' }).click();
   }
 
-  /** The error text Mantine shows under a field. */
-  errorOf(label: 'Name' | 'Email' | 'Phone' | 'City' | 'Notes'): Locator {
-    return this.field(label)
-      .locator('xpath=ancestor::div[contains(@class, "mantine-InputWrapper-root")]')
-      .locator('.mantine-InputWrapper-error');
+  /** The error a field announces: the element its aria-describedby names. */
+  async errorOf(label: 'Name' | 'Email' | 'Phone' | 'City' | 'Notes'): Promise<Locator> {
+    const field = this.field(label);
+    await expect(field).toHaveAttribute('aria-invalid', 'true');
+    const ids = (await field.getAttribute('aria-describedby')) ?? '';
+    return this.page
+      .locator(
+        ids
+          .split(' ')
+          .map((id) => `[id="${id}"]`)
+          .join(', '),
+      )
+      .last();
   }
 }

@@ -1,6 +1,10 @@
 // The app: theme, then what must come first (open the data, set up, sign in, own password,
 // 2FA), then the shell. The idle lock is an overlay over the shell, so unsaved input stays.
 import { Center, Loader, MantineProvider, createTheme, localStorageColorSchemeManager } from '@mantine/core';
+import { Notifications } from '@mantine/notifications';
+import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
+import { Router } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
 import { useCallback, useEffect, useState } from 'react';
 import type { AppStatus } from '../../../shared/contract';
 import { call } from '../lib/api';
@@ -10,6 +14,7 @@ import { LockOverlay } from '../screens/auth/LockOverlay';
 import { LoginScreen } from '../screens/auth/LoginScreen';
 import { SetupScreen } from '../screens/auth/SetupScreen';
 import { UnlockScreen } from '../screens/unlock/UnlockScreen';
+import { createQueryClient } from '../lib/query';
 import { Shell } from './Shell';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
@@ -44,7 +49,9 @@ function Signed() {
   }
 }
 
-export function App() {
+export function App({ queryClient }: { queryClient?: QueryClient }) {
+  // One client for the window's life (tests pass their own).
+  const [client] = useState(() => queryClient ?? createQueryClient());
   const [data, setData] = useState<AppStatus | { state: 'error'; message: string } | null>(null);
 
   const refresh = useCallback(() => {
@@ -54,14 +61,19 @@ export function App() {
 
   return (
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
-      {data === null && <Centered>{<Loader aria-label="Loading" />}</Centered>}
-      {data?.state === 'error' && <Centered>{data.message}</Centered>}
-      {data?.state === 'locked' && <UnlockScreen status={data} onUnlocked={refresh} />}
-      {data?.state === 'ready' && (
-        <AuthProvider>
-          <Signed />
-        </AuthProvider>
-      )}
+      <Notifications position="top-right" />
+      <QueryClientProvider client={client}>
+        <Router hook={useHashLocation}>
+          {data === null && <Centered>{<Loader aria-label="Loading" />}</Centered>}
+          {data?.state === 'error' && <Centered>{data.message}</Centered>}
+          {data?.state === 'locked' && <UnlockScreen status={data} onUnlocked={refresh} />}
+          {data?.state === 'ready' && (
+            <AuthProvider>
+              <Signed />
+            </AuthProvider>
+          )}
+        </Router>
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

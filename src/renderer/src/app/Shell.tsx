@@ -27,7 +27,8 @@ import { AdminScreen } from '../screens/admin/AdminScreen';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { ProfileScreen } from '../screens/profile/ProfileScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
-import { useRoute, type Route } from './route';
+import { Link } from 'wouter';
+import { paths, useArea, type Route } from './route';
 
 /** Which permission shows a navigation entry; the main process enforces them regardless. */
 const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
@@ -89,7 +90,7 @@ function ThemeToggle() {
   );
 }
 
-function UserMenu({ go }: { go: (route: Route) => void }) {
+function UserMenu({ go }: { go: (path: string) => void }) {
   const { t } = useTranslation();
   const auth = useAuth();
   const status = useSignedIn();
@@ -104,7 +105,7 @@ function UserMenu({ go }: { go: (route: Route) => void }) {
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>{status.user.email}</Menu.Label>
-        <Menu.Item onClick={() => go('profile')}>{t('profile.title')}</Menu.Item>
+        <Menu.Item onClick={() => go(paths.area('profile'))}>{t('profile.title')}</Menu.Item>
         {status.memberships.length > 1 && (
           <>
             <Menu.Divider />
@@ -133,7 +134,7 @@ export function Shell() {
   const { t } = useTranslation();
   const status = useSignedIn();
   const [opened, { toggle }] = useDisclosure();
-  const [route, go] = useRoute();
+  const [route, go] = useArea();
   const visible = navigation.filter((n) => n.needs.length === 0 || n.needs.some((p) => status.permissions.includes(p)));
   const allowed = route === 'profile' || visible.some((n) => n.route === route);
   const shown: Route = allowed ? route : (visible[0]?.route ?? 'settings');
@@ -164,15 +165,12 @@ export function Shell() {
         {visible.map(({ route: name }) => (
           <NavLink
             key={name}
-            href={`#/${name}`}
+            component={Link}
+            href={paths.area(name)}
             label={t(`nav.${name}`)}
             leftSection={<NavIcon route={name} />}
             active={shown === name}
             aria-current={shown === name ? 'page' : undefined}
-            onClick={(event) => {
-              event.preventDefault();
-              go(name);
-            }}
           />
         ))}
       </AppShell.Navbar>

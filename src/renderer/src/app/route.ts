@@ -1,20 +1,30 @@
-// Hash routes (#/customers, #/settings …): survive a reload and need no server support.
-import { useEffect, useState } from 'react';
+// Hash routes with deep links (#/customers/ID, #/admin/users): they survive a reload, need no
+// server, and back/forward move between them. wouter's hash location keeps history in the browser
+// (pushState), so every place a user opens is a step they can go back to.
+import { useLocation } from 'wouter';
 
 export const routes = ['customers', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
 
-function parse(hash: string): Route {
-  const name = hash.replace(/^#\/?/, '');
-  return (routes as readonly string[]).includes(name) ? (name as Route) : 'customers';
+export const adminPanels = ['users', 'roles', 'security', 'mail', 'companies', 'privacy', 'audit'] as const;
+export type AdminPanel = (typeof adminPanels)[number];
+
+/** Paths of the places a link can point to. */
+export const paths = {
+  area: (route: Route) => `/${route}`,
+  customer: (id: string) => `/customers/${encodeURIComponent(id)}`,
+  newCustomer: () => '/customers/new',
+  admin: (panel: AdminPanel) => `/admin/${panel}`,
+};
+
+/** The top-level area of a path (`/customers/ID` → customers); unknown paths show customers. */
+export function areaOf(path: string): Route {
+  const first = path.split('/')[1] ?? '';
+  return (routes as readonly string[]).includes(first) ? (first as Route) : 'customers';
 }
 
-export function useRoute(): [Route, (route: Route) => void] {
-  const [route, setRoute] = useState<Route>(() => parse(window.location.hash));
-  useEffect(() => {
-    const onChange = () => setRoute(parse(window.location.hash));
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  return [route, (next) => (window.location.hash = `#/${next}`)];
+/** The current area and a way to go somewhere (a path from `paths`). */
+export function useArea(): [Route, (path: string, options?: { replace?: boolean }) => void] {
+  const [location, navigate] = useLocation();
+  return [areaOf(location), navigate];
 }

@@ -1,7 +1,8 @@
 // The signed-in state of the window, shared by every screen. The main process owns the session;
 // this only mirrors auth.status, refreshed on demand, when a call finds the session changed, and
 // every 30 seconds (a passive call that does not count as activity), so the idle lock shows.
-import { createContext, useCallback, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useCallback, useContext, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { AuthStatus, Grant, SignedIn } from '../../../shared/contract';
 import { call, onSessionChange } from './api';
 
@@ -18,6 +19,14 @@ const AuthContext = createContext<AuthContextValue | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<AuthStatus | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const queries = useQueryClient();
+  // Another company, another user, or signed out: nothing loaded before (data, errors) stays.
+  const seen = useRef<string | null>(null);
+  useEffect(() => {
+    const who = status?.state === 'signed_in' ? `${status.user.id}:${status.tenant?.id ?? ''}` : null;
+    if (seen.current !== null && seen.current !== who) queries.removeQueries();
+    seen.current = who;
+  }, [status, queries]);
 
   const refresh = useCallback(() => {
     call('auth.status', {}).then(

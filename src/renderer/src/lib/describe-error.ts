@@ -1,10 +1,12 @@
-// Errors from the main process in the user's language: known reasons get a translated sentence,
-// anything else shows the main process's own (English) message.
+// Errors from the main process in the user's language. The main process sends a code and, for
+// refusals a user can cause, a reason with parameters; each known reason has a sentence here.
+// Anything else reads as the sentence for its code in German, and as the main process's own
+// (English, user-facing) message in English. Driver texts never arrive: internal errors are generic.
 import type { TFunction } from 'i18next';
-import { AppError } from '../../../shared/errors';
+import { AppError, type ErrorCode } from '../../../shared/errors';
 
 export function describeError(error: unknown, t: TFunction, language: string): string {
-  if (!(error instanceof AppError)) return t('errors.generic', { message: (error as Error).message });
+  if (!(error instanceof AppError)) return t('errors.byCode.internal');
   const details = error.details ?? {};
   switch (details['reason']) {
     case 'wrong_credentials':
@@ -31,7 +33,21 @@ export function describeError(error: unknown, t: TFunction, language: string): s
       return t('errors.installationAdminRequired');
     case 'keys_open_data':
       return t('errors.keysOpenData');
+    case 'company_name_taken':
+      return t('errors.companyNameTaken', { name: String(details['name']) });
+    case 'company_in_use':
+      return t('errors.companyInUse');
+    case 'message_sent':
+      return t('errors.messageSent');
+    case 'no_message':
+      return t('errors.noMessage');
+    case 'cancelled':
+      return t('errors.cancelled');
     default:
+      if (error.code === 'forbidden') return t('errors.forbidden');
+      if (error.code === 'internal' || !language.startsWith('en')) return t(`errors.byCode.${codeOf(error)}`);
       return error.message;
   }
 }
+
+const codeOf = (error: AppError): ErrorCode => error.code;

@@ -1,6 +1,8 @@
 // Administration: users, roles, sign-in rules, audit log; each tab only for those who may use it.
 import { Tabs, Title, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { useRoute } from 'wouter';
+import { adminPanels, paths, useArea, type AdminPanel } from '../../app/route';
 import { useCan } from '../../lib/auth';
 import { AuditPanel } from './AuditPanel';
 import { CompaniesPanel } from './CompaniesPanel';
@@ -18,11 +20,24 @@ export function AdminScreen() {
   const companies = useCan('tenants.manage');
   const gdpr = useCan('gdpr.manage');
   const installation = useCan('installation.manage');
-  const first = users ? 'users' : audit ? 'audit' : settings ? 'security' : installation ? 'mail' : 'companies';
+  const allowed: Record<AdminPanel, boolean> = {
+    users,
+    roles: users,
+    security: settings,
+    mail: installation,
+    companies: companies || installation,
+    privacy: settings || gdpr,
+    audit,
+  };
+  // The panel comes from the address (#/admin/users), so it can be linked to and survives a reload.
+  const [, params] = useRoute<{ panel: string }>('/admin/:panel');
+  const [, go] = useArea();
+  const asked = adminPanels.find((p) => p === params?.panel);
+  const panel = asked && allowed[asked] ? asked : adminPanels.find((p) => allowed[p]);
   return (
     <Stack>
       <Title order={2}>{t('nav.admin')}</Title>
-      <Tabs defaultValue={first} keepMounted={false}>
+      <Tabs value={panel ?? null} onChange={(next) => next && go(paths.admin(next as AdminPanel))} keepMounted={false}>
         <Tabs.List>
           {users && <Tabs.Tab value="users">{t('admin.users')}</Tabs.Tab>}
           {users && <Tabs.Tab value="roles">{t('admin.roles')}</Tabs.Tab>}

@@ -8,6 +8,8 @@ import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { base64ToBytes, download } from '../../lib/download';
 import { useSubmit } from '../../lib/use-submit';
+import { notifySuccess } from '../../lib/notify';
+import { useChange } from '../../lib/query';
 
 export function CustomerGdpr({ customer, onErased }: { customer: Customer; onErased: (c: Customer) => void }) {
   const { t, i18n } = useTranslation();
@@ -19,9 +21,13 @@ export function CustomerGdpr({ customer, onErased }: { customer: Customer; onEra
     const file = await call('gdpr.export', { customerId: customer.id, csv });
     download(file.fileName, base64ToBytes(file.base64), 'application/zip');
   });
+  // Erasing changes the customer list and the customer itself: both refresh.
+  const eraseChange = useChange('gdpr.erase', { alsoInvalidates: ['customers'] });
   const erase = useSubmit(async () => {
-    onErased(await call('gdpr.erase', { customerId: customer.id }));
+    const erased = await eraseChange.mutateAsync({ customerId: customer.id });
     setErasing(false);
+    notifySuccess(t('privacy.erasedNotice'));
+    onErased(erased);
   });
 
   return (

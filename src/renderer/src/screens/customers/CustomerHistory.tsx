@@ -1,28 +1,30 @@
-// A customer's events as a timeline: who changed what, when.
+// A customer's events as a timeline: who changed what, when, each change as old → new.
 import { Text, Timeline } from '@mantine/core';
-import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Output } from '../../../../shared/contract';
-import { call } from '../../lib/api';
+import type { CustomerFields } from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useProcedure } from '../../lib/query';
 
-type Entry = Output<'customers.history'>[number];
+type FieldName = keyof CustomerFields;
+const fieldNames: readonly string[] = ['name', 'email', 'phone', 'city', 'notes'] satisfies FieldName[];
 
-function describe(value: unknown, empty: string): string {
+function shown(value: unknown, empty: string): string {
   if (value === null || value === undefined || value === '') return empty;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
 export function CustomerHistory({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
-  const [entries, setEntries] = useState<Entry[] | null>(null);
-  useEffect(() => {
-    call('customers.history', { id }).then(setEntries, () => setEntries([]));
-  }, [id]);
-  if (!entries) return null;
+  const history = useProcedure('customers.history', { id });
+  if (history.error) return <ErrorAlert error={history.error} />;
+  if (!history.data) return null;
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const label = (field: string) =>
+    fieldNames.includes(field) ? t(`customers.fields.${field as FieldName}`) : t('history.personal');
+  const empty = t('history.empty');
   return (
     <Timeline bulletSize={14} lineWidth={2} aria-label={t('history.title')}>
-      {[...entries].reverse().map((entry) => (
+      {[...history.data].reverse().map((entry) => (
         <Timeline.Item
           key={entry.version}
           title={
@@ -39,10 +41,15 @@ export function CustomerHistory({ id }: { id: string }) {
           </Text>
           {Object.entries(entry.changes)
             .filter(([, v]) => entry.type !== 'customer.created' || (v !== null && v !== ''))
-            .map(([field, v]) => (
+            .map(([field, after]) => (
               <Text size="sm" key={field}>
-                {field === 'personal' ? t('history.personal') : t(`customers.fields.${field}`)}:{' '}
-                {describe(v, t('history.empty'))}
+                {entry.type === 'customer.created'
+                  ? `${label(field)}: ${shown(after, empty)}`
+                  : t('history.change', {
+                      field: label(field),
+                      before: shown(entry.before[field], empty),
+                      after: shown(after, empty),
+                    })}
               </Text>
             ))}
         </Timeline.Item>

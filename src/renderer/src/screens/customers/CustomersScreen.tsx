@@ -1,10 +1,11 @@
-// The customer list: search, sort, pages, and the form to create or edit.
+// The customer list: search, sort, pages; a customer opens at its own address (#/customers/ID),
+// a new one at #/customers/new. Data through TanStack Query, so a slower older search never
+// replaces a newer one and the list refreshes after every change.
 import {
   Badge,
   Button,
   Group,
   Kbd,
-  Notification,
   Pagination,
   Stack,
   Table,
@@ -16,10 +17,14 @@ import {
 import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormError } from '../../components/FormError';
-import type { Customer, CustomerPage, CustomerSortKey } from '../../../../shared/contract';
-import { call } from '../../lib/api';
-import { CustomerForm } from './CustomerForm';
+import { Link, useRoute } from 'wouter';
+import type { CustomerSortKey } from '../../../../shared/contract';
+import { paths, useArea } from '../../app/route';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useCan } from '../../lib/auth';
+import { useProcedure } from '../../lib/query';
+import { modKey } from '../../lib/shortcuts';
+import { CustomerDialog } from './CustomerForm';
 
 const PAGE_SIZE = 25;
 const columns = ['name', 'email', 'phone', 'city', 'updatedAt'] as const;
@@ -32,45 +37,34 @@ const sortable: Partial<Record<(typeof columns)[number], CustomerSortKey>> = {
 
 export function CustomersScreen() {
   const { t, i18n } = useTranslation();
+  const canWrite = useCan('customers.write');
+  const [, go] = useArea();
+  const [, opened] = useRoute<{ id: string }>('/customers/:id');
   const [search, setSearch] = useState('');
   const [debounced] = useDebouncedValue(search.trim(), 250);
   const [page, setPage] = useState(1);
   const [sort, setSort] = useState<CustomerSortKey>('name');
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
-  const [data, setData] = useState<CustomerPage | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [editing, setEditing] = useState<Customer | 'new' | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
-  const [reload, setReload] = useState(0);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useHotkeys([
     ['mod+K', () => searchRef.current?.focus()],
-    ['alt+N', () => setEditing('new')],
+    ['alt+N', () => canWrite && go(paths.newCustomer())],
   ]);
-
   useEffect(() => setPage(1), [debounced, sort, direction]);
 
-  useEffect(() => {
-    let current = true;
-    call('customers.list', {
+  const list = useProcedure(
+    'customers.list',
+    {
       ...(debounced && { search: debounced }),
       sort,
       direction,
       limit: PAGE_SIZE,
       offset: (page - 1) * PAGE_SIZE,
-    }).then(
-      (result) => {
-        if (!current) return;
-        setData(result);
-        setError(null);
-      },
-      (e: Error) => current && setError(t('errors.generic', { message: e.message })),
-    );
-    return () => {
-      current = false;
-    };
-  }, [debounced, sort, direction, page, reload, t]);
+    },
+    { keepPrevious: true },
+  );
+  const data = list.data;
 
   function toggleSort(key: CustomerSortKey) {
     if (sort === key) setDirection((d) => (d === 'asc' ? 'desc' : 'asc'));
@@ -94,7 +88,11 @@ export function CustomersScreen() {
             </Text>
           )}
         </Group>
-        <Button onClick={() => setEditing('new')}>{t('customers.new')}</Button>
+        {canWrite && (
+          <Button component={Link} href={paths.newCustomer()}>
+            {t('customers.new')}
+          </Button>
+        )}
       </Group>
       <TextInput
         ref={searchRef}
@@ -103,16 +101,11 @@ export function CustomersScreen() {
         placeholder={t('customers.searchPlaceholder')}
         value={search}
         onChange={(e) => setSearch(e.currentTarget.value)}
-        rightSection={<Kbd size="xs">Ctrl K</Kbd>}
+        rightSection={<Kbd size="xs">{`${modKey(t)} K`}</Kbd>}
         rightSectionWidth={64}
       />
-      {notice && (
-        <Notification color="teal" onClose={() => setNotice(null)} role="status">
-          {notice}
-        </Notification>
-      )}
-      <FormError message={error} />
-      <Table striped highlightOnHover aria-label={t('customers.title')}>
+      <ErrorAlert error={list.error} />
+      <Table striped highlightOnHover aria-label={t('customers.title')} aria-busy={list.isFetching}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((column) => {
@@ -141,22 +134,23 @@ export function CustomersScreen() {
         </Table.Thead>
         <Table.Tbody>
           {data?.items.map((customer) => (
-            <Table.Tr
-              key={customer.id}
-              tabIndex={0}
-              style={{ cursor: 'pointer' }}
-              onClick={() => setEditing(customer)}
-              onKeyDown={(e) => e.key === 'Enter' && setEditing(customer)}
-              data-testid="customer-row"
-            >
+            <Table.Tr key={customer.id} data-testid="customer-row">
               <Table.Td>
-                {customer.erasedAt ? (
-                  <Badge color="gray" variant="light">
-                    {t('privacy.erased')}
-                  </Badge>
-                ) : (
-                  customer.name
-                )}
+                {/* The row's one way in: a link, reachable by keyboard and named for screen readers. */}
+                <Link
+                  href={paths.customer(customer.id)}
+                  aria-label={t('customers.open', {
+                    name: customer.erasedAt ? t('privacy.erased') : customer.name,
+                  })}
+                >
+                  {customer.erasedAt ? (
+                    <Badge color="gray" variant="light">
+                      {t('privacy.erased')}
+                    </Badge>
+                  ) : (
+                    customer.name
+                  )}
+                </Link>
               </Table.Td>
               <Table.Td>{customer.email}</Table.Td>
               <Table.Td>{customer.phone}</Table.Td>
@@ -171,25 +165,11 @@ export function CustomersScreen() {
       )}
       <Group justify="space-between">
         <Text size="xs" c="dimmed">
-          {t('customers.shortcuts')}
+          {t('customers.shortcuts', { mod: modKey(t) })}
         </Text>
         {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} />}
       </Group>
-      {editing !== null && (
-        <CustomerForm
-          customer={editing === 'new' ? null : editing}
-          onClose={() => setEditing(null)}
-          onSaved={(customer, created) => {
-            setEditing(null);
-            setNotice(
-              customer.erasedAt
-                ? t('privacy.erasedNotice')
-                : t(created ? 'customers.created' : 'customers.saved', { name: customer.name }),
-            );
-            setReload((n) => n + 1);
-          }}
-        />
-      )}
+      {opened && <CustomerDialog id={opened.id} onClose={() => go(paths.area('customers'))} />}
     </Stack>
   );
 }

@@ -1,0 +1,67 @@
+// The one data layer of the screens: TanStack Query over `call`. A query's key is the procedure
+// and its input, so a newer search never shows an older answer; a change invalidates the queries
+// of its area (and of any others it names), so every list refreshes after an action.
+import {
+  keepPreviousData,
+  QueryClient,
+  useMutation,
+  useQuery,
+  useQueryClient,
+  type UseMutationResult,
+  type UseQueryResult,
+} from '@tanstack/react-query';
+import type { Input, Output, ProcedureName } from '../../../shared/contract';
+import { call } from './api';
+
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      // The main process answers locally: a refusal will not change by asking again.
+      queries: { retry: false, refetchOnWindowFocus: false, staleTime: 10_000 },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** `customers.update` → `customers`: the area whose queries a change makes stale. */
+export const areaOf = (name: ProcedureName): string => name.slice(0, name.indexOf('.'));
+
+export interface ProcedureQueryOptions {
+  readonly enabled?: boolean;
+  /** Keep showing the last page while the next one loads (lists that page or search). */
+  readonly keepPrevious?: boolean;
+}
+
+export function useProcedure<N extends ProcedureName>(
+  name: N,
+  input: Input<N>,
+  { enabled = true, keepPrevious = false }: ProcedureQueryOptions = {},
+): UseQueryResult<Output<N>> {
+  return useQuery({
+    queryKey: [name, input],
+    queryFn: () => call(name, input),
+    enabled,
+    ...(keepPrevious && { placeholderData: keepPreviousData }),
+  });
+}
+
+export interface ChangeOptions {
+  /** Areas besides the procedure's own whose queries are stale afterwards (`users` after `roles.delete`). */
+  readonly alsoInvalidates?: readonly string[];
+}
+
+export function useChange<N extends ProcedureName>(
+  name: N,
+  { alsoInvalidates = [] }: ChangeOptions = {},
+): UseMutationResult<Output<N>, Error, Input<N>> {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: Input<N>) => call(name, input),
+    onSettled: async () => {
+      const areas = new Set([areaOf(name), ...alsoInvalidates]);
+      await client.invalidateQueries({
+        predicate: (query) => areas.has(areaOf(String(query.queryKey[0]) as ProcedureName)),
+      });
+    },
+  });
+}

@@ -1,0 +1,96 @@
+// @vitest-environment happy-dom
+// The customer form: the contract's checks before sending, the main process's field errors on the
+// same fields, only changed fields sent, and no silent loss of typed input.
+import { cleanup, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Customer } from '../../../../shared/contract';
+import { AppError } from '../../../../shared/errors';
+import { renderWithApp, signedIn } from '../../testing/render';
+import { CustomerForm } from './CustomerForm';
+
+const ada: Customer = {
+  id: '0190b6a4-7c2e-7000-8000-000000000001',
+  name: 'Ada Lovelace',
+  email: 'ada@example.com',
+  phone: null,
+  city: 'London',
+  notes: null,
+  version: 3,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-02T00:00:00.000Z',
+  erasedAt: null,
+};
+
+const writer = signedIn(['customers.read', 'customers.write']);
+afterEach(cleanup);
+
+describe('customer form', () => {
+  it('shows the contract’s field errors before sending, and sends nothing', async () => {
+    const { bridge } = await renderWithApp(<CustomerForm customer={null} onClose={() => undefined} />, {
+      status: writer,
+    });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText(/Email/), 'not-an-email');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Required')).toBeTruthy();
+    expect(screen.getByText('Not a valid email address')).toBeTruthy();
+    expect(bridge.calls.filter((c) => c.name === 'customers.create')).toEqual([]);
+  });
+
+  it('sends only the fields that changed, and puts the main process’s field errors on the fields', async () => {
+    const onClose = vi.fn();
+    const { bridge } = await renderWithApp(<CustomerForm customer={ada} onClose={onClose} />, {
+      status: writer,
+      answers: {
+        'customers.history': () => [],
+        'customers.update': () => {
+          throw new AppError('validation', 'invalid', {
+            issues: [{ path: 'changes.city', rule: 'max', message: 'too long', params: { max: 120 } }],
+          });
+        },
+      },
+    });
+    const user = userEvent.setup();
+    const city = await screen.findByLabelText('City');
+    await user.clear(city);
+    await user.type(city, 'Paris');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('At most 120 characters')).toBeTruthy();
+    expect(bridge.calls.find((c) => c.name === 'customers.update')?.input).toEqual({
+      id: ada.id,
+      expectedVersion: 3,
+      changes: { city: 'Paris' },
+    });
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('asks before discarding typed input when closed with Escape, and closes at once when nothing was typed', async () => {
+    const onClose = vi.fn();
+    await renderWithApp(<CustomerForm customer={null} onClose={onClose} />, { status: writer });
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText(/Name/), 'Grace');
+    await user.keyboard('{Escape}');
+    expect(await screen.findByText('Discard your changes?')).toBeTruthy();
+    expect(onClose).not.toHaveBeenCalled();
+    await user.click(screen.getByRole('button', { name: 'Keep editing' }));
+    expect(screen.getByLabelText<HTMLInputElement>(/Name/).value).toBe('Grace');
+    await user.click(screen.getByRole('button', { name: 'Cancel' }));
+    await user.click(await screen.findByRole('button', { name: 'Discard' }));
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it('is read-only for someone who may only read customers', async () => {
+    const onClose = vi.fn();
+    await renderWithApp(<CustomerForm customer={ada} onClose={onClose} />, {
+      status: signedIn(['customers.read']),
+      answers: { 'customers.history': () => [] },
+    });
+    expect(await screen.findByText('You may look at customers but not change them.')).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+    expect(screen.getByLabelText<HTMLInputElement>('City').readOnly).toBe(true);
+    const user = userEvent.setup();
+    await user.keyboard('{Escape}');
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+  });
+});

@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+// The customer table: each customer is a link to its own address, counts read with thousands
+// separators, and what a user may not do is not offered.
+import { cleanup, screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Customer } from '../../../../shared/contract';
+import { renderWithApp, signedIn } from '../../testing/render';
+import { CustomersScreen } from './CustomersScreen';
+
+const customer = (n: number): Customer => ({
+  id: `0190b6a4-7c2e-7000-8000-${String(n).padStart(12, '0')}`,
+  name: `Kunde ${n}`,
+  email: null,
+  phone: null,
+  city: 'Kiel',
+  notes: null,
+  version: 1,
+  createdAt: '2026-01-01T00:00:00.000Z',
+  updatedAt: '2026-01-01T00:00:00.000Z',
+  erasedAt: null,
+});
+
+const page = { items: [customer(1), customer(2)], total: 60_001, limit: 25, offset: 0 };
+afterEach(cleanup);
+
+describe('customer table', () => {
+  it('links each customer to its address, and opens it there', async () => {
+    const { location } = await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read', 'customers.write']),
+      path: '/customers',
+      answers: {
+        'customers.list': () => page,
+        'customers.get': () => customer(2),
+        'customers.history': () => [],
+      },
+    });
+    const link = await screen.findByRole('link', { name: 'Open Kunde 2' });
+    expect(link.getAttribute('href')).toBe(`/customers/${customer(2).id}`);
+    expect(screen.getByTestId('customer-count').textContent).toBe('60,001 customers');
+    await userEvent.setup().click(link);
+    expect(location.history?.at(-1)).toBe(`/customers/${customer(2).id}`);
+    const dialog = await screen.findByRole('dialog');
+    expect(await within(dialog).findByDisplayValue('Kunde 2')).toBeTruthy();
+  });
+
+  it('offers no “New customer” to someone who may only read, and counts in German', async () => {
+    await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read']),
+      path: '/customers',
+      language: 'de',
+      answers: { 'customers.list': () => page },
+    });
+    expect(await screen.findByRole('link', { name: 'Kunde 1 öffnen' })).toBeTruthy();
+    expect(screen.getByTestId('customer-count').textContent).toBe('60.001 Kunden');
+    expect(screen.queryByRole('link', { name: 'Neuer Kunde' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Neuer Kunde' })).toBeNull();
+    expect(screen.getByText('Strg+K Suche · Alt+N neuer Kunde')).toBeTruthy();
+  });
+
+  it('shows a failed load as a translated sentence', async () => {
+    const { AppError } = await import('../../../../shared/errors');
+    await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read']),
+      path: '/customers',
+      language: 'de',
+      answers: {
+        'customers.list': () => {
+          throw new AppError('internal', 'connect ECONNREFUSED 127.0.0.1:5432');
+        },
+      },
+    });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toBe(
+      'In Kontor ist ein Fehler aufgetreten. Die Einzelheiten stehen in seinem Protokoll.',
+    );
+  });
+});
