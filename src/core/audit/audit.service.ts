@@ -274,9 +274,16 @@ export function createAuditService({
       if (filter.action) conditions.push(sql`action LIKE ${`${filter.action}%`}`);
       if (filter.actor) conditions.push(sql`lower(actor) LIKE ${`%${filter.actor.toLowerCase()}%`}`);
       if (filter.tenantId) conditions.push(sql`tenant_id = ${filter.tenantId}`);
-      if (filter.beforeSeq) conditions.push(sql`seq < ${filter.beforeSeq}`);
+      if (filter.actions) {
+        const wanted = filter.actions.map((a) => sql`${a}`);
+        conditions.push(wanted.length > 0 ? sql`action IN (${sql.join(wanted, sql`, `)})` : sql`1 = 0`);
+      }
+      if (filter.from) conditions.push(sql`at >= ${filter.from}`);
+      if (filter.to) conditions.push(sql`at < ${filter.to}`);
+      // The total counts every match; the page starts below beforeSeq.
       const where = sql.join(conditions, sql` AND `);
-      const rows = await db.rows(sql`SELECT * FROM ${log} WHERE ${where} ORDER BY seq DESC LIMIT ${filter.limit}`);
+      const page = filter.beforeSeq ? sql`${where} AND seq < ${filter.beforeSeq}` : where;
+      const rows = await db.rows(sql`SELECT * FROM ${log} WHERE ${page} ORDER BY seq DESC LIMIT ${filter.limit}`);
       const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${log} WHERE ${where}`);
       return { items: rows.map(toEntry), total: toNumber(count?.['n']) };
     },

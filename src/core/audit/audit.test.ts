@@ -54,6 +54,27 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
     expect(result.checked).toBeGreaterThanOrEqual(41);
   });
 
+  it('lists entries by exact actions and time, in pages, counting every match', async () => {
+    const kontor = await installation();
+    type Page = { items: { seq: number; action: string }[]; total: number };
+    const list = async (input: object) => {
+      const result = await kontor.call('audit.list', input);
+      if (!result.ok) throw new Error(result.error.message);
+      return result.value as Page;
+    };
+    const first = await list({ actions: ['test.entry'], limit: 8 });
+    expect(first.total).toBe(20);
+    expect(first.items).toHaveLength(8);
+    const second = await list({ actions: ['test.entry'], limit: 8, beforeSeq: first.items.at(-1)?.seq });
+    expect(second.total).toBe(20);
+    expect(second.items[0]?.seq).toBe((first.items.at(-1)?.seq ?? 0) - 1);
+    expect((await list({ actions: [] })).total).toBe(0);
+    expect(
+      (await list({ actions: ['test.entry'], from: '2000-01-01T00:00:00.000Z', to: '2000-01-02T00:00:00.000Z' })).total,
+    ).toBe(0);
+    expect((await list({ actions: ['test.entry'], from: '2000-01-01T00:00:00.000Z' })).total).toBe(20);
+  });
+
   it('refuses updates, deletes and emptying the table', async () => {
     const kontor = await installation();
     const db = kontor.stores.system.sql;

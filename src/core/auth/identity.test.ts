@@ -84,6 +84,29 @@ describe.each(testDialects)('identity on %s', (dialect) => {
     expect(audit.items).toHaveLength(1);
   });
 
+  it('lets an administrator lift a lockout at once, and records who did', async () => {
+    const { password } = await newUser('unlockme@test.example');
+    const anon = kontor.caller('anon-unlock');
+    const attempt = (p: string) => anon('auth.login', { email: 'unlockme@test.example', password: p });
+    for (let i = 1; i <= 5; i++) {
+      await attempt(`wrong ${i}`);
+      await advance(8_000);
+    }
+    expect(await attempt(password)).toMatchObject({ error: { code: 'locked' } });
+    const users = value<{ id: string; email: string; lockedUntil: string | null }[]>(
+      await kontor.call('users.list', {}),
+    );
+    const target = users.find((u) => u.email === 'unlockme@test.example');
+    expect(target?.lockedUntil).not.toBeNull();
+    const unlocked = value<{ lockedUntil: string | null }>(await kontor.call('users.unlock', { id: target?.id }));
+    expect(unlocked.lockedUntil).toBeNull();
+    expect(await attempt(password)).toMatchObject({ ok: true, value: { state: 'signed_in' } });
+    const audit = value<{ items: { action: string; target: string | null }[] }>(
+      await kontor.call('audit.list', { action: 'users.unlocked' }),
+    );
+    expect(audit.items).toContainEqual(expect.objectContaining({ target: target?.id }));
+  });
+
   it('enrols TOTP, accepts a code once within ±1 step, and a recovery code once', async () => {
     const { as, password } = await newUser('totp@test.example');
     const { secret } = value<{ secret: string; qrSvg: string }>(await as('auth.totpBegin', {}));

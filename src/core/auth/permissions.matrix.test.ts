@@ -53,6 +53,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'mail.outbox': {},
   'mail.retry': { id: UNKNOWN_ID },
   'mail.remove': { id: UNKNOWN_ID },
+  'users.unlock': { id: UNKNOWN_ID },
   'events.list': {},
   'events.replay': {},
   'customers.history': { id: UNKNOWN_ID },

@@ -10,6 +10,7 @@ export function usersHandlers({ users }: { users: UsersService }): HandlersOf<'u
     'users.reactivate': async (input, ctx) => users.setActive(ctx.session, input.id, true),
     'users.resetPassword': async (input, ctx) => users.resetPassword(ctx.session, input),
     'users.resetTwoFactor': async (input, ctx) => users.resetTwoFactor(ctx.session, input.id),
+    'users.unlock': async (input, ctx) => users.unlock(ctx.session, input.id),
     'users.setInstallationAdmin': async (input, ctx) =>
       users.setInstallationAdmin(ctx.session, input.id, input.installationAdmin),
     'roles.list': async (_input, ctx) => users.roles(ctx.session),

@@ -297,6 +297,18 @@ export function createUsersService(deps: UsersDeps) {
       return userOf(tenantId, await member(tenantId, id));
     },
 
+    /** Lifts a sign-in lockout (failed attempts forgotten), with its audit entry in the same transaction. */
+    async unlock(session: Session, id: string): Promise<User> {
+      const tenantId = tenantOf(session);
+      await mayChange(session, id);
+      await member(tenantId, id);
+      await deps.db.transaction(async (tx) => {
+        await repo.updateUser(id, { failedLogins: 0, lockedUntil: null, updatedAt: iso() }, tx);
+        await audit.append({ ...actor(session), action: 'users.unlocked', target: id }, tx);
+      });
+      return userOf(tenantId, await member(tenantId, id));
+    },
+
     /** Installation administrators only (the router checks); never takes the role from the last one. */
     async setInstallationAdmin(session: Session, id: string, installationAdmin: boolean): Promise<User> {
       const tenantId = tenantOf(session);

@@ -14,7 +14,7 @@ import type { CustomersRepo } from '../customers/customers.repo';
 import type { CustomersService } from '../customers/customers.service';
 import type { Clock } from '../deps';
 import type { EventMeta, EventStore } from '../events/event-store';
-import { toCsv, type CsvSeparator } from './csv';
+import { toCsv, type CsvSeparator } from '../../shared/csv';
 
 export interface GdprDeps {
   readonly tenantId: string;

@@ -19,6 +19,12 @@ export const auditListInputSchema = z.strictObject({
   action: z.string().trim().max(100).optional(),
   actor: z.string().trim().max(254).optional(),
   tenantId: z.string().max(100).optional(),
+  /** Only these actions (the screen's search finds them by their translated names). */
+  actions: z.array(z.string().max(100)).max(200).optional(),
+  /** From this moment on (inclusive), and before this one. */
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
+  /** The next page: entries older than this one. */
   beforeSeq: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(500).default(100),
 });

@@ -44,6 +44,7 @@ export const procedureNames = [
   'users.reactivate',
   'users.resetPassword',
   'users.resetTwoFactor',
+  'users.unlock',
   'users.setInstallationAdmin',
   'roles.list',
   'roles.create',

@@ -98,6 +98,12 @@ export const usersContract = {
     output: userSchema,
     permission: 'users.manage',
   }),
+  'users.unlock': procedure({
+    summary: 'Lift the lockout of a user who failed to sign in too often',
+    input: idInput,
+    output: userSchema,
+    permission: 'users.manage',
+  }),
   'users.setInstallationAdmin': procedure({
     summary: 'Make a user an installation administrator, or take that away (never from the last one)',
     input: z.strictObject({ id: z.string().min(1).max(100), installationAdmin: z.boolean() }),

@@ -15,19 +15,23 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { KeyStatusView, RetentionReport } from '../../../../shared/contract';
+import type { RetentionReport } from '../../../../shared/contract';
 import { FormError } from '../../components/FormError';
 import { call, callLong } from '../../lib/api';
 import { download } from '../../lib/download';
 import { useCan } from '../../lib/auth';
-import { useLoaded } from '../../lib/use-loaded';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useProcedure } from '../../lib/query';
+import { useInvalidate } from '../../lib/use-actions';
 import { useLongCall } from '../../lib/use-long-call';
 import { useSubmit } from '../../lib/use-submit';
 
 function KeysSection() {
   const { t, i18n } = useTranslation();
   const installation = useCan('installation.manage');
-  const { data: status, error, reload } = useLoaded(() => call('keys.status', {}), null as KeyStatusView | null);
+  const keys = useProcedure('keys.status', {});
+  const status = keys.data;
+  const invalidate = useInvalidate();
   const rotation = useLongCall();
   const [rotated, setRotated] = useState<{ kekVersion: number; rewrapped: number } | null>(null);
   const [password, setPassword] = useState('');
@@ -52,7 +56,7 @@ function KeysSection() {
   return (
     <Stack>
       <Title order={3}>{t('privacy.keysTitle')}</Title>
-      <FormError message={error} />
+      <ErrorAlert error={keys.error} />
       {status && (
         <Text size="sm" data-testid="key-status">
           {t('privacy.keysStatus', {
@@ -72,7 +76,7 @@ function KeysSection() {
               .run((options) => callLong('keys.rotate', {}, options))
               .then((result) => {
                 setRotated(result);
-                reload();
+                void invalidate('keys');
               })
           }
         >
@@ -134,10 +138,14 @@ function RetentionSection() {
   const [report, setReport] = useState<RetentionReport | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [applied, setApplied] = useState<number | null>(null);
-  const { error } = useLoaded(
-    () => call('retention.get', {}).then((rule) => setYears(rule.inactiveYears ?? '')),
-    undefined,
-  );
+  const rule = useProcedure('retention.get', {});
+  // The form starts from the stored rule once it has arrived.
+  const [shown, setShown] = useState<typeof rule.data>(undefined);
+  if (rule.data && rule.data !== shown) {
+    setShown(rule.data);
+    setYears(rule.data.inactiveYears ?? '');
+  }
+  const error = rule.error;
   const save = useSubmit(async () => {
     setReport(null);
     setApplied(null);
@@ -163,7 +171,7 @@ function RetentionSection() {
   return (
     <Stack>
       <Title order={3}>{t('privacy.retentionTitle')}</Title>
-      <FormError message={error} />
+      <ErrorAlert error={error} />
       <form onSubmit={(e) => void save.submit(e)} noValidate aria-label={t('privacy.retentionTitle')}>
         <Stack maw={420}>
           <NumberInput

@@ -9,123 +9,105 @@ import {
   PasswordInput,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
 } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { OutboxItem, SmtpSettings } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSignedIn } from '../../lib/auth';
 import { useSubmit } from '../../lib/use-submit';
+import { AdminList } from '../../components/AdminList';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useProcedure } from '../../lib/query';
+import { useActions } from '../../lib/use-actions';
 
 type Form = Omit<SmtpSettings, 'hasPassword' | 'configured'> & { password: string };
 
 function Outbox() {
   const { t, i18n } = useTranslation();
-  const [items, setItems] = useState<OutboxItem[]>([]);
-  const load = useCallback(() => {
-    call('mail.outbox', {}).then(setItems, () => setItems([]));
-  }, []);
-  useEffect(load, [load]);
+  const outbox = useProcedure('mail.outbox', {});
+  const actions = useActions();
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });
   const color = { pending: 'yellow', sent: 'teal', failed: 'red' } as const;
   return (
     <Stack>
-      <Group justify="space-between">
-        <Title order={4}>{t('mail.outbox')}</Title>
-        <Button size="xs" variant="default" onClick={load}>
-          {t('mail.refresh')}
-        </Button>
-      </Group>
-      <Table striped aria-label={t('mail.outbox')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('mail.to')}</Table.Th>
-            <Table.Th>{t('mail.subject')}</Table.Th>
-            <Table.Th>{t('admin.state')}</Table.Th>
-            <Table.Th>{t('mail.attempts')}</Table.Th>
-            <Table.Th>{t('mail.error')}</Table.Th>
-            <Table.Th />
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {items.map((item) => (
-            <Table.Tr key={item.id}>
-              <Table.Td>{item.to}</Table.Td>
-              <Table.Td>{item.subject}</Table.Td>
-              <Table.Td>
-                <Badge color={color[item.status]}>{t(`mail.status.${item.status}`)}</Badge>
-              </Table.Td>
-              <Table.Td>
+      <Title order={4}>{t('mail.outbox')}</Title>
+      <AdminList
+        label={t('mail.outbox')}
+        rows={outbox.data}
+        rowKey={(item) => item.id}
+        error={outbox.error ?? actions.error}
+        onDismissError={actions.dismiss}
+        toolbar={
+          <Button size="xs" variant="default" onClick={() => void outbox.refetch()}>
+            {t('mail.refresh')}
+          </Button>
+        }
+        columns={[
+          { header: t('mail.to'), cell: (item) => item.to },
+          { header: t('mail.subject'), cell: (item) => item.subject },
+          {
+            header: t('admin.state'),
+            cell: (item) => <Badge color={color[item.status]}>{t(`mail.status.${item.status}`)}</Badge>,
+          },
+          {
+            header: t('mail.attempts'),
+            cell: (item) => (
+              <>
                 {item.attempts}
                 {item.status === 'pending' && item.attempts > 0 && (
                   <Text size="xs" c="dimmed">
                     {t('mail.next', { at: format.format(new Date(item.nextAttemptAt)) })}
                   </Text>
                 )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs">{item.lastError}</Text>
-              </Table.Td>
-              <Table.Td>
-                {item.status !== 'sent' && (
-                  <Group gap="xs" wrap="nowrap">
-                    <Button
-                      size="xs"
-                      variant="default"
-                      onClick={() => void call('mail.retry', { id: item.id }).then(load, load)}
-                    >
-                      {t('mail.retry')}
-                    </Button>
-                    <Button
-                      size="xs"
-                      variant="subtle"
-                      color="red"
-                      aria-label={t('mail.removeOne', { to: item.to })}
-                      onClick={() => void call('mail.remove', { id: item.id }).then(load, load)}
-                    >
-                      {t('mail.remove')}
-                    </Button>
-                  </Group>
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+              </>
+            ),
+          },
+          { header: t('mail.error'), cell: (item) => <Text size="xs">{item.lastError}</Text> },
+        ]}
+        actions={(item: OutboxItem) =>
+          item.status !== 'sent' && (
+            <>
+              <Button size="xs" variant="default" onClick={() => void actions.run('mail.retry', { id: item.id })}>
+                {t('mail.retry')}
+              </Button>
+              <Button
+                size="xs"
+                variant="subtle"
+                color="red"
+                aria-label={t('mail.removeOne', { to: item.to })}
+                onClick={() => void actions.run('mail.remove', { id: item.id })}
+              >
+                {t('mail.remove')}
+              </Button>
+            </>
+          )
+        }
+      />
     </Stack>
   );
 }
 
-export function MailPanel() {
+/** The SMTP server form, starting from the stored settings. */
+function MailSettings({ initial }: { initial: SmtpSettings }) {
   const { t } = useTranslation();
   const me = useSignedIn();
-  const [form, setForm] = useState<Form | null>(null);
-  const [hasPassword, setHasPassword] = useState(false);
+  const [form, setForm] = useState<Form | null>(() => ({
+    host: initial.host,
+    port: initial.port,
+    security: initial.security,
+    user: initial.user,
+    from: initial.from,
+    allowSelfSigned: initial.allowSelfSigned,
+    password: '',
+  }));
+  const [hasPassword, setHasPassword] = useState(initial.hasPassword);
   const [saved, setSaved] = useState(false);
   const [test, setTest] = useState<{ sent: boolean; error: string | null } | null>(null);
-
-  useEffect(() => {
-    call('mail.getSettings', {}).then(
-      (s) => {
-        setHasPassword(s.hasPassword);
-        setForm({
-          host: s.host,
-          port: s.port,
-          security: s.security,
-          user: s.user,
-          from: s.from,
-          allowSelfSigned: s.allowSelfSigned,
-          password: '',
-        });
-      },
-      () => setForm(null),
-    );
-  }, []);
 
   const save = useSubmit(async () => {
     if (!form) return;
@@ -209,4 +191,10 @@ export function MailPanel() {
       <Outbox />
     </Stack>
   );
+}
+
+export function MailPanel() {
+  const settings = useProcedure('mail.getSettings', {});
+  if (settings.error) return <ErrorAlert error={settings.error} />;
+  return settings.data ? <MailSettings initial={settings.data} /> : null;
 }

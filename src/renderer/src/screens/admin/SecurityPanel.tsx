@@ -1,37 +1,35 @@
-// Sign-in and session rules.
-import { Alert, Button, NumberInput, Stack, Switch, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+// Sign-in and session rules: the installation's limits (installation administrators) and the
+// company's "require 2FA".
+import { Button, NumberInput, Stack, Switch, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { FormError } from '../../components/FormError';
 import type { SecuritySettings } from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useCan } from '../../lib/auth';
+import { notifySuccess } from '../../lib/notify';
+import { useProcedure } from '../../lib/query';
+import { useInvalidate } from '../../lib/use-actions';
 import { useSubmit } from '../../lib/use-submit';
 
-export function SecurityPanel() {
+function SecurityForm({ initial }: { initial: SecuritySettings }) {
   const { t } = useTranslation();
-  const [values, setValues] = useState<SecuritySettings | null>(null);
-  const [saved, setSaved] = useState(false);
   const installation = useCan('installation.manage');
-  useEffect(() => {
-    call('security.get', {}).then(setValues, () => setValues(null));
-  }, []);
+  const invalidate = useInvalidate();
+  const [values, setValues] = useState(initial);
   const { busy, errors, formError, submit } = useSubmit(async () => {
     // A company administrator sends only the company's own rule.
-    if (values)
-      setValues(await call('security.set', installation ? values : { requireTwoFactor: values.requireTwoFactor }));
-    setSaved(true);
+    setValues(await call('security.set', installation ? values : { requireTwoFactor: values.requireTwoFactor }));
+    await invalidate('security');
+    notifySuccess(t('security.saved'));
   });
-  if (!values) return null;
   const number = (key: 'maxFailedLogins' | 'lockoutMinutes' | 'idleMinutes' | 'absoluteHours') => ({
     label: t(`security.${key}`),
     value: values[key],
     error: errors[key],
     disabled: !installation,
-    onChange: (v: string | number) => {
-      setSaved(false);
-      setValues({ ...values, [key]: Number(v) });
-    },
+    onChange: (v: string | number) => setValues({ ...values, [key]: Number(v) }),
   });
   return (
     <form onSubmit={(e) => void submit(e)} noValidate>
@@ -51,11 +49,16 @@ export function SecurityPanel() {
           onChange={(e) => setValues({ ...values, requireTwoFactor: e.currentTarget.checked })}
         />
         <FormError message={formError} />
-        {saved && <Alert color="teal">{t('security.saved')}</Alert>}
         <Button type="submit" loading={busy} w="fit-content">
           {t('customers.save')}
         </Button>
       </Stack>
     </form>
   );
+}
+
+export function SecurityPanel() {
+  const settings = useProcedure('security.get', {});
+  if (settings.error) return <ErrorAlert error={settings.error} />;
+  return settings.data ? <SecurityForm initial={settings.data} /> : null;
 }

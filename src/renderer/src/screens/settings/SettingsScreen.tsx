@@ -11,34 +11,32 @@ import {
   Title,
   useMantineColorScheme,
 } from '@mantine/core';
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Output } from '../../../../shared/contract';
 import { call, isAppError } from '../../lib/api';
 import { fieldErrors } from '../../lib/field-errors';
+import { describeError } from '../../lib/describe-error';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { useProcedure } from '../../lib/query';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useCan } from '../../lib/auth';
 
 type DatabaseSettings = Output<'settings.getDatabase'>;
 
 function DatabaseCard() {
-  const { t } = useTranslation();
-  const [settings, setSettings] = useState<DatabaseSettings | null>(null);
-  const [kind, setKind] = useState<'sqlite' | 'postgres'>('sqlite');
-  const [url, setUrl] = useState('');
+  const loaded = useProcedure('settings.getDatabase', {});
+  if (loaded.error) return <ErrorAlert error={loaded.error} />;
+  return loaded.data ? <DatabaseForm initial={loaded.data} /> : null;
+}
+
+function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
+  const { t, i18n } = useTranslation();
+  const [settings, setSettings] = useState<DatabaseSettings | null>(initial);
+  const [kind, setKind] = useState<'sqlite' | 'postgres'>(initial.configured.kind);
+  const [url, setUrl] = useState(initial.configured.kind === 'postgres' ? initial.configured.url : '');
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
-
-  useEffect(() => {
-    call('settings.getDatabase', {}).then(
-      (s) => {
-        setSettings(s);
-        setKind(s.configured.kind);
-        if (s.configured.kind === 'postgres') setUrl(s.configured.url);
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, []);
 
   async function save(event: FormEvent) {
     event.preventDefault();
@@ -50,7 +48,9 @@ function DatabaseCard() {
       setSaved(next.restartRequired);
     } catch (e) {
       setError(
-        isAppError(e) && e.code === 'validation' ? (fieldErrors(e, t)['url'] ?? e.message) : (e as Error).message,
+        isAppError(e) && e.code === 'validation'
+          ? (fieldErrors(e, t)['url'] ?? describeError(e, t, i18n.language))
+          : describeError(e, t, i18n.language),
       );
     }
   }
