@@ -232,14 +232,14 @@ export function createIdentityService(deps: IdentityDeps) {
     confirmPassword,
     sendVerification,
 
-    async requestVerification(session: Session): Promise<{ sent: true }> {
+    async requestVerification(session: Session): Promise<{ sent: true; mailServer: boolean }> {
       const user = await requireUser(session);
       if (user.emailVerifiedAt !== null) throw new AppError('conflict', 'your email address is confirmed already');
       if (await throttleCodeMails(user, 'verify_email')) {
         throw new AppError('locked', 'too many codes requested: wait a quarter of an hour and try again');
       }
       await sendVerification(user);
-      return { sent: true };
+      return { sent: true, mailServer: (await mail.getSettings()).configured };
     },
 
     async verifyEmail(session: Session, code: string): Promise<{ verified: true }> {
@@ -401,10 +401,17 @@ export function createIdentityService(deps: IdentityDeps) {
     async changePassword(
       connection: string,
       session: Session,
-      input: { current: string; next: string },
+      input: { current?: string | undefined; next: string },
     ): Promise<AuthStatus> {
       const user = await requireUser(session);
-      await checkPassword(user, input.current);
+      // A session that must change its password was opened with it just now and can do nothing
+      // else: it is not asked again. Any other change proves the current password.
+      if (input.current !== undefined) await checkPassword(user, input.current);
+      else if (!session.mustChangePassword) {
+        throw new AppError('validation', 'the current password is required', {
+          issues: [{ path: 'current', rule: 'required', message: 'Required' }],
+        });
+      }
       checkPasswordPolicy(input.next, { email: user.email, companies: await companiesOf(user.id) }, 'next');
       if (await hasher.verify(user.passwordHash, input.next)) {
         throw new AppError('validation', 'the new password must differ from the current one', {
@@ -412,21 +419,22 @@ export function createIdentityService(deps: IdentityDeps) {
         });
       }
       const at = iso();
-      await repo.updateUser(user.id, {
-        passwordHash: await hasher.hash(input.next),
-        passwordChangedAt: at,
-        mustChangePassword: false,
-        updatedAt: at,
+      const passwordHash = await hasher.hash(input.next);
+      await deps.db.transaction(async (tx) => {
+        await repo.updateUser(
+          user.id,
+          { passwordHash, passwordChangedAt: at, mustChangePassword: false, updatedAt: at },
+          tx,
+        );
+        const changed = { action: 'auth.password.changed', actorId: user.id, actor: user.email };
+        await audit.append(
+          { ...changed, tenantId: session.tenantId, details: { forced: input.current === undefined } },
+          tx,
+        );
       });
       // Every other session of this user ends; this one carries on with the new stamp.
       sessions.closeUser(user.id, connection);
       sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
-      await audit.append({
-        action: 'auth.password.changed',
-        actorId: user.id,
-        actor: user.email,
-        tenantId: session.tenantId,
-      });
       return status(connection);
     },
 

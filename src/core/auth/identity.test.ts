@@ -149,9 +149,34 @@ describe.each(testDialects)('identity on %s', (dialect) => {
     const { as, password } = await newUser('change@test.example');
     const other = kontor.caller('change-other');
     value(await other('auth.login', { email: 'change@test.example', password }));
+    // Outside the forced change the current password is required.
+    expect(await as('auth.changePassword', { next: 'a brand new password' })).toMatchObject({
+      error: { code: 'validation', details: { issues: [{ path: 'current', rule: 'required' }] } },
+    });
     value(await as('auth.changePassword', { current: password, next: 'a brand new password' }));
     expect(await other('customers.list', {})).toMatchObject({ error: { code: 'unauthenticated' } });
     expect(await as('customers.list', {})).toMatchObject({ ok: true });
+  });
+
+  it('says when a requested code waits for a mail server instead of claiming it was sent', async () => {
+    const { as } = await newUser('waiting@test.example');
+    expect(await as('auth.requestVerification', {})).toEqual({ ok: true, value: { sent: true, mailServer: false } });
+  });
+
+  it('does not ask again for the password a user just signed in with to change it as required', async () => {
+    const email = 'forced@test.example';
+    value(await kontor.call('users.create', { email, name: 'F', roleId: 'clerk', password: 'initial password 2' }));
+    const as = kontor.caller(`forced-${now}`);
+    value(await as('auth.login', { email, password: 'initial password 2' }));
+    expect(await as('auth.changePassword', { next: 'my very own password' })).toMatchObject({
+      ok: true,
+      value: { state: 'signed_in', mustChangePassword: false },
+    });
+    expect(
+      await kontor.caller('forced-again')('auth.login', { email, password: 'my very own password' }),
+    ).toMatchObject({
+      ok: true,
+    });
   });
 
   it('locks an idle session, keeps it, and unlocks it with the password; ends it after the absolute timeout', async () => {

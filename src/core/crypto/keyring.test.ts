@@ -46,7 +46,8 @@ describe.each(testDialects)('keys on %s', (dialect) => {
       ),
     );
     expect(rotated.kekVersion).toBe(status.kekVersion + 1);
-    expect(rotated.rewrapped).toBe(status.dataKeys + 1); // and the search index key
+    // The same count as the status shows (the search index key is re-wrapped but not counted).
+    expect(rotated.rewrapped).toBe(status.dataKeys);
     expect(progress.at(-1)).toBe(rotated.rewrapped);
     expect(await events()).toEqual(before);
     const keks = await store.sql.rows(sql`SELECT version FROM ${store.sql.table('key_encryption_keys')}`);

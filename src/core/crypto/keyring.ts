@@ -206,7 +206,11 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
         const fresh: Kek = { version: old.version + 1, key: randomBytes(32), createdAt: clock.now().toISOString() };
         await tx.run(sql`INSERT INTO ${keks} (version, master_id, wrapped, created_at)
           VALUES (${fresh.version}, ${myMaster}, ${wrapKek(fresh.version, fresh.key)}, ${fresh.createdAt})`);
-        const [count] = await tx.rows(sql`SELECT count(*) AS n FROM ${dataKeysTable}`);
+        // Progress and the result count the subjects' keys, as status does (the search index key is
+        // re-wrapped too, but it is not a customer's key).
+        const [count] = await tx.rows(
+          sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE subject <> ${INDEX_SUBJECT}`,
+        );
         const total = toNumber(count?.['n']);
         let done = 0;
         let after = '';
@@ -222,8 +226,8 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
             await tx.run(sql`UPDATE ${dataKeysTable} SET kek_version = ${fresh.version}, wrapped = ${wrapped}
               WHERE subject = ${subject}`);
             after = subject;
+            if (subject !== INDEX_SUBJECT) done += 1;
           }
-          done += rows.length;
           onProgress?.(done, total);
           await yieldToEventLoop();
         }

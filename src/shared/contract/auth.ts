@@ -105,7 +105,8 @@ export const authContract = {
   }),
   'auth.changePassword': procedure({
     summary: 'Change your own password; signs out your other sessions',
-    input: z.strictObject({ current: passwordSchema, next: newPasswordSchema }),
+    // The current password may be left out only in the change forced right after signing in with it.
+    input: z.strictObject({ current: passwordSchema.optional(), next: newPasswordSchema }),
     output: authStatusSchema,
     permission: 'authenticated',
     beforeAccountReady: true,
@@ -157,7 +158,8 @@ export const authContract = {
   'auth.requestVerification': procedure({
     summary: 'Send a code to confirm your email address',
     input: z.strictObject({}),
-    output: z.object({ sent: z.literal(true) }),
+    /** mailServer false: no SMTP server is set up, so the code waits in the outbox until one is. */
+    output: z.object({ sent: z.literal(true), mailServer: z.boolean() }),
     permission: 'authenticated',
     beforeAccountReady: true,
   }),

@@ -1,6 +1,8 @@
-// The centred card every sign-in, setup and unlock screen uses; a form when given onSubmit.
-import { Center, Paper, Stack, Title } from '@mantine/core';
+// The centred card every sign-in, setup and unlock screen uses; a form when given onSubmit. The
+// language can be switched here too: before signing in there is no settings screen yet.
+import { Center, Group, Paper, Stack, Title } from '@mantine/core';
 import type { FormEvent, ReactNode } from 'react';
+import { LanguageSwitch } from './LanguageSwitch';
 
 export function AuthCard({
   title,
@@ -13,7 +15,10 @@ export function AuthCard({
 }) {
   const body = (
     <Stack>
-      <Title order={2}>{title}</Title>
+      <Group justify="space-between" align="flex-start" wrap="nowrap">
+        <Title order={2}>{title}</Title>
+        <LanguageSwitch labels="short" size="xs" />
+      </Group>
       {children}
     </Stack>
   );

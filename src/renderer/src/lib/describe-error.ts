@@ -20,7 +20,7 @@ export function describeError(error: unknown, t: TFunction, language: string): s
       });
     }
     case 'throttled':
-      return t('errors.throttled', { seconds: Number(details['retryAfterSeconds']) });
+      return t('errors.throttled', { count: Number(details['retryAfterSeconds']) });
     case 'deactivated':
       return t('errors.deactivated');
     case 'permission':

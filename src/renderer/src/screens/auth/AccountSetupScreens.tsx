@@ -22,7 +22,7 @@ export function MustChangePasswordScreen() {
   return (
     <AuthCard title={t('auth.mustChangeTitle')}>
       <Text size="sm">{t('auth.mustChangeText')}</Text>
-      <ChangePasswordForm />
+      <ChangePasswordForm forced />
       <SignOut />
     </AuthCard>
   );

@@ -1,4 +1,5 @@
-// Change one's own password: forced after an admin reset or a new account, or from the profile.
+// Change one's own password: forced after an admin reset or a new account (the user signed in with
+// the current one a moment ago and is not asked again), or from the profile.
 import { Button, PasswordInput, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
@@ -6,7 +7,7 @@ import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
 import { useFormValues, useSubmit } from '../../lib/use-submit';
 
-export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
+export function ChangePasswordForm({ onDone, forced = false }: { onDone?: () => void; forced?: boolean }) {
   const { t } = useTranslation();
   const auth = useAuth();
   const { values, setValues, field: bind } = useFormValues({ current: '', next: '', confirm: '' });
@@ -15,7 +16,10 @@ export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
       setFormError(t('auth.mismatch'));
       return;
     }
-    const status = await call('auth.changePassword', { current: values.current, next: values.next });
+    const status = await call('auth.changePassword', {
+      ...(!forced && { current: values.current }),
+      next: values.next,
+    });
     setValues({ current: '', next: '', confirm: '' });
     auth.set(status);
     onDone?.();
@@ -23,12 +27,14 @@ export function ChangePasswordForm({ onDone }: { onDone?: () => void }) {
   return (
     <form onSubmit={(e) => void submit(e)} noValidate aria-label={t('auth.changePassword')}>
       <Stack>
-        <PasswordInput
-          label={t('auth.currentPassword')}
-          {...bind('current', errors)}
-          autoComplete="current-password"
-          required
-        />
+        {!forced && (
+          <PasswordInput
+            label={t('auth.currentPassword')}
+            {...bind('current', errors)}
+            autoComplete="current-password"
+            required
+          />
+        )}
         <PasswordInput
           label={t('auth.newPassword')}
           description={t('auth.passwordRules')}

@@ -70,10 +70,11 @@ function EmailCard() {
   const auth = useAuth();
   const status = useSignedIn();
   const [code, setCode] = useState('');
-  const [sent, setSent] = useState(false);
+  /** What became of the last code requested here: on its way, or waiting for a mail server. */
+  const [sent, setSent] = useState<'sending' | 'waiting' | null>(null);
   const request = useSubmit(async () => {
-    await call('auth.requestVerification', {});
-    setSent(true);
+    const result = await call('auth.requestVerification', {});
+    setSent(result.mailServer ? 'sending' : 'waiting');
   });
   const verify = useSubmit(async () => {
     await call('auth.verifyEmail', { code });
@@ -92,7 +93,9 @@ function EmailCard() {
         {!status.user.emailVerified && (
           <form onSubmit={(e) => void verify.submit(e)} noValidate aria-label={t('verify.title')}>
             <Stack>
-              <Text size="sm">{sent ? t('verify.sent') : t('verify.explain')}</Text>
+              <Text size="sm" role="status">
+                {sent === 'sending' ? t('verify.sent') : sent === 'waiting' ? t('verify.waiting') : t('verify.explain')}
+              </Text>
               <TextInput
                 label={t('forgot.code')}
                 value={code}
