@@ -35,7 +35,7 @@ test('a new user sets an own password, enrols 2FA, signs in with a code, and a r
   await app.open();
   await app.signIn('tom@e2e.example', 'initial tom password');
   await expect(app.page.getByRole('heading', { name: 'Set your own password' })).toBeVisible();
-  await app.changeOwnPassword('initial tom password', 'tom has his own password');
+  await app.setOwnPasswordAfterSignIn('tom has his own password');
   await expect(app.customersHeading).toBeVisible();
 
   await app.page.getByRole('button', { name: 'Account menu' }).click();
@@ -73,7 +73,7 @@ test('a Clerk cannot open the users screen, and a forged call to users.create is
   const clerk = new AppPage(await context.newPage());
   await clerk.open();
   await clerk.signIn('carla@e2e.example', 'initial carla password');
-  await clerk.changeOwnPassword('initial carla password', 'carla has her own password');
+  await clerk.setOwnPasswordAfterSignIn('carla has her own password');
   await expect(clerk.customersHeading).toBeVisible();
   const nav = clerk.page.getByRole('navigation', { name: 'Main navigation' });
   await expect(nav.getByRole('link', { name: 'Customers' })).toBeVisible();
@@ -203,7 +203,7 @@ test('a company administrator sees no installation settings, and joins another c
   const lena = new AppPage(await context.newPage());
   await lena.open();
   await lena.signIn('lena@e2e.example', 'initial lena password');
-  await lena.changeOwnPassword('initial lena password', 'lena has her own password');
+  await lena.setOwnPasswordAfterSignIn('lena has her own password');
   await expect(lena.customersHeading).toBeVisible();
 
   // A company administrator: users and roles, but neither mail, nor the database, nor new companies.

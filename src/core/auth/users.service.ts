@@ -102,6 +102,7 @@ export function createUsersService(deps: UsersDeps) {
       throw new AppError(
         'conflict',
         'the last installation administrator cannot be deactivated or lose that role; make someone else installation administrator first',
+        { reason: 'last_installation_admin' },
       );
     }
   }
@@ -113,6 +114,7 @@ export function createUsersService(deps: UsersDeps) {
       throw new AppError(
         'conflict',
         'the last active administrator cannot be deactivated or demoted; make someone else administrator first',
+        { reason: 'last_admin' },
       );
     }
   }
@@ -341,6 +343,8 @@ export function createUsersService(deps: UsersDeps) {
       const all = await rolesOf(repo, tenantId);
       if (all.some((r) => r.name.toLowerCase() === input.name.toLowerCase())) {
         throw new AppError('conflict', `a role named ${input.name} exists already`, {
+          reason: 'role_name_taken',
+          name: input.name,
           issues: [{ path: 'name', rule: 'unique', message: 'A role with this name exists' }],
         });
       }

@@ -9,6 +9,7 @@ import type { SecretBox } from '../crypto/secret-box';
 import { toNumber, type Executor, type Row } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { AuditActor, AuditService } from '../audit/audit.service';
+import { NO_SERVER } from '../../shared/mail-errors';
 import type { SettingsStore } from '../settings/settings.store';
 import { isLocalHost } from '../net/local-host';
 import type { Logger } from '../router';
@@ -116,7 +117,7 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
   async function attempt(item: OutboxItem, text: string, s: Stored | null, oneShot = false): Promise<OutboxItem> {
     const attempts = item.attempts + 1;
     try {
-      if (!s) throw new Error('no SMTP server is set up (Admin → Email)');
+      if (!s) throw Object.assign(new Error('no SMTP server is set up (Admin → Email)'), { code: NO_SERVER });
       await transport(s).sendMail({ from: s.from, to: item.to, subject: item.subject, text });
       await db.run(
         sql`UPDATE ${outbox} SET status = 'sent', attempts = ${attempts}, sent_at = ${iso()}, last_error = NULL,
@@ -124,7 +125,11 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
       );
       return { ...item, status: 'sent', attempts, lastError: null, sentAt: iso() };
     } catch (error) {
-      const message = (error as Error).message.slice(0, 500);
+      // Stored as "<code>: <message>": the code says which sentence people read (shared/mail-errors).
+      // nodemailer keeps the system's own code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT …) as originalCode.
+      const { code, originalCode } = error as { code?: unknown; originalCode?: unknown };
+      const known = typeof originalCode === 'string' ? originalCode : typeof code === 'string' ? code : 'ERROR';
+      const message = `${known}: ${(error as Error).message}`.slice(0, 500);
       const status = oneShot || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
       const next = new Date(clock.now().getTime() + retryDelayMs(attempts)).toISOString();
       await db.run(sql`UPDATE ${outbox} SET status = ${status}, attempts = ${attempts}, next_attempt_at = ${next},

@@ -1,6 +1,7 @@
 // Email against a real SMTP peer on 127.0.0.1: TLS, authentication, a server that fails and
 // recovers, and the verification and reset codes that travel by mail.
 import { sql } from 'drizzle-orm';
+import { mailErrorKind } from '../../shared/mail-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../shared/errors';
 import { selfSignedCertificate, startSmtpPeer, type SmtpPeer } from '../../../test/fixtures/smtp-peer';
@@ -83,11 +84,13 @@ describe.each(testDialects)('mail on %s', (dialect) => {
     );
     expect(wrong.sent).toBe(false);
     expect(wrong.error).toMatch(/Invalid login|Invalid username or password|535/i);
+    expect(mailErrorKind(wrong.error)).toBe('auth');
     value(await smtp(starttls, 'starttls', { allowSelfSigned: false }));
     const untrusted = value<{ sent: boolean; error: string }>(
       await kontor.call('mail.sendTest', { to: 'it@muster.example' }),
     );
     expect(untrusted.error).toMatch(/certificate/i);
+    expect(mailErrorKind(untrusted.error)).toBe('tls');
     value(await smtp(starttls, 'starttls'));
   });
 

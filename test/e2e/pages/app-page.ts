@@ -67,9 +67,13 @@ export class AppPage {
     }
   }
 
-  async changeOwnPassword(current: string, next: string): Promise<void> {
+  /**
+   * The change forced right after the first sign-in: the password just used is not asked again.
+   */
+  async setOwnPasswordAfterSignIn(next: string): Promise<void> {
     const form = this.page.getByRole('form', { name: 'Change password' });
-    await form.getByLabel('Current password').fill(current);
+    await expect(form.getByLabel('New password')).toBeVisible();
+    await expect(form.getByLabel('Current password')).toHaveCount(0);
     await form.getByLabel('New password').fill(next);
     await form.getByLabel('Repeat the password').fill(next);
     await form.getByRole('button', { name: 'Change password' }).click();

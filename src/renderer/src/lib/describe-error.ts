@@ -43,6 +43,12 @@ export function describeError(error: unknown, t: TFunction, language: string): s
       return t('errors.noMessage');
     case 'cancelled':
       return t('errors.cancelled');
+    case 'role_name_taken':
+      return t('errors.roleNameTaken', { name: String(details['name']) });
+    case 'last_admin':
+      return t('errors.lastAdmin');
+    case 'last_installation_admin':
+      return t('errors.lastInstallationAdmin');
     default:
       if (error.code === 'forbidden') return t('errors.forbidden');
       if (error.code === 'internal' || !language.startsWith('en')) return t(`errors.byCode.${codeOf(error)}`);

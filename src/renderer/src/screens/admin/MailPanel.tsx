@@ -20,12 +20,20 @@ import type { OutboxItem, SmtpSettings } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSignedIn } from '../../lib/auth';
 import { useSubmit } from '../../lib/use-submit';
+import type { TFunction } from 'i18next';
+import { mailErrorKind } from '../../../../shared/mail-errors';
 import { AdminList } from '../../components/AdminList';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProcedure } from '../../lib/query';
 import { useActions } from '../../lib/use-actions';
 
 type Form = Omit<SmtpSettings, 'hasPassword' | 'configured'> & { password: string };
+
+/** A failed delivery as a sentence; the server's own text stays in Kontor's log. */
+function mailErrorText(stored: string | null, t: TFunction): string {
+  const kind = mailErrorKind(stored);
+  return kind === null ? '' : t(`mail.errors.${kind}`);
+}
 
 function Outbox() {
   const { t, i18n } = useTranslation();
@@ -67,7 +75,7 @@ function Outbox() {
               </>
             ),
           },
-          { header: t('mail.error'), cell: (item) => <Text size="xs">{item.lastError}</Text> },
+          { header: t('mail.error'), cell: (item) => <Text size="xs">{mailErrorText(item.lastError, t)}</Text> },
         ]}
         actions={(item: OutboxItem) =>
           item.status !== 'sent' && (
@@ -183,7 +191,7 @@ function MailSettings({ initial }: { initial: SmtpSettings }) {
           </Group>
           {test && (
             <Alert color={test.sent ? 'teal' : 'red'} role="status">
-              {test.sent ? t('mail.testSent') : t('mail.testFailed', { error: test.error })}
+              {test.sent ? t('mail.testSent') : t('mail.testFailed', { error: mailErrorText(test.error, t) })}
             </Alert>
           )}
         </Stack>

@@ -89,7 +89,8 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: initialValues(customer),
+    // An erased customer's name reads as the marker in the user's language.
+    initialValues: { ...initialValues(customer), ...(erased && { name: t('privacy.erased') }) },
     validate: contractValidator(customerFieldsSchema, toInput, t),
   });
   const create = useChange('customers.create');

@@ -1,15 +1,16 @@
 // A customer's events as a timeline: who changed what, when, each change as old → new.
 import { Text, Timeline } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { CustomerFields } from '../../../../shared/contract';
+import { ERASURE_MARKER, type CustomerFields } from '../../../../shared/contract';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProcedure } from '../../lib/query';
 
 type FieldName = keyof CustomerFields;
 const fieldNames: readonly string[] = ['name', 'email', 'phone', 'city', 'notes'] satisfies FieldName[];
 
-function shown(value: unknown, empty: string): string {
+function shown(value: unknown, empty: string, erased: string): string {
   if (value === null || value === undefined || value === '') return empty;
+  if (value === ERASURE_MARKER) return erased;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
@@ -22,6 +23,7 @@ export function CustomerHistory({ id }: { id: string }) {
   const label = (field: string) =>
     fieldNames.includes(field) ? t(`customers.fields.${field as FieldName}`) : t('history.personal');
   const empty = t('history.empty');
+  const erased = t('privacy.erased');
   return (
     <Timeline bulletSize={14} lineWidth={2} aria-label={t('history.title')}>
       {[...history.data].reverse().map((entry) => (
@@ -44,11 +46,11 @@ export function CustomerHistory({ id }: { id: string }) {
             .map(([field, after]) => (
               <Text size="sm" key={field}>
                 {entry.type === 'customer.created'
-                  ? `${label(field)}: ${shown(after, empty)}`
+                  ? `${label(field)}: ${shown(after, empty, erased)}`
                   : t('history.change', {
                       field: label(field),
-                      before: shown(entry.before[field], empty),
-                      after: shown(after, empty),
+                      before: shown(entry.before[field], empty, erased),
+                      after: shown(after, empty, erased),
                     })}
               </Text>
             ))}
