@@ -174,7 +174,8 @@ export function Shell() {
           />
         ))}
       </AppShell.Navbar>
-      <AppShell.Main>
+      {/* Keyed by company: switching remounts every screen, so no state or error of the last one stays. */}
+      <AppShell.Main key={status.tenant?.id ?? 'none'}>
         <Invitations />
         {shown === 'customers' && <CustomersScreen />}
         {shown === 'settings' && <SettingsScreen />}
