@@ -2,6 +2,8 @@
 import { expect, test } from '@playwright/test';
 import { generate } from 'otplib';
 import { startSmtpPeer } from '../fixtures/smtp-peer';
+import { AccountPage } from './pages/account-page';
+import { AdminPage } from './pages/admin-page';
 import { CustomersPage } from './pages/customers-page';
 import { ADMIN, AppPage } from './pages/app-page';
 
@@ -38,16 +40,9 @@ test('a new user sets an own password, enrols 2FA, signs in with a code, and a r
   await app.setOwnPasswordAfterSignIn('tom has his own password');
   await expect(app.customersHeading).toBeVisible();
 
-  await app.page.getByRole('button', { name: 'Account menu' }).click();
-  await app.page.getByRole('menuitem', { name: 'My account' }).click();
-  await app.page.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
-  await app.page.getByRole('button', { name: 'Set up' }).click();
-  const secret = (await app.page.getByTestId('totp-secret').textContent()) ?? '';
-  await expect(app.page.getByRole('img', { name: 'QR code for the authenticator app' })).toBeVisible();
-  await app.page.getByRole('textbox', { name: 'Code', exact: true }).fill(await generate({ secret }));
-  await app.page.getByRole('button', { name: 'Confirm and turn on' }).click();
-  await expect(app.page.getByTestId('recovery-codes').getByRole('listitem')).toHaveCount(10);
-  await app.page.getByRole('button', { name: 'I have stored them' }).click();
+  const account = new AccountPage(app.page);
+  await account.open();
+  const secret = await account.enrolTwoFactor();
   await app.signOut();
 
   // The enrolment used up this time step's code; the phone's next code (one step ahead) signs in.
@@ -129,8 +124,7 @@ test('a forgotten password is reset with a code sent through the configured SMTP
   try {
     const admin = new AppPage(page);
     await admin.openAsAdmin();
-    await page.goto('/#/admin');
-    await page.getByRole('tab', { name: 'Email' }).click();
+    await new AdminPage(page).open('Email');
     const form = page.getByRole('form', { name: 'Mail server (SMTP)' });
     await form.getByRole('textbox', { name: /^Server/ }).fill('127.0.0.1');
     await form.getByRole('textbox', { name: /^Port/ }).fill(String(smtp.port));
@@ -168,8 +162,7 @@ test('a forgotten password is reset with a code sent through the configured SMTP
 test('an administrator creates and renames a company and switches to it', async ({ page }) => {
   const admin = new AppPage(page);
   await admin.openAsAdmin();
-  await page.goto('/#/admin');
-  await page.getByRole('tab', { name: 'Companies' }).click();
+  await new AdminPage(page).open('Companies');
   await page.getByRole('button', { name: 'New company' }).click();
   await page.getByRole('dialog').getByLabel('Company name').fill('Zweigstelle Nord');
   await page.getByRole('dialog').getByRole('button', { name: 'Save' }).click();
@@ -207,10 +200,10 @@ test('a company administrator sees no installation settings, and joins another c
   await expect(lena.customersHeading).toBeVisible();
 
   // A company administrator: users and roles, but neither mail, nor the database, nor new companies.
-  await lena.page.goto('/#/admin');
-  await expect(lena.page.getByRole('tab', { name: 'Users' })).toBeVisible();
-  await expect(lena.page.getByRole('tab', { name: 'Email' })).toHaveCount(0);
-  await lena.page.getByRole('tab', { name: 'Companies' }).click();
+  const lenaAdmin = new AdminPage(lena.page);
+  await lenaAdmin.open('Companies');
+  await expect(lenaAdmin.tab('Users')).toBeVisible();
+  await expect(lenaAdmin.tab('Email')).toHaveCount(0);
   await expect(lena.page.getByRole('table', { name: 'Companies' })).toContainText(ADMIN.company);
   await expect(lena.page.getByRole('table', { name: 'Companies' })).not.toContainText('Tochter Süd GmbH');
   await expect(lena.page.getByRole('button', { name: 'New company' })).toHaveCount(0);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { strFromU8, unzipSync } from 'fflate';
+import { AdminPage } from './pages/admin-page';
 import { AppPage } from './pages/app-page';
 import { CustomersPage } from './pages/customers-page';
 
@@ -45,25 +46,23 @@ test.describe('data protection in the browser', () => {
 
   test('shows the keys, rotates them, previews retention and rebuilds the tables with progress', async ({ page }) => {
     await new AppPage(page).openAsAdmin();
-    await page.getByRole('navigation').getByRole('link', { name: 'Admin' }).click();
-    await page.getByRole('tab', { name: 'Data protection' }).click();
+    const admin = new AdminPage(page);
+    await admin.open('Data protection');
     // Each admin panel has its own address: a reload (or a link) lands on it.
     await expect(page).toHaveURL(/#\/admin\/privacy$/);
     await page.reload();
-    await expect(page.getByRole('tab', { name: 'Data protection' })).toHaveAttribute('aria-selected', 'true');
-    await expect(page.getByTestId('key-status')).toContainText('Key version 1');
+    await expect(admin.tab('Data protection')).toHaveAttribute('aria-selected', 'true');
+    const panel = admin.dataProtection;
+    await expect(panel.keyStatus).toContainText('Key version 1');
 
-    await page.getByRole('button', { name: 'Rotate keys' }).click();
-    await expect(page.getByText(/keys re-wrapped, key version now 2/)).toBeVisible();
-    await expect(page.getByTestId('key-status')).toContainText('Key version 2');
+    await panel.rotateKeys();
+    await expect(panel.keyStatus).toContainText('Key version 2');
 
-    await page.getByLabel('Erase customers without any change for (years)').fill('10');
-    await page.getByRole('button', { name: 'Save' }).click();
-    await expect(page.getByText('Retention rule saved.')).toBeVisible();
-    await page.getByRole('button', { name: 'Show what the rule would erase' }).click();
+    await panel.setRetentionYears(10);
+    await panel.previewRetention();
     await expect(page.getByText('The rule would erase no customer now.')).toBeVisible();
 
-    await page.getByRole('button', { name: 'Rebuild tables' }).click();
+    await panel.rebuildTables();
     await expect(page.getByText(/^Rebuilt from [\d,]+ events in [\d,]+ ms\.$/)).toBeVisible();
   });
 });

@@ -33,6 +33,25 @@ export interface Executor {
   serialize(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
 }
 
+/**
+ * The columns of a table definition, each selected under its property name: rows come back keyed
+ * as the definition's `$inferSelect` (`created_at` as `createdAt`), so a renamed column is a
+ * compile error in the repository, not a wrong key at run time.
+ */
+export function selectColumns(table: Table): SQL {
+  return sql.join(
+    Object.entries(getTableColumns(table)).map(
+      ([property, column]) => sql`${sql.identifier(column.name)} AS ${sql.identifier(property)}`,
+    ),
+    sql`, `,
+  );
+}
+
+/** One column of a table definition, by its name in the store (for WHERE, SET, ORDER BY). */
+export function col(column: { readonly name: string }): SQL {
+  return sql`${sql.identifier(column.name)}`;
+}
+
 /** Column names of a table definition with the property each one is read from. */
 function columnsOf(table: Table): { property: string; name: string }[] {
   return Object.entries(getTableColumns(table)).map(([property, column]) => ({ property, name: column.name }));
