@@ -24,7 +24,9 @@ test.describe('customers in the browser', () => {
     await expect(customers.row('Henriette Sommerfeld')).toBeVisible();
   });
 
-  test('shows the field error the main process returns for a bad email, and saves nothing', async ({ page }) => {
+  test('shows the field error for a bad email (the contract’s, as the main process returns it), and saves nothing', async ({
+    page,
+  }) => {
     const customers = new CustomersPage(page);
     await customers.open();
     const form = await customers.startNew();

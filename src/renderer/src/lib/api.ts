@@ -1,8 +1,8 @@
 // The renderer's only way to the main process: typed calls over window.kontor.
-import type { Input, Output, ProcedureName } from '../../../shared/contract';
+import { contract, type Input, type Output, type ProcedureName } from '../../../shared/contract';
 import type { EventName } from '../../../shared/contract';
 import type { ProgressEvent } from '../../../shared/contract/bridge';
-import { AppError, type Result } from '../../../shared/errors';
+import { AppError, validationError, type Result } from '../../../shared/errors';
 
 function bridge() {
   if (!window.kontor)
@@ -18,8 +18,18 @@ export function onSessionChange(listener: () => void): () => void {
   return () => sessionListeners.delete(listener);
 }
 
+/**
+ * The router's own input check, run here before sending: a form shows the very field errors the
+ * main process would return, and nothing is sent. The main process checks again (it is the authority).
+ */
+export function checkInput<N extends ProcedureName>(name: N, input: Input<N>): void {
+  const parsed = contract[name].input.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error, name);
+}
+
 /** Calls a procedure; resolves with its value or rejects with an AppError carrying the code. */
 export async function call<N extends ProcedureName>(name: N, input: Input<N>): Promise<Output<N>> {
+  checkInput(name, input);
   return unwrap(name, await bridge().invoke(name, input));
 }
 
@@ -51,6 +61,7 @@ export async function callLong<N extends ProcedureName>(
   input: Input<N>,
   { onProgress, signal }: LongCallOptions = {},
 ): Promise<Output<N>> {
+  checkInput(name, input);
   const callId = `c${Date.now().toString(36)}${(calls += 1)}`;
   const stop = onProgress
     ? onEvent('progress', (payload) => {
