@@ -3,10 +3,11 @@
 // KEK). Personal fields are sealed with their subject's data key; deleting that key makes every
 // copy of them unreadable (crypto-shredding), in the event log and in any backup made afterwards.
 import { createHmac, randomBytes } from 'node:crypto';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
-import { toNumber } from '../db/executor';
+import { col, selectColumns, toNumber } from '../db/executor';
+import { dataKeysSqlite, keyEncryptionKeysSqlite } from './keys.schema';
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
 import { decrypt, encrypt, openText, sealText } from './aead';
@@ -65,9 +66,16 @@ export interface KeyringDeps {
   readonly ids: IdSource;
 }
 
+/** Columns and rows come from the table definitions (keys.schema.ts): see selectColumns and col. */
+const k = keyEncryptionKeysSqlite;
+const d = dataKeysSqlite;
+type DataKeyRow = Record<keyof typeof d.$inferSelect, unknown>;
+const kekColumns = sql.join([k.version, k.masterId, k.wrapped, k.createdAt].map(col), sql`, `);
+const dataKeyColumns = sql.join([d.subject, d.id, d.kekVersion, d.wrapped, d.createdAt].map(col), sql`, `);
+
 export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps): Keyring {
-  const keks = db.table('key_encryption_keys');
-  const dataKeysTable = db.table('data_keys');
+  const keks = db.table(getTableName(k));
+  const dataKeysTable = db.table(getTableName(d));
   const myMaster = masterKeyId(master);
   /** Filled only from reads outside a transaction, so it never holds a key that is rolled back. */
   const cache = new Map<string, DataKey>();
@@ -79,28 +87,25 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
   }
 
   async function loadKek(tx: Executor): Promise<Kek> {
-    let [row] = await tx.rows(
-      sql`SELECT version, master_id, wrapped, created_at FROM ${keks} ORDER BY version DESC LIMIT 1`,
-    );
+    let [row] = await tx.rows(sql`SELECT ${selectColumns(k)} FROM ${keks} ORDER BY ${col(k.version)} DESC LIMIT 1`);
     if (!row) {
       const createdAt = clock.now().toISOString();
-      await tx.run(sql`INSERT INTO ${keks} (version, master_id, wrapped, created_at)
+      await tx.run(sql`INSERT INTO ${keks} (${kekColumns})
         VALUES (1, ${myMaster}, ${wrapKek(1, randomBytes(32))}, ${createdAt}) ON CONFLICT DO NOTHING`);
-      [row] = await tx.rows(
-        sql`SELECT version, master_id, wrapped, created_at FROM ${keks} ORDER BY version DESC LIMIT 1`,
-      );
+      [row] = await tx.rows(sql`SELECT ${selectColumns(k)} FROM ${keks} ORDER BY ${col(k.version)} DESC LIMIT 1`);
     }
     if (!row) throw new Error('the key-encryption key could not be stored');
-    const version = toNumber(row['version']);
-    if (row['master_id'] !== myMaster) {
+    const stored = row as Record<keyof typeof k.$inferSelect, unknown>;
+    const version = toNumber(stored.version);
+    if (stored.masterId !== myMaster) {
       throw new AppError(
         'locked',
         "This company's data was encrypted with another installation's master key. Import that installation's key backup (kontor keys import) to open it.",
       );
     }
     try {
-      const key = decrypt(master, Buffer.from(String(row['wrapped']), 'base64'), kekAad(tenantId, version));
-      return { version, key, createdAt: String(row['created_at']) };
+      const key = decrypt(master, Buffer.from(String(stored.wrapped), 'base64'), kekAad(tenantId, version));
+      return { version, key, createdAt: String(stored.createdAt) };
     } catch {
       throw new AppError('locked', "This company's key-encryption key is damaged and cannot be unwrapped.");
     }
@@ -111,9 +116,9 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     return kek;
   }
 
-  async function unwrap(subject: string, row: Record<string, unknown>, tx: Executor): Promise<DataKey> {
-    const id = String(row['id']);
-    const version = toNumber(row['kek_version']);
+  async function unwrap(subject: string, row: DataKeyRow, tx: Executor): Promise<DataKey> {
+    const id = String(row.id);
+    const version = toNumber(row.kekVersion);
     let wrapping = await currentKek(tx);
     // Another desk may have rotated the KEK since this one loaded it.
     if (wrapping.version !== version) wrapping = kek = await loadKek(tx);
@@ -123,7 +128,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
         `the data key of ${subject} is wrapped with KEK version ${version}, which is gone`,
       );
     }
-    const key = decrypt(wrapping.key, Buffer.from(String(row['wrapped']), 'base64'), dataKeyAad(subject, id));
+    const key = decrypt(wrapping.key, Buffer.from(String(row.wrapped), 'base64'), dataKeyAad(subject, id));
     return { tenantId, subject, id, key };
   }
 
@@ -131,13 +136,13 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     // Creations run side by side; a rotation (exclusive) waits for them and they for it.
     await tx.serialize('keys', 'shared');
     // Wrap with the KEK that is current inside this transaction, not one a rotation has replaced.
-    const [latest] = await tx.rows(sql`SELECT max(version) AS v FROM ${keks}`);
+    const [latest] = await tx.rows(sql`SELECT max(${col(k.version)}) AS v FROM ${keks}`);
     if (kek === null || toNumber(latest?.['v']) !== kek.version) kek = await loadKek(tx);
     const made: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
     const wrapped = encrypt(kek.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
-    const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (subject, id, kek_version, wrapped, created_at)
+    const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (${dataKeyColumns})
       VALUES (${subject}, ${made.id}, ${kek.version}, ${wrapped}, ${clock.now().toISOString()})
-      ON CONFLICT (subject) DO NOTHING`);
+      ON CONFLICT (${col(d.subject)}) DO NOTHING`);
     if (inserted === 1) return made;
     // Another writer made it first: use theirs.
     const theirs = (await dataKeys([subject], tx)).get(subject);
@@ -155,18 +160,18 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     const wanted = [...new Set(subjects)];
     for (let i = 0; i < wanted.length; i += 500) {
       const chunk = wanted.slice(i, i + 500);
-      const rows = await tx.rows(
-        sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable} WHERE subject IN (${sql.join(
+      const rows = await tx.rows<DataKeyRow>(
+        sql`SELECT ${selectColumns(d)} FROM ${dataKeysTable} WHERE ${col(d.subject)} IN (${sql.join(
           chunk.map((s) => sql`${s}`),
           sql`, `,
         )})`,
       );
       const present = new Set<string>();
       for (const row of rows) {
-        const subject = String(row['subject']);
+        const subject = String(row.subject);
         present.add(subject);
         const cached = cache.get(subject);
-        if (cached && cached.id === String(row['id'])) {
+        if (cached && cached.id === String(row.id)) {
           found.set(subject, cached);
           continue;
         }
@@ -197,41 +202,41 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     dataKeys,
     async shred(subject, tx) {
       cache.delete(subject);
-      return (await tx.run(sql`DELETE FROM ${dataKeysTable} WHERE subject = ${subject}`)) === 1;
+      return (await tx.run(sql`DELETE FROM ${dataKeysTable} WHERE ${col(d.subject)} = ${subject}`)) === 1;
     },
     async rotate(onProgress) {
       const next = await db.transaction(async (tx) => {
         await tx.serialize('keys');
         const old = await loadKek(tx);
         const fresh: Kek = { version: old.version + 1, key: randomBytes(32), createdAt: clock.now().toISOString() };
-        await tx.run(sql`INSERT INTO ${keks} (version, master_id, wrapped, created_at)
+        await tx.run(sql`INSERT INTO ${keks} (${kekColumns})
           VALUES (${fresh.version}, ${myMaster}, ${wrapKek(fresh.version, fresh.key)}, ${fresh.createdAt})`);
         // Progress and the result count the subjects' keys, as status does (the search index key is
         // re-wrapped too, but it is not a customer's key).
         const [count] = await tx.rows(
-          sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE subject <> ${INDEX_SUBJECT}`,
+          sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE ${col(d.subject)} <> ${INDEX_SUBJECT}`,
         );
         const total = toNumber(count?.['n']);
         let done = 0;
         let after = '';
         for (;;) {
-          const rows = await tx.rows(sql`SELECT subject, id, kek_version, wrapped FROM ${dataKeysTable}
-            WHERE subject > ${after} ORDER BY subject LIMIT 1000`);
+          const rows = await tx.rows<DataKeyRow>(sql`SELECT ${selectColumns(d)} FROM ${dataKeysTable}
+            WHERE ${col(d.subject)} > ${after} ORDER BY ${col(d.subject)} LIMIT 1000`);
           if (rows.length === 0) break;
           for (const row of rows) {
-            const subject = String(row['subject']);
-            const id = String(row['id']);
-            const plain = decrypt(old.key, Buffer.from(String(row['wrapped']), 'base64'), dataKeyAad(subject, id));
+            const subject = String(row.subject);
+            const id = String(row.id);
+            const plain = decrypt(old.key, Buffer.from(String(row.wrapped), 'base64'), dataKeyAad(subject, id));
             const wrapped = encrypt(fresh.key, plain, dataKeyAad(subject, id)).toString('base64');
-            await tx.run(sql`UPDATE ${dataKeysTable} SET kek_version = ${fresh.version}, wrapped = ${wrapped}
-              WHERE subject = ${subject}`);
+            await tx.run(sql`UPDATE ${dataKeysTable} SET ${col(d.kekVersion)} = ${fresh.version}, ${col(d.wrapped)} = ${wrapped}
+              WHERE ${col(d.subject)} = ${subject}`);
             after = subject;
             if (subject !== INDEX_SUBJECT) done += 1;
           }
           onProgress?.(done, total);
           await yieldToEventLoop();
         }
-        await tx.run(sql`DELETE FROM ${keks} WHERE version < ${fresh.version}`);
+        await tx.run(sql`DELETE FROM ${keks} WHERE ${col(k.version)} < ${fresh.version}`);
         return { kek: fresh, rewrapped: done };
       });
       kek = next.kek;
@@ -239,7 +244,9 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     },
     async status() {
       const current = await db.transaction((tx) => loadKek(tx));
-      const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE subject <> ${INDEX_SUBJECT}`);
+      const [count] = await db.rows(
+        sql`SELECT count(*) AS n FROM ${dataKeysTable} WHERE ${col(d.subject)} <> ${INDEX_SUBJECT}`,
+      );
       return {
         kekVersion: current.version,
         kekCreatedAt: current.createdAt,

@@ -1,13 +1,14 @@
 // The append-only event log of one tenant. Appends use optimistic concurrency: the caller states
 // the stream version it saw; if another writer got there first, nothing is written and the caller
 // gets `conflict`. Callers pass a transaction to update projections atomically with the append.
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { eventMetaSchema, type EventMeta } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
 export type { EventMeta };
-import { isUniqueViolation, toNumber, type Executor, type Row } from '../db/executor';
+import { col, isUniqueViolation, selectColumns, toNumber, type Executor, type Row } from '../db/executor';
+import { eventsSqlite } from './events.schema';
 import type { IdSource } from '../deps';
 import type { SettingsStore } from '../settings/settings.store';
 
@@ -46,24 +47,32 @@ export interface EventStore {
   streamVersion(stream: string, tx?: Executor): Promise<number>;
 }
 
+/** Columns and rows come from the table definition (events.schema.ts): see selectColumns and col. */
+const e = eventsSqlite;
+
 function toEvent(row: Row): StoredEvent {
+  const r = row as Record<keyof typeof e.$inferSelect, unknown>;
   return {
-    position: toNumber(row['position']),
-    id: String(row['id']),
-    stream: String(row['stream']),
-    version: toNumber(row['version']),
-    type: String(row['type']),
-    schemaVersion: toNumber(row['schema_version']),
-    data: JSON.parse(String(row['data'])) as unknown,
-    meta: eventMetaSchema.parse(JSON.parse(String(row['meta']))),
+    // Postgres returns bigint and integer columns as strings or numbers depending on the driver.
+    position: toNumber(r.position),
+    id: String(r.id),
+    stream: String(r.stream),
+    version: toNumber(r.version),
+    type: String(r.type),
+    schemaVersion: toNumber(r.schemaVersion),
+    data: JSON.parse(String(r.data)) as unknown,
+    meta: eventMetaSchema.parse(JSON.parse(String(r.meta))),
   };
 }
 
 export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): EventStore {
-  const events = db.table('events');
+  const events = db.table(getTableName(e));
+  const all = sql`SELECT ${selectColumns(e)} FROM ${events}`;
 
   async function streamVersion(stream: string, tx: Executor = db): Promise<number> {
-    const [row] = await tx.rows(sql`SELECT max(version) AS v FROM ${events} WHERE stream = ${stream}`);
+    const [row] = await tx.rows(
+      sql`SELECT max(${col(e.version)}) AS v FROM ${events} WHERE ${col(e.stream)} = ${stream}`,
+    );
     return row?.['v'] === null || row?.['v'] === undefined ? 0 : toNumber(row['v']);
   }
 
@@ -85,9 +94,10 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
         for (const [i, event] of newEvents.entries()) {
           const id = ids.next();
           const version = expectedVersion + i + 1;
-          const [row] = await tx.rows(sql`INSERT INTO ${events} (id, stream, version, type, schema_version, data, meta)
+          const columns = [e.id, e.stream, e.version, e.type, e.schemaVersion, e.data, e.meta].map(col);
+          const [row] = await tx.rows(sql`INSERT INTO ${events} (${sql.join(columns, sql`, `)})
             VALUES (${id}, ${stream}, ${version}, ${event.type}, ${event.schemaVersion}, ${JSON.stringify(event.data)}, ${JSON.stringify(meta)})
-            RETURNING position`);
+            RETURNING ${col(e.position)} AS position`);
           stored.push({
             position: toNumber(row?.['position']),
             id,
@@ -114,14 +124,13 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
       }
     },
     async readStream(stream, tx = db) {
-      return (await tx.rows(sql`SELECT * FROM ${events} WHERE stream = ${stream} ORDER BY version`)).map(toEvent);
+      return (await tx.rows(sql`${all} WHERE ${col(e.stream)} = ${stream} ORDER BY ${col(e.version)}`)).map(toEvent);
     },
     async readAll(afterPosition, limit, tx = db, stream) {
-      const ofStream = stream === undefined ? sql`` : sql` AND stream = ${stream}`;
+      const ofStream = stream === undefined ? sql`` : sql` AND ${col(e.stream)} = ${stream}`;
+      const position = col(e.position);
       return (
-        await tx.rows(
-          sql`SELECT * FROM ${events} WHERE position > ${afterPosition}${ofStream} ORDER BY position LIMIT ${limit}`,
-        )
+        await tx.rows(sql`${all} WHERE ${position} > ${afterPosition}${ofStream} ORDER BY ${position} LIMIT ${limit}`)
       ).map(toEvent);
     },
   };
