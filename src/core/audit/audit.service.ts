@@ -5,11 +5,12 @@
 // table shows too. Entries from before keying (plain SHA-256) still verify up to where keying began.
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AuditEntry, AuditListInput, AuditVerifyResult } from '../../shared/contract';
 import type { Clock } from '../deps';
-import { toNumber, type Executor, type Row } from '../db/executor';
+import { col, selectColumns, toNumber, type Executor } from '../db/executor';
+import { auditSqlite } from './audit.schema';
 import { AppError } from '../../shared/errors';
 import { keyNames, type KeyStore } from '../keys/keystore';
 import type { Logger } from '../router';
@@ -99,7 +100,9 @@ type Head = z.infer<typeof headSchema>;
 export async function auditChainKey(keyStore: KeyStore, db: Executor): Promise<Buffer> {
   const key = await keyStore.getKey(keyNames.auditChain);
   if (key) return key;
-  const [keyed] = await db.rows(sql`SELECT seq FROM ${db.table('audit_log')} WHERE hash LIKE ${`${KEYED}%`} LIMIT 1`);
+  const [keyed] = await db.rows(
+    sql`SELECT ${col(auditSqlite.seq)} FROM ${db.table(getTableName(auditSqlite))} WHERE ${col(auditSqlite.hash)} LIKE ${`${KEYED}%`} LIMIT 1`,
+  );
   if (keyed) {
     throw new AppError(
       'locked',
@@ -119,18 +122,23 @@ export interface AuditChainOptions {
   readonly headFile: string;
 }
 
-function toEntry(row: Row): AuditEntry {
+/** Columns and rows come from the table definition (audit.schema.ts): see selectColumns and col. */
+const a = auditSqlite;
+type AuditRow = Record<keyof typeof a.$inferSelect, unknown>;
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+function toEntry(row: AuditRow): AuditEntry {
   return {
-    seq: toNumber(row['seq']),
-    at: String(row['at']),
-    actorId: (row['actor_id'] as string | null) ?? null,
-    actor: (row['actor'] as string | null) ?? null,
-    tenantId: (row['tenant_id'] as string | null) ?? null,
-    action: String(row['action']),
-    target: (row['target'] as string | null) ?? null,
-    details: JSON.parse(String(row['details'])) as Record<string, unknown>,
-    prevHash: String(row['prev_hash']),
-    hash: String(row['hash']),
+    seq: toNumber(row.seq),
+    at: String(row.at),
+    actorId: text(row.actorId),
+    actor: text(row.actor),
+    tenantId: text(row.tenantId),
+    action: String(row.action),
+    target: text(row.target),
+    details: JSON.parse(String(row.details)) as Record<string, unknown>,
+    prevHash: String(row.prevHash),
+    hash: String(row.hash),
   };
 }
 
@@ -145,7 +153,8 @@ export function createAuditService({
   chain: AuditChainOptions;
   logger: Logger;
 }): AuditService {
-  const log = db.table('audit_log');
+  const log = db.table(getTableName(a));
+  const all = sql`SELECT ${selectColumns(a)} FROM ${log}`;
   const headKey = createHmac('sha256', chain.key).update('kontor:audit-head').digest();
   const headMac = (h: Omit<Head, 'mac'>) =>
     createHmac('sha256', headKey)
@@ -170,7 +179,9 @@ export function createAuditService({
 
   let keyedFrom = 1;
   async function newest(): Promise<{ seq: number; hash: string } | null> {
-    const [last] = await db.rows(sql`SELECT seq, hash FROM ${log} ORDER BY seq DESC LIMIT 1`);
+    const [last] = await db.rows(
+      sql`SELECT ${col(a.seq)} AS seq, ${col(a.hash)} AS hash FROM ${log} ORDER BY ${col(a.seq)} DESC LIMIT 1`,
+    );
     return last ? { seq: toNumber(last['seq']), hash: String(last['hash']) } : null;
   }
 
@@ -192,7 +203,9 @@ export function createAuditService({
   async function append(event: AuditEvent, outer?: Executor): Promise<void> {
     await (outer ?? db).transaction(async (tx) => {
       await tx.serialize('audit-append');
-      const [last] = await tx.rows(sql`SELECT seq, hash FROM ${log} ORDER BY seq DESC LIMIT 1`);
+      const [last] = await tx.rows(
+        sql`SELECT ${col(a.seq)} AS seq, ${col(a.hash)} AS hash FROM ${log} ORDER BY ${col(a.seq)} DESC LIMIT 1`,
+      );
       const prevHash = last ? String(last['hash']) : GENESIS_HASH;
       const content: Content = {
         seq: last ? toNumber(last['seq']) + 1 : 1,
@@ -205,9 +218,7 @@ export function createAuditService({
         details: event.details ?? {},
       };
       const hash = keyedHash(chain.key, prevHash, content);
-      await tx.run(sql`INSERT INTO ${log} (seq, at, actor_id, actor, tenant_id, action, target, details, prev_hash, hash)
-        VALUES (${content.seq}, ${content.at}, ${content.actorId}, ${content.actor}, ${content.tenantId}, ${content.action},
-                ${content.target}, ${JSON.stringify(content.details)}, ${prevHash}, ${hash})`);
+      await tx.insert(a, [{ ...content, details: JSON.stringify(content.details), prevHash, hash }]);
     });
     refreshHead();
   }
@@ -224,7 +235,7 @@ export function createAuditService({
     if (checked === 0) {
       return `the audit log was emptied (truncated): ${head.seq} entries had been written`;
     }
-    const [row] = await db.rows(sql`SELECT hash FROM ${log} WHERE seq = ${head.seq}`);
+    const [row] = await db.rows(sql`SELECT ${col(a.hash)} AS hash FROM ${log} WHERE ${col(a.seq)} = ${head.seq}`);
     if (!row) {
       return `the newest entries were deleted: the log ends at entry ${checked}, but entry ${head.seq} had been written`;
     }
@@ -263,27 +274,27 @@ export function createAuditService({
     /** Waits until the head file has caught up with every append so far. */
     settled: () => refreshing,
     async about(target, tenantId) {
-      const rows = await db.rows(
-        sql`SELECT * FROM ${log} WHERE target = ${target} AND tenant_id = ${tenantId} ORDER BY seq`,
+      const rows = await db.rows<AuditRow>(
+        sql`${all} WHERE ${col(a.target)} = ${target} AND ${col(a.tenantId)} = ${tenantId} ORDER BY ${col(a.seq)}`,
       );
       return rows.map(toEntry);
     },
     async list(filter, scope) {
       const conditions = [sql`1 = 1`];
-      if (scope) conditions.push(sql`tenant_id = ${scope.only}`);
-      if (filter.action) conditions.push(sql`action LIKE ${`${filter.action}%`}`);
-      if (filter.actor) conditions.push(sql`lower(actor) LIKE ${`%${filter.actor.toLowerCase()}%`}`);
-      if (filter.tenantId) conditions.push(sql`tenant_id = ${filter.tenantId}`);
+      if (scope) conditions.push(sql`${col(a.tenantId)} = ${scope.only}`);
+      if (filter.action) conditions.push(sql`${col(a.action)} LIKE ${`${filter.action}%`}`);
+      if (filter.actor) conditions.push(sql`lower(${col(a.actor)}) LIKE ${`%${filter.actor.toLowerCase()}%`}`);
+      if (filter.tenantId) conditions.push(sql`${col(a.tenantId)} = ${filter.tenantId}`);
       if (filter.actions) {
         const wanted = filter.actions.map((a) => sql`${a}`);
-        conditions.push(wanted.length > 0 ? sql`action IN (${sql.join(wanted, sql`, `)})` : sql`1 = 0`);
+        conditions.push(wanted.length > 0 ? sql`${col(a.action)} IN (${sql.join(wanted, sql`, `)})` : sql`1 = 0`);
       }
-      if (filter.from) conditions.push(sql`at >= ${filter.from}`);
-      if (filter.to) conditions.push(sql`at < ${filter.to}`);
+      if (filter.from) conditions.push(sql`${col(a.at)} >= ${filter.from}`);
+      if (filter.to) conditions.push(sql`${col(a.at)} < ${filter.to}`);
       // The total counts every match; the page starts below beforeSeq.
       const where = sql.join(conditions, sql` AND `);
-      const page = filter.beforeSeq ? sql`${where} AND seq < ${filter.beforeSeq}` : where;
-      const rows = await db.rows(sql`SELECT * FROM ${log} WHERE ${page} ORDER BY seq DESC LIMIT ${filter.limit}`);
+      const page = filter.beforeSeq ? sql`${where} AND ${col(a.seq)} < ${filter.beforeSeq}` : where;
+      const rows = await db.rows<AuditRow>(sql`${all} WHERE ${page} ORDER BY ${col(a.seq)} DESC LIMIT ${filter.limit}`);
       const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${log} WHERE ${where}`);
       return { items: rows.map(toEntry), total: toNumber(count?.['n']) };
     },
@@ -294,7 +305,9 @@ export function createAuditService({
       let expectedSeq = 1;
       let checked = 0;
       for (;;) {
-        const rows = await db.rows(sql`SELECT * FROM ${log} WHERE seq >= ${expectedSeq} ORDER BY seq LIMIT 1000`);
+        const rows = await db.rows<AuditRow>(
+          sql`${all} WHERE ${col(a.seq)} >= ${expectedSeq} ORDER BY ${col(a.seq)} LIMIT 1000`,
+        );
         if (rows.length === 0) {
           const end = await checkEnd(checked);
           return end === null
