@@ -51,7 +51,7 @@ export function createSecurityRules({
     cached = (await settings.get('security', installationSchema)) ?? installationSchema.parse({});
   }
 
-  /** Writes the change; the cache follows once it is committed (`load`). */
+  /** Writes the change; the cache follows once it is committed. */
   async function write(tenantId: string | null, changes: Partial<SecuritySettings>, tx: Executor) {
     const { requireTwoFactor: require2fa, ...installation } = changes;
     const next = installationSchema.parse({ ...cached, ...installation });
@@ -82,7 +82,7 @@ export function createSecurityRules({
         const entry = { ...auditActor(session), action: 'settings.security.changed', tenantId: session.tenantId };
         return { value, entry: { ...entry, details: changes } };
       });
-      await load();
+      cached = installationSchema.parse(result); // committed: the cache follows
       return result;
     },
   };

@@ -40,9 +40,7 @@ export interface Executor {
  */
 export function selectColumns(table: Table): SQL {
   return sql.join(
-    Object.entries(getTableColumns(table)).map(
-      ([property, column]) => sql`${sql.identifier(column.name)} AS ${sql.identifier(property)}`,
-    ),
+    columnsOf(table).map(({ property, name }) => sql`${sql.identifier(name)} AS ${sql.identifier(property)}`),
     sql`, `,
   );
 }

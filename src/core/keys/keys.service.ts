@@ -1,6 +1,6 @@
 // The installation's keys as administrators handle them: status and rotation of a company's
 // key-encryption key, and the key backup that opens every company of the installation.
-import type { KeyStoreKind } from '../../shared/contract';
+import type { KeyStatusView } from '../../shared/contract';
 import { auditActor, type AuditService } from '../audit/audit.service';
 import type { IdentityService } from '../auth/identity.service';
 import type { CompanyServices } from '../company/company.services';
@@ -20,9 +20,7 @@ export interface KeysServiceDeps {
 
 export function createKeysService({ keyStore, tenants, identity, audit, clock }: KeysServiceDeps) {
   return {
-    async status(
-      company: CompanyServices,
-    ): Promise<Awaited<ReturnType<CompanyServices['keyring']['status']>> & { keyStore: KeyStoreKind }> {
+    async status(company: CompanyServices): Promise<KeyStatusView> {
       return { ...(await company.keyring.status()), keyStore: keyStore.kind };
     },
 

@@ -3,7 +3,7 @@
 // Anything else reads as the sentence for its code in German, and as the main process's own
 // (English, user-facing) message in English. Driver texts never arrive: internal errors are generic.
 import type { TFunction } from 'i18next';
-import { AppError, type ErrorCode } from '../../../shared/errors';
+import { AppError } from '../../../shared/errors';
 
 export function describeError(error: unknown, t: TFunction, language: string): string {
   if (!(error instanceof AppError)) return t('errors.byCode.internal');
@@ -50,10 +50,10 @@ export function describeError(error: unknown, t: TFunction, language: string): s
     case 'last_installation_admin':
       return t('errors.lastInstallationAdmin');
     default:
-      if (error.code === 'forbidden') return t('errors.forbidden');
-      if (error.code === 'internal' || !language.startsWith('en')) return t(`errors.byCode.${codeOf(error)}`);
+      // A refusal or failure the main process described only in its own words: in English those
+      // words (never for internal errors or refusals), otherwise the sentence for its code.
+      if (error.code === 'internal' || error.code === 'forbidden' || !language.startsWith('en'))
+        return t(`errors.byCode.${error.code}`);
       return error.message;
   }
 }
-
-const codeOf = (error: AppError): ErrorCode => error.code;

@@ -24,7 +24,13 @@ export function createQueryClient(): QueryClient {
 }
 
 /** `customers.update` → `customers`: the area whose queries a change makes stale. */
-export const areaOf = (name: ProcedureName): string => name.slice(0, name.indexOf('.'));
+export const areaOf = (name: string): string => name.slice(0, name.indexOf('.'));
+
+/** Marks every query of these areas stale (their screens load them again). */
+export function invalidateAreas(client: QueryClient, areas: Iterable<string>): Promise<void> {
+  const stale = new Set(areas);
+  return client.invalidateQueries({ predicate: (query) => stale.has(areaOf(String(query.queryKey[0]))) });
+}
 
 export interface ProcedureQueryOptions {
   readonly enabled?: boolean;
@@ -57,11 +63,6 @@ export function useChange<N extends ProcedureName>(
   const client = useQueryClient();
   return useMutation({
     mutationFn: (input: Input<N>) => call(name, input),
-    onSettled: async () => {
-      const areas = new Set([areaOf(name), ...alsoInvalidates]);
-      await client.invalidateQueries({
-        predicate: (query) => areas.has(areaOf(String(query.queryKey[0]) as ProcedureName)),
-      });
-    },
+    onSettled: () => invalidateAreas(client, [areaOf(name), ...alsoInvalidates]),
   });
 }

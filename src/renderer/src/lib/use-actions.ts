@@ -5,7 +5,7 @@ import { useState } from 'react';
 import type { Input, ProcedureName } from '../../../shared/contract';
 import { call } from './api';
 import { notifySuccess } from './notify';
-import { areaOf } from './query';
+import { areaOf, invalidateAreas } from './query';
 
 export interface ActionOptions {
   readonly alsoInvalidates?: readonly string[];
@@ -26,8 +26,7 @@ export function useActions() {
       setError(e);
       return false;
     } finally {
-      const areas = new Set([areaOf(name), ...(options.alsoInvalidates ?? [])]);
-      await client.invalidateQueries({ predicate: (q) => areas.has(areaOf(String(q.queryKey[0]) as ProcedureName)) });
+      await invalidateAreas(client, [areaOf(name), ...(options.alsoInvalidates ?? [])]);
     }
   }
   return { run, error, dismiss: () => setError(null) };
@@ -36,6 +35,5 @@ export function useActions() {
 /** After a form saved: the lists of these areas load again. */
 export function useInvalidate() {
   const client = useQueryClient();
-  return (...areas: string[]) =>
-    client.invalidateQueries({ predicate: (q) => areas.includes(areaOf(String(q.queryKey[0]) as ProcedureName)) });
+  return (...areas: string[]) => invalidateAreas(client, areas);
 }
