@@ -70,8 +70,14 @@ export interface KeyringDeps {
 const k = keyEncryptionKeysSqlite;
 const d = dataKeysSqlite;
 type DataKeyRow = Record<keyof typeof d.$inferSelect, unknown>;
-const kekColumns = sql.join([k.version, k.masterId, k.wrapped, k.createdAt].map(col), sql`, `);
-const dataKeyColumns = sql.join([d.subject, d.id, d.kekVersion, d.wrapped, d.createdAt].map(col), sql`, `);
+const kekColumns = sql.join(
+  [k.version, k.masterId, k.wrapped, k.createdAt].map((c) => col(c)),
+  sql`, `,
+);
+const dataKeyColumns = sql.join(
+  [d.subject, d.id, d.kekVersion, d.wrapped, d.createdAt].map((c) => col(c)),
+  sql`, `,
+);
 
 export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps): Keyring {
   const keks = db.table(getTableName(k));

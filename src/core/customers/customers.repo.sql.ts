@@ -5,12 +5,12 @@
 // searches it with LIKE. Postgres has no such layer: there the personal columns hold values sealed
 // with the customer's data key, search goes through a keyed blind index of word prefixes
 // (customer_terms), and sorting by a personal column happens here after decrypting it.
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { CustomerListQuery } from '../../shared/contract';
 import { ERASURE_MARKER } from '../../shared/contract';
 import { prefixTerms, blindTerm, wordsOf } from '../crypto/blind-index';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
-import { toNumber, type Executor, type Row } from '../db/executor';
+import { col, selectColumns, toNumber, type Executor } from '../db/executor';
 import {
   containsPattern,
   derivedColumns,
@@ -20,7 +20,7 @@ import {
   type CustomersRepo,
 } from './customers.repo';
 import { customerSubject } from './customers.events';
-import { customersSqlite } from './customers.schema';
+import { customersSqlite, customerTermsPg } from './customers.schema';
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
@@ -29,37 +29,43 @@ const isoOrNull = (v: unknown): string | null => (v === null || v === undefined 
 
 const IDS_PER_QUERY = 500;
 
+const c = customersSqlite;
+const t = customerTermsPg;
+/** A row read with `selectColumns(c)`: keyed by the definition's property names. */
+type Row = Record<keyof typeof c.$inferSelect, unknown>;
+
 type PersonalColumn = 'name' | 'email' | 'phone' | 'city' | 'notes';
 const aadOf = (id: string, column: PersonalColumn) => `${customerSubject(id)}:${column}`;
 
 function toRecord(row: Row, personal: (column: PersonalColumn) => string | null): CustomerRecord {
   return {
-    id: String(row['id']),
+    id: String(row.id),
     name: personal('name') ?? ERASURE_MARKER,
     email: personal('email'),
     phone: personal('phone'),
     city: personal('city'),
     notes: personal('notes'),
-    version: toNumber(row['version']),
-    createdAt: iso(row['created_at']),
-    updatedAt: iso(row['updated_at']),
-    erasedAt: isoOrNull(row['erased_at']),
+    version: toNumber(row.version),
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+    erasedAt: isoOrNull(row.erasedAt),
   };
 }
 
 const sortColumns = {
-  name: 'sort_name',
-  email: 'email',
-  city: 'city',
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
+  name: c.sortName,
+  email: c.email,
+  city: c.city,
+  createdAt: c.createdAt,
+  updatedAt: c.updatedAt,
 } as const;
 
 export type TenantCustomersRepo = CustomersRepo & { clear(tx?: Executor): Promise<void> };
 
 export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCustomersRepo {
-  const customers = db.table('customers');
-  const terms = db.table('customer_terms');
+  const customers = db.table(getTableName(c));
+  const terms = db.table(getTableName(t));
+  const all = selectColumns(c);
   const sealed = db.dialect === 'postgres';
   // Text sorts by bytes on both dialects (COLLATE "C" on Postgres), so both list in the same order.
   const bytes = db.dialect === 'postgres' ? sql.raw(' COLLATE "C"') : sql.raw('');
@@ -71,7 +77,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   async function storedColumns(
     record: CustomerRecord,
     tx: Executor,
-  ): Promise<Pick<typeof customersSqlite.$inferInsert, PersonalColumn | 'sortName' | 'searchText'>> {
+  ): Promise<Pick<typeof c.$inferInsert, PersonalColumn | 'sortName' | 'searchText'>> {
     const { name, email, phone, city, notes } = record;
     if (!sealed) return { name, email, phone, city, notes, ...derivedColumns(record) };
     // Postgres searches the blind index, and sorts personal columns after decrypting them.
@@ -91,8 +97,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     };
   }
 
-  function opener(row: Row, key: DataKey | undefined) {
-    const id = String(row['id']);
+  function opener(row: Pick<Row, 'id' | PersonalColumn>, key: DataKey | undefined) {
+    const id = String(row.id);
     return (column: PersonalColumn): string | null => {
       const value = text(row[column]);
       if (!isSealed(value)) return value;
@@ -103,32 +109,33 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   async function records(rows: readonly Row[], tx: Executor): Promise<CustomerRecord[]> {
     if (!sealed) return rows.map((row) => toRecord(row, (column) => text(row[column])));
     const keys = await keyring.dataKeys(
-      rows.map((r) => customerSubject(String(r['id']))),
+      rows.map((r) => customerSubject(String(r.id))),
       tx,
     );
-    return rows.map((row) => toRecord(row, opener(row, keys.get(customerSubject(String(row['id']))))));
+    return rows.map((row) => toRecord(row, opener(row, keys.get(customerSubject(String(row.id))))));
   }
 
   async function writeTerms(record: CustomerRecord, tx: Executor): Promise<void> {
     if (!sealed) return;
-    await tx.run(sql`DELETE FROM ${terms} WHERE customer_id = ${record.id}`);
+    await tx.run(sql`DELETE FROM ${terms} WHERE ${col(t.customerId)} = ${record.id}`);
     if (record.erasedAt !== null) return;
     const key = await keyring.indexKey();
-    const values = prefixTerms(key, searchableText(record)).map((term) => sql`(${term}, ${record.id})`);
-    if (values.length > 0)
-      await tx.run(sql`INSERT INTO ${terms} (term, customer_id) VALUES ${sql.join(values, sql`, `)}`);
+    await tx.insert(
+      t,
+      prefixTerms(key, searchableText(record)).map((term) => ({ term, customerId: record.id })),
+    );
   }
 
   async function where(search: string | undefined): Promise<SQL> {
     if (!search) return sql``;
-    if (!sealed) return sql`WHERE search_text LIKE ${containsPattern(search)} ESCAPE '\\'`;
+    if (!sealed) return sql`WHERE ${col(c.searchText)} LIKE ${containsPattern(search)} ESCAPE '\\'`;
     const key = await keyring.indexKey();
     const wanted = [...new Set(wordsOf(foldForSearch(search)).map((w) => blindTerm(key, w)))];
     if (wanted.length === 0) return sql``;
-    return sql`WHERE id IN (SELECT customer_id FROM ${terms} WHERE term IN (${sql.join(
-      wanted.map((t) => sql`${t}`),
+    return sql`WHERE ${col(c.id)} IN (SELECT ${col(t.customerId)} FROM ${terms} WHERE ${col(t.term)} IN (${sql.join(
+      wanted.map((term) => sql`${term}`),
       sql`, `,
-    )}) GROUP BY customer_id HAVING count(*) = ${wanted.length})`;
+    )}) GROUP BY ${col(t.customerId)} HAVING count(*) = ${wanted.length})`;
   }
 
   /** Decrypted sort values by customer, kept while the row's version stays the same. */
@@ -137,21 +144,21 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   /** Postgres, sorting by a sealed column: decrypt the column of every match, sort here, fetch one page. */
   async function sortedSealedPage(query: CustomerListQuery, filter: SQL): Promise<CustomerRecord[]> {
     const column = query.sort === 'name' ? 'name' : query.sort === 'email' ? 'email' : 'city';
-    const rows = await db.rows(sql`SELECT id, version, ${sql.raw(column)} AS v FROM ${customers} ${filter}`);
-    const missing = rows.filter(
-      (r) => sortMemo.get(`${column}:${String(r['id'])}`)?.version !== toNumber(r['version']),
-    );
-    const keys = await keyring.dataKeys(missing.map((r) => customerSubject(String(r['id']))));
+    type SortRow = Pick<Row, 'id' | 'version' | PersonalColumn>;
+    const rows = await db.rows<SortRow>(sql`SELECT ${col(c.id)} AS "id", ${col(c.version)} AS "version",
+        ${col(c[column])} AS ${sql.identifier(column)} FROM ${customers} ${filter}`);
+    const missing = rows.filter((r) => sortMemo.get(`${column}:${String(r.id)}`)?.version !== toNumber(r.version));
+    const keys = await keyring.dataKeys(missing.map((r) => customerSubject(String(r.id))));
     for (const row of missing) {
-      const id = String(row['id']);
-      const plain = opener({ id, [column]: row['v'] }, keys.get(customerSubject(id)))(column);
+      const id = String(row.id);
+      const plain = opener(row, keys.get(customerSubject(id)))(column);
       const value = plain === null ? null : Buffer.from(column === 'name' ? foldForSearch(plain) : plain, 'utf8');
-      sortMemo.set(`${column}:${id}`, { version: toNumber(row['version']), value });
+      sortMemo.set(`${column}:${id}`, { version: toNumber(row.version), value });
     }
     const sign = query.direction === 'asc' ? 1 : -1;
     const entries = rows.map((r) => ({
-      id: String(r['id']),
-      value: sortMemo.get(`${column}:${String(r['id'])}`)?.value ?? null,
+      id: String(r.id),
+      value: sortMemo.get(`${column}:${String(r.id)}`)?.value ?? null,
     }));
     entries.sort((a, b) => {
       if (a.value === null || b.value === null) {
@@ -164,13 +171,13 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     });
     const ids = entries.slice(query.offset, query.offset + query.limit).map((e) => e.id);
     if (ids.length === 0) return [];
-    const page = await db.rows(
-      sql`SELECT * FROM ${customers} WHERE id IN (${sql.join(
+    const page = await db.rows<Row>(
+      sql`SELECT ${all} FROM ${customers} WHERE ${col(c.id)} IN (${sql.join(
         ids.map((id) => sql`${id}`),
         sql`, `,
       )})`,
     );
-    const byId = new Map(page.map((row) => [String(row['id']), row]));
+    const byId = new Map(page.map((row) => [String(row.id), row]));
     return records(
       ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined),
       db,
@@ -179,12 +186,12 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
 
   /** Many rows at once (replay writes a page of customers in one call). */
   async function insertMany(list: readonly CustomerRecord[], tx: Executor = db): Promise<void> {
-    const rows: (typeof customersSqlite.$inferInsert)[] = [];
+    const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) {
       const { id, version, createdAt, updatedAt, erasedAt } = record;
       rows.push({ id, ...(await storedColumns(record, tx)), version, createdAt, updatedAt, erasedAt });
     }
-    await tx.insert(customersSqlite, rows);
+    await tx.insert(c, rows);
     for (const record of list) await writeTerms(record, tx);
   }
 
@@ -192,7 +199,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     const found = new Map<string, CustomerRecord>();
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
       const chunk = ids.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`);
-      const rows = await tx.rows(sql`SELECT * FROM ${customers} WHERE id IN (${sql.join(chunk, sql`, `)})`);
+      const rows = await tx.rows<Row>(
+        sql`SELECT ${all} FROM ${customers} WHERE ${col(c.id)} IN (${sql.join(chunk, sql`, `)})`,
+      );
       for (const record of await records(rows, tx)) found.set(record.id, record);
     }
     return found;
@@ -208,11 +217,14 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     },
     getMany,
     async replace(record, tx = db, fromVersion = record.version - 1) {
-      const c = await storedColumns(record, tx);
-      const changed = await tx.run(sql`UPDATE ${customers} SET name = ${c.name}, email = ${c.email}, phone = ${c.phone},
-          city = ${c.city}, notes = ${c.notes}, sort_name = ${c.sortName}, search_text = ${c.searchText},
-          version = ${record.version}, updated_at = ${record.updatedAt}, erased_at = ${record.erasedAt}
-        WHERE id = ${record.id} AND version = ${fromVersion}`);
+      const stored = await storedColumns(record, tx);
+      const { version, updatedAt, erasedAt } = record;
+      const changes = { ...stored, version, updatedAt, erasedAt };
+      const sets = (Object.keys(changes) as (keyof typeof changes)[]).map(
+        (key) => sql`${col(c[key])} = ${changes[key]}`,
+      );
+      const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
+        WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
       if (changed === 1) await writeTerms(record, tx);
       return changed === 1;
     },
@@ -222,16 +234,16 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       const total = toNumber(count?.['n']);
       const byTime = query.sort === 'createdAt' || query.sort === 'updatedAt';
       if (sealed && !byTime) return { items: await sortedSealedPage(query, filter), total };
-      const column = sql.raw(sortColumns[query.sort]);
+      const column = col(sortColumns[query.sort]);
       const collate = byTime ? sql.raw('') : bytes;
       const dir = sql.raw(query.direction);
-      const rows = await db.rows(sql`SELECT * FROM ${customers} ${filter}
-        ORDER BY ${column}${collate} ${dir} NULLS LAST, id ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`);
+      const rows = await db.rows<Row>(sql`SELECT ${all} FROM ${customers} ${filter}
+        ORDER BY ${column}${collate} ${dir} NULLS LAST, ${col(c.id)} ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`);
       return { items: await records(rows, db), total };
     },
     async inactiveSince(cutoff) {
-      const rows = await db.rows(sql`SELECT * FROM ${customers} WHERE erased_at IS NULL AND updated_at < ${cutoff}
-        ORDER BY updated_at, id`);
+      const rows = await db.rows<Row>(sql`SELECT ${all} FROM ${customers}
+        WHERE ${col(c.erasedAt)} IS NULL AND ${col(c.updatedAt)} < ${cutoff} ORDER BY ${col(c.updatedAt)}, ${col(c.id)}`);
       return records(rows, db);
     },
     async clear(tx = db) {

@@ -1,7 +1,7 @@
 // One SQL text for both dialects: the system store's services (identity, audit, mail) write their
 // queries once with drizzle's sql template, and this adapter runs them on SQLite or Postgres.
 // Timestamps are ISO text and flags integers on both dialects, so results look the same.
-import { getTableColumns, getTableName, sql, type SQL, type Table } from 'drizzle-orm';
+import { getTableColumns, getTableName, is, sql, SQL, type Table } from 'drizzle-orm';
 import type { PgDb } from './postgres';
 import { queryRows, quoteIdent } from './postgres';
 import type { SqliteDatabase } from './sqlite';
@@ -20,7 +20,7 @@ export interface Executor {
   /**
    * Inserts rows given by the table's drizzle definition (property names, not column names, so a
    * renamed column is a compile error). SQLite runs one prepared statement per row; Postgres sends
-   * many rows per statement. Absent properties are stored as NULL.
+   * many rows per statement. Absent properties take the definition's plain default, else NULL.
    */
   insert<T extends Table>(table: T, rows: readonly T['$inferInsert'][]): Promise<void>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
@@ -36,27 +36,47 @@ export interface Executor {
 /**
  * The columns of a table definition, each selected under its property name: rows come back keyed
  * as the definition's `$inferSelect` (`created_at` as `createdAt`), so a renamed column is a
- * compile error in the repository, not a wrong key at run time.
+ * compile error in the repository, not a wrong key at run time. `alias` qualifies each column
+ * (`u.name`) where a join names the table so.
  */
-export function selectColumns(table: Table): SQL {
+export function selectColumns(table: Table, alias?: string): SQL {
   return sql.join(
-    columnsOf(table).map(({ property, name }) => sql`${sql.identifier(name)} AS ${sql.identifier(property)}`),
+    columnsOf(table).map(({ property, name }) => sql`${col({ name }, alias)} AS ${sql.identifier(property)}`),
     sql`, `,
   );
 }
 
-/** One column of a table definition, by its name in the store (for WHERE, SET, ORDER BY). */
-export function col(column: { readonly name: string }): SQL {
-  return sql`${sql.identifier(column.name)}`;
+/** One column of a table definition, by its name in the store (for WHERE, SET, ORDER BY), optionally qualified. */
+export function col(column: { readonly name: string }, alias?: string): SQL {
+  return alias === undefined
+    ? sql`${sql.identifier(column.name)}`
+    : sql`${sql.identifier(alias)}.${sql.identifier(column.name)}`;
+}
+
+/** The store's column name of a definition's property (for a SET built from a partial row). */
+export function columnName<T extends Table>(table: T, property: keyof T['$inferSelect'] & string): string {
+  const column = getTableColumns(table)[property];
+  if (!column) throw new Error(`${getTableName(table)} has no column for ${property}`);
+  return column.name;
+}
+
+interface ColumnOf {
+  readonly property: string;
+  readonly name: string;
+  /** The definition's plain default (`.default(0)`), stored when a row leaves the property out. */
+  readonly fallback: unknown;
 }
 
 /** Column names of a table definition with the property each one is read from. */
-function columnsOf(table: Table): { property: string; name: string }[] {
-  return Object.entries(getTableColumns(table)).map(([property, column]) => ({ property, name: column.name }));
+function columnsOf(table: Table): ColumnOf[] {
+  return Object.entries(getTableColumns(table)).map(([property, column]) => {
+    const given: unknown = column.default;
+    return { property, name: column.name, fallback: given === undefined || is(given, SQL) ? null : given };
+  });
 }
 
-function valuesOf(row: Record<string, unknown>, columns: readonly { property: string }[]): unknown[] {
-  return columns.map((c) => row[c.property] ?? null);
+function valuesOf(row: Record<string, unknown>, columns: readonly ColumnOf[]): unknown[] {
+  return columns.map((c) => row[c.property] ?? c.fallback);
 }
 
 /** A promise-chain mutex: better-sqlite3 has one connection, so async transactions take turns. */

@@ -94,7 +94,7 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
         for (const [i, event] of newEvents.entries()) {
           const id = ids.next();
           const version = expectedVersion + i + 1;
-          const columns = [e.id, e.stream, e.version, e.type, e.schemaVersion, e.data, e.meta].map(col);
+          const columns = [e.id, e.stream, e.version, e.type, e.schemaVersion, e.data, e.meta].map((c) => col(c));
           const [row] = await tx.rows(sql`INSERT INTO ${events} (${sql.join(columns, sql`, `)})
             VALUES (${id}, ${stream}, ${version}, ${event.type}, ${event.schemaVersion}, ${JSON.stringify(event.data)}, ${JSON.stringify(meta)})
             RETURNING ${col(e.position)} AS position`);

@@ -1,18 +1,18 @@
 // Mail goes through an outbox: every message is stored first and sent by a worker, with retries
 // and growing pauses, so a failing SMTP server loses nothing. Admins see what waits and what failed.
-import { sql } from 'drizzle-orm';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
 import { smtpSecurities, type OutboxItem, type SmtpSettings } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { SecretBox } from '../crypto/secret-box';
-import { toNumber, type Executor, type Row } from '../db/executor';
+import type { Executor } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { AuditActor, AuditService } from '../audit/audit.service';
 import { NO_SERVER } from '../../shared/mail-errors';
 import type { SettingsStore } from '../settings/settings.store';
 import { isLocalHost } from '../net/local-host';
 import type { Logger } from '../router';
+import { createOutboxRepo, type OutboxRow } from './outbox.repo';
 import type { MailContent } from './templates';
 import { testMail } from './templates';
 
@@ -39,20 +39,6 @@ type Stored = z.infer<typeof storedSchema>;
 const SMTP_KEY = 'smtp';
 const PASSWORD_PURPOSE = 'smtp-password';
 
-function toItem(row: Row): OutboxItem {
-  return {
-    id: String(row['id']),
-    to: String(row['to_address']),
-    subject: String(row['subject']),
-    status: z.enum(['pending', 'sent', 'failed']).parse(row['status']),
-    attempts: toNumber(row['attempts']),
-    nextAttemptAt: String(row['next_attempt_at']),
-    lastError: typeof row['last_error'] === 'string' ? row['last_error'] : null,
-    createdAt: String(row['created_at']),
-    sentAt: typeof row['sent_at'] === 'string' ? row['sent_at'] : null,
-  };
-}
-
 export interface MailDeps {
   readonly db: Executor;
   /** The installation's settings (the SMTP server is set up once for every company). */
@@ -65,7 +51,7 @@ export interface MailDeps {
 }
 
 export function createMailService({ db, settings, audit, secrets, clock, ids, logger }: MailDeps) {
-  const outbox = db.table('mail_outbox');
+  const outbox = createOutboxRepo(db);
   const iso = () => clock.now().toISOString();
   let processing: Promise<{ sent: number; failed: number }> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -107,10 +93,9 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
   const bodyPurpose = (id: string) => `mail:${id}`;
   const SEALED = 'v1:';
 
-  function body(row: Row): string {
-    const stored = String(row['text_body']);
-    // Bodies from before sealing (seal() below seals them at the next start).
-    return stored.startsWith(SEALED) ? secrets.open(bodyPurpose(String(row['id'])), stored) : stored;
+  function body(row: OutboxRow): string {
+    // Bodies from before sealing (sealStoredBodies below seals them at the next start).
+    return row.body.startsWith(SEALED) ? secrets.open(bodyPurpose(row.item.id), row.body) : row.body;
   }
 
   /** One try; `oneShot` (test mails) fails at once instead of waiting for a retry. */
@@ -119,11 +104,9 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
     try {
       if (!s) throw Object.assign(new Error('no SMTP server is set up (Admin → Email)'), { code: NO_SERVER });
       await transport(s).sendMail({ from: s.from, to: item.to, subject: item.subject, text });
-      await db.run(
-        sql`UPDATE ${outbox} SET status = 'sent', attempts = ${attempts}, sent_at = ${iso()}, last_error = NULL,
-          text_body = '' WHERE id = ${item.id}`,
-      );
-      return { ...item, status: 'sent', attempts, lastError: null, sentAt: iso() };
+      const sentAt = iso();
+      await outbox.markSent(item.id, attempts, sentAt);
+      return { ...item, status: 'sent', attempts, lastError: null, sentAt };
     } catch (error) {
       // Stored as "<code>: <message>": the code says which sentence people read (shared/mail-errors).
       // nodemailer keeps the system's own code (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT …) as originalCode.
@@ -132,8 +115,7 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
       const message = `${known}: ${(error as Error).message}`.slice(0, 500);
       const status = oneShot || attempts >= MAX_ATTEMPTS ? 'failed' : 'pending';
       const next = new Date(clock.now().getTime() + retryDelayMs(attempts)).toISOString();
-      await db.run(sql`UPDATE ${outbox} SET status = ${status}, attempts = ${attempts}, next_attempt_at = ${next},
-        last_error = ${message} WHERE id = ${item.id}`);
+      await outbox.markFailedAttempt(item.id, { status, attempts, nextAttemptAt: next, error: message });
       // Addresses stay out of the log: the message id finds them in the outbox.
       logger.warn('mail not sent', { message: item.id, attempts, error: message });
       return { ...item, status, attempts, nextAttemptAt: next, lastError: message };
@@ -146,20 +128,14 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
     const now = clock.now();
     const at = now.toISOString();
     const expires = new Date(now.getTime() + content.validForMs).toISOString();
-    await tx.run(sql`INSERT INTO ${outbox}
-      (id, to_address, subject, text_body, status, attempts, next_attempt_at, created_at, expires_at)
-      VALUES (${id}, ${to}, ${content.subject}, ${secrets.seal(bodyPurpose(id), content.text)}, 'pending', 0,
-              ${at}, ${at}, ${expires})`);
+    const sealed = secrets.seal(bodyPurpose(id), content.text);
+    await outbox.insert({ id, to, subject: content.subject, body: sealed, at, expiresAt: expires }, tx);
     return id;
   }
 
   /** Deletes the bodies of messages whose code expired; unsent ones fail with the reason. */
   async function expire(): Promise<void> {
-    const at = iso();
-    await db.run(sql`UPDATE ${outbox} SET text_body = '',
-      status = CASE WHEN status = 'sent' THEN status ELSE 'failed' END,
-      last_error = CASE WHEN status = 'sent' THEN last_error ELSE ${EXPIRED} END
-      WHERE text_body <> '' AND expires_at <= ${at}`);
+    await outbox.expire(iso(), EXPIRED);
   }
 
   async function processOnce(): Promise<{ sent: number; failed: number }> {
@@ -167,12 +143,11 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
     const settings = await stored();
     // Without a server, mail waits in the outbox instead of using up its attempts.
     if (!settings) return { sent: 0, failed: 0 };
-    const due = await db.rows(sql`SELECT * FROM ${outbox} WHERE status = 'pending' AND next_attempt_at <= ${iso()}
-      ORDER BY created_at LIMIT 50`);
+    const due = await outbox.due(iso(), 50);
     let sent = 0;
     let failed = 0;
     for (const row of due) {
-      const result = await attempt(toItem(row), body(row), settings);
+      const result = await attempt(row.item, body(row), settings);
       if (result.status === 'sent') sent += 1;
       else failed += 1;
     }
@@ -244,25 +219,23 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
     async sendTest(to: string): Promise<{ sent: boolean; error: string | null }> {
       const content = testMail();
       const id = await store(to, content, db);
-      const [row] = await db.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
+      const row = await outbox.get(id);
       if (!row) throw new AppError('internal', 'the test message was not stored');
-      const result = await attempt(toItem(row), content.text, await stored(), true);
+      const result = await attempt(row.item, content.text, await stored(), true);
       return { sent: result.status === 'sent', error: result.lastError };
     },
 
     async list(filter: { status?: OutboxItem['status'] | undefined; limit: number }): Promise<OutboxItem[]> {
-      const where = filter.status ? sql`WHERE status = ${filter.status}` : sql``;
-      return (await db.rows(sql`SELECT * FROM ${outbox} ${where} ORDER BY created_at DESC LIMIT ${filter.limit}`)).map(
-        toItem,
-      );
+      return (await outbox.list(filter)).map((row) => row.item);
     },
 
     async retry(id: string): Promise<OutboxItem> {
-      const [row] = await db.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
-      if (!row) throw new AppError('not_found', `no message ${id} in the outbox`);
-      const item = toItem(row);
-      if (item.status === 'sent') throw new AppError('conflict', 'this message was sent already');
-      if (String(row['text_body']) === '') {
+      const row = await outbox.get(id);
+      if (!row) throw new AppError('not_found', `no message ${id} in the outbox`, { reason: 'no_message' });
+      const { item } = row;
+      if (item.status === 'sent')
+        throw new AppError('conflict', 'this message was sent already', { reason: 'message_sent' });
+      if (row.body === '') {
         throw new AppError('conflict', 'this message expired and its text was deleted; the user requests a new code');
       }
       return attempt({ ...item, attempts: 0 }, body(row), await stored());
@@ -271,13 +244,13 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
     /** Removes a message that was not sent (failed, or waiting), with its audit entry. */
     async remove(id: string, by: AuditActor): Promise<{ removed: true }> {
       return audit.record(async (tx) => {
-        const [row] = await tx.rows(sql`SELECT * FROM ${outbox} WHERE id = ${id}`);
+        const row = await outbox.get(id, tx);
         if (!row) throw new AppError('not_found', `no message ${id} in the outbox`, { reason: 'no_message' });
-        const item = toItem(row);
+        const { item } = row;
         if (item.status === 'sent') {
           throw new AppError('conflict', 'this message was sent already', { reason: 'message_sent' });
         }
-        await tx.run(sql`DELETE FROM ${outbox} WHERE id = ${id}`);
+        await outbox.remove(id, tx);
         const details = { status: item.status, attempts: item.attempts, subject: item.subject };
         return { value: { removed: true as const }, entry: { ...by, action: 'mail.removed', target: id, details } };
       });
@@ -288,18 +261,11 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
      * sent messages, and expires the rest like new ones (a day after they were made).
      */
     async sealStoredBodies(): Promise<void> {
-      await db.run(sql`UPDATE ${outbox} SET text_body = '' WHERE status = 'sent' AND text_body <> ''`);
-      const plain = await db.rows(
-        sql`SELECT id, text_body, created_at, expires_at FROM ${outbox} WHERE text_body <> '' AND text_body NOT LIKE 'v1:%'`,
-      );
-      for (const row of plain) {
-        const id = String(row['id']);
-        const expires =
-          typeof row['expires_at'] === 'string'
-            ? row['expires_at']
-            : new Date(Date.parse(String(row['created_at'])) + LEGACY_VALIDITY_MS).toISOString();
-        await db.run(sql`UPDATE ${outbox} SET text_body = ${secrets.seal(bodyPurpose(id), String(row['text_body']))},
-          expires_at = ${expires} WHERE id = ${id}`);
+      await outbox.clearSentBodies();
+      for (const row of await outbox.plainBodies(SEALED)) {
+        const { id, createdAt } = row.item;
+        const expires = row.expiresAt ?? new Date(Date.parse(createdAt) + LEGACY_VALIDITY_MS).toISOString();
+        await outbox.replaceBody(id, secrets.seal(bodyPurpose(id), row.body), expires);
       }
       await expire();
     },

@@ -1,9 +1,9 @@
 // One settings store per scope: the installation's lives in the system store, each company's in
 // that company's store (so it travels, is backed up and is deleted with the company's data).
 // Values are JSON, read back through a zod schema: a value of another shape reads as absent.
-import { sql } from 'drizzle-orm';
+import { getTableName, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { Executor } from '../db/executor';
+import { col, type Executor } from '../db/executor';
 import { settingsSqlite } from './settings.schema';
 
 export interface SettingsStore {
@@ -16,10 +16,9 @@ export interface SettingsStore {
 }
 
 export function createSettingsStore(db: Executor): SettingsStore {
-  const table = db.table('settings');
-  const { key: keyColumn, value: valueColumn } = settingsSqlite;
-  const k = sql.identifier(keyColumn.name);
-  const v = sql.identifier(valueColumn.name);
+  const table = db.table(getTableName(settingsSqlite));
+  const k = col(settingsSqlite.key);
+  const v = col(settingsSqlite.value);
 
   async function raw(key: string, tx: Executor): Promise<string | undefined> {
     const [row] = await tx.rows(sql`SELECT ${v} AS value FROM ${table} WHERE ${k} = ${key}`);
@@ -36,7 +35,7 @@ export function createSettingsStore(db: Executor): SettingsStore {
     async set(key, value, tx = db) {
       const text = JSON.stringify(value);
       const changed = await tx.run(sql`UPDATE ${table} SET ${v} = ${text} WHERE ${k} = ${key}`);
-      if (changed === 0) await tx.run(sql`INSERT INTO ${table} (${k}, ${v}) VALUES (${key}, ${text})`);
+      if (changed === 0) await tx.insert(settingsSqlite, [{ key, value: text }]);
     },
     async has(key, tx = db) {
       return (await raw(key, tx)) !== undefined;
