@@ -9,37 +9,34 @@ import { call } from '../../lib/api';
 import { useAuth, useCan } from '../../lib/auth';
 import { useProcedure } from '../../lib/query';
 import { useActions, useInvalidate } from '../../lib/use-actions';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 function NameForm({ tenant, onClose }: { tenant: Tenant | null; onClose: () => void }) {
   const { t } = useTranslation();
   const auth = useAuth();
   const invalidate = useInvalidate();
-  const [name, setName] = useState(tenant?.name ?? '');
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    if (tenant) await call('tenants.rename', { id: tenant.id, name });
-    else await call('tenants.setup', { name });
-    await invalidate('tenants');
-    auth.refresh();
-    onClose();
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: tenant ? 'tenants.rename' : 'tenants.setup',
+    initialValues: { name: tenant?.name ?? '' },
+    toInput: ({ name }) => (tenant ? { id: tenant.id, name } : { name }),
+    onSubmit: async (_input, { name }) => {
+      if (tenant) await call('tenants.rename', { id: tenant.id, name });
+      else await call('tenants.setup', { name });
+      await invalidate('tenants');
+      auth.refresh();
+      onClose();
+    },
   });
   return (
     <FormModal
       title={tenant ? t('companies.rename') : t('companies.new')}
-      dirty={name !== (tenant?.name ?? '')}
+      dirty={form.isDirty()}
       busy={busy}
       formError={formError}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       onClose={onClose}
     >
-      <TextInput
-        label={t('setup.company')}
-        value={name}
-        onChange={(e) => setName(e.currentTarget.value)}
-        error={errors['name']}
-        data-autofocus
-        required
-      />
+      <TextInput label={t('setup.company')} {...field('name')} data-autofocus required />
     </FormModal>
   );
 }

@@ -21,10 +21,10 @@ import { call, callLong } from '../../lib/api';
 import { download } from '../../lib/download';
 import { useCan } from '../../lib/auth';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useProcedure } from '../../lib/query';
+import { useChange, useProcedure } from '../../lib/query';
 import { useInvalidate } from '../../lib/use-actions';
 import { useLongCall } from '../../lib/use-long-call';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 function KeysSection() {
   const { t, i18n } = useTranslation();
@@ -34,22 +34,21 @@ function KeysSection() {
   const invalidate = useInvalidate();
   const rotation = useLongCall();
   const [rotated, setRotated] = useState<{ kekVersion: number; rewrapped: number } | null>(null);
-  const [password, setPassword] = useState('');
-  const [passphrase, setPassphrase] = useState('');
-  const [repeat, setRepeat] = useState('');
   const [exported, setExported] = useState<string | null>(null);
-  const backup = useSubmit(async () => {
-    setExported(null);
-    if (passphrase !== repeat) {
-      backup.setFormError(t('privacy.passphraseMismatch'));
-      return;
-    }
-    const file = await call('keys.exportBackup', { password, passphrase });
-    download(file.fileName, file.content, 'application/json');
-    setExported(file.fileName);
-    setPassword('');
-    setPassphrase('');
-    setRepeat('');
+  const backup = useContractForm({
+    procedure: 'keys.exportBackup',
+    initialValues: { password: '', passphrase: '', repeat: '' },
+    toInput: ({ password, passphrase }) => ({ password, passphrase }),
+    check: (values) => ({
+      repeat: values.passphrase !== values.repeat ? t('privacy.passphraseMismatch') : undefined,
+    }),
+    onSubmit: async (input) => {
+      setExported(null);
+      const file = await call('keys.exportBackup', input);
+      download(file.fileName, file.content, 'application/json');
+      setExported(file.fileName);
+      backup.form.reset();
+    },
   });
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
 
@@ -93,28 +92,23 @@ function KeysSection() {
         <>
           <Title order={4}>{t('privacy.backupTitle')}</Title>
           <Text size="sm">{t('privacy.backupExplain')}</Text>
-          <form onSubmit={(e) => void backup.submit(e)} noValidate aria-label={t('privacy.backupTitle')}>
+          <form onSubmit={backup.submit} noValidate aria-label={t('privacy.backupTitle')}>
             <Stack maw={420}>
               <PasswordInput
                 label={t('privacy.yourPassword')}
-                value={password}
-                onChange={(e) => setPassword(e.currentTarget.value)}
-                error={backup.errors['password']}
+                {...backup.field('password')}
                 autoComplete="current-password"
                 required
               />
               <PasswordInput
                 label={t('privacy.passphrase')}
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.currentTarget.value)}
-                error={backup.errors['passphrase']}
+                {...backup.field('passphrase')}
                 autoComplete="new-password"
                 required
               />
               <PasswordInput
                 label={t('privacy.passphraseRepeat')}
-                value={repeat}
-                onChange={(e) => setRepeat(e.currentTarget.value)}
+                {...backup.field('repeat')}
                 autoComplete="new-password"
                 required
               />
@@ -131,31 +125,50 @@ function KeysSection() {
   );
 }
 
+/** The retention rule: customers inactive for so many years are erased (none: kept). */
+function RetentionForm({ inactiveYears, onSaved }: { inactiveYears: number | null; onSaved: () => void }) {
+  const { t } = useTranslation();
+  const [saved, setSaved] = useState(false);
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: 'retention.set',
+    initialValues: { inactiveYears: inactiveYears ?? '' },
+    toInput: ({ inactiveYears: years }) => ({ inactiveYears: years === '' ? null : Number(years) }),
+    onSubmit: async (input) => {
+      await call('retention.set', input);
+      form.resetDirty();
+      setSaved(true);
+      onSaved();
+    },
+  });
+  return (
+    <form onSubmit={submit} noValidate aria-label={t('privacy.retentionTitle')}>
+      <Stack maw={420}>
+        <NumberInput
+          label={t('privacy.retentionYears')}
+          description={t('privacy.retentionHint')}
+          min={1}
+          max={100}
+          allowDecimal={false}
+          {...field('inactiveYears')}
+        />
+        <FormError message={formError} />
+        {/* Until the next change. */}
+        {saved && !form.isDirty() && <Alert color="teal">{t('privacy.retentionSaved')}</Alert>}
+        <Button type="submit" loading={busy} w="fit-content">
+          {t('customers.save')}
+        </Button>
+      </Stack>
+    </form>
+  );
+}
+
 function RetentionSection() {
   const { t, i18n } = useTranslation();
-  const [years, setYears] = useState<number | ''>('');
-  const [saved, setSaved] = useState(false);
   const [report, setReport] = useState<RetentionReport | null>(null);
   const [confirming, setConfirming] = useState(false);
   const [applied, setApplied] = useState<number | null>(null);
   const rule = useProcedure('retention.get', {});
-  // The form starts from the stored rule once it has arrived.
-  const [shown, setShown] = useState<typeof rule.data>(undefined);
-  if (rule.data && rule.data !== shown) {
-    setShown(rule.data);
-    setYears(rule.data.inactiveYears ?? '');
-  }
-  const error = rule.error;
-  const save = useSubmit(async () => {
-    setReport(null);
-    setApplied(null);
-    await call('retention.set', { inactiveYears: years === '' ? null : years });
-    setSaved(true);
-  });
-  const preview = useSubmit(async () => {
-    setApplied(null);
-    setReport(await call('retention.run', { apply: false }));
-  });
+  const preview = useChange('retention.run');
   const erase = useLongCall();
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
 
@@ -171,35 +184,30 @@ function RetentionSection() {
   return (
     <Stack>
       <Title order={3}>{t('privacy.retentionTitle')}</Title>
-      <ErrorAlert error={error} />
-      <form onSubmit={(e) => void save.submit(e)} noValidate aria-label={t('privacy.retentionTitle')}>
-        <Stack maw={420}>
-          <NumberInput
-            label={t('privacy.retentionYears')}
-            description={t('privacy.retentionHint')}
-            value={years}
-            min={1}
-            max={100}
-            allowDecimal={false}
-            error={save.errors['inactiveYears']}
-            onChange={(v) => {
-              setSaved(false);
-              setYears(v === '' ? '' : Number(v));
-            }}
-          />
-          <FormError message={save.formError} />
-          {saved && <Alert color="teal">{t('privacy.retentionSaved')}</Alert>}
-          <Group>
-            <Button type="submit" loading={save.busy}>
-              {t('customers.save')}
-            </Button>
-            <Button variant="default" loading={preview.busy} onClick={() => void preview.submit()}>
-              {t('privacy.preview')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-      <FormError message={preview.formError ?? erase.error} />
+      <ErrorAlert error={rule.error} />
+      {/* The form starts from the stored rule once it has arrived. */}
+      {rule.data && (
+        <RetentionForm
+          inactiveYears={rule.data.inactiveYears}
+          onSaved={() => {
+            setReport(null);
+            setApplied(null);
+          }}
+        />
+      )}
+      <Button
+        variant="default"
+        w="fit-content"
+        loading={preview.isPending}
+        onClick={() => {
+          setApplied(null);
+          preview.mutate({ apply: false }, { onSuccess: setReport });
+        }}
+      >
+        {t('privacy.preview')}
+      </Button>
+      <ErrorAlert error={preview.error} />
+      <FormError message={erase.error} />
       {applied !== null && <Alert color="teal">{t('privacy.applied', { count: applied })}</Alert>}
       {report && report.candidates.length === 0 && <Text size="sm">{t('privacy.noCandidates')}</Text>}
       {report && report.candidates.length > 0 && (

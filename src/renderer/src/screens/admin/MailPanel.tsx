@@ -19,15 +19,13 @@ import { FormError } from '../../components/FormError';
 import type { OutboxItem, SmtpSettings } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useSignedIn } from '../../lib/auth';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 import type { TFunction } from 'i18next';
 import { mailErrorKind } from '../../../../shared/mail-errors';
 import { AdminList } from '../../components/AdminList';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { useProcedure } from '../../lib/query';
+import { useChange, useProcedure } from '../../lib/query';
 import { useActions } from '../../lib/use-actions';
-
-type Form = Omit<SmtpSettings, 'hasPassword' | 'configured'> & { password: string };
 
 /** A failed delivery as a sentence; the server's own text stays in Kontor's log. */
 function mailErrorText(stored: string | null, t: TFunction): string {
@@ -104,88 +102,77 @@ function Outbox() {
 function MailSettings({ initial }: { initial: SmtpSettings }) {
   const { t } = useTranslation();
   const me = useSignedIn();
-  const [form, setForm] = useState<Form | null>(() => ({
-    host: initial.host,
-    port: initial.port,
-    security: initial.security,
-    user: initial.user,
-    from: initial.from,
-    allowSelfSigned: initial.allowSelfSigned,
-    password: '',
-  }));
   const [hasPassword, setHasPassword] = useState(initial.hasPassword);
   const [saved, setSaved] = useState(false);
-  const [test, setTest] = useState<{ sent: boolean; error: string | null } | null>(null);
-
-  const save = useSubmit(async () => {
-    if (!form) return;
-    const { password, ...rest } = form;
-    const next = await call('mail.setSettings', { ...rest, ...(password !== '' && { password }) });
-    setHasPassword(next.hasPassword);
-    setForm({ ...form, password: '' });
-    setSaved(true);
-  });
-  const sendTest = useSubmit(async () => setTest(await call('mail.sendTest', { to: me.user.email })));
-
-  if (!form) return null;
-  const text = (key: 'host' | 'user' | 'from') => ({
-    value: form[key],
-    error: save.errors[key],
-    onChange: (e: { currentTarget: { value: string } }) => {
-      const value = e.currentTarget.value;
-      setSaved(false);
-      setForm((f) => f && { ...f, [key]: value });
+  const sendTest = useChange('mail.sendTest');
+  const test = sendTest.data ?? null;
+  const { form, field, checkbox, busy, formError, submit } = useContractForm({
+    procedure: 'mail.setSettings',
+    initialValues: {
+      host: initial.host,
+      port: initial.port,
+      security: initial.security,
+      user: initial.user,
+      from: initial.from,
+      allowSelfSigned: initial.allowSelfSigned,
+      password: '',
+    },
+    // An empty password field keeps the stored password. (An emptied port reads as 0.)
+    toInput: ({ password, port, ...rest }) => ({
+      ...rest,
+      port: Number(port),
+      ...(password !== '' && { password }),
+    }),
+    onSubmit: async (input) => {
+      const next = await call('mail.setSettings', input);
+      setHasPassword(next.hasPassword);
+      form.setFieldValue('password', '');
+      form.resetDirty({ ...form.getValues(), password: '' });
+      setSaved(true);
     },
   });
 
   return (
     <Stack>
-      <form onSubmit={(e) => void save.submit(e)} noValidate aria-label={t('mail.settings')}>
+      <form onSubmit={submit} noValidate aria-label={t('mail.settings')}>
         <Stack maw={520}>
           <Title order={4}>{t('mail.settings')}</Title>
           <Group grow>
-            <TextInput label={t('mail.host')} placeholder="smtp.firma.local" {...text('host')} required />
-            <NumberInput
-              label={t('mail.port')}
-              value={form.port}
-              min={1}
-              max={65535}
-              error={save.errors['port']}
-              onChange={(v) => setForm({ ...form, port: Number(v) })}
-            />
+            <TextInput label={t('mail.host')} placeholder="smtp.firma.local" {...field('host')} required />
+            <NumberInput label={t('mail.port')} min={1} max={65535} {...field('port')} />
           </Group>
           <Select
             label={t('mail.security')}
-            value={form.security}
             allowDeselect={false}
-            onChange={(v) => v && setForm({ ...form, security: v })}
+            {...field('security')}
             data={[
               { value: 'starttls', label: 'STARTTLS' },
               { value: 'tls', label: 'TLS' },
               { value: 'none', label: t('mail.none') },
             ]}
           />
-          <TextInput label={t('mail.user')} {...text('user')} autoComplete="off" />
+          <TextInput label={t('mail.user')} {...field('user')} autoComplete="off" />
           <PasswordInput
             label={t('mail.password')}
             description={hasPassword ? t('mail.passwordKept') : undefined}
-            value={form.password}
-            onChange={(e) => setForm({ ...form, password: e.currentTarget.value })}
+            {...field('password')}
             autoComplete="new-password"
           />
-          <TextInput label={t('mail.from')} placeholder="kontor@firma.de" {...text('from')} required />
-          <Checkbox
-            label={t('mail.allowSelfSigned')}
-            checked={form.allowSelfSigned}
-            onChange={(e) => setForm({ ...form, allowSelfSigned: e.currentTarget.checked })}
-          />
-          <FormError message={save.formError} />
-          {saved && <Alert color="teal">{t('security.saved')}</Alert>}
+          <TextInput label={t('mail.from')} placeholder="kontor@firma.de" {...field('from')} required />
+          <Checkbox label={t('mail.allowSelfSigned')} {...checkbox('allowSelfSigned')} />
+          <FormError message={formError} />
+          <ErrorAlert error={sendTest.error} />
+          {/* Until the next change. */}
+          {saved && !form.isDirty() && <Alert color="teal">{t('security.saved')}</Alert>}
           <Group>
-            <Button type="submit" loading={save.busy}>
+            <Button type="submit" loading={busy}>
               {t('customers.save')}
             </Button>
-            <Button variant="default" loading={sendTest.busy} onClick={() => void sendTest.submit()}>
+            <Button
+              variant="default"
+              loading={sendTest.isPending}
+              onClick={() => sendTest.mutate({ to: me.user.email })}
+            >
               {t('mail.sendTest', { to: me.user.email })}
             </Button>
           </Group>

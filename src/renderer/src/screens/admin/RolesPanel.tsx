@@ -9,39 +9,34 @@ import { call } from '../../lib/api';
 import { useProcedure } from '../../lib/query';
 import { roleLabel } from '../../lib/roles';
 import { useActions, useInvalidate } from '../../lib/use-actions';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 function RoleForm({ role, onClose }: { role: Role | null; onClose: () => void }) {
   const { t } = useTranslation();
   const invalidate = useInvalidate();
-  const [name, setName] = useState(role?.name ?? '');
-  const [granted, setGranted] = useState<Permission[]>(role?.permissions ?? []);
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    if (role) await call('roles.update', { id: role.id, name, permissions: granted });
-    else await call('roles.create', { name, permissions: granted });
-    await invalidate('roles', 'users');
-    onClose();
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: role ? 'roles.update' : 'roles.create',
+    initialValues: { name: role?.name ?? '', permissions: role?.permissions ?? ([] as Permission[]) },
+    toInput: (values) => (role ? { id: role.id, ...values } : values),
+    onSubmit: async (_input, values) => {
+      if (role) await call('roles.update', { id: role.id, ...values });
+      else await call('roles.create', values);
+      await invalidate('roles', 'users');
+      onClose();
+    },
   });
-  const dirty = name !== (role?.name ?? '') || granted.join() !== (role?.permissions ?? []).join();
   return (
     <FormModal
       title={role ? t('admin.editRole') : t('admin.newRole')}
       size="lg"
-      dirty={dirty}
+      dirty={form.isDirty()}
       busy={busy}
       formError={formError}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       onClose={onClose}
     >
-      <TextInput
-        label={t('admin.name')}
-        value={name}
-        onChange={(e) => setName(e.currentTarget.value)}
-        error={errors['name']}
-        required
-        data-autofocus
-      />
-      <Checkbox.Group label={t('admin.permissions')} value={granted} onChange={(v) => setGranted(v)}>
+      <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
+      <Checkbox.Group label={t('admin.permissions')} {...field('permissions')}>
         <SimpleGrid cols={2} mt="xs">
           {permissions.map((p) => (
             <Checkbox key={p} value={p} label={t(`permissions.${p}`)} />

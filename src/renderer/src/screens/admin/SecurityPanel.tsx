@@ -1,7 +1,6 @@
 // Sign-in and session rules: the installation's limits (installation administrators) and the
 // company's "require 2FA".
 import { Button, NumberInput, Stack, Switch, Text } from '@mantine/core';
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SecuritySettings } from '../../../../shared/contract';
 import { ErrorAlert } from '../../components/ErrorAlert';
@@ -11,28 +10,41 @@ import { useCan } from '../../lib/auth';
 import { notifySuccess } from '../../lib/notify';
 import { useProcedure } from '../../lib/query';
 import { useInvalidate } from '../../lib/use-actions';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 function SecurityForm({ initial }: { initial: SecuritySettings }) {
   const { t } = useTranslation();
   const installation = useCan('installation.manage');
   const invalidate = useInvalidate();
-  const [values, setValues] = useState(initial);
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    // A company administrator sends only the company's own rule.
-    setValues(await call('security.set', installation ? values : { requireTwoFactor: values.requireTwoFactor }));
-    await invalidate('security');
-    notifySuccess(t('security.saved'));
+  const { form, field, checkbox, busy, formError, submit } = useContractForm({
+    procedure: 'security.set',
+    initialValues: initial,
+    // A company administrator sends only the company's own rule. (An emptied number field reads as 0.)
+    toInput: (values) =>
+      installation
+        ? {
+            ...values,
+            maxFailedLogins: Number(values.maxFailedLogins),
+            lockoutMinutes: Number(values.lockoutMinutes),
+            idleMinutes: Number(values.idleMinutes),
+            absoluteHours: Number(values.absoluteHours),
+          }
+        : { requireTwoFactor: values.requireTwoFactor },
+    onSubmit: async (input) => {
+      const saved = await call('security.set', input);
+      form.setValues(saved);
+      form.resetDirty(saved);
+      await invalidate('security');
+      notifySuccess(t('security.saved'));
+    },
   });
   const number = (key: 'maxFailedLogins' | 'lockoutMinutes' | 'idleMinutes' | 'absoluteHours') => ({
     label: t(`security.${key}`),
-    value: values[key],
-    error: errors[key],
     disabled: !installation,
-    onChange: (v: string | number) => setValues({ ...values, [key]: Number(v) }),
+    ...field(key),
   });
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate>
+    <form onSubmit={submit} noValidate aria-label={t('admin.security')}>
       <Stack maw={420}>
         {!installation && (
           <Text size="sm" c="dimmed">
@@ -43,11 +55,7 @@ function SecurityForm({ initial }: { initial: SecuritySettings }) {
         <NumberInput {...number('lockoutMinutes')} min={1} max={1440} />
         <NumberInput {...number('idleMinutes')} min={1} max={240} />
         <NumberInput {...number('absoluteHours')} min={1} max={72} />
-        <Switch
-          label={t('security.requireTwoFactor')}
-          checked={values.requireTwoFactor}
-          onChange={(e) => setValues({ ...values, requireTwoFactor: e.currentTarget.checked })}
-        />
+        <Switch label={t('security.requireTwoFactor')} {...checkbox('requireTwoFactor')} />
         <FormError message={formError} />
         <Button type="submit" loading={busy} w="fit-content">
           {t('customers.save')}

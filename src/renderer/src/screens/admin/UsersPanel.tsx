@@ -11,44 +11,44 @@ import { notifySuccess } from '../../lib/notify';
 import { useProcedure } from '../../lib/query';
 import { roleLabel } from '../../lib/roles';
 import { useActions, useInvalidate } from '../../lib/use-actions';
-import { useFormValues, useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 function UserForm({ user, roles, onClose }: { user: User | null; roles: readonly Role[]; onClose: () => void }) {
   const { t } = useTranslation();
   const invalidate = useInvalidate();
-  const initial = { name: user?.name ?? '', email: user?.email ?? '', roleId: user?.roleId ?? 'clerk', password: '' };
-  const { values, setValues, field: bind } = useFormValues(initial);
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    if (user)
-      await call('users.update', { id: user.id, name: values.name, email: values.email, roleId: values.roleId });
-    else await call('users.create', values);
-    await invalidate('users', 'roles');
-    onClose();
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: user ? 'users.update' : 'users.create',
+    initialValues: { name: user?.name ?? '', email: user?.email ?? '', roleId: user?.roleId ?? 'clerk', password: '' },
+    toInput: ({ password, ...values }) => (user ? { id: user.id, ...values } : { ...values, password }),
+    onSubmit: async (_input, { password, ...values }) => {
+      if (user) await call('users.update', { id: user.id, ...values });
+      else await call('users.create', { ...values, password });
+      await invalidate('users', 'roles');
+      onClose();
+    },
   });
   return (
     <FormModal
       title={user ? t('admin.editUser') : t('admin.newUser')}
-      dirty={JSON.stringify(values) !== JSON.stringify(initial)}
+      dirty={form.isDirty()}
       busy={busy}
       formError={formError}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       onClose={onClose}
     >
-      <TextInput label={t('admin.name')} {...bind('name', errors)} required data-autofocus />
-      <TextInput label={t('auth.email')} type="email" {...bind('email', errors)} required />
+      <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
+      <TextInput label={t('auth.email')} type="email" {...field('email')} required />
       <Select
         label={t('admin.role')}
         data={roles.map((r) => ({ value: r.id, label: roleLabel(r, t) }))}
-        value={values.roleId}
-        onChange={(v) => v && setValues((s) => ({ ...s, roleId: v }))}
-        error={errors['roleId']}
+        {...field('roleId')}
         allowDeselect={false}
       />
       {!user && (
         <PasswordInput
           label={t('admin.initialPassword')}
           description={t('admin.initialPasswordHelp')}
-          {...bind('password', errors)}
+          {...field('password')}
           required
           autoComplete="new-password"
         />
@@ -59,28 +59,30 @@ function UserForm({ user, roles, onClose }: { user: User | null; roles: readonly
 
 function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
   const { t } = useTranslation();
-  const [password, setPassword] = useState('');
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    await call('users.resetPassword', { id: user.id, password });
-    notifySuccess(t('admin.passwordReset', { name: user.name }));
-    onClose();
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: 'users.resetPassword',
+    initialValues: { password: '' },
+    toInput: ({ password }) => ({ id: user.id, password }),
+    onSubmit: async (input) => {
+      await call('users.resetPassword', input);
+      notifySuccess(t('admin.passwordReset', { name: user.name }));
+      onClose();
+    },
   });
   return (
     <FormModal
       title={t('admin.resetPassword')}
       submitLabel={t('admin.resetPassword')}
-      dirty={password !== ''}
+      dirty={form.isDirty()}
       busy={busy}
       formError={formError}
-      onSubmit={(e) => void submit(e)}
+      onSubmit={submit}
       onClose={onClose}
     >
       <PasswordInput
         label={t('admin.initialPassword')}
         description={t('admin.initialPasswordHelp')}
-        value={password}
-        onChange={(e) => setPassword(e.currentTarget.value)}
-        error={errors['password']}
+        {...field('password')}
         autoComplete="new-password"
         data-autofocus
       />

@@ -5,32 +5,30 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useFormValues, useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 export function ChangePasswordForm({ onDone, forced = false }: { onDone?: () => void; forced?: boolean }) {
   const { t } = useTranslation();
   const auth = useAuth();
-  const { values, setValues, field: bind } = useFormValues({ current: '', next: '', confirm: '' });
-  const { busy, errors, formError, setFormError, submit } = useSubmit(async () => {
-    if (values.next !== values.confirm) {
-      setFormError(t('auth.mismatch'));
-      return;
-    }
-    const status = await call('auth.changePassword', {
-      ...(!forced && { current: values.current }),
-      next: values.next,
-    });
-    setValues({ current: '', next: '', confirm: '' });
-    auth.set(status);
-    onDone?.();
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: 'auth.changePassword',
+    initialValues: { current: '', next: '', confirm: '' },
+    toInput: (values) => ({ ...(!forced && { current: values.current }), next: values.next }),
+    check: (values) => ({ confirm: values.next !== values.confirm ? t('auth.mismatch') : undefined }),
+    onSubmit: async (input) => {
+      const status = await call('auth.changePassword', input);
+      form.reset();
+      auth.set(status);
+      onDone?.();
+    },
   });
   return (
-    <form onSubmit={(e) => void submit(e)} noValidate aria-label={t('auth.changePassword')}>
+    <form onSubmit={submit} noValidate aria-label={t('auth.changePassword')}>
       <Stack>
         {!forced && (
           <PasswordInput
             label={t('auth.currentPassword')}
-            {...bind('current', errors)}
+            {...field('current')}
             autoComplete="current-password"
             required
           />
@@ -38,11 +36,11 @@ export function ChangePasswordForm({ onDone, forced = false }: { onDone?: () => 
         <PasswordInput
           label={t('auth.newPassword')}
           description={t('auth.passwordRules')}
-          {...bind('next', errors)}
+          {...field('next')}
           autoComplete="new-password"
           required
         />
-        <PasswordInput label={t('auth.confirm')} {...bind('confirm', errors)} autoComplete="new-password" required />
+        <PasswordInput label={t('auth.confirm')} {...field('confirm')} autoComplete="new-password" required />
         <FormError message={formError} />
         <Button type="submit" loading={busy} w="fit-content">
           {t('auth.changePassword')}

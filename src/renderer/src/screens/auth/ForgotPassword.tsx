@@ -5,37 +5,35 @@ import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 export function ForgotPassword({ onDone }: { onDone: (message: string) => void }) {
   const { t } = useTranslation();
-  const [email, setEmail] = useState('');
-  const [code, setCode] = useState('');
-  const [password, setPassword] = useState('');
-  const [requested, setRequested] = useState(false);
-
-  const request = useSubmit(async () => {
-    await call('auth.forgotPassword', { email });
-    setRequested(true);
+  const [requested, setRequested] = useState<string | null>(null);
+  const request = useContractForm({
+    procedure: 'auth.forgotPassword',
+    initialValues: { email: '' },
+    toInput: (values) => values,
+    onSubmit: async (input) => {
+      await call('auth.forgotPassword', input);
+      setRequested(input.email);
+    },
   });
-  const reset = useSubmit(async () => {
-    await call('auth.resetPassword', { email, code, password });
-    onDone(t('forgot.done'));
+  const reset = useContractForm({
+    procedure: 'auth.resetPassword',
+    initialValues: { code: '', password: '' },
+    toInput: (values) => ({ email: requested ?? '', ...values }),
+    onSubmit: async (input) => {
+      await call('auth.resetPassword', input);
+      onDone(t('forgot.done'));
+    },
   });
 
-  if (!requested) {
+  if (requested === null) {
     return (
-      <AuthCard title={t('forgot.title')} onSubmit={(e) => void request.submit(e)}>
+      <AuthCard title={t('forgot.title')} onSubmit={request.submit}>
         <Text size="sm">{t('forgot.explain')}</Text>
-        <TextInput
-          label={t('auth.email')}
-          type="email"
-          value={email}
-          onChange={(e) => setEmail(e.currentTarget.value)}
-          error={request.errors['email']}
-          required
-          autoFocus
-        />
+        <TextInput label={t('auth.email')} type="email" {...request.field('email')} required autoFocus />
         <FormError message={request.formError} />
         <Button type="submit" loading={request.busy}>
           {t('forgot.send')}
@@ -47,13 +45,11 @@ export function ForgotPassword({ onDone }: { onDone: (message: string) => void }
     );
   }
   return (
-    <AuthCard title={t('forgot.title')} onSubmit={(e) => void reset.submit(e)}>
-      <Alert color="blue">{t('forgot.sent', { email })}</Alert>
+    <AuthCard title={t('forgot.title')} onSubmit={reset.submit}>
+      <Alert color="blue">{t('forgot.sent', { email: requested })}</Alert>
       <TextInput
         label={t('forgot.code')}
-        value={code}
-        onChange={(e) => setCode(e.currentTarget.value)}
-        error={reset.errors['code']}
+        {...reset.field('code')}
         inputMode="numeric"
         autoComplete="one-time-code"
         required
@@ -62,9 +58,7 @@ export function ForgotPassword({ onDone }: { onDone: (message: string) => void }
       <PasswordInput
         label={t('auth.newPassword')}
         description={t('auth.passwordRules')}
-        value={password}
-        onChange={(e) => setPassword(e.currentTarget.value)}
-        error={reset.errors['password']}
+        {...reset.field('password')}
         autoComplete="new-password"
         required
       />

@@ -6,7 +6,7 @@ import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 import { ForgotPassword } from './ForgotPassword';
 
 export function LoginScreen() {
@@ -14,19 +14,20 @@ export function LoginScreen() {
   const auth = useAuth();
   const [forgot, setForgot] = useState(false);
   const [notice, setNotice] = useState('');
-  const [email, setEmail] = useState('');
-  const [password, setPassword] = useState('');
-  const [code, setCode] = useState('');
   const [needsCode, setNeedsCode] = useState(false);
-
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    const result = await call('auth.login', { email, password, ...(needsCode && { code }) });
-    if (result.state === 'second_factor_required') {
-      setNeedsCode(true);
-      return;
-    }
-    setPassword('');
-    auth.set(result);
+  const { form, field, busy, formError, submit } = useContractForm({
+    procedure: 'auth.login',
+    initialValues: { email: '', password: '', code: '' },
+    toInput: ({ email, password, code }) => ({ email, password, ...(needsCode && { code }) }),
+    onSubmit: async (input) => {
+      const result = await call('auth.login', input);
+      if (result.state === 'second_factor_required') {
+        setNeedsCode(true);
+        return;
+      }
+      form.setFieldValue('password', '');
+      auth.set(result);
+    },
   });
 
   if (forgot) {
@@ -41,7 +42,7 @@ export function LoginScreen() {
   }
 
   return (
-    <AuthCard title={t('auth.signIn')} onSubmit={(e) => void submit(e)}>
+    <AuthCard title={t('auth.signIn')} onSubmit={submit}>
       {notice && (
         <Alert color="teal" role="status">
           {notice}
@@ -52,30 +53,19 @@ export function LoginScreen() {
           <TextInput
             label={t('auth.email')}
             type="email"
-            value={email}
-            onChange={(e) => setEmail(e.currentTarget.value)}
-            error={errors['email']}
+            {...field('email')}
             required
             autoFocus
             autoComplete="username"
           />
-          <PasswordInput
-            label={t('auth.password')}
-            value={password}
-            onChange={(e) => setPassword(e.currentTarget.value)}
-            error={errors['password']}
-            required
-            autoComplete="current-password"
-          />
+          <PasswordInput label={t('auth.password')} {...field('password')} required autoComplete="current-password" />
         </>
       ) : (
         <>
           <Text size="sm">{t('auth.codeHelp')}</Text>
           <TextInput
             label={t('auth.code')}
-            value={code}
-            onChange={(e) => setCode(e.currentTarget.value)}
-            error={errors['code']}
+            {...field('code')}
             autoComplete="one-time-code"
             inputMode="numeric"
             autoFocus

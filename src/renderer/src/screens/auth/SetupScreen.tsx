@@ -5,38 +5,36 @@ import { FormError } from '../../components/FormError';
 import { AuthCard } from '../../components/AuthCard';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useFormValues, useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 
 export function SetupScreen() {
   const { t } = useTranslation();
   const auth = useAuth();
-  const { values, field: bind } = useFormValues({ company: '', name: '', email: '', password: '', confirm: '' });
-  const { busy, errors, formError, setFormError, submit } = useSubmit(async () => {
-    if (values.password !== values.confirm) {
-      setFormError(t('auth.mismatch'));
-      return;
-    }
-    const { confirm: _confirm, ...input } = values;
-    auth.set(await call('auth.setup', input));
+  const { field, busy, formError, submit } = useContractForm({
+    procedure: 'auth.setup',
+    initialValues: { company: '', name: '', email: '', password: '', confirm: '' },
+    toInput: ({ confirm: _confirm, ...input }) => input,
+    check: (values) => ({ confirm: values.password !== values.confirm ? t('auth.mismatch') : undefined }),
+    onSubmit: async (input) => auth.set(await call('auth.setup', input)),
   });
 
   return (
-    <AuthCard title={t('setup.title')} onSubmit={(e) => void submit(e)}>
+    <AuthCard title={t('setup.title')} onSubmit={submit}>
       <Text size="sm">{t('setup.explain')}</Text>
       <Alert color="yellow" role="note" title={t('privacy.backupTitle')}>
         {t('setup.keysWarning')}
       </Alert>
-      <TextInput label={t('setup.company')} {...bind('company', errors)} required autoFocus />
-      <TextInput label={t('setup.adminName')} {...bind('name', errors)} required autoComplete="name" />
-      <TextInput label={t('auth.email')} type="email" {...bind('email', errors)} required autoComplete="email" />
+      <TextInput label={t('setup.company')} {...field('company')} required autoFocus />
+      <TextInput label={t('setup.adminName')} {...field('name')} required autoComplete="name" />
+      <TextInput label={t('auth.email')} type="email" {...field('email')} required autoComplete="email" />
       <PasswordInput
         label={t('auth.password')}
         description={t('auth.passwordRules')}
-        {...bind('password', errors)}
+        {...field('password')}
         required
         autoComplete="new-password"
       />
-      <PasswordInput label={t('auth.confirm')} {...bind('confirm', errors)} required autoComplete="new-password" />
+      <PasswordInput label={t('auth.confirm')} {...field('confirm')} required autoComplete="new-password" />
       <FormError message={formError} />
       <Button type="submit" loading={busy}>
         {t('setup.submit')}

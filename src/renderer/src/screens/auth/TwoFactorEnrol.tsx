@@ -2,11 +2,12 @@
 import { Alert, Box, Button, Code, Group, List, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormError } from '../../components/FormError';
-import type { Output } from '../../../../shared/contract';
 import { call } from '../../lib/api';
 import { useAuth } from '../../lib/auth';
-import { useSubmit } from '../../lib/use-submit';
+import { useChange } from '../../lib/query';
+import { useContractForm } from '../../lib/use-contract-form';
 
 export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void }) {
   const { t } = useTranslation();
@@ -32,14 +33,14 @@ export function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () =
 export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
   const { t } = useTranslation();
   const auth = useAuth();
-  const [enrolment, setEnrolment] = useState<Output<'auth.totpBegin'> | null>(null);
-  const [code, setCode] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-
-  const begin = useSubmit(async () => setEnrolment(await call('auth.totpBegin', {})));
-  const confirm = useSubmit(async () => {
-    const result = await call('auth.totpConfirm', { code });
-    setCodes(result.recoveryCodes);
+  const begin = useChange('auth.totpBegin');
+  const enrolment = begin.data;
+  const confirm = useContractForm({
+    procedure: 'auth.totpConfirm',
+    initialValues: { code: '' },
+    toInput: (values) => values,
+    onSubmit: async (input) => setCodes((await call('auth.totpConfirm', input)).recoveryCodes),
   });
 
   if (codes) {
@@ -57,15 +58,15 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
     return (
       <Stack>
         <Text size="sm">{t('twoFactor.intro')}</Text>
-        <FormError message={begin.formError} />
-        <Button onClick={() => void begin.submit()} loading={begin.busy} w="fit-content">
+        <ErrorAlert error={begin.error} />
+        <Button onClick={() => begin.mutate({})} loading={begin.isPending} w="fit-content">
           {t('twoFactor.start')}
         </Button>
       </Stack>
     );
   }
   return (
-    <form onSubmit={(e) => void confirm.submit(e)} noValidate aria-label={t('twoFactor.title')}>
+    <form onSubmit={confirm.submit} noValidate aria-label={t('twoFactor.title')}>
       <Stack>
         <Text size="sm">{t('twoFactor.scan')}</Text>
         <Group align="flex-start">
@@ -84,9 +85,7 @@ export function TwoFactorEnrol({ onDone }: { onDone: () => void }) {
         </Group>
         <TextInput
           label={t('auth.code')}
-          value={code}
-          onChange={(e) => setCode(e.currentTarget.value)}
-          error={confirm.errors['code']}
+          {...confirm.field('code')}
           inputMode="numeric"
           autoComplete="one-time-code"
           required

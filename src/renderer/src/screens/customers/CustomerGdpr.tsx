@@ -4,37 +4,44 @@ import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormError } from '../../components/FormError';
-import { call } from '../../lib/api';
 import { base64ToBytes, download } from '../../lib/download';
-import { useSubmit } from '../../lib/use-submit';
+import { useContractForm } from '../../lib/use-contract-form';
 import { notifySuccess } from '../../lib/notify';
 import { useChange } from '../../lib/query';
 
 export function CustomerGdpr({ customer, onErased }: { customer: Customer; onErased: (c: Customer) => void }) {
   const { t, i18n } = useTranslation();
   const [erasing, setErasing] = useState(false);
-  const [typed, setTyped] = useState('');
-  const exporting = useSubmit(async () => {
+  const exporting = useChange('gdpr.export');
+  function exportCustomer() {
     // German Excel splits CSV on semicolons.
     const csv = i18n.language.startsWith('de') ? 'semicolon' : 'comma';
-    const file = await call('gdpr.export', { customerId: customer.id, csv });
-    download(file.fileName, base64ToBytes(file.base64), 'application/zip');
-  });
+    exporting.mutate(
+      { customerId: customer.id, csv },
+      { onSuccess: (file) => download(file.fileName, base64ToBytes(file.base64), 'application/zip') },
+    );
+  }
   // Erasing changes the customer list and the customer itself: both refresh.
   const eraseChange = useChange('gdpr.erase', { alsoInvalidates: ['customers'] });
-  const erase = useSubmit(async () => {
-    const erased = await eraseChange.mutateAsync({ customerId: customer.id });
-    setErasing(false);
-    notifySuccess(t('privacy.erasedNotice'));
-    onErased(erased);
+  const erase = useContractForm({
+    procedure: 'gdpr.erase',
+    initialValues: { typed: '' },
+    toInput: () => ({ customerId: customer.id }),
+    onSubmit: async (input) => {
+      const erased = await eraseChange.mutateAsync(input);
+      setErasing(false);
+      notifySuccess(t('privacy.erasedNotice'));
+      onErased(erased);
+    },
   });
 
   return (
     <>
-      <FormError message={exporting.formError} />
+      <ErrorAlert error={exporting.error} />
       <Group>
-        <Button variant="default" size="xs" loading={exporting.busy} onClick={() => void exporting.submit()}>
+        <Button variant="default" size="xs" loading={exporting.isPending} onClick={exportCustomer}>
           {t('privacy.exportCustomer')}
         </Button>
         {customer.erasedAt === null && (
@@ -44,14 +51,13 @@ export function CustomerGdpr({ customer, onErased }: { customer: Customer; onEra
         )}
       </Group>
       <Modal opened={erasing} onClose={() => setErasing(false)} title={t('privacy.eraseTitle')}>
-        <form onSubmit={(e) => void erase.submit(e)} noValidate aria-label={t('privacy.eraseTitle')}>
+        <form onSubmit={erase.submit} noValidate aria-label={t('privacy.eraseTitle')}>
           <Stack>
             <Text size="sm">{t('privacy.eraseExplain')}</Text>
             <TextInput
               label={t('privacy.eraseConfirmLabel')}
               description={customer.name}
-              value={typed}
-              onChange={(e) => setTyped(e.currentTarget.value)}
+              {...erase.field('typed')}
               data-autofocus
             />
             <FormError message={erase.formError} />
@@ -59,7 +65,12 @@ export function CustomerGdpr({ customer, onErased }: { customer: Customer; onEra
               <Button variant="default" onClick={() => setErasing(false)}>
                 {t('customers.cancel')}
               </Button>
-              <Button type="submit" color="red" loading={erase.busy} disabled={typed.trim() !== customer.name.trim()}>
+              <Button
+                type="submit"
+                color="red"
+                loading={erase.busy}
+                disabled={erase.values.typed.trim() !== customer.name.trim()}
+              >
                 {t('privacy.eraseSubmit')}
               </Button>
             </Group>

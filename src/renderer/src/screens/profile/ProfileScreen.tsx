@@ -1,11 +1,13 @@
 // The user's own account: password, two-factor authentication, recovery codes.
 import { Alert, Badge, Button, Card, Group, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormError } from '../../components/FormError';
 import { call } from '../../lib/api';
 import { useAuth, useSignedIn } from '../../lib/auth';
-import { useSubmit } from '../../lib/use-submit';
+import { useChange } from '../../lib/query';
+import { useContractForm } from '../../lib/use-contract-form';
 import { ChangePasswordForm } from '../auth/ChangePasswordForm';
 import { RecoveryCodes, TwoFactorEnrol } from '../auth/TwoFactorEnrol';
 
@@ -14,16 +16,23 @@ function TwoFactorCard() {
   const auth = useAuth();
   const status = useSignedIn();
   const [enrolling, setEnrolling] = useState(false);
-  const [password, setPassword] = useState('');
   const [codes, setCodes] = useState<string[] | null>(null);
-  const disable = useSubmit(async () => {
-    auth.set(await call('auth.totpDisable', { password }));
-    setPassword('');
+  /** Both buttons send the password: one turns 2FA off, the other makes new recovery codes. */
+  const action = useRef<'disable' | 'codes'>('codes');
+  const confirm = useContractForm({
+    procedure: 'auth.totpDisable',
+    initialValues: { password: '' },
+    toInput: (values) => values,
+    onSubmit: async (input) => {
+      if (action.current === 'disable') auth.set(await call('auth.totpDisable', input));
+      else setCodes((await call('auth.recoveryCodes', input)).recoveryCodes);
+      confirm.form.reset();
+    },
   });
-  const regenerate = useSubmit(async () => {
-    setCodes((await call('auth.recoveryCodes', { password })).recoveryCodes);
-    setPassword('');
-  });
+  const run = (chosen: 'disable' | 'codes') => {
+    action.current = chosen;
+    confirm.submit();
+  };
 
   return (
     <Card withBorder>
@@ -43,18 +52,22 @@ function TwoFactorCard() {
         {!status.user.twoFactor && enrolling && <TwoFactorEnrol onDone={() => setEnrolling(false)} />}
         {status.user.twoFactor && !codes && (
           <>
-            <PasswordInput
-              label={t('auth.password')}
-              value={password}
-              onChange={(e) => setPassword(e.currentTarget.value)}
-              autoComplete="current-password"
-            />
-            <FormError message={disable.formError ?? regenerate.formError} />
+            <PasswordInput label={t('auth.password')} {...confirm.field('password')} autoComplete="current-password" />
+            <FormError message={confirm.formError} />
             <Group>
-              <Button variant="default" loading={regenerate.busy} onClick={() => void regenerate.submit()}>
+              <Button
+                variant="default"
+                loading={confirm.busy && action.current === 'codes'}
+                onClick={() => run('codes')}
+              >
                 {t('twoFactor.newCodes')}
               </Button>
-              <Button color="red" variant="light" loading={disable.busy} onClick={() => void disable.submit()}>
+              <Button
+                color="red"
+                variant="light"
+                loading={confirm.busy && action.current === 'disable'}
+                onClick={() => run('disable')}
+              >
                 {t('twoFactor.disable')}
               </Button>
             </Group>
@@ -69,16 +82,17 @@ function EmailCard() {
   const { t } = useTranslation();
   const auth = useAuth();
   const status = useSignedIn();
-  const [code, setCode] = useState('');
+  const request = useChange('auth.requestVerification');
   /** What became of the last code requested here: on its way, or waiting for a mail server. */
-  const [sent, setSent] = useState<'sending' | 'waiting' | null>(null);
-  const request = useSubmit(async () => {
-    const result = await call('auth.requestVerification', {});
-    setSent(result.mailServer ? 'sending' : 'waiting');
-  });
-  const verify = useSubmit(async () => {
-    await call('auth.verifyEmail', { code });
-    auth.refresh();
+  const sent = request.data ? (request.data.mailServer ? 'sending' : 'waiting') : null;
+  const verify = useContractForm({
+    procedure: 'auth.verifyEmail',
+    initialValues: { code: '' },
+    toInput: (values) => values,
+    onSubmit: async (input) => {
+      await call('auth.verifyEmail', input);
+      auth.refresh();
+    },
   });
   return (
     <Card withBorder>
@@ -91,25 +105,24 @@ function EmailCard() {
         </Group>
         <Text>{status.user.email}</Text>
         {!status.user.emailVerified && (
-          <form onSubmit={(e) => void verify.submit(e)} noValidate aria-label={t('verify.title')}>
+          <form onSubmit={verify.submit} noValidate aria-label={t('verify.title')}>
             <Stack>
               <Text size="sm" role="status">
                 {sent === 'sending' ? t('verify.sent') : sent === 'waiting' ? t('verify.waiting') : t('verify.explain')}
               </Text>
               <TextInput
                 label={t('forgot.code')}
-                value={code}
-                onChange={(e) => setCode(e.currentTarget.value)}
-                error={verify.errors['code']}
+                {...verify.field('code')}
                 inputMode="numeric"
                 autoComplete="one-time-code"
               />
-              <FormError message={verify.formError ?? request.formError} />
+              <FormError message={verify.formError} />
+              <ErrorAlert error={request.error} />
               <Group>
                 <Button type="submit" loading={verify.busy}>
                   {t('verify.confirm')}
                 </Button>
-                <Button variant="default" loading={request.busy} onClick={() => void request.submit()}>
+                <Button variant="default" loading={request.isPending} onClick={() => request.mutate({})}>
                   {t('verify.resend')}
                 </Button>
               </Group>

@@ -1,49 +1,36 @@
 // Shown when the data cannot be opened: the OS keychain is missing, or the passphrase store waits.
 import { Alert, Button, Center, Checkbox, FileInput, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { AppStatus } from '../../../../shared/contract';
-import { call, isAppError } from '../../lib/api';
-import { fieldErrors } from '../../lib/field-errors';
-import { useSubmit } from '../../lib/use-submit';
+import { call } from '../../lib/api';
+import { useContractForm } from '../../lib/use-contract-form';
 
 type Locked = Extract<AppStatus, { state: 'locked' }>;
 
 export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocked: () => void }) {
   const { t } = useTranslation();
-  const [passphrase, setPassphrase] = useState('');
-  const [confirm, setConfirm] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    if (status.firstRun && passphrase !== confirm) {
-      setError(t('unlock.mismatch'));
-      return;
-    }
-    setBusy(true);
-    try {
-      await call('app.unlock', { passphrase });
-      onUnlocked();
-    } catch (e) {
-      setError(
-        isAppError(e) && e.code === 'validation'
-          ? (fieldErrors(e, t)['passphrase'] ?? e.message)
-          : (e as Error).message,
-      );
-    } finally {
-      setBusy(false);
-      setPassphrase('');
-      setConfirm('');
-    }
-  }
+  const { form, field, values, busy, formError, submit } = useContractForm({
+    procedure: 'app.unlock',
+    initialValues: { passphrase: '', confirm: '' },
+    toInput: ({ passphrase }) => ({ passphrase }),
+    check: (v) => ({
+      confirm: status.firstRun && v.passphrase !== v.confirm ? t('unlock.mismatch') : undefined,
+    }),
+    onSubmit: async (input) => {
+      try {
+        await call('app.unlock', input);
+        onUnlocked();
+      } finally {
+        form.reset();
+      }
+    },
+  });
 
   return (
     <Center mih="100vh" p="md">
-      <Paper withBorder p="xl" maw={520} w="100%" component="form" onSubmit={submit}>
+      <Paper withBorder p="xl" maw={520} w="100%" component="form" onSubmit={submit} noValidate>
         <Stack>
           <Title order={2}>{status.firstRun ? t('unlock.firstRunTitle') : t('unlock.title')}</Title>
           <Alert color="yellow" title={t('unlock.reason')}>
@@ -54,8 +41,7 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
           {status.canUsePassphrase && (
             <PasswordInput
               label={t('unlock.passphrase')}
-              value={passphrase}
-              onChange={(e) => setPassphrase(e.currentTarget.value)}
+              {...field('passphrase')}
               autoComplete={status.firstRun ? 'new-password' : 'current-password'}
               data-autofocus
               autoFocus
@@ -63,21 +49,15 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
             />
           )}
           {status.canUsePassphrase && status.firstRun && (
-            <PasswordInput
-              label={t('unlock.confirm')}
-              value={confirm}
-              onChange={(e) => setConfirm(e.currentTarget.value)}
-              autoComplete="new-password"
-              required
-            />
+            <PasswordInput label={t('unlock.confirm')} {...field('confirm')} autoComplete="new-password" required />
           )}
-          <FormError message={error} />
+          <FormError message={formError} />
           {status.canUsePassphrase && (
             <Button type="submit" loading={busy}>
               {status.firstRun ? t('unlock.create') : t('unlock.submit')}
             </Button>
           )}
-          <ImportKeys masterPassphrase={passphrase} onUnlocked={onUnlocked} />
+          <ImportKeys masterPassphrase={values.passphrase} onUnlocked={onUnlocked} />
         </Stack>
       </Paper>
     </Center>
@@ -88,17 +68,19 @@ export function UnlockScreen({ status, onUnlocked }: { status: Locked; onUnlocke
 function ImportKeys({ masterPassphrase, onUnlocked }: { masterPassphrase: string; onUnlocked: () => void }) {
   const { t } = useTranslation();
   const [file, setFile] = useState<File | null>(null);
-  const [passphrase, setPassphrase] = useState('');
-  const [replace, setReplace] = useState(false);
-  const { busy, errors, formError, submit } = useSubmit(async () => {
-    await call('app.importKeys', {
-      backup: file ? await file.text() : '',
-      passphrase,
-      replace,
-      ...(masterPassphrase !== '' && { masterPassphrase }),
-    });
-    onUnlocked();
+  const { form, field, checkbox, busy, formError, submit } = useContractForm({
+    procedure: 'app.importKeys',
+    initialValues: { backup: '', passphrase: '', replace: false },
+    toInput: (values) => ({ ...values, ...(masterPassphrase !== '' && { masterPassphrase }) }),
+    onSubmit: async (input) => {
+      await call('app.importKeys', input);
+      onUnlocked();
+    },
   });
+  async function choose(chosen: File | null) {
+    setFile(chosen);
+    form.setFieldValue('backup', chosen ? await chosen.text() : '');
+  }
   return (
     <Stack gap="xs" component="section" aria-label={t('unlock.importTitle')}>
       <Title order={4}>{t('unlock.importTitle')}</Title>
@@ -107,24 +89,14 @@ function ImportKeys({ masterPassphrase, onUnlocked }: { masterPassphrase: string
         label={t('unlock.importFile')}
         accept="application/json,.json"
         value={file}
-        onChange={setFile}
-        error={errors['backup']}
+        onChange={(chosen) => void choose(chosen)}
+        error={field('backup').error as string | undefined}
         clearable
       />
-      <PasswordInput
-        label={t('unlock.importPassphrase')}
-        value={passphrase}
-        onChange={(e) => setPassphrase(e.currentTarget.value)}
-        error={errors['passphrase']}
-        autoComplete="off"
-      />
-      <Checkbox
-        label={t('unlock.importReplace')}
-        checked={replace}
-        onChange={(e) => setReplace(e.currentTarget.checked)}
-      />
+      <PasswordInput label={t('unlock.importPassphrase')} {...field('passphrase')} autoComplete="off" />
+      <Checkbox label={t('unlock.importReplace')} {...checkbox('replace')} />
       <FormError message={formError} />
-      <Button variant="default" loading={busy} onClick={() => void submit()} w="fit-content">
+      <Button variant="default" loading={busy} onClick={() => submit()} w="fit-content">
         {t('unlock.importSubmit')}
       </Button>
     </Stack>
