@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN } from './pages/app-page';
+import { ADMIN, AppPage } from './pages/app-page';
 import { CustomersPage } from './pages/customers-page';
 
 test.describe('customers in the browser', () => {
@@ -13,7 +13,7 @@ test.describe('customers in the browser', () => {
     await form.fill({ Name: 'Henriette Sommerfeld', Email: 'h.sommerfeld@example.de', City: 'Lübeck' });
     await form.save();
     await expect(form.dialog).toBeHidden();
-    await expect(page.getByRole('status')).toContainText('Henriette Sommerfeld');
+    await expect(new AppPage(page).notice('Henriette Sommerfeld')).toBeVisible();
 
     await customers.searchFor('sommerf');
     await expect(customers.rows).toHaveCount(1);
@@ -66,7 +66,7 @@ test.describe('customers in the browser', () => {
     await page.reload();
     await expect(form.dialog).toBeVisible();
     await expect(form.field('Name')).toHaveValue('Clara Umzug');
-    await page.keyboard.press('Escape');
+    await form.close();
     await expect(form.dialog).toBeHidden();
     await page.goBack();
     await expect(form.dialog).toBeVisible();
@@ -75,17 +75,19 @@ test.describe('customers in the browser', () => {
   });
 
   test('speaks German when asked to', async ({ page }) => {
+    const app = new AppPage(page);
     const customers = new CustomersPage(page);
     await customers.open();
-    await page.getByText('DE', { exact: true }).click();
+    await app.switchLanguage('DE');
+    // German labels, so the English page object's names do not apply here.
     await expect(page.getByRole('heading', { name: 'Kunden', level: 2 })).toBeVisible();
     await page.getByRole('link', { name: 'Neuer Kunde' }).click();
-    await page.getByRole('dialog').getByLabel('Name', { exact: false }).first().fill('');
-    await page.getByRole('dialog').getByRole('button', { name: 'Speichern' }).click();
-    await expect(page.getByRole('dialog')).toContainText('Pflichtfeld');
-    await page.keyboard.press('Escape');
-    await page.getByText('EN', { exact: true }).click();
-    await expect(page.getByRole('heading', { name: 'Customers', level: 2 })).toBeVisible();
+    await customers.form.field('Name').fill('');
+    await customers.form.dialog.getByRole('button', { name: 'Speichern' }).click();
+    await expect(await customers.form.errorOf('Name')).toHaveText('Pflichtfeld');
+    await customers.form.close();
+    await app.switchLanguage('EN');
+    await expect(app.customersHeading).toBeVisible();
   });
 
   test('refuses requests without the token', async ({ request, baseURL }) => {

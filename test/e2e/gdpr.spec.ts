@@ -7,6 +7,7 @@ import { CustomersPage } from './pages/customers-page';
 
 test.describe('data protection in the browser', () => {
   test('exports a customer as a ZIP, then erases them only after their name is typed', async ({ page }) => {
+    const app = new AppPage(page);
     const customers = new CustomersPage(page);
     await customers.open();
     const form = await customers.startNew();
@@ -15,9 +16,7 @@ test.describe('data protection in the browser', () => {
     await customers.searchFor('Vergessen');
     await customers.openCustomer('Ottilie Vergessen');
 
-    const downloading = page.waitForEvent('download');
-    await form.dialog.getByRole('button', { name: 'Export data (GDPR)' }).click();
-    const download = await downloading;
+    const download = await form.exportPersonalData();
     expect(download.suggestedFilename()).toMatch(/^kontor-gdpr-.*\.zip$/);
     const files = unzipSync(readFileSync(await download.path()));
     expect(JSON.parse(strFromU8(files['customer.json'] ?? new Uint8Array()))).toMatchObject({
@@ -25,23 +24,21 @@ test.describe('data protection in the browser', () => {
       city: 'Bremen',
     });
 
-    await form.dialog.getByRole('button', { name: 'Erase personal data…' }).click();
-    const confirm = page.getByRole('dialog', { name: 'Erase personal data' });
-    const eraseButton = confirm.getByRole('button', { name: 'Erase for good' });
-    await expect(eraseButton).toBeDisabled();
-    await confirm.getByLabel('Type the customer’s name to confirm').fill('Ottilie Vergessen');
-    await eraseButton.click();
-    await expect(confirm).toBeHidden();
-    await expect(page.getByRole('status').filter({ hasText: 'personal data was erased' })).toBeVisible();
+    const erasure = await form.startErasure();
+    await expect(erasure.eraseButton).toBeDisabled();
+    await erasure.typeName('Ottilie Vergessen');
+    await erasure.eraseButton.click();
+    await expect(erasure.dialog).toBeHidden();
+    await expect(app.notice('personal data was erased')).toBeVisible();
 
     await customers.searchFor('Vergessen');
-    await expect(page.getByText('No customer matches “Vergessen”.')).toBeVisible();
+    await expect(customers.emptyMessage('Vergessen')).toBeVisible();
     await customers.searchFor('');
     const erased = customers.rows.filter({ hasText: 'Erased' });
     await expect(erased.first()).toBeVisible();
     await erased.first().getByRole('link').click();
     await expect(form.dialog.getByText(/personal data was erased on/)).toBeVisible();
-    await expect(form.dialog.getByRole('button', { name: 'Save' })).toHaveCount(0);
+    await expect(form.saveButton).toHaveCount(0);
   });
 
   test('shows the keys, rotates them, previews retention and rebuilds the tables with progress', async ({ page }) => {
@@ -60,9 +57,9 @@ test.describe('data protection in the browser', () => {
 
     await panel.setRetentionYears(10);
     await panel.previewRetention();
-    await expect(page.getByText('The rule would erase no customer now.')).toBeVisible();
+    await expect(panel.message('The rule would erase no customer now.')).toBeVisible();
 
     await panel.rebuildTables();
-    await expect(page.getByText(/^Rebuilt from [\d,]+ events in [\d,]+ ms\.$/)).toBeVisible();
+    await expect(panel.message(/^Rebuilt from [\d,]+ events in [\d,]+ ms\.$/)).toBeVisible();
   });
 });

@@ -234,9 +234,12 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async requestVerification(session: Session): Promise<{ sent: true; mailServer: boolean }> {
       const user = await requireUser(session);
-      if (user.emailVerifiedAt !== null) throw new AppError('conflict', 'your email address is confirmed already');
+      if (user.emailVerifiedAt !== null)
+        throw new AppError('conflict', 'your email address is confirmed already', { reason: 'email_confirmed' });
       if (await throttleCodeMails(user, 'verify_email')) {
-        throw new AppError('locked', 'too many codes requested: wait a quarter of an hour and try again');
+        throw new AppError('locked', 'too many codes requested: wait a quarter of an hour and try again', {
+          reason: 'too_many_codes',
+        });
       }
       await sendVerification(user);
       return { sent: true, mailServer: (await mail.getSettings()).configured };
@@ -310,7 +313,8 @@ export function createIdentityService(deps: IdentityDeps) {
       input: { company: string; name: string; email: string; password: string },
     ): Promise<AuthStatus> {
       checkPasswordPolicy(input.password, { email: input.email, companies: [input.company] });
-      if ((await repo.countUsers()) > 0) throw new AppError('conflict', 'Kontor is set up already; sign in instead');
+      if ((await repo.countUsers()) > 0)
+        throw new AppError('conflict', 'Kontor is set up already; sign in instead', { reason: 'set_up_already' });
       const hash = await hasher.hash(input.password);
       // The company's store is made outside the transaction: creating a store migrates it in a
       // transaction of its own (PGlite has one connection, so nesting would wait forever).
@@ -319,7 +323,7 @@ export function createIdentityService(deps: IdentityDeps) {
         // Checked inside the transaction: two first starts at once make one administrator.
         await tx.serialize('setup');
         if ((await repo.countUsers(tx)) > 0)
-          throw new AppError('conflict', 'Kontor is set up already; sign in instead');
+          throw new AppError('conflict', 'Kontor is set up already; sign in instead', { reason: 'set_up_already' });
         const at = iso();
         const row = newUserRow({
           id: ids.next(),
@@ -442,7 +446,7 @@ export function createIdentityService(deps: IdentityDeps) {
       const user = await requireUser(session);
       const memberships = await repo.membershipsOf(user.id);
       if (!memberships.some((m) => m.tenantId === tenantId)) {
-        throw new AppError('forbidden', 'forbidden: you are not a member of that company');
+        throw new AppError('forbidden', 'forbidden: you are not a member of that company', { reason: 'not_member' });
       }
       sessions.update(connection, await snapshotFor(user, tenantId));
       await audit.append({
@@ -459,7 +463,7 @@ export function createIdentityService(deps: IdentityDeps) {
     async answerInvitation(connection: string, session: Session, tenantId: string, accept: boolean) {
       const user = await requireUser(session);
       if (!(await repo.answerInvitation(user.id, tenantId, accept))) {
-        throw new AppError('not_found', 'there is no open invitation into that company');
+        throw new AppError('not_found', 'there is no open invitation into that company', { reason: 'no_invitation' });
       }
       await audit.append({
         action: accept ? 'users.invitation.accepted' : 'users.invitation.declined',
@@ -474,7 +478,9 @@ export function createIdentityService(deps: IdentityDeps) {
     async totpBegin(session: Session) {
       const user = await requireUser(session);
       if (user.totpEnabledAt !== null)
-        throw new AppError('conflict', '2FA is already on; switch it off first to enrol again');
+        throw new AppError('conflict', '2FA is already on; switch it off first to enrol again', {
+          reason: 'two_factor_on',
+        });
       const secret = newTotpSecret();
       await repo.updateUser(user.id, { totpSecret: secrets.seal(totpPurpose(user.id), secret), totpLastStep: null });
       return { secret, ...(await totpEnrolment(secret, user.email)) };
@@ -482,8 +488,9 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async totpConfirm(connection: string, session: Session, code: string) {
       const user = await requireUser(session);
-      if (user.totpEnabledAt !== null) throw new AppError('conflict', '2FA is already on');
-      if (user.totpSecret === null) throw new AppError('conflict', 'start the enrolment first');
+      if (user.totpEnabledAt !== null) throw new AppError('conflict', '2FA is already on', { reason: 'two_factor_on' });
+      if (user.totpSecret === null)
+        throw new AppError('conflict', 'start the enrolment first', { reason: 'enrolment_not_started' });
       const step = await matchTotp(secrets.open(totpPurpose(user.id), user.totpSecret), code, now(), null);
       if (step === null) {
         throw new AppError(
@@ -514,7 +521,9 @@ export function createIdentityService(deps: IdentityDeps) {
     async totpDisable(connection: string, session: Session, password: string): Promise<AuthStatus> {
       const user = await confirmPassword(session, password);
       if (await rules.requireTwoFactor(session.tenantId)) {
-        throw new AppError('forbidden', 'forbidden: this company requires 2FA for every member');
+        throw new AppError('forbidden', 'forbidden: this company requires 2FA for every member', {
+          reason: 'two_factor_required_by_company',
+        });
       }
       await deps.db.transaction(async (tx) => {
         await repo.updateUser(user.id, { totpSecret: null, totpEnabledAt: null, totpLastStep: null }, tx);
@@ -530,7 +539,8 @@ export function createIdentityService(deps: IdentityDeps) {
 
     async regenerateRecoveryCodes(session: Session, password: string) {
       const user = await confirmPassword(session, password);
-      if (user.totpEnabledAt === null) throw new AppError('conflict', 'recovery codes need 2FA to be on');
+      if (user.totpEnabledAt === null)
+        throw new AppError('conflict', 'recovery codes need 2FA to be on', { reason: 'two_factor_off' });
       const codes = newRecoveryCodes();
       await repo.replaceRecoveryCodes(
         user.id,

@@ -35,7 +35,8 @@ export function createUsersService(deps: UsersDeps) {
   const iso = () => clock.now().toISOString();
 
   function tenantOf(session: Session): string {
-    if (session.tenantId === null) throw new AppError('not_found', 'you are not working in a company');
+    if (session.tenantId === null)
+      throw new AppError('not_found', 'you are not working in a company', { reason: 'no_company' });
     return session.tenantId;
   }
 
@@ -71,7 +72,7 @@ export function createUsersService(deps: UsersDeps) {
 
   async function member(tenantId: string, userId: string, tx?: Executor): Promise<Member> {
     const found = (await repo.membersOf(tenantId, tx)).find((m) => m.id === userId);
-    if (!found) throw new AppError('not_found', `no user ${userId} in this company`);
+    if (!found) throw new AppError('not_found', `no user ${userId} in this company`, { reason: 'no_user' });
     return found;
   }
 
@@ -316,7 +317,10 @@ export function createUsersService(deps: UsersDeps) {
       const tenantId = tenantOf(session);
       await deps.db.transaction(async (tx) => {
         const target = await member(tenantId, id, tx);
-        if (target.invited) throw new AppError('conflict', 'the user has not accepted the invitation yet');
+        if (target.invited)
+          throw new AppError('conflict', 'the user has not accepted the invitation yet', {
+            reason: 'invitation_open',
+          });
         if (!installationAdmin) await keepAnInstallationAdministrator(id, tx);
         await repo.updateUser(id, { installationAdmin, updatedAt: iso() }, tx);
         await audit.append(
@@ -365,9 +369,11 @@ export function createUsersService(deps: UsersDeps) {
     ): Promise<Role> {
       const tenantId = tenantOf(session);
       const current = (await rolesOf(repo, tenantId)).find((r) => r.id === input.id);
-      if (!current) throw new AppError('not_found', `no role ${input.id} in this company`);
+      if (!current) throw new AppError('not_found', `no role ${input.id} in this company`, { reason: 'no_role' });
       if (current.builtin)
-        throw new AppError('forbidden', 'forbidden: built-in roles cannot be changed; make a custom role instead');
+        throw new AppError('forbidden', 'forbidden: built-in roles cannot be changed; make a custom role instead', {
+          reason: 'builtin_role',
+        });
       const next = {
         id: current.id,
         tenantId,
@@ -389,12 +395,14 @@ export function createUsersService(deps: UsersDeps) {
     async deleteRole(session: Session, id: string): Promise<{ deleted: true }> {
       const tenantId = tenantOf(session);
       const current = (await rolesOf(repo, tenantId)).find((r) => r.id === id);
-      if (!current) throw new AppError('not_found', `no role ${id} in this company`);
-      if (current.builtin) throw new AppError('forbidden', 'forbidden: built-in roles cannot be deleted');
+      if (!current) throw new AppError('not_found', `no role ${id} in this company`, { reason: 'no_role' });
+      if (current.builtin)
+        throw new AppError('forbidden', 'forbidden: built-in roles cannot be deleted', { reason: 'builtin_role' });
       if (((await repo.roleMemberCounts(tenantId)).get(id) ?? 0) > 0) {
         throw new AppError(
           'conflict',
           `the role ${current.name} is still given to users; give them another role first`,
+          { reason: 'role_in_use', name: current.name },
         );
       }
       await repo.deleteRole(id, tenantId);

@@ -44,7 +44,8 @@ export interface Companies {
 }
 
 export function tenantOf(session: Session): string {
-  if (session.tenantId === null) throw new AppError('not_found', 'you are not a member of any company yet');
+  if (session.tenantId === null)
+    throw new AppError('not_found', 'you are not a member of any company yet', { reason: 'no_company' });
   return session.tenantId;
 }
 

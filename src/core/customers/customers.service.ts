@@ -42,14 +42,16 @@ function clean(value: string | null | undefined): string | null {
 
 function refuseErased(record: CustomerRecord): void {
   if (record.erasedAt !== null) {
-    throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed");
+    throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed", {
+      reason: 'customer_erased',
+    });
   }
 }
 
 export function createCustomersService({ db, repo, events, keyring, ids }: CustomersServiceDeps): CustomersService {
   async function get(id: string): Promise<CustomerRecord> {
     const record = await repo.get(id);
-    if (record === null) throw new AppError('not_found', `no customer with id ${id}`);
+    if (record === null) throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
     return record;
   }
 
@@ -78,7 +80,8 @@ export function createCustomersService({ db, repo, events, keyring, ids }: Custo
       const current = await get(id);
       refuseErased(current);
       const key = await keyring.dataKey(customerSubject(id));
-      if (!key) throw new AppError('conflict', "this customer's personal data was erased");
+      if (!key)
+        throw new AppError('conflict', "this customer's personal data was erased", { reason: 'customer_erased' });
       const given: CustomerChanges = {
         ...(changes.name !== undefined && { name: changes.name }),
         ...(changes.email !== undefined && { email: clean(changes.email) }),
@@ -113,7 +116,8 @@ export function createCustomersService({ db, repo, events, keyring, ids }: Custo
 
     async erase(id, meta) {
       const current = await get(id);
-      if (current.erasedAt !== null) throw new AppError('conflict', 'this customer was erased already');
+      if (current.erasedAt !== null)
+        throw new AppError('conflict', 'this customer was erased already', { reason: 'customer_erased' });
       return db.transaction(async (tx) => {
         const [event] = await events.append(customerStream(id), current.version, [erased()], meta, tx);
         if (!event) throw new Error('no event appended');

@@ -2,6 +2,7 @@
 // drizzle's wrapper), and rows inserted by their table definition.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { oneTimeCodesSqlite } from '../auth/auth.schema';
 import { customersSqlite } from '../customers/customers.schema';
 import { isUniqueViolation } from './executor';
 import { openTestKontor, testDialects, type TestKontor } from './testing';
@@ -60,5 +61,18 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     expect(isUniqueViolation(failed)).toBe(true);
     const [after] = await db.rows(sql`SELECT count(*) AS n FROM ${db.table('customers')}`);
     expect(Number(after?.['n'])).toBe(6001);
+  });
+
+  it('stores a column’s plain default where a row leaves the property out', async () => {
+    const system = kontor.stores.system.sql;
+    const at = '2026-01-01T00:00:00.000Z';
+    await system.insert(oneTimeCodesSqlite, [
+      { id: 'code-1', userId: 'u', purpose: 'test', codeHash: 'h', expiresAt: at, createdAt: at },
+    ]);
+    const [row] = await system.rows(
+      sql`SELECT attempts, used_at AS "usedAt" FROM ${system.table('one_time_codes')} WHERE id = 'code-1'`,
+    );
+    expect(Number(row?.['attempts'])).toBe(0);
+    expect(row?.['usedAt']).toBeNull();
   });
 });

@@ -59,6 +59,7 @@ export function openEncryptedSqlite(file: string, key: Buffer): SqliteDatabase {
       throw new AppError(
         'locked',
         `cannot open ${file}: the key does not match this database (wrong key, or a different key store)`,
+        { reason: 'wrong_database_key' },
       );
     }
     throw error;

@@ -103,10 +103,11 @@ export async function importKeyBackup(
   try {
     json = JSON.parse(text);
   } catch {
-    throw new AppError('validation', 'this is not a Kontor key backup (not JSON)');
+    throw new AppError('validation', 'this is not a Kontor key backup (not JSON)', { reason: 'not_a_backup' });
   }
   const parsed = backupSchema.safeParse(json);
-  if (!parsed.success) throw new AppError('validation', 'this is not a Kontor key backup, or it is damaged');
+  if (!parsed.success)
+    throw new AppError('validation', 'this is not a Kontor key backup, or it is damaged', { reason: 'not_a_backup' });
   const wrapping = await deriveKek(passphrase, parsed.data.kdf);
   let keys: Record<string, string>;
   try {
@@ -114,17 +115,22 @@ export async function importKeyBackup(
     keys = keysSchema.parse(JSON.parse(plain.toString('utf8')));
   } catch {
     // A wrong passphrase and a changed file look the same to AES-GCM.
-    throw new AppError('locked', 'the passphrase does not open this key backup, or the file was changed');
+    throw new AppError('locked', 'the passphrase does not open this key backup, or the file was changed', {
+      reason: 'wrong_backup_passphrase',
+    });
   }
   if (JSON.stringify(Object.keys(keys).sort()) !== JSON.stringify([...parsed.data.names].sort())) {
-    throw new AppError('validation', 'the key backup lists other keys than it holds; it was changed');
+    throw new AppError('validation', 'the key backup lists other keys than it holds; it was changed', {
+      reason: 'not_a_backup',
+    });
   }
   const imported: string[] = [];
   const unchanged: string[] = [];
   const replaced: string[] = [];
   const incoming = Object.entries(keys).map(([name, value]) => ({ name, key: Buffer.from(value, 'base64') }));
   for (const { name, key } of incoming) {
-    if (key.length !== KEY_BYTES) throw new AppError('validation', `the key '${name}' in the backup is damaged`);
+    if (key.length !== KEY_BYTES)
+      throw new AppError('validation', `the key '${name}' in the backup is damaged`, { reason: 'not_a_backup' });
     const existing = await keyStore.getKey(name);
     if (existing === null) imported.push(name);
     else if (existing.equals(key)) unchanged.push(name);
@@ -134,7 +140,7 @@ export async function importKeyBackup(
         'conflict',
         `this installation already has a different key '${name}' (made when it started without the backup?). ` +
           'If it holds no data of its own, import again with --replace; nothing was changed.',
-        { name },
+        { reason: 'backup_key_differs', name },
       );
     }
   }

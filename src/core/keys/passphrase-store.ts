@@ -101,11 +101,21 @@ function readKeyFile(file: string): KeyFile {
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new AppError('locked', 'the key file cannot be read', undefined, `${file}: ${(error as Error).message}`);
+    throw new AppError(
+      'locked',
+      'the key file cannot be read',
+      { reason: 'key_file_damaged' },
+      `${file}: ${(error as Error).message}`,
+    );
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
-    throw new AppError('locked', 'the key file is damaged or not a Kontor key file', undefined, file);
+    throw new AppError(
+      'locked',
+      'the key file is damaged or not a Kontor key file',
+      { reason: 'key_file_damaged' },
+      file,
+    );
   }
   return parsed.data;
 }
@@ -124,7 +134,9 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     state = readKeyFile(file);
     kek = await deriveKek(passphrase, state.kdf);
     if (unwrap(kek, CHECK_NAME, state.check) === null) {
-      throw new AppError('locked', 'the master passphrase does not match this data directory');
+      throw new AppError('locked', 'the master passphrase does not match this data directory', {
+        reason: 'wrong_passphrase',
+      });
     }
   } else {
     const kdf = {
@@ -141,7 +153,13 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     const wrapped = state.keys[name];
     if (wrapped === undefined) return null;
     const key = unwrap(kek, name, wrapped);
-    if (key === null) throw new AppError('locked', `the key '${name}' in the key file is damaged`, undefined, file);
+    if (key === null)
+      throw new AppError(
+        'locked',
+        `the key '${name}' in the key file is damaged`,
+        { reason: 'key_file_damaged' },
+        file,
+      );
     return key;
   }
 

@@ -236,7 +236,9 @@ export function createMailService({ db, settings, audit, secrets, clock, ids, lo
       if (item.status === 'sent')
         throw new AppError('conflict', 'this message was sent already', { reason: 'message_sent' });
       if (row.body === '') {
-        throw new AppError('conflict', 'this message expired and its text was deleted; the user requests a new code');
+        throw new AppError('conflict', 'this message expired and its text was deleted; the user requests a new code', {
+          reason: 'message_expired',
+        });
       }
       return attempt({ ...item, attempts: 0 }, body(row), await stored());
     },

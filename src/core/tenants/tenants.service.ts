@@ -37,7 +37,7 @@ export function createTenantsService({
 
   async function existing(id: string, tx?: Executor): Promise<Tenant> {
     const tenant = await repo.get(id, tx);
-    if (!tenant) throw new AppError('not_found', `no company with id ${id}`);
+    if (!tenant) throw new AppError('not_found', `no company with id ${id}`, { reason: 'no_company_found' });
     return tenant;
   }
 

@@ -1,4 +1,4 @@
-// Page object for Admin: its panels by tab (each at its own address), and the Data protection panel.
+// Page object for Admin: its panels by tab (each at its own address): Data protection, Email, Companies.
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export type AdminTab = 'Users' | 'Roles' | 'Sign-in rules' | 'Email' | 'Companies' | 'Data protection' | 'Audit log';
@@ -18,6 +18,14 @@ export class AdminPage {
 
   get dataProtection(): DataProtectionPanel {
     return new DataProtectionPanel(this.page);
+  }
+
+  get mail(): MailPanel {
+    return new MailPanel(this.page);
+  }
+
+  get companies(): CompaniesPanel {
+    return new CompaniesPanel(this.page);
   }
 }
 
@@ -45,5 +53,69 @@ export class DataProtectionPanel {
 
   async rebuildTables(): Promise<void> {
     await this.page.getByRole('button', { name: 'Rebuild tables' }).click();
+  }
+
+  /** What the panel says about a result (retention preview, rebuild). */
+  message(text: string | RegExp): Locator {
+    return this.page.getByText(text);
+  }
+}
+
+/** Admin → Email: the SMTP server and the outbox. */
+export class MailPanel {
+  readonly form: Locator;
+
+  constructor(readonly page: Page) {
+    this.form = page.getByRole('form', { name: 'Mail server (SMTP)' });
+  }
+
+  /** Saves a server without encryption or password (a local relay, as in the tests). */
+  async configurePlain(server: { host: string; port: number; from: string }): Promise<void> {
+    await this.form.getByRole('textbox', { name: /^Server/ }).fill(server.host);
+    await this.form.getByRole('textbox', { name: /^Port/ }).fill(String(server.port));
+    await this.form.getByLabel('Encryption').click();
+    await this.page.getByRole('option', { name: /^None/ }).click();
+    await this.form.getByLabel('Sender address').fill(server.from);
+    await this.form.getByRole('button', { name: 'Save' }).click();
+  }
+
+  /** Sends a test mail to the signed-in user; returns what the panel says of it. */
+  async sendTest(): Promise<Locator> {
+    await this.form.getByRole('button', { name: /Send a test email/ }).click();
+    return this.form.getByRole('status');
+  }
+}
+
+/** Admin → Companies: create, rename, archive. */
+export class CompaniesPanel {
+  readonly table: Locator;
+  readonly newButton: Locator;
+
+  constructor(readonly page: Page) {
+    this.table = page.getByRole('table', { name: 'Companies' });
+    this.newButton = page.getByRole('button', { name: 'New company' });
+  }
+
+  row(name: string): Locator {
+    return this.table.getByRole('row', { name: new RegExp(name) });
+  }
+
+  async create(name: string): Promise<void> {
+    await this.newButton.click();
+    await this.saveName(name);
+    await expect(this.row(name)).toBeVisible();
+  }
+
+  async rename(from: string, to: string): Promise<void> {
+    await this.row(from).getByRole('button', { name: 'Rename' }).click();
+    await this.saveName(to);
+    await expect(this.table).toContainText(to);
+  }
+
+  private async saveName(name: string): Promise<void> {
+    const dialog = this.page.getByRole('dialog');
+    await dialog.getByLabel('Company name').fill(name);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
   }
 }

@@ -1,4 +1,5 @@
-// Page object for getting into the app: first-run setup, sign-in, forced password change, lock.
+// Page object for getting into the app: first-run setup, sign-in, a forgotten password, the forced
+// password change, the idle lock, and the account menu (company switch, invitations, sign-out).
 import { expect, type Locator, type Page } from '@playwright/test';
 
 export const ADMIN = {
@@ -29,7 +30,21 @@ export class AppPage {
     return this.page.getByRole('heading', { name: 'Sign in' });
   }
   get customersHeading(): Locator {
-    return this.page.getByRole('heading', { name: 'Customers', level: 2 });
+    return this.screenHeading('Customers');
+  }
+  /** The heading of the screen shown now. */
+  screenHeading(name: string): Locator {
+    return this.page.getByRole('heading', { name, level: 2 });
+  }
+  get forcedPasswordHeading(): Locator {
+    return this.page.getByRole('heading', { name: 'Set your own password' });
+  }
+  get accountMenu(): Locator {
+    return this.page.getByRole('button', { name: 'Account menu' });
+  }
+  /** A link of the main navigation. */
+  navLink(name: 'Customers' | 'Analytics' | 'Admin' | 'Settings'): Locator {
+    return this.page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name });
   }
 
   /** Opens the app with the web host's token, which it swaps for cookies. */
@@ -79,8 +94,79 @@ export class AppPage {
     await form.getByRole('button', { name: 'Change password' }).click();
   }
 
+  /** Asks for a reset code by email from the sign-in screen. */
+  async forgotPassword(email: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Forgot your password?' }).click();
+    const form = this.page.getByRole('form', { name: 'Reset your password' });
+    await form.getByLabel('Email').fill(email);
+    await form.getByRole('button', { name: 'Send code' }).click();
+    await expect(form.getByLabel('Code from the email')).toBeVisible();
+  }
+
+  /** Sets a new password with the code from the email; back on the sign-in screen with its notice. */
+  async resetPassword(code: string, password: string): Promise<void> {
+    const form = this.page.getByRole('form', { name: 'Reset your password' });
+    await form.getByLabel('Code from the email').fill(code);
+    await form.getByLabel('New password').fill(password);
+    await form.getByRole('button', { name: 'Set new password' }).click();
+  }
+
+  /** The alert of the sign-in form (a refused sign-in). */
+  get signInError(): Locator {
+    return this.page.getByRole('form', { name: 'Sign in' }).getByRole('alert');
+  }
+
+  /** The idle lock over the app. */
+  get lock(): Locator {
+    return this.page.getByRole('dialog', { name: 'Kontor is locked' });
+  }
+
+  async unlock(password: string): Promise<void> {
+    await this.lock.getByLabel(/^Password/).fill(password);
+    await this.lock.getByRole('button', { name: 'Unlock' }).click();
+  }
+
+  /** The company the app works in now, as the header names it. */
+  get companyName(): Locator {
+    return this.page.getByTestId('company-name');
+  }
+
+  async switchCompany(name: string): Promise<void> {
+    await this.accountMenu.click();
+    await this.page.getByRole('menuitem', { name: new RegExp(name) }).click();
+    await expect(this.companyName).toHaveText(name);
+  }
+
+  /** The companies the account menu offers to switch to. */
+  async companiesOffered(): Promise<string[]> {
+    await this.accountMenu.click();
+    const items = await this.page.getByRole('menuitem').allTextContents();
+    await this.page.keyboard.press('Escape');
+    return items;
+  }
+
+  /** The notice of an open invitation into a company. */
+  invitation(company: string): Locator {
+    return this.page.getByRole('status').filter({ hasText: `${company} invites you` });
+  }
+
+  async acceptInvitation(company: string): Promise<void> {
+    await this.invitation(company).getByRole('button', { name: 'Join' }).click();
+    await expect(this.invitation(company)).toHaveCount(0);
+  }
+
+  /** The language switch in the header (DE / EN). */
+  async switchLanguage(code: 'DE' | 'EN'): Promise<void> {
+    await this.page.getByText(code, { exact: true }).click();
+  }
+
+  /** The short notice after an action (bottom of the screen). */
+  notice(text: string | RegExp): Locator {
+    return this.page.getByRole('status').filter({ hasText: text });
+  }
+
   async signOut(): Promise<void> {
-    await this.page.getByRole('button', { name: 'Account menu' }).click();
+    await this.accountMenu.click();
     await this.page.getByRole('menuitem', { name: 'Sign out' }).click();
     await expect(this.signInHeading).toBeVisible();
   }

@@ -32,6 +32,11 @@ export class CustomersPage {
     return this.rows.filter({ hasText: name });
   }
 
+  /** What the list says when a search finds nobody. */
+  emptyMessage(search: string): Locator {
+    return this.page.getByText(`No customer matches “${search}”.`);
+  }
+
   /** Opens a customer through the link in its row (each customer has its own address). */
   async openCustomer(name: string): Promise<CustomerFormDialog> {
     await this.row(name).getByRole('link').click();
@@ -61,6 +66,30 @@ export class CustomerFormDialog {
     await this.dialog.getByRole('button', { name: 'Save' }).click();
   }
 
+  get saveButton(): Locator {
+    return this.dialog.getByRole('button', { name: 'Save' });
+  }
+
+  /** Closes without saving (Escape), as a keyboard user would. */
+  async close(): Promise<void> {
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** Starts the GDPR export of the open customer; resolves with the download. */
+  async exportPersonalData() {
+    const downloading = this.page.waitForEvent('download');
+    await this.dialog.getByRole('button', { name: 'Export data (GDPR)' }).click();
+    return downloading;
+  }
+
+  /** The erasure confirmation: its button stays disabled until the customer's name is typed. */
+  async startErasure(): Promise<ErasureDialog> {
+    await this.dialog.getByRole('button', { name: 'Erase personal data…' }).click();
+    const erasure = new ErasureDialog(this.page);
+    await expect(erasure.dialog).toBeVisible();
+    return erasure;
+  }
+
   /** The error a field announces: the element its aria-describedby names. */
   async errorOf(label: 'Name' | 'Email' | 'Phone' | 'City' | 'Notes'): Promise<Locator> {
     const field = this.field(label);
@@ -74,5 +103,19 @@ export class CustomerFormDialog {
           .join(', '),
       )
       .last();
+  }
+}
+
+export class ErasureDialog {
+  readonly dialog: Locator;
+  readonly eraseButton: Locator;
+
+  constructor(readonly page: Page) {
+    this.dialog = page.getByRole('dialog', { name: 'Erase personal data' });
+    this.eraseButton = this.dialog.getByRole('button', { name: 'Erase for good' });
+  }
+
+  async typeName(name: string): Promise<void> {
+    await this.dialog.getByLabel('Type the customer’s name to confirm').fill(name);
   }
 }

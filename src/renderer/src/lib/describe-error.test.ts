@@ -19,6 +19,10 @@ const refusals = [
   new AppError('not_found', 'no company with id 42'),
   new AppError('conflict', 'some refusal nobody has translated yet'),
   new Error('TypeError: x is undefined'),
+  new AppError('conflict', 'the role Vertrieb is still given to users; give them another role first', {
+    reason: 'role_in_use',
+    name: 'Vertrieb',
+  }),
 ];
 
 describe('errors in the user’s language', () => {
@@ -35,6 +39,9 @@ describe('errors in the user’s language', () => {
       expect(text.length).toBeGreaterThan(5);
     }
     expect(describeError(refusals[0], i18next.t, 'de')).toBe('Eine Rolle namens Clerk gibt es schon.');
+    expect(describeError(refusals[9], i18next.t, 'de')).toBe(
+      'Die Rolle Vertrieb ist noch Benutzern zugewiesen; geben Sie ihnen zuerst eine andere.',
+    );
   });
 
   it('gives English users the reason’s sentence, or the main process’s own words', async () => {

@@ -8,52 +8,22 @@ import { AppError } from '../../../shared/errors';
 export function describeError(error: unknown, t: TFunction, language: string): string {
   if (!(error instanceof AppError)) return t('errors.byCode.internal');
   const details = error.details ?? {};
-  switch (details['reason']) {
-    case 'wrong_credentials':
-      return t('errors.wrongCredentials');
-    case 'wrong_code':
-      return t('errors.wrongCode');
-    case 'account_locked': {
-      const until = new Date(String(details['lockedUntil']));
-      return t('errors.accountLocked', {
-        time: new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(until),
-      });
+  const reason = details['reason'];
+  if (typeof reason === 'string') {
+    // The reason's sentence (locales: errors.reasons.<reason>), with the details as its parameters.
+    const params: Record<string, unknown> = { ...details };
+    if (reason === 'account_locked') {
+      params['time'] = new Intl.DateTimeFormat(language, { timeStyle: 'short' }).format(
+        new Date(String(details['lockedUntil'])),
+      );
     }
-    case 'throttled':
-      return t('errors.throttled', { count: Number(details['retryAfterSeconds']) });
-    case 'deactivated':
-      return t('errors.deactivated');
-    case 'permission':
-      return t('errors.forbidden');
-    case 'user_in_other_company':
-      return t('errors.userInOtherCompany');
-    case 'other_company':
-      return t('errors.otherCompany');
-    case 'installation_admin_required':
-      return t('errors.installationAdminRequired');
-    case 'keys_open_data':
-      return t('errors.keysOpenData');
-    case 'company_name_taken':
-      return t('errors.companyNameTaken', { name: String(details['name']) });
-    case 'company_in_use':
-      return t('errors.companyInUse');
-    case 'message_sent':
-      return t('errors.messageSent');
-    case 'no_message':
-      return t('errors.noMessage');
-    case 'cancelled':
-      return t('errors.cancelled');
-    case 'role_name_taken':
-      return t('errors.roleNameTaken', { name: String(details['name']) });
-    case 'last_admin':
-      return t('errors.lastAdmin');
-    case 'last_installation_admin':
-      return t('errors.lastInstallationAdmin');
-    default:
-      // A refusal or failure the main process described only in its own words: in English those
-      // words (never for internal errors or refusals), otherwise the sentence for its code.
-      if (error.code === 'internal' || error.code === 'forbidden' || !language.startsWith('en'))
-        return t(`errors.byCode.${error.code}`);
-      return error.message;
+    if (reason === 'throttled') params['count'] = Number(details['retryAfterSeconds']);
+    const text = t(`errors.reasons.${reason}` as 'errors.reasons.cancelled', { ...params, defaultValue: '' });
+    if (text !== '') return text;
   }
+  // A refusal or failure the main process described only in its own words: in English those words
+  // (never for internal errors or refusals), otherwise the sentence for its code.
+  if (error.code === 'internal' || error.code === 'forbidden' || !language.startsWith('en'))
+    return t(`errors.byCode.${error.code}`);
+  return error.message;
 }

@@ -1,5 +1,6 @@
 // Both languages hold the same keys (the type check finds German keys missing; this finds extra
 // ones), every placeholder of a text exists in its translation, and no German text is left English.
+// (src/core/error-reasons.test.ts checks that every refusal's reason has its sentence.)
 import { describe, expect, it } from 'vitest';
 import de from './de.json';
 import en from './en.json';

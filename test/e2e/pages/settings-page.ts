@@ -1,0 +1,19 @@
+// Page object for Settings: its sections by heading (Appearance for everyone; Database only for
+// installation administrators), at its own address.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export type SettingsSection = 'Appearance' | 'Database';
+
+export class SettingsPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens Settings by its address, as a link or a bookmark would. */
+  async open(): Promise<void> {
+    await this.page.goto('/#/settings');
+    await expect(this.section('Appearance')).toBeVisible();
+  }
+
+  section(name: SettingsSection): Locator {
+    return this.page.getByRole('heading', { name, level: 3 });
+  }
+}
