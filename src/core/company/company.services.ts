@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import { createKeyring, type Keyring } from '../crypto/keyring';
-import { applyCustomerEvents } from '../customers/customers.events';
+import { applyCustomerFacts, decodeMany } from '../customers/customers.events';
 import { createCustomersRepo } from '../customers/customers.repo.sql';
 import { createCustomersService, type CustomersService } from '../customers/customers.service';
 import { sealPlainCustomerEvents } from '../customers/customers.upgrade';
@@ -68,7 +68,10 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       {
         prefix: 'customer.',
         clear: (tx) => customerRepo.clear(tx),
-        applyPage: (page, tx) => applyCustomerEvents(customerRepo, keyring, page, tx),
+        prepare: async (page, tx) => {
+          const facts = await decodeMany(page, keyring, tx);
+          return (write) => applyCustomerFacts(customerRepo, page, facts, write);
+        },
       },
     ];
     await upgrade(tenantId, settings, async () => {

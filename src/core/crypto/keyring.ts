@@ -10,6 +10,7 @@ import { col, selectColumns, toNumber } from '../db/executor';
 import { dataKeysSqlite, keyEncryptionKeysSqlite } from './keys.schema';
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
+import { cryptoPool, type CryptoItem } from './crypto-pool';
 import { decrypt, encrypt, openText, sealText } from './aead';
 
 export interface DataKey {
@@ -28,12 +29,19 @@ export interface KeyStatus {
 }
 
 export interface Keyring {
+  /** The company whose keys these are: bound into what they seal. */
+  readonly tenantId: string;
   /** Makes sure the tenant has a KEK and an index key; call once, outside a transaction. */
   ready(): Promise<void>;
   /** The subject's data key; with `create`, made inside `tx` when missing. Null when there is none (erased). */
   dataKey(subject: string, tx?: Executor, create?: boolean): Promise<DataKey | null>;
   /** Data keys of many subjects at once (replay, lists); erased subjects are absent from the map. */
   dataKeys(subjects: Iterable<string>, tx?: Executor): Promise<Map<string, DataKey>>;
+  /**
+   * Many sealed JSON values (sealJson) of many subjects opened at once on the crypto pool; a value
+   * whose subject's key is gone reads as null. For bulk work (replay): the calling thread is free meanwhile.
+   */
+  openMany(requests: readonly { subject: string; aad: string; sealed: string }[], tx?: Executor): Promise<unknown[]>;
   /** Deletes the subject's data key: whatever was sealed with it can never be read again. */
   shred(subject: string, tx: Executor): Promise<boolean>;
   /** A new KEK version; every data key is re-wrapped with it and the old KEK deleted. Data stays as it is. */
@@ -163,31 +171,81 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
    */
   async function dataKeys(subjects: Iterable<string>, tx: Executor = db): Promise<Map<string, DataKey>> {
     const found = new Map<string, DataKey>();
-    const wanted = [...new Set(subjects)];
-    for (let i = 0; i < wanted.length; i += 500) {
-      const chunk = wanted.slice(i, i + 500);
-      const rows = await tx.rows<DataKeyRow>(
-        sql`SELECT ${selectColumns(d)} FROM ${dataKeysTable} WHERE ${col(d.subject)} IN (${sql.join(
-          chunk.map((s) => sql`${s}`),
-          sql`, `,
-        )})`,
-      );
-      const present = new Set<string>();
-      for (const row of rows) {
-        const subject = String(row.subject);
-        present.add(subject);
-        const cached = cache.get(subject);
-        if (cached && cached.id === String(row.id)) {
-          found.set(subject, cached);
-          continue;
-        }
-        const key = await unwrap(subject, row, tx);
-        if (tx === db) cache.set(subject, key);
-        found.set(subject, key);
+    for (const [subject, row] of await keyRows(subjects, tx)) {
+      const cached = cache.get(subject);
+      if (cached && cached.id === String(row.id)) {
+        found.set(subject, cached);
+        continue;
       }
-      for (const subject of chunk) if (!present.has(subject)) cache.delete(subject);
+      const key = await unwrap(subject, row, tx);
+      if (tx === db) cache.set(subject, key);
+      found.set(subject, key);
     }
     return found;
+  }
+
+  /** The stored rows of the subjects' data keys; a subject without one (shredded) is absent and leaves the cache. */
+  async function keyRows(subjects: Iterable<string>, tx: Executor): Promise<Map<string, DataKeyRow>> {
+    const found = new Map<string, DataKeyRow>();
+    const wanted = [...new Set(subjects)];
+    for (let i = 0; i < wanted.length; i += 1000) {
+      const chunk = wanted.slice(i, i + 1000);
+      const rows = await tx.rows<DataKeyRow>(
+        sql`SELECT ${selectColumns(d)} FROM ${dataKeysTable} WHERE ${tx.inList(col(d.subject), chunk)}`,
+      );
+      for (const row of rows) found.set(String(row.subject), row);
+      for (const subject of chunk) if (!found.has(subject)) cache.delete(subject);
+    }
+    return found;
+  }
+
+  /**
+   * Opens many sealed values at once, on the crypto pool's threads: a replay decrypts a page while
+   * the previous one is written. Keys not yet unwrapped here are unwrapped there too. A value whose
+   * subject's key is gone (erased) opens as `null`.
+   */
+  async function openMany(
+    requests: readonly { subject: string; aad: string; sealed: string }[],
+    tx: Executor = db,
+  ): Promise<unknown[]> {
+    const rows = await keyRows(
+      requests.map((r) => r.subject),
+      tx,
+    );
+    let wrapping = await currentKek(tx);
+    const items: CryptoItem[] = [];
+    const at: number[] = [];
+    for (const [i, { subject, aad, sealed }] of requests.entries()) {
+      const row = rows.get(subject);
+      if (!row) continue;
+      const id = String(row.id);
+      const value = sealedPart({ subject, id }, sealed);
+      const cached = cache.get(subject);
+      let key: CryptoItem['key'];
+      if (cached && cached.id === id) key = cached.key;
+      else {
+        const version = toNumber(row.kekVersion);
+        if (wrapping.version !== version) wrapping = kek = await loadKek(tx);
+        if (wrapping.version !== version) {
+          throw new AppError(
+            'internal',
+            `the data key of ${subject} is wrapped with KEK version ${version}, which is gone`,
+          );
+        }
+        key = { wrapped: String(row.wrapped), aad: dataKeyAad(subject, id) };
+      }
+      items.push({ key, aad, value });
+      at.push(i);
+    }
+    const opened = await cryptoPool().open({ items, wrapping: wrapping.key });
+    const values: unknown[] = requests.map(() => null);
+    for (const [n, outcome] of opened.entries()) {
+      const i = at[n] ?? 0;
+      if (!outcome.ok)
+        throw new Error(`${requests[i]?.subject ?? '?'}: a sealed value does not open (${outcome.error})`);
+      values[i] = JSON.parse(outcome.value) as unknown;
+    }
+    return values;
   }
 
   async function dataKey(subject: string, tx: Executor = db, make = false): Promise<DataKey | null> {
@@ -198,6 +256,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
   }
 
   return {
+    tenantId,
     async ready() {
       kek = await db.transaction((tx) => loadKek(tx));
       await dataKey(INDEX_SUBJECT, db, true);
@@ -206,6 +265,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     },
     dataKey,
     dataKeys,
+    openMany,
     async shred(subject, tx) {
       cache.delete(subject);
       return (await tx.run(sql`DELETE FROM ${dataKeysTable} WHERE ${col(d.subject)} = ${subject}`)) === 1;
@@ -278,9 +338,41 @@ export function sealJson(key: DataKey, aad: string, value: unknown): string {
   return `e1:${key.id}:${sealText(key.key, aad, JSON.stringify(value))}`;
 }
 
-export function openJson(key: DataKey, aad: string, sealed: string): unknown {
+/** sealJson for many values at once, spread over the crypto pool's threads and this one (import). */
+export async function sealJsonMany(items: readonly { key: DataKey; aad: string; value: unknown }[]): Promise<string[]> {
+  const sealed = await cryptoPool().seal({
+    items: items.map(({ key, aad, value }) => ({ key: key.key, aad, value: JSON.stringify(value) })),
+    here: true,
+  });
+  return sealed.map((outcome, i) => {
+    if (!outcome.ok) throw new Error(`${items[i]?.key.subject ?? '?'}: a value could not be sealed (${outcome.error})`);
+    return `e1:${items[i]?.key.id ?? ''}:${outcome.value}`;
+  });
+}
+
+/** openJson for many values at once, spread over the crypto pool's threads and this one (exports). */
+export async function openJsonMany(
+  items: readonly { key: DataKey; aad: string; sealed: string }[],
+): Promise<unknown[]> {
+  const opened = await cryptoPool().open({
+    items: items.map(({ key, aad, sealed }) => ({ key: key.key, aad, value: sealedPart(key, sealed) })),
+    here: true,
+  });
+  return opened.map((outcome, i) => {
+    if (!outcome.ok)
+      throw new Error(`${items[i]?.key.subject ?? '?'}: a sealed value does not open (${outcome.error})`);
+    return JSON.parse(outcome.value) as unknown;
+  });
+}
+
+/** The base64 part of a sealed value, after checking it was sealed with this key. */
+function sealedPart(key: Pick<DataKey, 'subject' | 'id'>, sealed: string): string {
   const match = SEALED.exec(sealed);
   if (!match) throw new AppError('internal', `${key.subject}: a sealed value has an unknown format`);
   if (match[1] !== key.id) throw new AppError('internal', `${key.subject}: sealed with another data key (${match[1]})`);
-  return JSON.parse(openText(key.key, aad, match[2] ?? '')) as unknown;
+  return match[2] ?? '';
+}
+
+export function openJson(key: DataKey, aad: string, sealed: string): unknown {
+  return JSON.parse(openText(key.key, aad, sealedPart(key, sealed))) as unknown;
 }

@@ -27,7 +27,8 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
-const IDS_PER_QUERY = 500;
+/** Ids per query: Postgres takes them as parameters (at most 65,535 a statement). */
+const IDS_PER_QUERY = 1000;
 
 const c = customersSqlite;
 const t = customerTermsPg;
@@ -171,12 +172,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     });
     const ids = entries.slice(query.offset, query.offset + query.limit).map((e) => e.id);
     if (ids.length === 0) return [];
-    const page = await db.rows<Row>(
-      sql`SELECT ${all} FROM ${customers} WHERE ${col(c.id)} IN (${sql.join(
-        ids.map((id) => sql`${id}`),
-        sql`, `,
-      )})`,
-    );
+    const page = await db.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
     const byId = new Map(page.map((row) => [String(row.id), row]));
     return records(
       ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined),
@@ -198,10 +194,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   async function getMany(ids: readonly string[], tx: Executor = db): Promise<Map<string, CustomerRecord>> {
     const found = new Map<string, CustomerRecord>();
     for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-      const chunk = ids.slice(i, i + IDS_PER_QUERY).map((id) => sql`${id}`);
-      const rows = await tx.rows<Row>(
-        sql`SELECT ${all} FROM ${customers} WHERE ${col(c.id)} IN (${sql.join(chunk, sql`, `)})`,
-      );
+      const chunk = ids.slice(i, i + IDS_PER_QUERY);
+      const rows = await tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`);
       for (const record of await records(rows, tx)) found.set(record.id, record);
     }
     return found;

@@ -23,6 +23,11 @@ export interface Executor {
    * many rows per statement. Absent properties take the definition's plain default, else NULL.
    */
   insert<T extends Table>(table: T, rows: readonly T['$inferInsert'][]): Promise<void>;
+  /**
+   * `column IN (values)`. On SQLite the list travels as one JSON parameter (json_each), so a page of
+   * a thousand ids costs neither a thousand placeholders nor building them; Postgres gets the list.
+   */
+  inList(column: SQL, values: readonly string[]): SQL;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
@@ -116,6 +121,8 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
     const self: Executor = {
       dialect: 'sqlite',
       table: (name) => sql.raw(`"${name}"`),
+      inList: (column, values) =>
+        values.length === 0 ? sql`1 = 0` : sql`${column} IN (SELECT value FROM json_each(${JSON.stringify(values)}))`,
       rows: <T extends Row>(query: SQL) =>
         guard(async () => {
           const { statement, params } = prepare(query);
@@ -173,6 +180,13 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
     const self: Executor = {
       dialect: 'postgres',
       table: (name) => sql.raw(`${quoteIdent(schema)}.${quoteIdent(name)}`),
+      inList: (column, values) =>
+        values.length === 0
+          ? sql`1 = 0`
+          : sql`${column} IN (${sql.join(
+              values.map((v) => sql`${v}`),
+              sql`, `,
+            )})`,
       rows: <T extends Row>(query: SQL) => queryRows(runner, query) as Promise<T[]>,
       async run(query) {
         const result = (await runner.execute(query)) as { rowCount?: number | null; affectedRows?: number };

@@ -1,16 +1,26 @@
 // Rebuilds a tenant's projections from its event log. All in one transaction: a crash or a cancel
 // leaves the old tables as they were; progress is reported per page of events.
+//
+// Pages are pipelined: while page N is written, page N+1 is already read and being decrypted on
+// the crypto pool's threads (Projection.prepare), so the main thread never waits for cryptography.
 import { throwIfCancelled } from '../../shared/errors';
 import type { Executor } from '../db/executor';
 import { yieldToEventLoop } from '../yield';
 import type { EventStore, StoredEvent } from './event-store';
 
+/** Writes a prepared page into the projection. */
+export type PageWrite = (tx: Executor) => Promise<void>;
+
 export interface Projection {
   /** Event types this projection follows, by prefix (`customer.`). */
   readonly prefix: string;
   clear(tx: Executor): Promise<void>;
-  /** Applies a page of events in log order (a projection may fold several events into one write). */
-  applyPage(events: readonly StoredEvent[], tx: Executor): Promise<void>;
+  /**
+   * Starts on a page of events in log order: reads and decrypts what the page needs, resolving
+   * with its write (a projection may fold several events into one write). It may run while the
+   * previous page is being written, so it must not read the projection itself; the write may.
+   */
+  prepare(events: readonly StoredEvent[], tx: Executor): Promise<PageWrite>;
 }
 
 export interface ReplayOptions {
@@ -23,6 +33,24 @@ export interface ReplayOptions {
   readonly pageSize?: number;
 }
 
+/** Every projection's write for one page, started. */
+function start(page: readonly StoredEvent[], projections: readonly Projection[], tx: Executor) {
+  for (const event of page) {
+    if (!projections.some((p) => event.type.startsWith(p.prefix))) {
+      throw new Error(`no projection for event type ${event.type} (position ${event.position})`);
+    }
+  }
+  const writes = Promise.all(
+    projections.flatMap((projection) => {
+      const mine = page.filter((e) => e.type.startsWith(projection.prefix));
+      return mine.length > 0 ? [projection.prepare(mine, tx)] : [];
+    }),
+  );
+  // Awaited below; until then a failure must not count as unhandled.
+  writes.catch(() => undefined);
+  return writes;
+}
+
 export async function replay({
   db,
   events,
@@ -33,26 +61,22 @@ export async function replay({
 }: ReplayOptions): Promise<number> {
   return db.transaction(async (tx) => {
     for (const projection of projections) await projection.clear(tx);
-    let after = 0;
+    let page = await events.readAll(0, pageSize, tx);
+    let prepared = start(page, projections, tx);
     let done = 0;
-    for (;;) {
+    while (page.length > 0) {
       throwIfCancelled(signal, 'replay cancelled; nothing was changed');
-      const page = await events.readAll(after, pageSize, tx);
-      if (page.length === 0) return done;
-      for (const event of page) {
-        if (!projections.some((p) => event.type.startsWith(p.prefix))) {
-          throw new Error(`no projection for event type ${event.type} (position ${event.position})`);
-        }
-      }
-      for (const projection of projections) {
-        const mine = page.filter((e) => e.type.startsWith(projection.prefix));
-        if (mine.length > 0) await projection.applyPage(mine, tx);
-      }
+      const after = page.at(-1)?.position ?? 0;
+      const next = await events.readAll(after, pageSize, tx);
+      const nextPrepared = next.length > 0 ? start(next, projections, tx) : null;
+      for (const write of await prepared) await write(tx);
       done += page.length;
-      after = page.at(-1)?.position ?? after;
       onProgress?.(done);
       // SQLite answers synchronously: let progress go out and a cancel come in between pages.
       await yieldToEventLoop();
+      page = next;
+      prepared = nextPrepared ?? Promise.resolve([]);
     }
+    return done;
   });
 }
