@@ -67,6 +67,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
     const projections: Projection[] = [
       {
         prefix: 'customer.',
+        tables: customerRepo.tables,
         clear: (tx) => customerRepo.clear(tx),
         prepare: async (page, tx) => {
           const facts = await decodeMany(page, keyring, tx);

@@ -61,7 +61,11 @@ const sortColumns = {
   updatedAt: c.updatedAt,
 } as const;
 
-export type TenantCustomersRepo = CustomersRepo & { clear(tx?: Executor): Promise<void> };
+export type TenantCustomersRepo = CustomersRepo & {
+  /** The tables this repository writes (replay rebuilds their indexes after the rows). */
+  readonly tables: readonly string[];
+  clear(tx?: Executor): Promise<void>;
+};
 
 export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCustomersRepo {
   const customers = db.table(getTableName(c));
@@ -240,6 +244,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
         WHERE ${col(c.erasedAt)} IS NULL AND ${col(c.updatedAt)} < ${cutoff} ORDER BY ${col(c.updatedAt)}, ${col(c.id)}`);
       return records(rows, db);
     },
+    tables: sealed ? [getTableName(c), getTableName(t)] : [getTableName(c)],
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
       if (sealed) await tx.run(sql`DELETE FROM ${terms}`);

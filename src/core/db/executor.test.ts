@@ -4,7 +4,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneTimeCodesSqlite } from '../auth/auth.schema';
 import { customersSqlite } from '../customers/customers.schema';
-import { isUniqueViolation } from './executor';
+import { PgDialect } from 'drizzle-orm/pg-core';
+import { isUniqueViolation, type Executor } from './executor';
 import { openTestKontor, testDialects, type TestKontor } from './testing';
 
 async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
@@ -61,6 +62,34 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     expect(isUniqueViolation(failed)).toBe(true);
     const [after] = await db.rows(sql`SELECT count(*) AS n FROM ${db.table('customers')}`);
     expect(Number(after?.['n'])).toBe(6001);
+  });
+
+  it('drops a table’s secondary indexes for a bulk load and builds them again, or keeps them when it rolls back', async () => {
+    const db = (await kontor.stores.tenant((await kontor.tenants.setup('Indexes GmbH')).id)).sql;
+    // The company's schema on Postgres: the first part of the table's qualified name.
+    const schema = new PgDialect().sqlToQuery(db.table('customers')).sql.split('.')[0]?.replaceAll('"', '') ?? '';
+    const list = async (tx: Executor) => {
+      const rows =
+        tx.dialect === 'sqlite'
+          ? await tx.rows(sql`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'customers'`)
+          : await tx.rows(sql`SELECT indexname AS name FROM pg_indexes WHERE tablename = 'customers'
+              AND schemaname = ${schema}`);
+      return rows.map((r) => String(r['name'])).sort();
+    };
+    const names = () => list(db);
+    const before = await names();
+    expect(before).toEqual(expect.arrayContaining(['customers_sort_name_idx', 'customers_created_at_idx']));
+    const during = await db.transaction((tx) => tx.withoutIndexes('customers', () => list(tx)));
+    expect(during.filter((name) => name.endsWith('_idx'))).toEqual([]);
+    expect(await names()).toEqual(before);
+    await errorOf(() =>
+      db.transaction((tx) =>
+        tx.withoutIndexes('customers', async () => {
+          throw new Error('cancelled halfway');
+        }),
+      ),
+    );
+    expect(await names()).toEqual(before);
   });
 
   it('stores a column’s plain default where a row leaves the property out', async () => {

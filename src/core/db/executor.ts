@@ -28,6 +28,12 @@ export interface Executor {
    * a thousand ids costs neither a thousand placeholders nor building them; Postgres gets the list.
    */
   inList(column: SQL, values: readonly string[]): SQL;
+  /**
+   * Inside a transaction: drops the table's secondary indexes, runs `fn`, and builds them again
+   * from the store's own definitions. A bulk load (replay) then sorts each index once instead of
+   * updating it row by row. Indexes behind primary keys and constraints stay.
+   */
+  withoutIndexes<T>(table: string, fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
@@ -152,6 +158,15 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
             for (const row of list) statement.run(valuesOf(row, columns));
           })();
         }),
+      async withoutIndexes(table, fn) {
+        const indexes = raw
+          .prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL")
+          .all(table) as { name: string; sql: string }[];
+        for (const index of indexes) raw.exec(`DROP INDEX "${index.name.replaceAll('"', '""')}"`);
+        const value = await fn();
+        for (const index of indexes) raw.exec(index.sql);
+        return value;
+      },
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);
         return exclusive(async () => {
@@ -209,6 +224,20 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
             sql`INSERT INTO ${self.table(getTableName(table))} (${names}) VALUES ${sql.join(values, sql`, `)}`,
           );
         }
+      },
+      async withoutIndexes(table, fn) {
+        // Indexes that back a constraint (primary key, unique) stay.
+        const indexes = (await queryRows(
+          runner,
+          sql`SELECT indexname, indexdef FROM pg_indexes i WHERE schemaname = ${schema} AND tablename = ${table}
+            AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)`,
+        )) as { indexname: string; indexdef: string }[];
+        for (const index of indexes) {
+          await runner.execute(sql.raw(`DROP INDEX ${quoteIdent(schema)}.${quoteIdent(index.indexname)}`));
+        }
+        const value = await fn();
+        for (const index of indexes) await runner.execute(sql.raw(index.indexdef));
+        return value;
       },
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);

@@ -14,6 +14,8 @@ export type PageWrite = (tx: Executor) => Promise<void>;
 export interface Projection {
   /** Event types this projection follows, by prefix (`customer.`). */
   readonly prefix: string;
+  /** The tables it rebuilds: their secondary indexes are built once, after the rows. */
+  readonly tables: readonly string[];
   clear(tx: Executor): Promise<void>;
   /**
    * Starts on a page of events in log order: reads and decrypts what the page needs, resolving
@@ -61,6 +63,16 @@ export async function replay({
 }: ReplayOptions): Promise<number> {
   return db.transaction(async (tx) => {
     for (const projection of projections) await projection.clear(tx);
+    const tables = projections.flatMap((p) => p.tables);
+    // Each table's indexes are dropped inside the transaction and built again before it commits.
+    const withoutIndexes = tables.reduce<(fn: () => Promise<number>) => Promise<number>>(
+      (outer, table) => (fn) => outer(() => tx.withoutIndexes(table, fn)),
+      (fn) => fn(),
+    );
+    return withoutIndexes(() => rebuild(tx));
+  });
+
+  async function rebuild(tx: Executor): Promise<number> {
     let page = await events.readAll(0, pageSize, tx);
     let prepared = start(page, projections, tx);
     let done = 0;
@@ -78,5 +90,5 @@ export async function replay({
       prepared = nextPrepared ?? Promise.resolve([]);
     }
     return done;
-  });
+  }
 }
