@@ -56,6 +56,23 @@ describe('crypto pool', () => {
     await expect(pool.open({ items, wrapping: undefined })).rejects.toThrow(/wrapping key/);
   });
 
+  it('takes a batch back to the calling thread when its worker ends, and stays there', async () => {
+    const own = createCryptoPool(1);
+    const keys = Array.from({ length: 200 }, () => randomBytes(32));
+    const items = keys.map((key, i) => ({ key, aad: `a:${i}`, value: `Wert ${i}` }));
+    await own.seal({ items });
+    expect(own.stats.worker).toBe(1);
+    const sealing = own.seal({ items });
+    await own.close();
+    const sealed = await sealing;
+    expect(sealed.map((s, i) => openText(keys[i] ?? Buffer.alloc(32), `a:${i}`, value(s)))).toEqual(
+      items.map((item) => item.value),
+    );
+    expect(own.stats.takenBack + own.stats.here).toBeGreaterThan(0);
+    await own.seal({ items });
+    expect(own.stats.worker).toBe(2);
+  });
+
   it('seals and opens sealed JSON of many subjects (sealJsonMany / openJsonMany) in the layout openJson reads', async () => {
     const keys: DataKey[] = Array.from({ length: 300 }, (_, i) => ({
       tenantId: 't',

@@ -186,14 +186,17 @@ export function createCryptoPool(threads = Math.max(1, Math.min(4, availablePara
           waiting.get(id)?.resolve(result);
           waiting.delete(id);
         });
-        started.on('error', (error) => {
-          // Whatever it was doing is redone here; later batches stay on the calling thread.
+        // A worker that fails or ends: whatever it was doing is redone on the calling thread, and
+        // so are later batches.
+        const lost = (error: Error) => {
           broken = true;
           for (const [id, job] of waiting) {
             job.reject(error);
             waiting.delete(id);
           }
-        });
+        };
+        started.on('error', lost);
+        started.on('exit', (code) => lost(new Error(`a crypto worker ended (exit code ${code})`)));
         workers.push(started);
         return started;
       } catch {
@@ -243,6 +246,7 @@ export function createCryptoPool(threads = Math.max(1, Math.min(4, availablePara
     seal: (batch) => run('seal', batch),
     stats,
     async close() {
+      broken = true;
       await Promise.all(workers.map((w) => w.terminate()));
       workers.length = 0;
     },
