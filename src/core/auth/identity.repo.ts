@@ -106,8 +106,9 @@ function toUser(row: Read<typeof u>): UserRow {
 }
 
 /** Flags are integers in the store (on both dialects). */
+const flag = (value: boolean): number => (value ? 1 : 0);
 function toDb(value: unknown): unknown {
-  return typeof value === 'boolean' ? (value ? 1 : 0) : value;
+  return typeof value === 'boolean' ? flag(value) : value;
 }
 
 export function createIdentityRepo(db: Executor) {
@@ -158,9 +159,9 @@ export function createIdentityRepo(db: Executor) {
       await tx.insert(u, [
         {
           ...user,
-          active: toNumber(toDb(user.active)),
-          mustChangePassword: toNumber(toDb(user.mustChangePassword)),
-          installationAdmin: toNumber(toDb(user.installationAdmin)),
+          active: flag(user.active),
+          mustChangePassword: flag(user.mustChangePassword),
+          installationAdmin: flag(user.installationAdmin),
         },
       ]);
     },

@@ -7,35 +7,31 @@ import { useGuardedClose } from '../lib/use-guarded-close';
 import { DiscardPrompt } from './DiscardPrompt';
 import { FormError } from './FormError';
 
-export interface FormModalProps {
-  readonly title: string;
+/** What the dialog needs of its form: useContractForm returns it. */
+export interface FormState {
   /** Whether the fields differ from what the dialog opened with. */
-  readonly dirty: boolean;
+  readonly form: { isDirty(): boolean };
   readonly busy: boolean;
   readonly formError: string | null;
+  readonly submit: (event?: FormEvent) => void;
+}
+
+export interface FormModalProps {
+  readonly title: string;
+  readonly state: FormState;
   readonly submitLabel?: string;
   readonly size?: string;
-  readonly onSubmit: (event: FormEvent) => void;
   readonly onClose: () => void;
   readonly children: ReactNode;
 }
 
-export function FormModal({
-  title,
-  dirty,
-  busy,
-  formError,
-  submitLabel,
-  size,
-  onSubmit,
-  onClose,
-  children,
-}: FormModalProps) {
+export function FormModal({ title, state, submitLabel, size, onClose, children }: FormModalProps) {
   const { t } = useTranslation();
-  const guard = useGuardedClose(() => dirty, onClose);
+  const { busy, formError, submit } = state;
+  const guard = useGuardedClose(() => state.form.isDirty(), onClose);
   return (
     <Modal opened onClose={guard.request} title={title} {...(size && { size })}>
-      <form onSubmit={onSubmit} noValidate aria-label={title}>
+      <form onSubmit={submit} noValidate aria-label={title}>
         <Stack>
           {guard.asking && <DiscardPrompt onDiscard={guard.discard} onKeep={guard.keepEditing} />}
           {children}

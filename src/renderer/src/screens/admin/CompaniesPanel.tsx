@@ -15,7 +15,7 @@ function NameForm({ tenant, onClose }: { tenant: Tenant | null; onClose: () => v
   const { t } = useTranslation();
   const auth = useAuth();
   const invalidate = useInvalidate();
-  const { form, field, busy, formError, submit } = useContractForm({
+  const state = useContractForm({
     procedure: tenant ? 'tenants.rename' : 'tenants.setup',
     initialValues: { name: tenant?.name ?? '' },
     toInput: ({ name }) => (tenant ? { id: tenant.id, name } : { name }),
@@ -27,15 +27,9 @@ function NameForm({ tenant, onClose }: { tenant: Tenant | null; onClose: () => v
       onClose();
     },
   });
+  const { field } = state;
   return (
-    <FormModal
-      title={tenant ? t('companies.rename') : t('companies.new')}
-      dirty={form.isDirty()}
-      busy={busy}
-      formError={formError}
-      onSubmit={submit}
-      onClose={onClose}
-    >
+    <FormModal title={tenant ? t('companies.rename') : t('companies.new')} state={state} onClose={onClose}>
       <TextInput label={t('setup.company')} {...field('name')} data-autofocus required />
     </FormModal>
   );

@@ -14,7 +14,7 @@ import { useContractForm } from '../../lib/use-contract-form';
 function RoleForm({ role, onClose }: { role: Role | null; onClose: () => void }) {
   const { t } = useTranslation();
   const invalidate = useInvalidate();
-  const { form, field, busy, formError, submit } = useContractForm({
+  const state = useContractForm({
     procedure: role ? 'roles.update' : 'roles.create',
     initialValues: { name: role?.name ?? '', permissions: role?.permissions ?? ([] as Permission[]) },
     toInput: (values) => (role ? { id: role.id, ...values } : values),
@@ -25,16 +25,9 @@ function RoleForm({ role, onClose }: { role: Role | null; onClose: () => void })
       onClose();
     },
   });
+  const { field } = state;
   return (
-    <FormModal
-      title={role ? t('admin.editRole') : t('admin.newRole')}
-      size="lg"
-      dirty={form.isDirty()}
-      busy={busy}
-      formError={formError}
-      onSubmit={submit}
-      onClose={onClose}
-    >
+    <FormModal title={role ? t('admin.editRole') : t('admin.newRole')} size="lg" state={state} onClose={onClose}>
       <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
       <Checkbox.Group label={t('admin.permissions')} {...field('permissions')}>
         <SimpleGrid cols={2} mt="xs">

@@ -16,7 +16,7 @@ import { useContractForm } from '../../lib/use-contract-form';
 function UserForm({ user, roles, onClose }: { user: User | null; roles: readonly Role[]; onClose: () => void }) {
   const { t } = useTranslation();
   const invalidate = useInvalidate();
-  const { form, field, busy, formError, submit } = useContractForm({
+  const state = useContractForm({
     procedure: user ? 'users.update' : 'users.create',
     initialValues: { name: user?.name ?? '', email: user?.email ?? '', roleId: user?.roleId ?? 'clerk', password: '' },
     toInput: ({ password, ...values }) => (user ? { id: user.id, ...values } : { ...values, password }),
@@ -27,15 +27,9 @@ function UserForm({ user, roles, onClose }: { user: User | null; roles: readonly
       onClose();
     },
   });
+  const { field } = state;
   return (
-    <FormModal
-      title={user ? t('admin.editUser') : t('admin.newUser')}
-      dirty={form.isDirty()}
-      busy={busy}
-      formError={formError}
-      onSubmit={submit}
-      onClose={onClose}
-    >
+    <FormModal title={user ? t('admin.editUser') : t('admin.newUser')} state={state} onClose={onClose}>
       <TextInput label={t('admin.name')} {...field('name')} required data-autofocus />
       <TextInput label={t('auth.email')} type="email" {...field('email')} required />
       <Select
@@ -59,7 +53,7 @@ function UserForm({ user, roles, onClose }: { user: User | null; roles: readonly
 
 function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
   const { t } = useTranslation();
-  const { form, field, busy, formError, submit } = useContractForm({
+  const state = useContractForm({
     procedure: 'users.resetPassword',
     initialValues: { password: '' },
     toInput: ({ password }) => ({ id: user.id, password }),
@@ -69,16 +63,9 @@ function ResetPassword({ user, onClose }: { user: User; onClose: () => void }) {
       onClose();
     },
   });
+  const { field } = state;
   return (
-    <FormModal
-      title={t('admin.resetPassword')}
-      submitLabel={t('admin.resetPassword')}
-      dirty={form.isDirty()}
-      busy={busy}
-      formError={formError}
-      onSubmit={submit}
-      onClose={onClose}
-    >
+    <FormModal title={t('admin.resetPassword')} submitLabel={t('admin.resetPassword')} state={state} onClose={onClose}>
       <PasswordInput
         label={t('admin.initialPassword')}
         description={t('admin.initialPasswordHelp')}
