@@ -25,7 +25,7 @@ import {
 } from '../src/core/crypto/keyring';
 import { created, customerStream, customerSubject, updated } from '../src/core/customers/customers.events';
 import type { Executor } from '../src/core/db/executor';
-import { keyNames } from '../src/core/keys/keystore';
+import { keyNames, type KeyStore } from '../src/core/keys/keystore';
 import { DEFAULT_KDF, deriveKek } from '../src/core/keys/passphrase-store';
 import { runCli } from '../src/cli/cli';
 import type { Tenant } from '../src/shared/contract';
@@ -505,6 +505,49 @@ async function fieldEncryption(): Promise<void> {
   });
 }
 
+/** The event benchmarks run in a company of their own, so they do not disturb the search data. */
+async function eventBenchmarks(kontor: Kontor, dataDir: string, keyStore: KeyStore): Promise<void> {
+  if (!['append', 'replay-one', 'replay-all'].some(selected)) return;
+  const events = (await kontor.router.call('tenants.setup', { name: 'Bench Events GmbH' }, session)) as {
+    ok: true;
+    value: Tenant;
+  };
+  await kontor.router.call('auth.switchTenant', { tenantId: events.value.id }, session);
+  const eventsFile = tenantDatabaseFile(dataDir, events.value.id);
+  const eventsKey = await keyStore.getOrCreateKey(keyNames.tenantDatabase(events.value.id));
+  console.error('bench: appending 100,000 customer events…');
+  await appendEvents(kontor, eventsFile, eventsKey);
+  if (selected('replay-one')) {
+    console.error('bench: replaying them (one event per customer)…');
+    await replayThroughRouter(kontor, eventsFile, eventsKey, 'one per customer');
+  }
+  if (!selected('replay-all')) return;
+  console.error('bench: replaying about 1,100,000 events…');
+  const master = await keyStore.getKey(keyNames.fieldMaster);
+  if (!master) throw new Error('no master key');
+  const eventsStore = (await kontor.stores.tenant(events.value.id)).sql;
+  const keyring = createKeyring({
+    db: eventsStore,
+    tenantId: events.value.id,
+    master,
+    clock: systemClock,
+    ids: uuidv7Source(systemClock),
+  });
+  await keyring.ready();
+  await replayEvents(kontor, eventsFile, eventsKey, keyring, eventsStore);
+}
+
+/**
+ * `npm run bench -- --only NAME` runs the benchmarks whose name starts with NAME: router,
+ * permission, cli, encryption, sign-in, search, append, replay-one, replay-all (the replays
+ * include the append they replay).
+ */
+function selected(name: string): boolean {
+  const at = process.argv.indexOf('--only');
+  const only = at >= 0 ? process.argv[at + 1] : undefined;
+  return only === undefined || name.startsWith(only);
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-bench-'));
   const keyStore = memoryKeyStore();
@@ -522,44 +565,32 @@ async function main(): Promise<void> {
     if (!setup.ok) throw new Error(setup.error.message);
     const tenant = ((await kontor.router.call('tenants.list', {}, session)) as { ok: true; value: Tenant[] })
       .value[0] as Tenant;
-    console.error('bench: router overhead…');
-    await routerOverhead(kontor);
-    console.error('bench: session and permission check…');
-    await permissionCheck(kontor);
-    console.error('bench: the CLI…');
-    await cliCall();
-    console.error('bench: field encryption…');
-    await fieldEncryption();
-    console.error('bench: sign-in…');
-    await login(kontor);
-    console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
-    await customerSearch(kontor, dataDir, tenant, await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id)));
-
-    // The event benchmarks run in a company of their own, so they do not disturb the search data.
-    const events = (await kontor.router.call('tenants.setup', { name: 'Bench Events GmbH' }, session)) as {
-      ok: true;
-      value: Tenant;
-    };
-    await kontor.router.call('auth.switchTenant', { tenantId: events.value.id }, session);
-    const eventsFile = tenantDatabaseFile(dataDir, events.value.id);
-    const eventsKey = await keyStore.getOrCreateKey(keyNames.tenantDatabase(events.value.id));
-    console.error('bench: appending 100,000 customer events…');
-    await appendEvents(kontor, eventsFile, eventsKey);
-    console.error('bench: replaying them (one event per customer)…');
-    await replayThroughRouter(kontor, eventsFile, eventsKey, 'one per customer');
-    console.error('bench: replaying about 1,100,000 events…');
-    const master = await keyStore.getKey(keyNames.fieldMaster);
-    if (!master) throw new Error('no master key');
-    const eventsStore = (await kontor.stores.tenant(events.value.id)).sql;
-    const keyring = createKeyring({
-      db: eventsStore,
-      tenantId: events.value.id,
-      master,
-      clock: systemClock,
-      ids: uuidv7Source(systemClock),
-    });
-    await keyring.ready();
-    await replayEvents(kontor, eventsFile, eventsKey, keyring, eventsStore);
+    if (selected('router')) {
+      console.error('bench: router overhead…');
+      await routerOverhead(kontor);
+    }
+    if (selected('permission')) {
+      console.error('bench: session and permission check…');
+      await permissionCheck(kontor);
+    }
+    if (selected('cli')) {
+      console.error('bench: the CLI…');
+      await cliCall();
+    }
+    if (selected('encryption')) {
+      console.error('bench: field encryption…');
+      await fieldEncryption();
+    }
+    if (selected('sign-in')) {
+      console.error('bench: sign-in…');
+      await login(kontor);
+    }
+    if (selected('search')) {
+      console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
+      const key = await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id));
+      await customerSearch(kontor, dataDir, tenant, key);
+    }
+    await eventBenchmarks(kontor, dataDir, keyStore);
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import type { Tenant } from '../../shared/contract';
 import { openFromEnvironment } from '../config';
 import type { Kontor } from '../app';
 import { newKey } from '../keys/keystore';
+import { walCheckpointer } from './checkpointer';
 import { tenantDatabaseFile } from './sqlite-stores';
 import { openEncryptedSqlite } from './sqlite';
 
@@ -73,11 +74,13 @@ describe('encryption at rest (SQLite)', () => {
     }
   });
 
-  it('refuses a wrong key with a clear error and leaves the data and its WAL unchanged', () => {
+  it('refuses a wrong key with a clear error and leaves the data and its WAL unchanged', async () => {
     const file = tenantDatabaseFile(dataDir, tenant.id);
     // The -shm file is SQLite's shared-memory lock index, which any reader of an open WAL database
     // updates; it holds no data. The closed-database test below checks every file, -shm included.
     const files = filesOf(dataDir).filter((f) => !f.endsWith('-shm'));
+    // The checkpoint thread copies recent writes into the files in the background: let it finish.
+    for (const f of files.filter((f) => f.endsWith('.db'))) await walCheckpointer().flush(f);
     const before = fingerprint(files);
     expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
     expect(fingerprint(files)).toEqual(before);

@@ -5,9 +5,10 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { keyNames, type KeyStore } from '../keys/keystore';
 import { createTenantsRepo } from '../tenants/tenants.repo';
+import { walCheckpointer } from './checkpointer';
 import { sqliteExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
-import { openEncryptedSqlite, type SqliteDatabase } from './sqlite';
+import { keyPragmas, openEncryptedSqlite, type SqliteDatabase } from './sqlite';
 import type { Stores, TenantStore } from './stores';
 
 export interface SqliteStoresOptions {
@@ -28,6 +29,29 @@ export function migrateSqlite(db: SqliteDatabase, migrationsDir: string, store: 
       record.run(migration.tag, new Date().toISOString());
     })();
   }
+}
+
+/** SQLite's default: the committing connection checkpoints once the WAL holds this many pages. */
+const AUTOCHECKPOINT_PAGES = 1000;
+
+/**
+ * Hands the checkpoints of an open store to the checkpoint thread (see checkpointer.ts), so no
+ * commit waits for one. Where the thread cannot take them, the connection keeps them.
+ */
+async function checkpointElsewhere(db: SqliteDatabase, file: string, key: Buffer): Promise<void> {
+  const taken = await walCheckpointer().watch(file, {
+    pragmas: keyPragmas(key),
+    onLost: () => {
+      if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+    },
+  });
+  if (taken) db.pragma('wal_autocheckpoint = 0');
+}
+
+/** Closes a store's connection after the checkpoint thread's (the last one checkpoints all). */
+async function closeStore(db: SqliteDatabase, file: string): Promise<void> {
+  await walCheckpointer().unwatch(file);
+  db.close();
 }
 
 export function tenantDatabaseFile(dataDir: string, tenantId: string): string {
@@ -52,12 +76,21 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
   }
   const systemDb = openEncryptedSqlite(systemFile, systemKey);
   migrateSqlite(systemDb, migrationsDir, 'system');
+  await checkpointElsewhere(systemDb, systemFile, systemKey);
   const systemSql = sqliteExecutor(systemDb);
-  const open = new Map<string, { db: SqliteDatabase; store: TenantStore }>();
+  const open = new Map<string, { db: SqliteDatabase; file: string; store: TenantStore }>();
+  // Two calls for a store not open yet (it takes a key store read) open one connection, not two.
+  const opening = new Map<string, Promise<TenantStore>>();
 
-  async function openTenant(tenantId: string, create: boolean): Promise<TenantStore> {
+  function openTenant(tenantId: string, create: boolean): Promise<TenantStore> {
     const cached = open.get(tenantId);
-    if (cached) return cached.store;
+    if (cached) return Promise.resolve(cached.store);
+    const pending = opening.get(tenantId) ?? connect(tenantId, create).finally(() => opening.delete(tenantId));
+    opening.set(tenantId, pending);
+    return pending;
+  }
+
+  async function connect(tenantId: string, create: boolean): Promise<TenantStore> {
     const file = tenantDatabaseFile(dataDir, tenantId);
     if (!create && !existsSync(file))
       throw new AppError('not_found', `the store of tenant ${tenantId} is missing (${file})`);
@@ -68,12 +101,15 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
+    await checkpointElsewhere(db, file, key);
     const tenantSql = sqliteExecutor(db);
     const store: TenantStore = {
       sql: tenantSql,
-      compact: async () => void (await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'))),
+      compact: async () => {
+        if (!(await walCheckpointer().truncate(file))) await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
+      },
     };
-    open.set(tenantId, { db, store });
+    open.set(tenantId, { db, file, store });
     return store;
   }
 
@@ -85,9 +121,10 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     },
     tenant: (tenantId) => openTenant(tenantId, false),
     async close() {
-      for (const { db } of open.values()) db.close();
+      await Promise.allSettled(opening.values());
+      for (const { db, file } of open.values()) await closeStore(db, file);
       open.clear();
-      systemDb.close();
+      await closeStore(systemDb, systemFile);
     },
   };
 }

@@ -7,9 +7,18 @@ import { AppError } from '../../shared/errors';
 export type SqliteDatabase = Database.Database;
 
 /** SQLCipher 4's page format, so the files open in other SQLCipher tools too. */
+const CIPHER = [`cipher='sqlcipher'`, 'legacy=4'];
+
 function useCipher(db: SqliteDatabase): void {
-  db.pragma(`cipher='sqlcipher'`);
-  db.pragma('legacy=4');
+  for (const pragma of CIPHER) db.pragma(pragma);
+}
+
+/**
+ * What opens a file on another connection (the checkpoint thread's): the cipher and the raw key
+ * (x'…': a random 256-bit key from the key store already, so no KDF runs).
+ */
+export function keyPragmas(key: Buffer): string[] {
+  return [...CIPHER, `key="x'${key.toString('hex')}'"`, 'busy_timeout = 5000'];
 }
 
 /** Reading the schema decrypts page 1: this is where a wrong key shows. */
@@ -48,9 +57,7 @@ export function openEncryptedSqlite(file: string, key: Buffer): SqliteDatabase {
   const existed = existsSync(file);
   const db = new Database(file);
   try {
-    useCipher(db);
-    // A raw key (x'…'): it is a random 256-bit key from the key store already, so no KDF runs.
-    db.pragma(`key="x'${hex}'"`);
+    for (const pragma of keyPragmas(key)) db.pragma(pragma);
     checkKey(db);
   } catch (error) {
     db.close();
@@ -69,7 +76,6 @@ export function openEncryptedSqlite(file: string, key: Buffer): SqliteDatabase {
   db.pragma('foreign_keys = ON');
   // Deleted and overwritten content is zeroed in the file, so an erased value leaves no trace there.
   db.pragma('secure_delete = ON');
-  db.pragma('busy_timeout = 5000');
   // Pages are decrypted on every read from disk; a 64 MiB cache keeps hot pages decrypted in memory.
   db.pragma('cache_size = -65536');
   // Temporary tables and sort spills stay in memory, never as plaintext temp files.

@@ -1,0 +1,199 @@
+// WAL checkpoints on a thread of their own.
+//
+// In WAL mode SQLite appends committed pages to the -wal file and later copies them back into the
+// database file (a checkpoint). By default the connection that commits does that copy inside its
+// commit: after a replay or a large import the user waits for it at the end (≈ 0.5 s per 100,000
+// events), and the main process answers nothing else meanwhile. Here a store's own connection does
+// not checkpoint (wal_autocheckpoint = 0); one worker thread per process holds a second connection
+// to each file and runs PASSIVE checkpoints whenever its WAL has changed. A PASSIVE checkpoint
+// never blocks a writer or a reader, and a crash during one loses nothing (the WAL still holds
+// every frame it had not copied yet). When the thread cannot start or open a file, or ends, the
+// store's connection checkpoints at its commits again, as SQLite does by default.
+//
+// The worker is plain JavaScript kept as text (as in crypto-pool.ts), so there is no worker file
+// to bundle; it loads the same SQLite driver as the calling thread, by its resolved path.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+/** How often the worker looks at the WAL files it watches (ms). */
+const POLL_MS = 100;
+
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const fs = require('node:fs');
+const Database = require(workerData.driver);
+const watched = new Map();
+function signature(file) {
+  const wal = fs.statSync(file + '-wal', { throwIfNoEntry: false });
+  return wal ? wal.size + ':' + wal.mtimeMs : '';
+}
+// Copies what the WAL holds into the file; remembers the WAL as seen once nothing is left over
+// (frames a reader still needed stay in the WAL, so the next tick looks again).
+function checkpoint(file, entry, mode) {
+  const seen = signature(file);
+  const [row] = entry.db.pragma('wal_checkpoint(' + mode + ')');
+  entry.seen = row.busy === 0 && row.checkpointed === row.log ? seen : '';
+  parentPort.postMessage({ op: 'checkpointed', file, frames: row.checkpointed });
+}
+parentPort.on('message', (m) => {
+  try {
+    if (m.op === 'watch') {
+      const db = new Database(m.file, { fileMustExist: true });
+      try {
+        for (const p of m.pragmas) db.pragma(p);
+        db.prepare('SELECT count(*) FROM sqlite_master').get();
+      } catch (e) { db.close(); throw e; }
+      watched.set(m.file, { db, seen: '' });
+    } else if (m.op === 'flush' || m.op === 'truncate') {
+      const entry = watched.get(m.file);
+      if (entry) checkpoint(m.file, entry, m.op === 'flush' ? 'PASSIVE' : 'TRUNCATE');
+    } else if (m.op === 'unwatch') {
+      const entry = watched.get(m.file);
+      watched.delete(m.file);
+      if (entry) entry.db.close();
+    }
+    parentPort.postMessage({ id: m.id, ok: true });
+  } catch (e) {
+    parentPort.postMessage({ id: m.id, ok: false, error: String((e && e.message) || e) });
+  }
+});
+setInterval(() => {
+  for (const [file, entry] of watched) {
+    try {
+      if (signature(file) !== entry.seen) checkpoint(file, entry, 'PASSIVE');
+    } catch (e) {
+      watched.delete(file);
+      try { entry.db.close(); } catch {}
+      parentPort.postMessage({ op: 'lost', file, error: String((e && e.message) || e) });
+    }
+  }
+}, ${POLL_MS});
+`;
+
+type Reply = { id: number; ok: true } | { id: number; ok: false; error: string };
+type Notice = { op: 'checkpointed'; file: string; frames: number } | { op: 'lost'; file: string; error: string };
+
+export interface WatchOptions {
+  /** The pragmas that open the file on a new connection (cipher and key); see sqlite.ts. */
+  readonly pragmas: readonly string[];
+  /** The worker can no longer checkpoint this file: the store's connection must do it again. */
+  readonly onLost: (reason: string) => void;
+}
+
+export interface WalCheckpointer {
+  /** Takes over the checkpoints of `file`; false (and nothing changed) when it cannot. */
+  watch(file: string, options: WatchOptions): Promise<boolean>;
+  /**
+   * Checkpoints everything and truncates the WAL to zero bytes (after an erasure). Runs on the
+   * worker's connection, so it does not compete with the worker's own checkpoints.
+   * False when the file is not watched: then the caller does it on its own connection.
+   */
+  truncate(file: string): Promise<boolean>;
+  /**
+   * Checkpoints what the WAL of `file` holds now and resolves when done; until the next write the
+   * thread leaves the file alone (for a consistent copy of the file, or a test that compares bytes).
+   */
+  flush(file: string): Promise<void>;
+  /** Closes the worker's connection to `file`; call before closing the store's own. */
+  unwatch(file: string): Promise<void>;
+  /** Ends the thread; every file still watched is handed back (its onLost is called). */
+  close(): Promise<void>;
+  /** Checkpoints run so far, per file (for tests and diagnostics). */
+  readonly checkpoints: ReadonlyMap<string, number>;
+}
+
+export function createWalCheckpointer(): WalCheckpointer {
+  let worker: Worker | null = null;
+  let next = 0;
+  const waiting = new Map<number, (reply: Reply) => void>();
+  /** The files the thread checkpoints, with what to call when it no longer can. */
+  const watched = new Map<string, (reason: string) => void>();
+  const checkpoints = new Map<string, number>();
+
+  function ended(w: Worker, reason: string) {
+    if (worker !== w) return;
+    worker = null;
+    for (const [id, answer] of waiting) answer({ id, ok: false, error: reason });
+    waiting.clear();
+    for (const onLost of watched.values()) onLost(reason);
+    watched.clear();
+  }
+
+  function started(): Worker | null {
+    if (worker) return worker;
+    try {
+      const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+      const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver } });
+      w.on('message', (message: Reply | Notice) => {
+        if ('id' in message) {
+          waiting.get(message.id)?.(message);
+          waiting.delete(message.id);
+          if (waiting.size === 0) w.unref();
+        } else if (message.op === 'checkpointed') {
+          checkpoints.set(message.file, (checkpoints.get(message.file) ?? 0) + 1);
+        } else {
+          watched.get(message.file)?.(message.error);
+          watched.delete(message.file);
+        }
+      });
+      w.on('error', (error) => ended(w, error.message));
+      w.on('exit', (code) => ended(w, `the checkpoint thread ended (exit code ${code})`));
+      // Unreferenced after the listeners (adding one references it again): the thread keeps the
+      // process alive only while a call waits for its answer.
+      w.unref();
+      worker = w;
+      return w;
+    } catch {
+      return null;
+    }
+  }
+
+  function ask(message: { op: 'watch' | 'flush' | 'truncate' | 'unwatch'; file: string; pragmas?: readonly string[] }) {
+    const w = started();
+    if (!w) return Promise.resolve<Reply>({ id: -1, ok: false, error: 'no checkpoint thread' });
+    const id = next++;
+    return new Promise<Reply>((resolve) => {
+      waiting.set(id, resolve);
+      w.ref();
+      w.postMessage({ ...message, id });
+    });
+  }
+
+  return {
+    checkpoints,
+    async watch(file, { pragmas, onLost }) {
+      const reply = await ask({ op: 'watch', file, pragmas });
+      if (reply.ok) watched.set(file, onLost);
+      return reply.ok;
+    },
+    async truncate(file) {
+      if (!watched.has(file)) return false;
+      const reply = await ask({ op: 'truncate', file });
+      if (!reply.ok) throw new Error(`cannot truncate the WAL of ${file}: ${reply.error}`);
+      return true;
+    },
+    async flush(file) {
+      if (!watched.has(file)) return;
+      const reply = await ask({ op: 'flush', file });
+      if (!reply.ok) throw new Error(`cannot checkpoint ${file}: ${reply.error}`);
+    },
+    async unwatch(file) {
+      if (!watched.delete(file)) return;
+      await ask({ op: 'unwatch', file });
+    },
+    async close() {
+      const w = worker;
+      if (!w) return;
+      ended(w, 'the checkpoint thread was closed');
+      await w.terminate();
+    },
+  };
+}
+
+let shared: WalCheckpointer | null = null;
+
+/** The process's checkpoint thread, started at the first watch; it never keeps the process alive. */
+export function walCheckpointer(): WalCheckpointer {
+  shared ??= createWalCheckpointer();
+  return shared;
+}
