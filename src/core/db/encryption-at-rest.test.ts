@@ -9,7 +9,7 @@ import type { Tenant } from '../../shared/contract';
 import { openFromEnvironment } from '../config';
 import type { Kontor } from '../app';
 import { newKey } from '../keys/keystore';
-import { walCheckpointer } from './checkpointer';
+import { storeThread } from './store-thread';
 import { tenantDatabaseFile } from './sqlite-stores';
 import { openEncryptedSqlite } from './sqlite';
 
@@ -80,7 +80,7 @@ describe('encryption at rest (SQLite)', () => {
     // updates; it holds no data. The closed-database test below checks every file, -shm included.
     const files = filesOf(dataDir).filter((f) => !f.endsWith('-shm'));
     // The checkpoint thread copies recent writes into the files in the background: let it finish.
-    for (const f of files.filter((f) => f.endsWith('.db'))) await walCheckpointer().flush(f);
+    for (const f of files.filter((f) => f.endsWith('.db'))) await storeThread().flush(f);
     const before = fingerprint(files);
     expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
     expect(fingerprint(files)).toEqual(before);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { AppError } from '../../shared/errors';
 import { keyNames, type KeyStore } from '../keys/keystore';
 import { createTenantsRepo } from '../tenants/tenants.repo';
-import { walCheckpointer } from './checkpointer';
+import { storeThread } from './store-thread';
 import { sqliteExecutor } from './executor';
 import { loadMigrations, MIGRATIONS_TABLE, type StoreKind } from './migrations';
 import { keyPragmas, openEncryptedSqlite, type SqliteDatabase } from './sqlite';
@@ -35,11 +35,11 @@ export function migrateSqlite(db: SqliteDatabase, migrationsDir: string, store: 
 const AUTOCHECKPOINT_PAGES = 1000;
 
 /**
- * Hands the checkpoints of an open store to the checkpoint thread (see checkpointer.ts), so no
- * commit waits for one. Where the thread cannot take them, the connection keeps them.
+ * Hands the checkpoints of an open store to the store thread (see store-thread.ts), so no commit
+ * waits for one. Where the thread cannot take them, the connection keeps them.
  */
 async function checkpointElsewhere(db: SqliteDatabase, file: string, key: Buffer): Promise<void> {
-  const taken = await walCheckpointer().watch(file, {
+  const taken = await storeThread().watch(file, {
     pragmas: keyPragmas(key),
     onLost: () => {
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
@@ -48,9 +48,9 @@ async function checkpointElsewhere(db: SqliteDatabase, file: string, key: Buffer
   if (taken) db.pragma('wal_autocheckpoint = 0');
 }
 
-/** Closes a store's connection after the checkpoint thread's (the last one checkpoints all). */
+/** Closes a store's connection after the store thread's (the last one checkpoints all). */
 async function closeStore(db: SqliteDatabase, file: string): Promise<void> {
-  await walCheckpointer().unwatch(file);
+  await storeThread().unwatch(file);
   db.close();
 }
 
@@ -106,7 +106,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     const store: TenantStore = {
       sql: tenantSql,
       compact: async () => {
-        if (!(await walCheckpointer().truncate(file))) await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
+        if (!(await storeThread().truncate(file))) await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
       },
     };
     open.set(tenantId, { db, file, store });

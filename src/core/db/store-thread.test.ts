@@ -1,13 +1,13 @@
-// The checkpoint thread against real SQLCipher files: it copies committed pages into the database
-// file while the writing connection never checkpoints, truncates on request, refuses a wrong key,
-// and hands a file back when it ends.
+// The store thread against real SQLCipher files: it copies committed pages into the database file
+// while the writing connection never checkpoints, truncates on request, refuses a wrong key, and
+// hands a file back when it ends.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { newKey } from '../keys/keystore';
 import { memoryKeyStore } from './testing';
-import { createWalCheckpointer, walCheckpointer, type WalCheckpointer } from './checkpointer';
+import { createStoreThread, storeThread, type StoreThread } from './store-thread';
 import { keyPragmas, openEncryptedSqlite, type SqliteDatabase } from './sqlite';
 import { openSqliteStores, tenantDatabaseFile } from './sqlite-stores';
 import { defaultMigrationsDir } from '../config';
@@ -29,12 +29,12 @@ async function until(done: () => boolean, what: string): Promise<void> {
   }
 }
 
-describe('WAL checkpoint thread', () => {
+describe('WAL checkpoints on the store thread', () => {
   let dir: string;
   let file: string;
   let key: Buffer;
   let db: SqliteDatabase;
-  let checkpointer: WalCheckpointer;
+  let thread: StoreThread;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'kontor-ckpt-'));
@@ -43,10 +43,10 @@ describe('WAL checkpoint thread', () => {
     db = openEncryptedSqlite(file, key);
     db.pragma('wal_autocheckpoint = 0');
     db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
-    checkpointer = createWalCheckpointer();
+    thread = createStoreThread();
   });
   afterEach(async () => {
-    await checkpointer.close();
+    await thread.close();
     if (db.open) db.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -59,37 +59,37 @@ describe('WAL checkpoint thread', () => {
   };
 
   it('copies committed pages into the database file while the writer never checkpoints', async () => {
-    expect(await checkpointer.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined })).toBe(true);
+    expect(await thread.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined })).toBe(true);
     const sizeBefore = statSync(file).size;
     write(5_000);
     // Nothing copied by the writer itself: the WAL holds the rows and the file has not grown.
     expect(walBytes(file)).toBeGreaterThan(1_000_000);
     await until(() => statSync(file).size > sizeBefore + 1_000_000, 'the thread copies the pages');
-    await checkpointer.flush(file);
+    await thread.flush(file);
     expect(pending(db)).toBe(0);
-    expect(checkpointer.checkpoints.get(file)).toBeGreaterThan(0);
+    expect(thread.checkpoints.get(file)).toBeGreaterThan(0);
     // The next write starts the WAL from its beginning again, so it does not keep growing (three
     // writes of the same size without checkpoints would make it three times as long).
     const walAfterFirst = walBytes(file);
     write(5_000);
-    await checkpointer.flush(file);
+    await thread.flush(file);
     write(5_000);
     expect(walBytes(file)).toBeLessThan(walAfterFirst * 1.5);
     expect(db.prepare('SELECT count(*) FROM t').pluck().get()).toBe(15_000);
   });
 
   it('truncates the WAL to nothing on request (after an erasure)', async () => {
-    await checkpointer.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined });
+    await thread.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined });
     write(2_000);
-    expect(await checkpointer.truncate(file)).toBe(true);
+    expect(await thread.truncate(file)).toBe(true);
     expect(walBytes(file)).toBe(0);
-    expect(await checkpointer.truncate(join(dir, 'not-watched.db'))).toBe(false);
+    expect(await thread.truncate(join(dir, 'not-watched.db'))).toBe(false);
   });
 
   it('refuses a file it cannot open with the given key, and changes nothing', async () => {
     write(10);
     let lost = false;
-    const taken = await checkpointer.watch(file, { pragmas: keyPragmas(newKey()), onLost: () => (lost = true) });
+    const taken = await thread.watch(file, { pragmas: keyPragmas(newKey()), onLost: () => (lost = true) });
     expect(taken).toBe(false);
     expect(lost).toBe(false);
     expect(pending(db)).toBe(0);
@@ -98,16 +98,16 @@ describe('WAL checkpoint thread', () => {
 
   it('hands every watched file back when the thread ends', async () => {
     const reasons: string[] = [];
-    await checkpointer.watch(file, { pragmas: keyPragmas(key), onLost: (reason) => reasons.push(reason) });
-    await checkpointer.close();
-    expect(reasons).toEqual(['the checkpoint thread was closed']);
+    await thread.watch(file, { pragmas: keyPragmas(key), onLost: (reason) => reasons.push(reason) });
+    await thread.close();
+    expect(reasons).toEqual(['the store thread was closed']);
     // A later watch starts a new thread.
-    expect(await checkpointer.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined })).toBe(true);
-    await checkpointer.unwatch(file);
+    expect(await thread.watch(file, { pragmas: keyPragmas(key), onLost: () => undefined })).toBe(true);
+    await thread.unwatch(file);
   });
 });
 
-describe('SQLite stores with the checkpoint thread', () => {
+describe('SQLite stores with the store thread', () => {
   it('checkpoint on the thread, compact to an empty WAL, and leave no WAL after close', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'kontor-ckpt-stores-'));
     try {
@@ -120,8 +120,8 @@ describe('SQLite stores with the checkpoint thread', () => {
       const [second, first] = await Promise.all([stores.tenant('t1'), stores.tenant('t1')]);
       expect(second).toBe(first);
       const file = tenantDatabaseFile(dataDir, 't1');
-      await walCheckpointer().flush(file);
-      expect(walCheckpointer().checkpoints.get(file)).toBeGreaterThan(0);
+      await storeThread().flush(file);
+      expect(storeThread().checkpoints.get(file)).toBeGreaterThan(0);
       await first.compact();
       expect(walBytes(file)).toBe(0);
       await stores.close();

@@ -1,4 +1,5 @@
-// WAL checkpoints on a thread of their own.
+// A thread with a second connection to every open SQLite store, for the work that need not hold up
+// the main thread: WAL checkpoints.
 //
 // In WAL mode SQLite appends committed pages to the -wal file and later copies them back into the
 // database file (a checkpoint). By default the connection that commits does that copy inside its
@@ -80,7 +81,7 @@ export interface WatchOptions {
   readonly onLost: (reason: string) => void;
 }
 
-export interface WalCheckpointer {
+export interface StoreThread {
   /** Takes over the checkpoints of `file`; false (and nothing changed) when it cannot. */
   watch(file: string, options: WatchOptions): Promise<boolean>;
   /**
@@ -102,7 +103,7 @@ export interface WalCheckpointer {
   readonly checkpoints: ReadonlyMap<string, number>;
 }
 
-export function createWalCheckpointer(): WalCheckpointer {
+export function createStoreThread(): StoreThread {
   let worker: Worker | null = null;
   let next = 0;
   const waiting = new Map<number, (reply: Reply) => void>();
@@ -137,7 +138,7 @@ export function createWalCheckpointer(): WalCheckpointer {
         }
       });
       w.on('error', (error) => ended(w, error.message));
-      w.on('exit', (code) => ended(w, `the checkpoint thread ended (exit code ${code})`));
+      w.on('exit', (code) => ended(w, `the store thread ended (exit code ${code})`));
       // Unreferenced after the listeners (adding one references it again): the thread keeps the
       // process alive only while a call waits for its answer.
       w.unref();
@@ -150,7 +151,7 @@ export function createWalCheckpointer(): WalCheckpointer {
 
   function ask(message: { op: 'watch' | 'flush' | 'truncate' | 'unwatch'; file: string; pragmas?: readonly string[] }) {
     const w = started();
-    if (!w) return Promise.resolve<Reply>({ id: -1, ok: false, error: 'no checkpoint thread' });
+    if (!w) return Promise.resolve<Reply>({ id: -1, ok: false, error: 'no store thread' });
     const id = next++;
     return new Promise<Reply>((resolve) => {
       waiting.set(id, resolve);
@@ -184,16 +185,16 @@ export function createWalCheckpointer(): WalCheckpointer {
     async close() {
       const w = worker;
       if (!w) return;
-      ended(w, 'the checkpoint thread was closed');
+      ended(w, 'the store thread was closed');
       await w.terminate();
     },
   };
 }
 
-let shared: WalCheckpointer | null = null;
+let shared: StoreThread | null = null;
 
-/** The process's checkpoint thread, started at the first watch; it never keeps the process alive. */
-export function walCheckpointer(): WalCheckpointer {
-  shared ??= createWalCheckpointer();
+/** The process's store thread, started at the first watch; it never keeps the process alive. */
+export function storeThread(): StoreThread {
+  shared ??= createStoreThread();
   return shared;
 }
