@@ -2,6 +2,7 @@
 // runs the router (the Electron main process, the web host, one CLI command); the renderer only
 // has a connection (its window, or the web host's connection cookie), never a token.
 import type { Grant } from '../shared/contract';
+import { AppError } from '../shared/errors';
 
 export interface Session {
   readonly id: string;
@@ -20,6 +21,13 @@ export interface Session {
   readonly mustEnrollTwoFactor: boolean;
   /** When the password last changed: a session from before a change is over. */
   readonly passwordStamp: string;
+}
+
+/** The company a session works in; refused (no_company) for a user who belongs to none yet. */
+export function tenantOf(session: Session): string {
+  if (session.tenantId === null)
+    throw new AppError('not_found', 'you are not working in a company', { reason: 'no_company' });
+  return session.tenantId;
 }
 
 /** What the transport knows about a call. */

@@ -1,5 +1,5 @@
 import { INSTALLATION_ADMIN } from '../../shared/contract';
-import { tenantOf } from '../company/company.services';
+import { tenantOf } from '../session';
 import type { HandlersOf } from '../router';
 import type { AuditService } from './audit.service';
 

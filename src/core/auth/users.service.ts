@@ -7,7 +7,7 @@ import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { Executor } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
-import type { Session } from '../session';
+import { tenantOf, type Session } from '../session';
 import type { TenantsService } from '../tenants/tenants.service';
 import { newUserRow, type IdentityRepo, type UserRow } from './identity.repo';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
@@ -33,12 +33,6 @@ type Member = UserRow & { roleId: string; invited: boolean };
 export function createUsersService(deps: UsersDeps) {
   const { repo, audit, clock, ids, hasher, sessions, tenants } = deps;
   const iso = () => clock.now().toISOString();
-
-  function tenantOf(session: Session): string {
-    if (session.tenantId === null)
-      throw new AppError('not_found', 'you are not working in a company', { reason: 'no_company' });
-    return session.tenantId;
-  }
 
   async function role(tenantId: string, roleId: string): Promise<ResolvedRole> {
     const found = await resolveRole(repo, tenantId, roleId);

@@ -1,7 +1,6 @@
 // The services of one company, opened on its first call and kept: its store, keyring, event log,
 // projections, settings, customers and GDPR. Handlers reach them through `of(session)`.
 import { z } from 'zod';
-import { AppError } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import { createKeyring, type Keyring } from '../crypto/keyring';
 import { applyCustomerFacts, decodeMany } from '../customers/customers.events';
@@ -14,7 +13,7 @@ import type { Clock, IdSource } from '../deps';
 import { createEventStore, type EventStore } from '../events/event-store';
 import { replay, type Projection } from '../events/replay';
 import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
-import type { Session } from '../session';
+import { tenantOf, type Session } from '../session';
 import { createSettingsStore, type SettingsStore } from '../settings/settings.store';
 
 export interface CompanyServices {
@@ -41,12 +40,6 @@ export interface CompanyServicesDeps {
 export interface Companies {
   /** The services of the session's current company. */
   of(session: Session): Promise<CompanyServices>;
-}
-
-export function tenantOf(session: Session): string {
-  if (session.tenantId === null)
-    throw new AppError('not_found', 'you are not a member of any company yet', { reason: 'no_company' });
-  return session.tenantId;
 }
 
 /** Company setting: the event log was checked for plain personal data (from before field encryption). */

@@ -6,7 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { getTableName, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
-import { col, selectColumns, toNumber } from '../db/executor';
+import { col, rowsInChunks, selectColumns, toNumber } from '../db/executor';
 import { dataKeysSqlite, keyEncryptionKeysSqlite } from './keys.schema';
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
@@ -186,16 +186,14 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
 
   /** The stored rows of the subjects' data keys; a subject without one (shredded) is absent and leaves the cache. */
   async function keyRows(subjects: Iterable<string>, tx: Executor): Promise<Map<string, DataKeyRow>> {
-    const found = new Map<string, DataKeyRow>();
     const wanted = [...new Set(subjects)];
-    for (let i = 0; i < wanted.length; i += 1000) {
-      const chunk = wanted.slice(i, i + 1000);
-      const rows = await tx.rows<DataKeyRow>(
+    const rows = await rowsInChunks(wanted, (chunk) =>
+      tx.rows<DataKeyRow>(
         sql`SELECT ${selectColumns(d)} FROM ${dataKeysTable} WHERE ${tx.inList(col(d.subject), chunk)}`,
-      );
-      for (const row of rows) found.set(String(row.subject), row);
-      for (const subject of chunk) if (!found.has(subject)) cache.delete(subject);
-    }
+      ),
+    );
+    const found = new Map(rows.map((row) => [String(row.subject), row]));
+    for (const subject of wanted) if (!found.has(subject)) cache.delete(subject);
     return found;
   }
 

@@ -10,7 +10,7 @@ import type { CustomerListQuery } from '../../shared/contract';
 import { ERASURE_MARKER } from '../../shared/contract';
 import { prefixTerms, blindTerm, wordsOf } from '../crypto/blind-index';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
-import { col, selectColumns, toNumber, type Executor } from '../db/executor';
+import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
 import {
   containsPattern,
   derivedColumns,
@@ -26,9 +26,6 @@ const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
 const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
-
-/** Ids per query: Postgres takes them as parameters (at most 65,535 a statement). */
-const IDS_PER_QUERY = 1000;
 
 const c = customersSqlite;
 const t = customerTermsPg;
@@ -196,13 +193,10 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   }
 
   async function getMany(ids: readonly string[], tx: Executor = db): Promise<Map<string, CustomerRecord>> {
-    const found = new Map<string, CustomerRecord>();
-    for (let i = 0; i < ids.length; i += IDS_PER_QUERY) {
-      const chunk = ids.slice(i, i + IDS_PER_QUERY);
-      const rows = await tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`);
-      for (const record of await records(rows, tx)) found.set(record.id, record);
-    }
-    return found;
+    const rows = await rowsInChunks(ids, (chunk) =>
+      tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
+    );
+    return new Map((await records(rows, tx)).map((record) => [record.id, record]));
   }
 
   return {

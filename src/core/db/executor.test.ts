@@ -1,11 +1,11 @@
 // The executor on both dialects: unique violations told by the driver's error code (through
-// drizzle's wrapper), and rows inserted by their table definition.
+// drizzle's wrapper), rows inserted by their table definition, long IN lists read in chunks.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { oneTimeCodesSqlite } from '../auth/auth.schema';
 import { customersSqlite } from '../customers/customers.schema';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import { isUniqueViolation, type Executor } from './executor';
+import { isUniqueViolation, rowsInChunks, type Executor } from './executor';
 import { openTestKontor, testDialects, type TestKontor } from './testing';
 
 async function errorOf(run: () => Promise<unknown>): Promise<unknown> {
@@ -62,6 +62,16 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     expect(isUniqueViolation(failed)).toBe(true);
     const [after] = await db.rows(sql`SELECT count(*) AS n FROM ${db.table('customers')}`);
     expect(Number(after?.['n'])).toBe(6001);
+
+    // A long list of ids is read in chunks, each with a bounded IN list.
+    const wanted = [...Array.from({ length: 2500 }, (_, i) => row(i * 2 + 1).id), row(999_999).id];
+    const chunks: number[] = [];
+    const found = await rowsInChunks(wanted, (chunk) => {
+      chunks.push(chunk.length);
+      return db.rows(sql`SELECT id FROM ${db.table('customers')} WHERE ${db.inList(sql`id`, chunk)}`);
+    });
+    expect(chunks).toEqual([1000, 1000, 501]);
+    expect(found.map((r) => r['id']).sort()).toEqual(wanted.slice(0, 2500).sort());
   });
 
   it('drops a table’s secondary indexes for a bulk load and builds them again, or keeps them when it rolls back', async () => {

@@ -90,6 +90,22 @@ function valuesOf(row: Record<string, unknown>, columns: readonly ColumnOf[]): u
   return columns.map((c) => row[c.property] ?? c.fallback);
 }
 
+/** Values per IN list: Postgres takes them as parameters (at most 65,535 a statement). */
+const IN_LIST_CHUNK = 1000;
+
+/**
+ * Rows for a long list of values, read in chunks so each query's IN list (Executor.inList) stays
+ * a bounded size on both dialects.
+ */
+export async function rowsInChunks<T>(
+  values: readonly string[],
+  read: (chunk: readonly string[]) => Promise<readonly T[]>,
+): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < values.length; i += IN_LIST_CHUNK) rows.push(...(await read(values.slice(i, i + IN_LIST_CHUNK))));
+  return rows;
+}
+
 /** A promise-chain mutex: better-sqlite3 has one connection, so async transactions take turns. */
 function createMutex() {
   let tail: Promise<unknown> = Promise.resolve();
