@@ -10,7 +10,7 @@ import { col, rowsInChunks, selectColumns, toNumber } from '../db/executor';
 import { dataKeysSqlite, keyEncryptionKeysSqlite } from './keys.schema';
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
-import { cryptoPool, type CryptoItem } from './crypto-pool';
+import { cryptoPool, type CryptoItem, type CryptoOutcome } from './crypto-pool';
 import { decrypt, encrypt, openText, sealText } from './aead';
 
 export interface DataKey {
@@ -213,7 +213,8 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     let wrapping = await currentKek(tx);
     const items: CryptoItem[] = [];
     const at: number[] = [];
-    for (const [i, { subject, aad, sealed }] of requests.entries()) {
+    for (let i = 0; i < requests.length; i++) {
+      const { subject, aad, sealed } = requests[i] as (typeof requests)[number];
       const row = rows.get(subject);
       if (!row) continue;
       const id = String(row.id);
@@ -237,7 +238,8 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     }
     const opened = await cryptoPool().open({ items, wrapping: wrapping.key });
     const values: unknown[] = requests.map(() => null);
-    for (const [n, outcome] of opened.entries()) {
+    for (let n = 0; n < opened.length; n++) {
+      const outcome = opened[n] as CryptoOutcome;
       const i = at[n] ?? 0;
       if (!outcome.ok)
         throw new Error(`${requests[i]?.subject ?? '?'}: a sealed value does not open (${outcome.error})`);

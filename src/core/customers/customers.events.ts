@@ -161,19 +161,20 @@ export async function decodeMany(
     return upcasted.personal;
   });
   const opened = await keyring.openMany(sealed, tx);
-  const plain = new Map(sealed.map((request, i) => [request.at, opened[i] ?? null]));
+  const plain: unknown[] = new Array(events.length).fill(null);
+  for (let i = 0; i < sealed.length; i++) plain[(sealed[i] as (typeof sealed)[number]).at] = opened[i] ?? null;
+  // Plain payloads (version 1) are checked and read as decode() reads them.
+  const read = <S extends z.ZodType>(event: StoredEvent, at: number, schema: S): z.output<S> | null => {
+    const personal = payloads[at] ?? null;
+    if (typeof personal !== 'string') return personal === null ? null : openPersonal(event, personal, schema, null);
+    const value = plain[at] ?? null;
+    return value === null ? null : schema.parse(value);
+  };
   return events.map((event, at) => {
     if (event.type === customerErased.type) return { kind: 'erased' };
-    const personal = payloads[at] ?? null;
-    // Plain payloads (version 1) are checked and read as decode() reads them.
-    const read = <S extends z.ZodType>(schema: S): z.output<S> | null => {
-      if (typeof personal !== 'string') return personal === null ? null : openPersonal(event, personal, schema, null);
-      const value = plain.get(at) ?? null;
-      return value === null ? null : schema.parse(value);
-    };
     return event.type === customerCreated.type
-      ? { kind: 'created', fields: read(personalFields) }
-      : { kind: 'updated', changes: read(personalChanges) };
+      ? { kind: 'created', fields: read(event, at, personalFields) }
+      : { kind: 'updated', changes: read(event, at, personalChanges) };
   });
 }
 
@@ -185,7 +186,8 @@ export async function applyCustomerFacts(
   tx: Executor,
 ): Promise<void> {
   const byStream = new Map<string, { event: StoredEvent; fact: CustomerFact }[]>();
-  for (const [i, event] of events.entries()) {
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as StoredEvent;
     const fact = facts[i];
     if (!fact) throw new Error(`${event.stream}: no fact for event ${event.version}`);
     const list = byStream.get(event.stream);

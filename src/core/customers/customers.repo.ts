@@ -28,8 +28,13 @@ export interface CustomersRepo {
   inactiveSince(cutoff: string): Promise<CustomerRecord[]>;
 }
 
+// eslint-disable-next-line no-control-regex -- the ASCII range itself
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Lower case, diacritics removed, ß as ss: the same on both dialects and for the query. */
 export function foldForSearch(text: string): string {
+  // ASCII text has no marks, no compatibility forms and no ß: lower case is all it needs.
+  if (ASCII.test(text)) return text.toLowerCase();
   return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('ß', 'ss');
 }
 
