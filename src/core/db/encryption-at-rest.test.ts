@@ -79,7 +79,7 @@ describe('encryption at rest (SQLite)', () => {
     // The -shm file is SQLite's shared-memory lock index, which any reader of an open WAL database
     // updates; it holds no data. The closed-database test below checks every file, -shm included.
     const files = filesOf(dataDir).filter((f) => !f.endsWith('-shm'));
-    // The checkpoint thread copies recent writes into the files in the background: let it finish.
+    // The store thread copies recent writes into the files in the background: let it finish.
     for (const f of files.filter((f) => f.endsWith('.db'))) await storeThread().flush(f);
     const before = fingerprint(files);
     expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);

@@ -36,22 +36,21 @@ const AUTOCHECKPOINT_PAGES = 1000;
 
 /**
  * Hands the checkpoints of an open store to the store thread (see store-thread.ts), so no commit
- * waits for one. Where the thread cannot take them, the connection keeps them.
+ * waits for one. Where the thread cannot take them, the connection keeps them. Resolves with what
+ * closes the store: the thread's connection first, then its own (the last one checkpoints all).
  */
-async function checkpointElsewhere(db: SqliteDatabase, file: string, key: Buffer): Promise<void> {
-  const taken = await storeThread().watch(file, {
+async function checkpointElsewhere(db: SqliteDatabase, file: string, key: Buffer): Promise<() => Promise<void>> {
+  const unwatch = await storeThread().watch(file, {
     pragmas: keyPragmas(key),
     onLost: () => {
       if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     },
   });
-  if (taken) db.pragma('wal_autocheckpoint = 0');
-}
-
-/** Closes a store's connection after the store thread's (the last one checkpoints all). */
-async function closeStore(db: SqliteDatabase, file: string): Promise<void> {
-  await storeThread().unwatch(file);
-  db.close();
+  if (unwatch) db.pragma('wal_autocheckpoint = 0');
+  return async () => {
+    await unwatch?.();
+    db.close();
+  };
 }
 
 export function tenantDatabaseFile(dataDir: string, tenantId: string): string {
@@ -76,9 +75,9 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
   }
   const systemDb = openEncryptedSqlite(systemFile, systemKey);
   migrateSqlite(systemDb, migrationsDir, 'system');
-  await checkpointElsewhere(systemDb, systemFile, systemKey);
+  const closeSystem = await checkpointElsewhere(systemDb, systemFile, systemKey);
   const systemSql = sqliteExecutor(systemDb);
-  const open = new Map<string, { db: SqliteDatabase; file: string; store: TenantStore }>();
+  const open = new Map<string, { close: () => Promise<void>; store: TenantStore }>();
   // Two calls for a store not open yet (it takes a key store read) open one connection, not two.
   const opening = new Map<string, Promise<TenantStore>>();
 
@@ -101,7 +100,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       throw new AppError('locked', `no key for the store of tenant ${tenantId} in the ${keyStore.kind} key store`);
     const db = openEncryptedSqlite(file, key);
     migrateSqlite(db, migrationsDir, 'tenant');
-    await checkpointElsewhere(db, file, key);
+    const close = await checkpointElsewhere(db, file, key);
     const tenantSql = sqliteExecutor(db);
     const store: TenantStore = {
       sql: tenantSql,
@@ -109,7 +108,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
         if (!(await storeThread().truncate(file))) await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
       },
     };
-    open.set(tenantId, { db, file, store });
+    open.set(tenantId, { close, store });
     return store;
   }
 
@@ -122,9 +121,9 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
     tenant: (tenantId) => openTenant(tenantId, false),
     async close() {
       await Promise.allSettled(opening.values());
-      for (const { db, file } of open.values()) await closeStore(db, file);
+      for (const { close } of open.values()) await close();
       open.clear();
-      await closeStore(systemDb, systemFile);
+      await closeSystem();
     },
   };
 }

@@ -14,7 +14,7 @@ function useCipher(db: SqliteDatabase): void {
 }
 
 /**
- * What opens a file on another connection (the checkpoint thread's): the cipher and the raw key
+ * What opens a file on another connection (the store thread's): the cipher and the raw key
  * (x'…': a random 256-bit key from the key store already, so no KDF runs).
  */
 export function keyPragmas(key: Buffer): string[] {

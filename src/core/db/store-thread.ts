@@ -39,19 +39,25 @@ function checkpoint(file, entry, mode) {
 parentPort.on('message', (m) => {
   try {
     if (m.op === 'watch') {
-      const db = new Database(m.file, { fileMustExist: true });
-      try {
-        for (const p of m.pragmas) db.pragma(p);
-        db.prepare('SELECT count(*) FROM sqlite_master').get();
-      } catch (e) { db.close(); throw e; }
-      watched.set(m.file, { db, seen: '' });
+      const entry = watched.get(m.file);
+      if (entry) entry.users += 1;
+      else {
+        const db = new Database(m.file, { fileMustExist: true });
+        try {
+          for (const p of m.pragmas) db.pragma(p);
+          db.prepare('SELECT count(*) FROM sqlite_master').get();
+        } catch (e) { db.close(); throw e; }
+        watched.set(m.file, { db, seen: '', users: 1 });
+      }
     } else if (m.op === 'flush' || m.op === 'truncate') {
       const entry = watched.get(m.file);
       if (entry) checkpoint(m.file, entry, m.op === 'flush' ? 'PASSIVE' : 'TRUNCATE');
     } else if (m.op === 'unwatch') {
       const entry = watched.get(m.file);
-      watched.delete(m.file);
-      if (entry) entry.db.close();
+      if (entry && --entry.users === 0) {
+        watched.delete(m.file);
+        entry.db.close();
+      }
     }
     parentPort.postMessage({ id: m.id, ok: true });
   } catch (e) {
@@ -81,9 +87,15 @@ export interface WatchOptions {
   readonly onLost: (reason: string) => void;
 }
 
+export type Unwatch = () => Promise<void>;
+
 export interface StoreThread {
-  /** Takes over the checkpoints of `file`; false (and nothing changed) when it cannot. */
-  watch(file: string, options: WatchOptions): Promise<boolean>;
+  /**
+   * Takes over the checkpoints of `file`, resolving with the function that ends this watch (call
+   * it before closing the store's own connection; the last watch of a file closes the thread's
+   * connection to it); null, with nothing changed, when the thread cannot take them.
+   */
+  watch(file: string, options: WatchOptions): Promise<Unwatch | null>;
   /**
    * Checkpoints everything and truncates the WAL to zero bytes (after an erasure). Runs on the
    * worker's connection, so it does not compete with the worker's own checkpoints.
@@ -95,8 +107,6 @@ export interface StoreThread {
    * thread leaves the file alone (for a consistent copy of the file, or a test that compares bytes).
    */
   flush(file: string): Promise<void>;
-  /** Closes the worker's connection to `file`; call before closing the store's own. */
-  unwatch(file: string): Promise<void>;
   /** Ends the thread; every file still watched is handed back (its onLost is called). */
   close(): Promise<void>;
   /** Checkpoints run so far, per file (for tests and diagnostics). */
@@ -107,8 +117,15 @@ export function createStoreThread(): StoreThread {
   let worker: Worker | null = null;
   let next = 0;
   const waiting = new Map<number, (reply: Reply) => void>();
-  /** The files the thread checkpoints, with what to call when it no longer can. */
-  const watched = new Map<string, (reason: string) => void>();
+  /**
+   * The files the thread checkpoints, with what to call when it no longer can: one entry per
+   * watch (two stores of one file in a process share the thread's connection to it).
+   */
+  const watched = new Map<string, ((reason: string) => void)[]>();
+  const lose = (file: string, reason: string) => {
+    for (const onLost of watched.get(file) ?? []) onLost(reason);
+    watched.delete(file);
+  };
   const checkpoints = new Map<string, number>();
 
   function ended(w: Worker, reason: string) {
@@ -116,8 +133,7 @@ export function createStoreThread(): StoreThread {
     worker = null;
     for (const [id, answer] of waiting) answer({ id, ok: false, error: reason });
     waiting.clear();
-    for (const onLost of watched.values()) onLost(reason);
-    watched.clear();
+    for (const file of [...watched.keys()]) lose(file, reason);
   }
 
   function started(): Worker | null {
@@ -133,8 +149,7 @@ export function createStoreThread(): StoreThread {
         } else if (message.op === 'checkpointed') {
           checkpoints.set(message.file, (checkpoints.get(message.file) ?? 0) + 1);
         } else {
-          watched.get(message.file)?.(message.error);
-          watched.delete(message.file);
+          lose(message.file, message.error);
         }
       });
       w.on('error', (error) => ended(w, error.message));
@@ -164,8 +179,18 @@ export function createStoreThread(): StoreThread {
     checkpoints,
     async watch(file, { pragmas, onLost }) {
       const reply = await ask({ op: 'watch', file, pragmas });
-      if (reply.ok) watched.set(file, onLost);
-      return reply.ok;
+      if (!reply.ok) return null;
+      // Its own function object, so ending this watch never ends another store's of the same file.
+      const mine = (reason: string) => onLost(reason);
+      watched.set(file, [...(watched.get(file) ?? []), mine]);
+      return async () => {
+        const users = watched.get(file);
+        if (!users?.includes(mine)) return;
+        const rest = users.filter((u) => u !== mine);
+        if (rest.length > 0) watched.set(file, rest);
+        else watched.delete(file);
+        await ask({ op: 'unwatch', file });
+      };
     },
     async truncate(file) {
       if (!watched.has(file)) return false;
@@ -177,10 +202,6 @@ export function createStoreThread(): StoreThread {
       if (!watched.has(file)) return;
       const reply = await ask({ op: 'flush', file });
       if (!reply.ok) throw new Error(`cannot checkpoint ${file}: ${reply.error}`);
-    },
-    async unwatch(file) {
-      if (!watched.delete(file)) return;
-      await ask({ op: 'unwatch', file });
     },
     async close() {
       const w = worker;
