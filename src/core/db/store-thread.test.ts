@@ -59,6 +59,8 @@ describe('WAL checkpoints on the store thread', () => {
     // Nothing copied by the writer itself: the WAL holds the rows and the file has not grown.
     expect(walBytes(file)).toBeGreaterThan(1_000_000);
     await until(() => statSync(file).size > sizeBefore + 1_000_000, 'the thread copies the pages');
+    // The thread's notices arrive in order, before the answer to a later call.
+    await thread.flush(file);
     expect(thread.checkpoints.get(file)).toBeGreaterThan(0);
     // The next write starts the WAL from its beginning again, so it does not keep growing (three
     // writes of the same size without checkpoints would make it three times as long).
