@@ -79,6 +79,11 @@ export function toFieldIssues(error: z.ZodError): FieldIssue[] {
         return { ...base, rule: 'unknown_field', params: { keys: issue.keys.join(', ') } };
       case 'invalid_value':
         return { ...base, rule: 'one_of', params: { values: issue.values.map(String).join(', ') } };
+      case 'custom': {
+        // A schema's own check names its rule (shared/identifiers.ts: vat_id, iban, …).
+        const rule: unknown = issue.params?.['rule'];
+        return { ...base, rule: typeof rule === 'string' ? rule : 'custom' };
+      }
       default:
         return { ...base, rule: issue.code };
     }

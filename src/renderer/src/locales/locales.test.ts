@@ -2,6 +2,7 @@
 // ones), every placeholder of a text exists in its translation, and no German text is left English.
 // (src/core/error-reasons.test.ts checks that every refusal's reason has its sentence.)
 import { describe, expect, it } from 'vitest';
+import { IDENTIFIER_RULES } from '../../../shared/identifiers';
 import de from './de.json';
 import en from './en.json';
 
@@ -33,5 +34,12 @@ describe('translations', () => {
   it('translate every sentence (the same text in both only for names, shortcuts and symbols)', () => {
     const same = [...english].filter(([key, text]) => german.get(key) === text && /[a-z]{4,} [a-z]{3,}/i.test(text));
     expect(same.map(([key]) => key)).toEqual([]);
+  });
+
+  it('have a sentence for every field rule of a schema’s own checks (identifiers)', () => {
+    for (const rule of IDENTIFIER_RULES) {
+      expect(english.get(`errors.${rule}`), rule).toBeTruthy();
+      expect(german.get(`errors.${rule}`), rule).toBeTruthy();
+    }
   });
 });
