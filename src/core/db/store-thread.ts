@@ -175,6 +175,14 @@ export function createStoreThread(): StoreThread {
     });
   }
 
+  /** A checkpoint on the thread's connection now; false when the thread does not hold the file. */
+  async function checkpointNow(file: string, op: 'flush' | 'truncate'): Promise<boolean> {
+    if (!watched.has(file)) return false;
+    const reply = await ask({ op, file });
+    if (!reply.ok) throw new Error(`cannot checkpoint ${file} (${op}): ${reply.error}`);
+    return true;
+  }
+
   return {
     checkpoints,
     async watch(file, { pragmas, onLost }) {
@@ -192,16 +200,9 @@ export function createStoreThread(): StoreThread {
         await ask({ op: 'unwatch', file });
       };
     },
-    async truncate(file) {
-      if (!watched.has(file)) return false;
-      const reply = await ask({ op: 'truncate', file });
-      if (!reply.ok) throw new Error(`cannot truncate the WAL of ${file}: ${reply.error}`);
-      return true;
-    },
+    truncate: (file) => checkpointNow(file, 'truncate'),
     async flush(file) {
-      if (!watched.has(file)) return;
-      const reply = await ask({ op: 'flush', file });
-      if (!reply.ok) throw new Error(`cannot checkpoint ${file}: ${reply.error}`);
+      await checkpointNow(file, 'flush');
     },
     async close() {
       const w = worker;
