@@ -20,11 +20,15 @@ describe.each(testDialects)('audit log on %s', (dialect) => {
     for (const kontor of opened.splice(0)) await kontor.dispose();
   });
 
-  /** An installation with 20 more entries than its setup wrote. */
+  /**
+   * An installation with 20 more entries than its setup wrote, whose head file has caught up with
+   * them (it follows the appends a moment later; tampering before that would race the head).
+   */
   async function installation(): Promise<TestKontor> {
     const kontor = await openTestKontor(dialect);
     opened.push(kontor);
     for (let i = 0; i < 20; i++) await kontor.audit.append({ action: 'test.entry', details: { i } });
+    await kontor.audit.settled();
     return kontor;
   }
 
