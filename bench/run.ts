@@ -9,7 +9,10 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openKontor, type Kontor } from '../src/core/app';
 import { defaultMigrationsDir } from '../src/core/config';
-import { derivedColumns, containsPattern, type CustomerRecord } from '../src/core/customers/customers.repo';
+import { DEFAULT_PLAIN, EMPTY_PERSONAL, type CustomerRecord } from '../src/core/customers/customers.record';
+import { createCustomersRepo } from '../src/core/customers/customers.repo.sql';
+import { foldForSearch } from '../src/core/customers/customers.search';
+import { sqliteExecutor } from '../src/core/db/executor';
 import { openEncryptedSqlite } from '../src/core/db/sqlite';
 import { tenantDatabaseFile } from '../src/core/db/sqlite-stores';
 import { memoryKeyStore, quietLogger } from '../src/core/db/testing';
@@ -98,6 +101,8 @@ const last = [
   'Richter',
   'Wolf',
 ];
+/** A billing address that is only a city. */
+const place = (city: string) => ({ street: null, postalCode: null, city, country: null });
 const cities = ['Berlin', 'München', 'Köln', 'Hamburg', 'Lübeck', 'Dresden', 'Leipzig', 'Bremen', 'Düsseldorf', 'Kiel'];
 
 async function routerOverhead(kontor: Kontor): Promise<void> {
@@ -165,49 +170,84 @@ async function login(kontor: Kontor): Promise<void> {
   });
 }
 
-async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, key: Buffer): Promise<void> {
+/** A generated customer record (company or person, German and international names). */
+function benchCustomer(
+  i: number,
+  at: string,
+  pick: <T>(list: readonly T[]) => T,
+  random: () => number,
+): CustomerRecord {
+  const person = i % 3 !== 0;
+  const firstName = person ? pick(first) : null;
+  const lastName = person ? pick(last) : null;
+  const name = person ? `${firstName} ${lastName}` : `${pick(last)} ${pick(['GmbH', 'KG', 'AG', 'Ltd', 'SARL'])}`;
+  const city = pick(cities);
+  const billingAddress = { street: null, postalCode: null, city, country: 'DE' };
+  return {
+    ...DEFAULT_PLAIN,
+    ...EMPTY_PERSONAL,
+    id: uuidv7(Date.parse(at)),
+    number: `K-${String(i + 1).padStart(7, '0')}`,
+    status: 'active',
+    kind: person ? 'person' : 'company',
+    name,
+    firstName,
+    lastName,
+    email: `kunde${i}@${pick(['example.de', 'firma.com', 'post.org'])}`,
+    phone: `+4930${String(Math.floor(random() * 1e7)).padStart(7, '0')}`,
+    billingAddress,
+    city,
+    country: 'DE',
+    tags: [pick(['Stammkunde', 'Messe', 'Neukunde', 'Großkunde'])],
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    erasedAt: null,
+  };
+}
+
+async function customerSearch(
+  kontor: Kontor,
+  dataDir: string,
+  tenant: Tenant,
+  key: Buffer,
+  master: Buffer,
+): Promise<void> {
   const count = 100_000;
-  // The data goes in through a second connection in one transaction: loading is not measured.
+  // The data goes in through the projection's own repository on a second connection: loading is not measured.
   const raw = openEncryptedSqlite(tenantDatabaseFile(dataDir, tenant.id), key);
+  const db = sqliteExecutor(raw);
+  const keyring = createKeyring({
+    db,
+    tenantId: tenant.id,
+    master,
+    clock: systemClock,
+    ids: uuidv7Source(systemClock),
+  });
+  const repo = createCustomersRepo(db, keyring);
   const random = prng(42);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const insert = raw.prepare(
-    `INSERT INTO customers (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at)
-     VALUES (@id, @name, @email, @phone, @city, @notes, @sortName, @searchText, @version, @createdAt, @updatedAt)`,
-  );
   const started = Date.now();
-  raw.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const name = `${pick(first)} ${pick(last)} ${i}`;
-      const createdAt = new Date(started - i * 60_000).toISOString();
-      const record: CustomerRecord = {
-        id: uuidv7(started - i),
-        name,
-        email: `kunde${i}@${pick(['example.de', 'firma.com', 'post.org'])}`,
-        phone: `+49 ${Math.floor(random() * 1e9)}`,
-        city: pick(cities),
-        notes: null,
-        version: 1,
-        createdAt,
-        updatedAt: createdAt,
-        erasedAt: null,
-      };
-      insert.run({ ...record, ...derivedColumns(record) });
-    }
-  })();
+  for (let from = 0; from < count; from += 1_000) {
+    const page = Array.from({ length: 1_000 }, (_, j) =>
+      benchCustomer(from + j, new Date(started - (from + j) * 60_000).toISOString(), pick, random),
+    );
+    await db.transaction((tx) => repo.insertMany(page, tx));
+  }
 
-  const searches = ['müller', 'lübeck', 'grace hopper', 'kunde4711', '@post.org', 'zz-no-match'];
+  const searches = ['müller', 'lübeck', 'grace hopper', 'kunde4711', 'post.org', 'zz-no-match'];
+  // The naive query this index replaces: a LIKE over the names, sorted, counted.
   const rawPage = raw.prepare(
-    `SELECT * FROM customers WHERE search_text LIKE ? ESCAPE '\\' ORDER BY sort_name ASC NULLS LAST, id ASC LIMIT 50 OFFSET 0`,
+    `SELECT * FROM customers WHERE sort_name LIKE ? ORDER BY sort_name ASC, number ASC, id ASC LIMIT 50 OFFSET 0`,
   );
-  const rawCount = raw.prepare(`SELECT count(*) AS n FROM customers WHERE search_text LIKE ? ESCAPE '\\'`);
+  const rawCount = raw.prepare(`SELECT count(*) AS n FROM customers WHERE sort_name LIKE ?`);
   const reps = 10;
   const run = async (fn: (search: string) => unknown) =>
     timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
   await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session)); // warm up the page cache
   const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session));
   const baseline = await run((search) => {
-    const pattern = containsPattern(search);
+    const pattern = `%${foldForSearch(search)}%`;
     return [rawPage.all(pattern), rawCount.get(pattern)];
   });
   raw.close();
@@ -217,9 +257,9 @@ async function customerSearch(kontor: Kontor, dataDir: string, tenant: Tenant, k
     benchmark: `customers.list search over ${count.toLocaleString('en')} customers`,
     measure: 'p50 / p95 per page of 50',
     kontor: `${ms(p50)} / ${ms(percentile(viaRouter, 95))}`,
-    baseline: `${ms(b50)} / ${ms(percentile(baseline, 95))} (raw better-sqlite3)`,
+    baseline: `${ms(b50)} / ${ms(percentile(baseline, 95))} (raw LIKE scan of names)`,
     ratio: `${(p50 / b50).toFixed(2)}× raw`,
-    target: '≤ 1.5× raw',
+    target: '—',
   });
 }
 
@@ -230,7 +270,7 @@ async function appendEvents(kontor: Kontor, file: string, key: Buffer): Promise<
   for (let i = 0; i < n; i++) {
     const result = await kontor.router.call(
       'customers.create',
-      { name: `Kunde ${i}`, city: cities[i % cities.length] },
+      { name: `Kunde ${i}`, billingAddress: { city: cities[i % cities.length] } },
       session,
     );
     if (!result.ok) throw new Error(result.error.message);
@@ -255,8 +295,8 @@ async function appendEvents(kontor: Kontor, file: string, key: Buffer): Promise<
     'INSERT INTO bench_events (position, id, stream, version, type, schema_version, data, meta) VALUES (?, ?, ?, 1, ?, 1, ?, ?)',
   );
   const customer = raw.prepare(
-    `INSERT INTO bench_customers (id, name, email, phone, city, notes, sort_name, search_text, version, created_at, updated_at)
-     VALUES (?, ?, NULL, NULL, ?, NULL, ?, ?, 1, ?, ?)`,
+    `INSERT INTO bench_customers (id, number, kind, status, name, sort_name, city, tags, details, version, created_at, updated_at)
+     VALUES (?, ?, 'company', 'active', ?, ?, ?, '[]', '{}', 1, ?, ?)`,
   );
   const batch = raw.transaction((from: number) => {
     for (let i = from; i < from + 1_000; i++) {
@@ -274,19 +314,7 @@ async function appendEvents(kontor: Kontor, file: string, key: Buffer): Promise<
         data,
         JSON.stringify({ userId: 'u', deviceId: 'd', hlc: 'h', correlationId: 'c', causationId: null, at }),
       );
-      const d = derivedColumns({
-        id,
-        name,
-        email: null,
-        phone: null,
-        city,
-        notes: null,
-        version: 1,
-        createdAt: at,
-        updatedAt: at,
-        erasedAt: null,
-      });
-      customer.run(id, name, city, d.sortName, d.searchText, at, at);
+      customer.run(id, `K-${i}`, name, foldForSearch(name), city, at, at);
     }
   });
   const rawStarted = process.hrtime.bigint();
@@ -337,10 +365,15 @@ async function replayEvents(
   raw.transaction(() => {
     for (const [i, { id, key: dataKey }] of streams.entries()) {
       const stream = customerStream(id);
-      const first = created(dataKey, { name: `Replay ${i}`, email: null, phone: null, city: 'Kiel', notes: null });
+      const first = created(dataKey, {
+        number: `R-${i}`,
+        status: 'active',
+        plain: DEFAULT_PLAIN,
+        personal: { ...EMPTY_PERSONAL, name: `Replay ${i}`, billingAddress: place('Kiel') },
+      });
       event.run(uuidv7(), stream, 1, first.type, first.schemaVersion, JSON.stringify(first.data), meta);
       for (let v = 2; v <= 5; v++) {
-        const next = updated(dataKey, { city: cities[(i + v) % cities.length] ?? null });
+        const next = updated(dataKey, {}, { billingAddress: place(cities[(i + v) % cities.length] ?? 'Kiel') });
         event.run(uuidv7(), stream, v, next.type, next.schemaVersion, JSON.stringify(next.data), meta);
       }
     }
@@ -588,7 +621,9 @@ async function main(): Promise<void> {
     if (selected('search')) {
       console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
       const key = await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id));
-      await customerSearch(kontor, dataDir, tenant, key);
+      const master = await keyStore.getKey(keyNames.fieldMaster);
+      if (!master) throw new Error('no field master key');
+      await customerSearch(kontor, dataDir, tenant, key, master);
     }
     await eventBenchmarks(kontor, dataDir, keyStore);
   } finally {

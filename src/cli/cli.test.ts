@@ -106,7 +106,7 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
         '--id',
         customer.id,
         '--input',
-        '{"city":"London"}',
+        '{"billingAddress":{"city":"London"}}',
       );
       expect(JSON.parse(updated.stdout)).toMatchObject({ id: customer.id, city: 'London', version: 2 });
       const got = await run('customers', 'get', '--tenant', 'Acme GmbH', '--id', customer.id);

@@ -174,6 +174,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     clock,
     ids,
     userName,
+    commandMeta,
+    isMember: async (userId, tenantId) => (await repo.membershipsOf(userId)).some((m) => m.tenantId === tenantId),
   });
   const keys = createKeysService({ keyStore, tenants, identity: auth, audit, clock });
   const admin = createTenantsAdmin({ tenants, repo, sessions, audit, clock });

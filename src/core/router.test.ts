@@ -54,14 +54,14 @@ describe('router', () => {
   it('rejects bad input with field issues before the handler runs', async () => {
     const calls: Calls = [];
     const router = createRouter({ handlers: recordingHandlers(calls), sessions: admin, logger: quietLogger });
-    const result = await router.call('customers.create', { name: '', email: 'not-an-email', extra: 1 });
+    const result = await router.call('customers.create', { kind: 'robot', email: 'not-an-email', extra: 1 });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.error.code).toBe('validation');
     const issues = result.error.details?.issues ?? [];
     expect(issues).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ path: 'name', rule: 'required' }),
+        expect.objectContaining({ path: 'kind', rule: 'one_of' }),
         expect.objectContaining({ path: 'email', rule: 'email' }),
         expect.objectContaining({ path: '', rule: 'unknown_field' }),
       ]),

@@ -59,7 +59,7 @@ test.describe('customers in the browser', () => {
     await customers.openCustomer('Clara Umzug');
     const history = form.dialog.getByTestId('history-entry');
     await expect(history).toHaveCount(2);
-    await expect(history.first()).toContainText('City: Kiel → Rostock');
+    await expect(history.first()).toContainText('Billing address: Kiel, DE → Rostock, DE');
     await expect(history.first()).toContainText(ADMIN.name);
 
     // Its address opens it again after a reload; back leaves it, forward returns to it.

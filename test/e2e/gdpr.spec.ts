@@ -21,7 +21,7 @@ test.describe('data protection in the browser', () => {
     const files = unzipSync(readFileSync(await download.path()));
     expect(JSON.parse(strFromU8(files['customer.json'] ?? new Uint8Array()))).toMatchObject({
       name: 'Ottilie Vergessen',
-      city: 'Bremen',
+      billingAddress: { city: 'Bremen' },
     });
 
     const erasure = await form.startErasure();

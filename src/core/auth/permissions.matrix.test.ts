@@ -20,7 +20,8 @@ const UNKNOWN_ID = '0190b6a4-7c2e-7000-8000-000000000000';
 const inputs: Partial<Record<ProcedureName, unknown>> = {
   'customers.create': { name: 'Matrix Kunde' },
   'customers.get': { id: UNKNOWN_ID },
-  'customers.update': { id: UNKNOWN_ID, changes: { city: 'Bonn' } },
+  'customers.update': { id: UNKNOWN_ID, changes: { billingAddress: { city: 'Bonn' } } },
+  'customers.setStatus': { id: UNKNOWN_ID, status: 'active', reason: 'x' },
   'customers.list': {},
   'system.check': {},
   'settings.getDatabase': {},

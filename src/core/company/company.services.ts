@@ -5,9 +5,10 @@ import type { AuditService } from '../audit/audit.service';
 import { createKeyring, type Keyring } from '../crypto/keyring';
 import { applyCustomerFacts, decodeMany } from '../customers/customers.events';
 import { createCustomersRepo } from '../customers/customers.repo.sql';
-import { createCustomersService, type CustomersService } from '../customers/customers.service';
+import { createCustomersService, DEFAULT_NUMBERING, type CustomersService } from '../customers/customers.service';
 import { sealPlainCustomerEvents } from '../customers/customers.upgrade';
 import type { Executor } from '../db/executor';
+import type { CommandMeta } from '../events/command-meta';
 import type { Stores } from '../db/stores';
 import type { Clock, IdSource } from '../deps';
 import { createEventStore, type EventStore } from '../events/event-store';
@@ -35,12 +36,25 @@ export interface CompanyServicesDeps {
   readonly clock: Clock;
   readonly ids: IdSource;
   readonly userName: (userId: string) => Promise<string | null>;
+  readonly commandMeta: CommandMeta;
+  /** Whether a user is a member of the company (may own its customers). */
+  readonly isMember: (userId: string, tenantId: string) => Promise<boolean>;
 }
 
 export interface Companies {
   /** The services of the session's current company. */
   of(session: Session): Promise<CompanyServices>;
 }
+
+/** Company setting: prefix and width of customer numbers. */
+export const NUMBERING_KEY = 'customers.numbering';
+const numberingSchema = z.object({ prefix: z.string().max(10), width: z.number().int().min(1).max(12) });
+/** Company setting: the country of phone numbers typed without a country code (ISO 3166-1 alpha-2). */
+export const HOME_COUNTRY_KEY = 'company.country';
+
+/** Company setting: the shape of the customers projection, rebuilt by a replay when it changes. */
+const PROJECTION_KEY = 'projection.customers';
+const PROJECTION_VERSION = 2;
 
 /** Company setting: the event log was checked for plain personal data (from before field encryption). */
 const SEALED_MARK = 'events.sealed';
@@ -56,7 +70,16 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
     await keyring.ready();
     const customerRepo = createCustomersRepo(store.sql, keyring);
     const events = createEventStore({ db: store.sql, ids });
-    const customers = createCustomersService({ db: store.sql, repo: customerRepo, events, keyring, ids });
+    const customers = createCustomersService({
+      db: store.sql,
+      repo: customerRepo,
+      events,
+      keyring,
+      ids,
+      numbering: async () => (await settings.get(NUMBERING_KEY, numberingSchema)) ?? DEFAULT_NUMBERING,
+      homeCountry: async () => (await settings.get(HOME_COUNTRY_KEY, z.string())) ?? 'DE',
+      isMember: (userId) => deps.isMember(userId, tenantId),
+    });
     const projections: Projection[] = [
       {
         prefix: 'customer.',
@@ -69,12 +92,17 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       },
     ];
     await upgrade(tenantId, settings, async () => {
-      // Stores from before field encryption: seal their events, once; Postgres projections then
-      // hold plain text, so they are rebuilt sealed.
-      if ((await sealPlainCustomerEvents(store.sql, keyring)) > 0 && stores.dialect === 'postgres') {
-        await replay({ db: store.sql, events, projections });
-      }
+      // Stores from before field encryption: seal their events, once.
+      await sealPlainCustomerEvents(store.sql, keyring);
     });
+    // A projection of an older shape (its tables were dropped by a migration) is rebuilt from the
+    // log; customers from before numbers then get theirs.
+    if ((await settings.get(PROJECTION_KEY, z.number())) !== PROJECTION_VERSION) {
+      await replay({ db: store.sql, events, projections });
+      // One command of Kontor's own: its metadata is made before the transaction.
+      await customers.numberUnnumbered(await deps.commandMeta(null));
+      await settings.set(PROJECTION_KEY, PROJECTION_VERSION);
+    }
     const gdpr = createGdprService({
       tenantId,
       customers,

@@ -57,7 +57,7 @@ describe.each(testDialects)('keys on %s', (dialect) => {
 
     expect(await call<Customer>('customers.get', { id: a.id })).toMatchObject({ email: 'anna@example.org' });
     expect((await call<{ total: number }>('customers.list', { search: 'Rotation' })).total).toBe(2);
-    value(await kontor.call('customers.update', { id: b.id, changes: { city: 'Rostock' } }));
+    value(await kontor.call('customers.update', { id: b.id, changes: { billingAddress: { city: 'Rostock' } } }));
     value(await kontor.call('events.replay'));
     expect(await call<Customer>('customers.get', { id: b.id })).toMatchObject({
       name: 'Rotation Bert',

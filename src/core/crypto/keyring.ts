@@ -47,7 +47,7 @@ export interface Keyring {
   /** A new KEK version; every data key is re-wrapped with it and the old KEK deleted. Data stays as it is. */
   rotate(onProgress?: (done: number, total: number) => void): Promise<{ kekVersion: number; rewrapped: number }>;
   status(): Promise<KeyStatus>;
-  /** The key of the blind search index (an HMAC key; never used to encrypt). */
+  /** The key of keyed hashes for equality lookups (an IBAN for duplicates; an HMAC key, never used to encrypt). */
   indexKey(): Promise<Buffer>;
 }
 

@@ -2,42 +2,72 @@
 // personal fields travel sealed with the customer's data key (see crypto/keyring.ts); once that
 // key is shredded, their events still replay, into the erased state.
 import { z } from 'zod';
-import { ERASURE_MARKER } from '../../shared/contract';
+import { customerStatuses, ERASURE_MARKER, type CustomerStatus } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { EventMeta, NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
-import type { CustomerRecord, CustomersRepo } from './customers.repo';
+import {
+  DEFAULT_PLAIN,
+  EMPTY_PERSONAL,
+  ERASED_PERSONAL,
+  fromLegacy,
+  legacyChangesSchema,
+  legacyPersonalSchema,
+  personalChangesSchema,
+  personalFieldsSchema,
+  plainChangesSchema,
+  plainFieldsSchema,
+  type CustomerRecord,
+  type PersonalChanges,
+  type PersonalFields,
+  type PlainChanges,
+  type PlainFields,
+  withPlace,
+} from './customers.record';
+import type { CustomersRepo } from './customers.repo';
 
-const personalFields = z.object({
-  name: z.string(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  city: z.string().nullable(),
-  notes: z.string().nullable(),
-});
-/** Made once: zod compiles a schema on first use, so a schema built per event costs more than the event. */
-const personalChanges = personalFields.partial();
-export type PersonalFields = z.infer<typeof personalFields>;
-export type CustomerChanges = Partial<PersonalFields>;
+const statusSchema = z.enum(customerStatuses);
 
 /**
  * Version 1 kept the fields in plain JSON (read as `{ plain }`); version 2 sealed them bound to the
  * subject only; version 3 binds company, stream, event type and schema version as well, so a
- * sealed payload moved to another event, stream or company does not open.
+ * sealed payload moved to another event, stream or company does not open. Version 4 is the full
+ * record: a number, a lifecycle status and plain fields beside the sealed personal ones (whose
+ * sealed content, up to version 3, has the legacy shape: name, email, phone, city, notes).
  */
-const sealedOr = <S extends z.ZodType>(plain: S) => z.union([z.string(), z.object({ plain })]);
+const sealed = z.union([z.string(), z.object({ plain: z.unknown() })]);
 const unchanged = (data: unknown) => data;
 
-export const customerCreated = defineEvent('customer.created', 3, z.object({ personal: sealedOr(personalFields) }), {
-  1: (data) => ({ personal: { plain: data } }),
-  2: unchanged,
-});
-export const customerUpdated = defineEvent('customer.updated', 3, z.object({ personal: sealedOr(personalChanges) }), {
-  1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }),
-  2: unchanged,
-});
+export const customerCreated = defineEvent(
+  'customer.created',
+  4,
+  z.object({ number: z.string(), status: statusSchema, plain: plainFieldsSchema, personal: sealed }),
+  {
+    1: (data) => ({ personal: { plain: data } }),
+    2: unchanged,
+    3: (data) => ({ ...(data as object), number: '', status: 'active', plain: DEFAULT_PLAIN }),
+  },
+);
+export const customerUpdated = defineEvent(
+  'customer.updated',
+  4,
+  z.object({ plain: plainChangesSchema.optional(), personal: sealed.optional() }),
+  {
+    1: (data) => ({ personal: { plain: (data as { changes?: unknown }).changes } }),
+    2: unchanged,
+    3: unchanged,
+  },
+);
+/** A move in the lifecycle; the reason is the user's words, so it is sealed like personal data. */
+export const customerStatusChanged = defineEvent(
+  'customer.status_changed',
+  1,
+  z.object({ from: statusSchema, to: statusSchema, reason: z.string() }),
+);
+/** A number given to a customer created before numbers existed (once, at the upgrade). */
+export const customerNumbered = defineEvent('customer.numbered', 1, z.object({ number: z.string() }));
 
 /** What a sealed payload is bound to, by the schema version it was written in. */
 function payloadAad(key: Pick<DataKey, 'tenantId' | 'subject'>, stream: string, type: string, schemaVersion: number) {
@@ -55,83 +85,214 @@ export const subjectOfStream = (stream: string) => customerSubject(idOf(stream))
 
 /** What an event says, decrypted; `null` personal data means the subject's key is gone. */
 export type CustomerFact =
-  | { readonly kind: 'created'; readonly fields: PersonalFields | null }
-  | { readonly kind: 'updated'; readonly changes: CustomerChanges | null }
+  | {
+      readonly kind: 'created';
+      readonly number: string;
+      readonly status: CustomerStatus;
+      readonly plain: PlainFields;
+      readonly personal: PersonalFields | null;
+    }
+  | { readonly kind: 'updated'; readonly plain: PlainChanges; readonly personal: PersonalChanges | null }
+  | {
+      readonly kind: 'status';
+      readonly from: CustomerStatus;
+      readonly to: CustomerStatus;
+      readonly reason: string | null;
+    }
+  | { readonly kind: 'numbered'; readonly number: string }
   | { readonly kind: 'erased' };
 
-function sealedEvent(key: DataKey, type: string, schemaVersion: number, personal: unknown): NewEvent {
-  const stream = customerStream(key.subject.slice('customer:'.length));
+const streamOfKey = (key: DataKey) => customerStream(key.subject.slice('customer:'.length));
+const seal = (key: DataKey, type: string, schemaVersion: number, value: unknown) =>
+  sealJson(key, payloadAad(key, streamOfKey(key), type, schemaVersion), value);
+
+export function created(
+  key: DataKey,
+  fields: { number: string; status: CustomerStatus; plain: PlainFields; personal: PersonalFields },
+): NewEvent {
+  const { type, version } = customerCreated;
   return {
     type,
-    schemaVersion,
-    data: { personal: sealJson(key, payloadAad(key, stream, type, schemaVersion), personal) },
+    schemaVersion: version,
+    data: {
+      number: fields.number,
+      status: fields.status,
+      plain: fields.plain,
+      personal: seal(key, type, version, fields.personal),
+    },
   };
 }
 
-export function created(key: DataKey, fields: PersonalFields): NewEvent {
-  return sealedEvent(key, customerCreated.type, customerCreated.version, fields);
+/** Only the parts that change: an event without personal changes holds no sealed payload. */
+export function updated(key: DataKey, plain: PlainChanges, personal: PersonalChanges): NewEvent {
+  const { type, version } = customerUpdated;
+  return {
+    type,
+    schemaVersion: version,
+    data: {
+      ...(Object.keys(plain).length > 0 && { plain }),
+      ...(Object.keys(personal).length > 0 && { personal: seal(key, type, version, personal) }),
+    },
+  };
 }
 
-export function updated(key: DataKey, changes: CustomerChanges): NewEvent {
-  return sealedEvent(key, customerUpdated.type, customerUpdated.version, changes);
+export function statusChanged(key: DataKey, from: CustomerStatus, to: CustomerStatus, reason: string): NewEvent {
+  const { type, version } = customerStatusChanged;
+  return { type, schemaVersion: version, data: { from, to, reason: seal(key, type, version, reason) } };
+}
+
+export function numbered(number: string): NewEvent {
+  return { type: customerNumbered.type, schemaVersion: customerNumbered.version, data: { number } };
+}
+
+/** A legacy payload (name, email, phone, city, notes) sealed as version 3: the upgrade of version 1. */
+export function sealedLegacy(key: DataKey, type: string, personal: unknown): NewEvent {
+  return { type, schemaVersion: 3, data: { personal: seal(key, type, 3, personal) } };
 }
 
 export function erased(): NewEvent {
   return { type: customerErased.type, schemaVersion: customerErased.version, data: {} };
 }
 
-function openPersonal<S extends z.ZodType>(
-  event: StoredEvent,
-  personal: string | { plain: unknown },
-  schema: S,
-  key: DataKey | null,
-): z.output<S> | null {
-  if (typeof personal !== 'string') {
-    // Only version 1 was ever written in plain text; a plain payload in a later version was
-    // put there by someone other than Kontor.
-    if (event.schemaVersion !== 1) {
-      throw new AppError(
-        'internal',
-        `${event.stream}: event ${event.version} holds plain personal data where it must be sealed`,
-      );
-    }
-    return schema.parse(personal.plain);
+/** The plain payload of version 1, checked; a plain payload in a later version was not written by Kontor. */
+function plainPayload(event: StoredEvent, personal: { plain: unknown }): unknown {
+  if (event.schemaVersion !== 1) {
+    throw new AppError(
+      'internal',
+      `${event.stream}: event ${event.version} holds plain personal data where it must be sealed`,
+    );
   }
-  return key
-    ? schema.parse(openJson(key, payloadAad(key, event.stream, event.type, event.schemaVersion), personal))
-    : null;
+  return personal.plain;
 }
 
-export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
+/** Opened personal content in today's shape: legacy content (versions 1–3) is converted. */
+function personalContent<S extends z.ZodType>(
+  event: StoredEvent,
+  opened: unknown,
+  current: S,
+  legacy: z.ZodType,
+): z.output<S> {
+  if (event.schemaVersion <= 3) return current.parse(fromLegacy(legacy.parse(opened) as object));
+  return current.parse(opened);
+}
+
+/** The sealed payloads an event holds, to open in one batch. */
+interface Sealed {
+  readonly sealed: string;
+  readonly aad: string;
+}
+
+/** An event, upcast, with what must be opened to read it; `read` turns the opened values into the fact. */
+function parse(
+  event: StoredEvent,
+  tenantId: string,
+): { toOpen: Sealed | null; read: (opened: unknown) => CustomerFact } {
+  const subject = subjectOfStream(event.stream);
+  const aad = payloadAad({ tenantId, subject }, event.stream, event.type, event.schemaVersion);
+  const sealedOf = (personal: string | { plain: unknown } | undefined) =>
+    typeof personal === 'string' ? { sealed: personal, aad } : null;
+  // Version 1 payloads are plain: read as if opened.
+  const plainOf = (personal: string | { plain: unknown } | undefined) =>
+    personal !== undefined && typeof personal !== 'string' ? plainPayload(event, personal) : undefined;
   switch (event.type) {
     case customerCreated.type: {
-      const { personal } = upcast(customerCreated, event.schemaVersion, event.data);
-      return { kind: 'created', fields: openPersonal(event, personal, personalFields, key) };
+      const data = upcast(customerCreated, event.schemaVersion, event.data);
+      const given = plainOf(data.personal);
+      return {
+        toOpen: sealedOf(data.personal),
+        read: (opened) => {
+          const content = given ?? opened;
+          const personal =
+            content === null
+              ? null
+              : {
+                  ...EMPTY_PERSONAL,
+                  ...personalContent(event, content, personalFieldsSchema.partial(), legacyPersonalSchema),
+                };
+          return { kind: 'created', number: data.number, status: data.status, plain: data.plain, personal };
+        },
+      };
     }
     case customerUpdated.type: {
-      const { personal } = upcast(customerUpdated, event.schemaVersion, event.data);
-      return { kind: 'updated', changes: openPersonal(event, personal, personalChanges, key) };
+      const data = upcast(customerUpdated, event.schemaVersion, event.data);
+      const given = plainOf(data.personal);
+      return {
+        toOpen: sealedOf(data.personal),
+        read: (opened) => {
+          const content = data.personal === undefined ? {} : (given ?? opened);
+          const personal =
+            content === null ? null : personalContent(event, content, personalChangesSchema, legacyChangesSchema);
+          return { kind: 'updated', plain: data.plain ?? {}, personal };
+        },
+      };
+    }
+    case customerStatusChanged.type: {
+      const data = upcast(customerStatusChanged, event.schemaVersion, event.data);
+      return {
+        toOpen: { sealed: data.reason, aad },
+        read: (opened) => ({
+          kind: 'status',
+          from: data.from,
+          to: data.to,
+          reason: opened === null ? null : z.string().parse(opened),
+        }),
+      };
+    }
+    case customerNumbered.type: {
+      const { number } = upcast(customerNumbered, event.schemaVersion, event.data);
+      return { toOpen: null, read: () => ({ kind: 'numbered', number }) };
     }
     case customerErased.type:
-      return { kind: 'erased' };
+      return { toOpen: null, read: () => ({ kind: 'erased' }) };
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
 }
 
-const erasedFields: PersonalFields = { name: ERASURE_MARKER, email: null, phone: null, city: null, notes: null };
+export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
+  const { toOpen, read } = parse(event, key?.tenantId ?? '');
+  if (!toOpen) return read(undefined);
+  return read(
+    key ? openJson(key, payloadAad(key, event.stream, event.type, event.schemaVersion), toOpen.sealed) : null,
+  );
+}
 
 /** What the event does to the projection row; the same code serves commands and replay. */
 export function nextRecord(current: CustomerRecord | null, event: StoredEvent, fact: CustomerFact): CustomerRecord {
+  return withPlace(next(current, event, fact));
+}
+
+function next(
+  current: CustomerRecord | null,
+  event: StoredEvent,
+  fact: CustomerFact,
+): Omit<CustomerRecord, 'city' | 'country'> {
   const at = event.meta.at;
   if (fact.kind === 'created') {
-    const fields = fact.fields ?? erasedFields;
-    return { id: idOf(event.stream), ...fields, version: event.version, createdAt: at, updatedAt: at, erasedAt: null };
+    return {
+      id: idOf(event.stream),
+      number: fact.number,
+      status: fact.status,
+      ...fact.plain,
+      ...(fact.personal ?? ERASED_PERSONAL),
+      version: event.version,
+      createdAt: at,
+      updatedAt: at,
+      erasedAt: null,
+    };
   }
   if (!current) throw new Error(`${event.stream}: ${event.type} before create at version ${event.version}`);
-  if (fact.kind === 'erased')
-    return { ...current, ...erasedFields, version: event.version, updatedAt: at, erasedAt: at };
-  return { ...current, ...fact.changes, version: event.version, updatedAt: at };
+  const moved = { version: event.version, updatedAt: at };
+  switch (fact.kind) {
+    case 'erased':
+      return { ...current, ...ERASED_PERSONAL, ...moved, erasedAt: at };
+    case 'status':
+      return { ...current, status: fact.to, ...moved };
+    case 'numbered':
+      return { ...current, number: fact.number, ...moved };
+    case 'updated':
+      return { ...current, ...fact.plain, ...(current.erasedAt ? {} : fact.personal), ...moved };
+  }
 }
 
 /**
@@ -143,41 +304,19 @@ export async function decodeMany(
   keyring: Keyring,
   tx: Executor,
 ): Promise<CustomerFact[]> {
-  const sealed: { subject: string; aad: string; sealed: string; at: number }[] = [];
-  const payloads = events.map((event, at) => {
-    if (event.type === customerErased.type) return null;
-    const upcasted =
-      event.type === customerCreated.type
-        ? upcast(customerCreated, event.schemaVersion, event.data)
-        : event.type === customerUpdated.type
-          ? upcast(customerUpdated, event.schemaVersion, event.data)
-          : null;
-    if (!upcasted) throw new Error(`${event.stream}: unknown event type ${event.type}`);
-    if (typeof upcasted.personal === 'string') {
-      const subject = subjectOfStream(event.stream);
-      const aad = payloadAad({ tenantId: keyring.tenantId, subject }, event.stream, event.type, event.schemaVersion);
-      sealed.push({ subject, aad, sealed: upcasted.personal, at });
-    }
-    return upcasted.personal;
+  const parsed = events.map((event) => parse(event, keyring.tenantId));
+  const sealedAt: number[] = [];
+  const toOpen: { subject: string; aad: string; sealed: string }[] = [];
+  parsed.forEach(({ toOpen: item }, at) => {
+    if (!item) return;
+    sealedAt.push(at);
+    toOpen.push({ subject: subjectOfStream((events[at] as StoredEvent).stream), ...item });
   });
-  const opened = await keyring.openMany(sealed, tx);
-  const plain: unknown[] = new Array(events.length).fill(null);
-  for (let i = 0; i < sealed.length; i++) plain[(sealed[i] as (typeof sealed)[number]).at] = opened[i] ?? null;
-  // Plain payloads (version 1) are checked and read as decode() reads them.
-  const read = <S extends z.ZodType>(event: StoredEvent, at: number, schema: S): z.output<S> | null => {
-    const personal = payloads[at] ?? null;
-    if (typeof personal !== 'string') return personal === null ? null : openPersonal(event, personal, schema, null);
-    const value = plain[at] ?? null;
-    return value === null ? null : schema.parse(value);
-  };
-  return events.map((event, at) => {
-    if (event.type === customerErased.type) return { kind: 'erased' };
-    return event.type === customerCreated.type
-      ? { kind: 'created', fields: read(event, at, personalFields) }
-      : { kind: 'updated', changes: read(event, at, personalChanges) };
-  });
+  const opened = await keyring.openMany(toOpen, tx);
+  const values: unknown[] = new Array(events.length).fill(undefined);
+  sealedAt.forEach((at, i) => (values[at] = opened[i] ?? null));
+  return parsed.map(({ read }, at) => read(values[at]));
 }
-
 /** Replay: folds each stream's events of a page in memory and writes every customer once. */
 export async function applyCustomerFacts(
   repo: CustomersRepo,
@@ -240,9 +379,19 @@ export async function readableEvents(events: readonly StoredEvent[], keyring: Ke
 /** The fields an event set, for the history screen and exports; erased data reads as the marker. */
 export function readableChanges(event: StoredEvent, key: DataKey | null): Record<string, unknown> {
   const fact = decode(event, key);
-  if (fact.kind === 'created') return fact.fields ?? { personal: ERASURE_MARKER };
-  if (fact.kind === 'updated') return fact.changes ?? { personal: ERASURE_MARKER };
-  return {};
+  const erasedPart = { personal: ERASURE_MARKER };
+  switch (fact.kind) {
+    case 'created':
+      return { number: fact.number, status: fact.status, ...fact.plain, ...(fact.personal ?? erasedPart) };
+    case 'updated':
+      return { ...fact.plain, ...(fact.personal ?? erasedPart) };
+    case 'status':
+      return { status: fact.to, reason: fact.reason ?? ERASURE_MARKER };
+    case 'numbered':
+      return { number: fact.number };
+    case 'erased':
+      return {};
+  }
 }
 
 export type { EventMeta };

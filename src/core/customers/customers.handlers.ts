@@ -20,6 +20,14 @@ export function customersHandlers({
     'customers.get': async (input, ctx) => (await customersOf(ctx)).get(input.id),
     'customers.update': async (input, ctx) =>
       (await customersOf(ctx)).update(input.id, input.changes, await commandMeta(ctx.session), input.expectedVersion),
+    'customers.setStatus': async (input, ctx) =>
+      (await customersOf(ctx)).setStatus(
+        input.id,
+        input.status,
+        input.reason,
+        await commandMeta(ctx.session),
+        input.expectedVersion,
+      ),
     'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
     'customers.history': async (input, ctx) => {
       const { customers, events, keyring } = await companies.of(ctx.session);

@@ -1,26 +1,21 @@
 // The customers projection, in SQL for both dialects (see db/executor.ts). Every write takes the
 // transaction of the event append it belongs to, so the table and the log never disagree.
 //
-// SQLite files are encrypted whole (SQLCipher), so the projection keeps plain text there and
-// searches it with LIKE. Postgres has no such layer: there the personal columns hold values sealed
-// with the customer's data key, search goes through a keyed blind index of word prefixes
-// (customer_terms), and sorting by a personal column happens here after decrypting it.
-import { getTableName, sql, type SQL } from 'drizzle-orm';
-import type { CustomerListQuery } from '../../shared/contract';
-import { ERASURE_MARKER } from '../../shared/contract';
-import { prefixTerms, blindTerm, wordsOf } from '../crypto/blind-index';
+// The same columns on both dialects: what people search, sort and filter by is readable, and so
+// is `details` (the rest of the record but its secrets); tax number, bank account and notes are
+// sealed with the customer's data key in `secrets`, and an IBAN is found for duplicate checks by
+// a keyed hash. The search index is the customer_words table (customers.search.ts).
+import { createHmac } from 'node:crypto';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { CustomerListQuery, CustomerSummary } from '../../shared/contract';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
-import {
-  containsPattern,
-  derivedColumns,
-  foldForSearch,
-  searchableText,
-  type CustomerRecord,
-  type CustomersRepo,
-} from './customers.repo';
 import { customerSubject } from './customers.events';
-import { customersSqlite, customerTermsPg } from './customers.schema';
+import { primaryPhone, type CustomerRecord } from './customers.record';
+import type { CustomersRepo } from './customers.repo';
+import { customersSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
+import { customerWords, prefixEnd, queryWords, sortName } from './customers.search';
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
@@ -28,21 +23,58 @@ const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
 const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 const c = customersSqlite;
-const t = customerTermsPg;
+const w = customerWordsSqlite;
+const s = sequencesSqlite;
 /** A row read with `selectColumns(c)`: keyed by the definition's property names. */
 type Row = Record<keyof typeof c.$inferSelect, unknown>;
 
-type PersonalColumn = 'name' | 'email' | 'phone' | 'city' | 'notes';
-const aadOf = (id: string, column: PersonalColumn) => `${customerSubject(id)}:${column}`;
+const address = z.object({
+  street: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+});
+/** The readable part of the record beyond the list's columns. */
+const detailsSchema = z.object({
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  legalForm: z.string().nullable(),
+  vatId: z.string().nullable(),
+  phone: z.string().nullable(),
+  mobile: z.string().nullable(),
+  fax: z.string().nullable(),
+  website: z.string().nullable(),
+  billingAddress: address.nullable(),
+  shippingAddress: address.nullable(),
+  paymentTerms: z.object({ days: z.number(), discountPercent: z.number(), discountDays: z.number() }).nullable(),
+  creditLimit: z.number().nullable(),
+  currency: z.string(),
+  language: z.string().nullable(),
+});
+const secretsSchema = z.object({
+  taxNumber: z.string().nullable(),
+  bankAccount: z.object({ iban: z.string(), bic: z.string().nullable(), holder: z.string().nullable() }).nullable(),
+  notes: z.string().nullable(),
+});
+type Secrets = z.infer<typeof secretsSchema>;
+const NO_SECRETS: Secrets = { taxNumber: null, bankAccount: null, notes: null };
 
-function toRecord(row: Row, personal: (column: PersonalColumn) => string | null): CustomerRecord {
+const secretsAad = (id: string) => `${customerSubject(id)}:secrets`;
+const tagsOf = (v: unknown): string[] => z.array(z.string()).parse(JSON.parse(String(v)));
+
+function summaryOf(row: Row): CustomerSummary {
   return {
     id: String(row.id),
-    name: personal('name') ?? ERASURE_MARKER,
-    email: personal('email'),
-    phone: personal('phone'),
-    city: personal('city'),
-    notes: personal('notes'),
+    number: String(row.number),
+    kind: row.kind === 'person' ? 'person' : 'company',
+    status: z.enum(['lead', 'prospect', 'active', 'inactive', 'archived']).parse(row.status),
+    name: String(row.name),
+    email: text(row.email),
+    phone: text(row.phone),
+    city: text(row.city),
+    country: text(row.country),
+    tags: tagsOf(row.tags),
+    ownerId: text(row.ownerId),
     version: toNumber(row.version),
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
@@ -50,12 +82,17 @@ function toRecord(row: Row, personal: (column: PersonalColumn) => string | null)
   };
 }
 
+/** The columns a list shows: everything but details, secrets and the derived keys. */
+const { details: _d, secrets: _s, ibanHash: _h, sortName: _n, ...summaryColumns } = getTableColumns(c);
+
 const sortColumns = {
-  name: c.sortName,
-  email: c.email,
-  city: c.city,
-  createdAt: c.createdAt,
-  updatedAt: c.updatedAt,
+  name: [c.sortName],
+  number: [c.number],
+  email: [c.email, c.sortName],
+  city: [c.city, c.sortName],
+  status: [c.status, c.sortName],
+  createdAt: [c.createdAt],
+  updatedAt: [c.updatedAt],
 } as const;
 
 export type TenantCustomersRepo = CustomersRepo & {
@@ -66,130 +103,113 @@ export type TenantCustomersRepo = CustomersRepo & {
 
 export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCustomersRepo {
   const customers = db.table(getTableName(c));
-  const terms = db.table(getTableName(t));
+  const words = db.table(getTableName(w));
+  const sequences = db.table(getTableName(s));
   const all = selectColumns(c);
-  const sealed = db.dialect === 'postgres';
-  // Text sorts by bytes on both dialects (COLLATE "C" on Postgres), so both list in the same order.
-  const bytes = db.dialect === 'postgres' ? sql.raw(' COLLATE "C"') : sql.raw('');
+  const summary = sql.join(
+    Object.entries(summaryColumns).map(([property, column]) => sql`${col(column)} AS ${sql.identifier(property)}`),
+    sql`, `,
+  );
 
-  /**
-   * The stored form of a record's text columns: plain with search and sort keys on SQLite; sealed,
-   * without those keys, on Postgres (the erasure marker stays plain).
-   */
-  async function storedColumns(
-    record: CustomerRecord,
-    tx: Executor,
-  ): Promise<Pick<typeof c.$inferInsert, PersonalColumn | 'sortName' | 'searchText'>> {
-    const { name, email, phone, city, notes } = record;
-    if (!sealed) return { name, email, phone, city, notes, ...derivedColumns(record) };
-    // Postgres searches the blind index, and sorts personal columns after decrypting them.
-    const blank = { sortName: '', searchText: '' };
-    if (record.erasedAt !== null) return { name, email, phone, city, notes, ...blank };
-    const key = await keyring.dataKey(customerSubject(record.id), tx);
-    if (!key) throw new Error(`customer ${record.id} has no data key`);
-    const seal = (column: PersonalColumn, value: string | null) =>
-      value === null ? null : sealJson(key, aadOf(record.id, column), value);
+  async function ibanHash(iban: string): Promise<string> {
+    return createHmac('sha256', await keyring.indexKey())
+      .update(`iban:${iban}`)
+      .digest('base64url')
+      .slice(0, 32);
+  }
+
+  /** The stored row of a record: secrets sealed with its data key, the search and sort keys derived. */
+  async function toRow(record: CustomerRecord, key: DataKey | null): Promise<typeof c.$inferInsert> {
+    const secrets: Secrets = { taxNumber: record.taxNumber, bankAccount: record.bankAccount, notes: record.notes };
+    const hasSecrets = Object.values(secrets).some((v) => v !== null);
+    if (hasSecrets && !key) throw new Error(`customer ${record.id} has no data key`);
+    const details: z.infer<typeof detailsSchema> = {
+      firstName: record.firstName,
+      lastName: record.lastName,
+      legalForm: record.legalForm,
+      vatId: record.vatId,
+      phone: record.phone,
+      mobile: record.mobile,
+      fax: record.fax,
+      website: record.website,
+      billingAddress: record.billingAddress,
+      shippingAddress: record.shippingAddress,
+      paymentTerms: record.paymentTerms,
+      creditLimit: record.creditLimit,
+      currency: record.currency,
+      language: record.language,
+    };
     return {
-      name: sealJson(key, aadOf(record.id, 'name'), name),
-      email: seal('email', email),
-      phone: seal('phone', phone),
-      city: seal('city', city),
-      notes: seal('notes', notes),
-      ...blank,
+      id: record.id,
+      number: record.number,
+      kind: record.kind,
+      status: record.status,
+      name: record.name,
+      sortName: sortName(record.name),
+      email: record.email,
+      phone: primaryPhone(record),
+      city: record.billingAddress?.city ?? null,
+      country: record.billingAddress?.country ?? null,
+      tags: JSON.stringify(record.tags),
+      ownerId: record.ownerId,
+      details: JSON.stringify(details),
+      secrets: hasSecrets && key ? sealJson(key, secretsAad(record.id), secrets) : null,
+      ibanHash: record.bankAccount ? await ibanHash(record.bankAccount.iban) : null,
+      version: record.version,
+      createdAt: record.createdAt,
+      updatedAt: record.updatedAt,
+      erasedAt: record.erasedAt,
     };
   }
 
-  function opener(row: Pick<Row, 'id' | PersonalColumn>, key: DataKey | undefined) {
-    const id = String(row.id);
-    return (column: PersonalColumn): string | null => {
-      const value = text(row[column]);
-      if (!isSealed(value)) return value;
-      return key ? String(openJson(key, aadOf(id, column), value)) : column === 'name' ? ERASURE_MARKER : null;
-    };
+  function toRecord(row: Row, key: DataKey | undefined): CustomerRecord {
+    const details = detailsSchema.parse(JSON.parse(String(row.details)));
+    const sealed = text(row.secrets);
+    const secrets =
+      sealed && isSealed(sealed) && key
+        ? secretsSchema.parse(openJson(key, secretsAad(String(row.id)), sealed))
+        : NO_SECRETS;
+    return { ...summaryOf(row), ...details, ...secrets };
   }
 
   async function records(rows: readonly Row[], tx: Executor): Promise<CustomerRecord[]> {
-    if (!sealed) return rows.map((row) => toRecord(row, (column) => text(row[column])));
-    const keys = await keyring.dataKeys(
-      rows.map((r) => customerSubject(String(r.id))),
-      tx,
-    );
-    return rows.map((row) => toRecord(row, opener(row, keys.get(customerSubject(String(row.id))))));
+    const withSecrets = rows.filter((r) => r.secrets !== null).map((r) => customerSubject(String(r.id)));
+    const keys = withSecrets.length > 0 ? await keyring.dataKeys(withSecrets, tx) : new Map<string, DataKey>();
+    return rows.map((row) => toRecord(row, keys.get(customerSubject(String(row.id)))));
   }
 
-  async function writeTerms(record: CustomerRecord, tx: Executor): Promise<void> {
-    if (!sealed) return;
-    await tx.run(sql`DELETE FROM ${terms} WHERE ${col(t.customerId)} = ${record.id}`);
-    if (record.erasedAt !== null) return;
-    const key = await keyring.indexKey();
-    await tx.insert(
-      t,
-      prefixTerms(key, searchableText(record)).map((term) => ({ term, customerId: record.id })),
-    );
+  function sortKeyOf(record: CustomerRecord): string {
+    return `${sortName(record.name)}\u0001${record.number}`;
   }
 
-  async function where(search: string | undefined): Promise<SQL> {
-    if (!search) return sql``;
-    if (!sealed) return sql`WHERE ${col(c.searchText)} LIKE ${containsPattern(search)} ESCAPE '\\'`;
-    const key = await keyring.indexKey();
-    const wanted = [...new Set(wordsOf(foldForSearch(search)).map((w) => blindTerm(key, w)))];
-    if (wanted.length === 0) return sql``;
-    return sql`WHERE ${col(c.id)} IN (SELECT ${col(t.customerId)} FROM ${terms} WHERE ${col(t.term)} IN (${sql.join(
-      wanted.map((term) => sql`${term}`),
-      sql`, `,
-    )}) GROUP BY ${col(t.customerId)} HAVING count(*) = ${wanted.length})`;
-  }
-
-  /** Decrypted sort values by customer, kept while the row's version stays the same. */
-  const sortMemo = new Map<string, { version: number; value: Buffer | null }>();
-
-  /** Postgres, sorting by a sealed column: decrypt the column of every match, sort here, fetch one page. */
-  async function sortedSealedPage(query: CustomerListQuery, filter: SQL): Promise<CustomerRecord[]> {
-    const column = query.sort === 'name' ? 'name' : query.sort === 'email' ? 'email' : 'city';
-    type SortRow = Pick<Row, 'id' | 'version' | PersonalColumn>;
-    const rows = await db.rows<SortRow>(sql`SELECT ${col(c.id)} AS "id", ${col(c.version)} AS "version",
-        ${col(c[column])} AS ${sql.identifier(column)} FROM ${customers} ${filter}`);
-    const missing = rows.filter((r) => sortMemo.get(`${column}:${String(r.id)}`)?.version !== toNumber(r.version));
-    const keys = await keyring.dataKeys(missing.map((r) => customerSubject(String(r.id))));
-    for (const row of missing) {
-      const id = String(row.id);
-      const plain = opener(row, keys.get(customerSubject(id)))(column);
-      const value = plain === null ? null : Buffer.from(column === 'name' ? foldForSearch(plain) : plain, 'utf8');
-      sortMemo.set(`${column}:${id}`, { version: toNumber(row.version), value });
+  async function writeWords(list: readonly CustomerRecord[], tx: Executor, replacing: boolean): Promise<void> {
+    if (replacing) {
+      await tx.run(
+        sql`DELETE FROM ${words} WHERE ${tx.inList(
+          col(w.customerId),
+          list.map((r) => r.id),
+        )}`,
+      );
     }
-    const sign = query.direction === 'asc' ? 1 : -1;
-    const entries = rows.map((r) => ({
-      id: String(r.id),
-      value: sortMemo.get(`${column}:${String(r.id)}`)?.value ?? null,
-    }));
-    entries.sort((a, b) => {
-      if (a.value === null || b.value === null) {
-        if (a.value !== b.value) return a.value === null ? 1 : -1; // NULLS LAST in both directions
-      } else {
-        const byValue = Buffer.compare(a.value, b.value);
-        if (byValue !== 0) return sign * byValue;
-      }
-      return sign * (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-    });
-    const ids = entries.slice(query.offset, query.offset + query.limit).map((e) => e.id);
-    if (ids.length === 0) return [];
-    const page = await db.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
-    const byId = new Map(page.map((row) => [String(row.id), row]));
-    return records(
-      ids.map((id) => byId.get(id)).filter((row): row is Row => row !== undefined),
-      db,
-    );
+    const rows: (typeof w.$inferInsert)[] = [];
+    for (const record of list) {
+      const sortKey = sortKeyOf(record);
+      for (const { word, rank } of customerWords(record)) rows.push({ word, rank, sortKey, customerId: record.id });
+    }
+    await tx.insert(w, rows);
   }
 
   /** Many rows at once (replay writes a page of customers in one call). */
   async function insertMany(list: readonly CustomerRecord[], tx: Executor = db): Promise<void> {
+    if (list.length === 0) return;
+    const keys = await keyring.dataKeys(
+      list.map((r) => customerSubject(r.id)),
+      tx,
+    );
     const rows: (typeof c.$inferInsert)[] = [];
-    for (const record of list) {
-      const { id, version, createdAt, updatedAt, erasedAt } = record;
-      rows.push({ id, ...(await storedColumns(record, tx)), version, createdAt, updatedAt, erasedAt });
-    }
+    for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
-    for (const record of list) await writeTerms(record, tx);
+    await writeWords(list, tx, false);
   }
 
   async function getMany(ids: readonly string[], tx: Executor = db): Promise<Map<string, CustomerRecord>> {
@@ -197,6 +217,85 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
     );
     return new Map((await records(rows, tx)).map((record) => [record.id, record]));
+  }
+
+  /** Filters of the list other than the search, on the customers table. */
+  function filters(query: CustomerListQuery, alias?: string): SQL[] {
+    const out: SQL[] = [];
+    if (query.status && query.status.length > 0) {
+      out.push(
+        sql`${col(c.status, alias)} IN (${sql.join(
+          query.status.map((v) => sql`${v}`),
+          sql`, `,
+        )})`,
+      );
+    }
+    return out;
+  }
+
+  async function plainList(query: CustomerListQuery) {
+    const conditions = filters(query);
+    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+    const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${where}`);
+    const dir = sql.raw(query.direction);
+    // Ties: by name, then number, then id — the same order on every call and both dialects.
+    const order = [...sortColumns[query.sort], c.sortName, c.number, c.id]
+      .filter((column, i, list) => list.indexOf(column) === i)
+      .map(
+        (column) =>
+          sql`${col(column)} ${dir}${column === c.email || column === c.city ? sql.raw(' NULLS LAST') : sql``}`,
+      );
+    const rows = await db.rows<Row>(sql`SELECT ${summary} FROM ${customers} ${where}
+      ORDER BY ${sql.join(order, sql`, `)} LIMIT ${query.limit} OFFSET ${query.offset}`);
+    return { items: rows.map(summaryOf), total: toNumber(count?.['n']) };
+  }
+
+  /**
+   * Search: the longest query word drives (it matches the fewest words), in index order rank by
+   * rank; each customer appears once, at its best word; the other query words and the filters
+   * must hold for it too.
+   */
+  async function search(query: CustomerListQuery, terms: readonly string[]) {
+    const [driver, ...others] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
+    const inRange = (alias: string, word: string) =>
+      sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
+    const conditions = [
+      inRange('w', driver),
+      // The customer's best word for the driver is this one: none at a better rank, none earlier.
+      sql`NOT EXISTS (SELECT 1 FROM ${words} b WHERE ${col(w.customerId, 'b')} = ${col(w.customerId, 'w')}
+        AND ${inRange('b', driver)} AND (${col(w.rank, 'b')} < ${col(w.rank, 'w')}
+        OR (${col(w.rank, 'b')} = ${col(w.rank, 'w')} AND ${col(w.word, 'b')} < ${col(w.word, 'w')})))`,
+      ...others.map(
+        (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')}
+          AND ${inRange('o', word)})`,
+      ),
+    ];
+    const listed = filters(query, 'f');
+    if (listed.length > 0) {
+      conditions.push(sql`EXISTS (SELECT 1 FROM ${customers} f WHERE ${col(c.id, 'f')} = ${col(w.customerId, 'w')}
+        AND ${sql.join(listed, sql` AND `)})`);
+    }
+    const matching = (rank: number) =>
+      sql`FROM ${words} w WHERE ${col(w.rank, 'w')} = ${rank} AND ${sql.join(conditions, sql` AND `)}`;
+    const ids: string[] = [];
+    let total = 0;
+    let skip = query.offset;
+    for (const rank of [0, 1, 2]) {
+      const [count] = await db.rows(sql`SELECT count(*) AS n ${matching(rank)}`);
+      const n = toNumber(count?.['n']);
+      total += n;
+      const want = query.limit - ids.length;
+      if (want > 0 && skip < n) {
+        const rows = await db.rows(sql`SELECT ${col(w.customerId, 'w')} AS id ${matching(rank)}
+          ORDER BY ${col(w.word, 'w')}, ${col(w.sortKey, 'w')}, ${col(w.customerId, 'w')} LIMIT ${want} OFFSET ${skip}`);
+        ids.push(...rows.map((r) => String(r['id'])));
+      }
+      skip = Math.max(0, skip - n);
+    }
+    if (ids.length === 0) return { items: [], total };
+    const rows = await db.rows<Row>(sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
+    const byId = new Map(rows.map((row) => [String(row.id), summaryOf(row)]));
+    return { items: ids.map((id) => byId.get(id)).filter((r): r is CustomerSummary => r !== undefined), total };
   }
 
   return {
@@ -209,39 +308,40 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     },
     getMany,
     async replace(record, tx = db, fromVersion = record.version - 1) {
-      const stored = await storedColumns(record, tx);
-      const { version, updatedAt, erasedAt } = record;
-      const changes = { ...stored, version, updatedAt, erasedAt };
+      const key = await keyring.dataKey(customerSubject(record.id), tx);
+      const { id: _id, createdAt: _created, ...changes } = await toRow(record, key);
       const sets = (Object.keys(changes) as (keyof typeof changes)[]).map(
-        (key) => sql`${col(c[key])} = ${changes[key]}`,
+        (property) => sql`${col(c[property])} = ${changes[property] ?? null}`,
       );
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
-      if (changed === 1) await writeTerms(record, tx);
+      if (changed === 1) await writeWords([record], tx, true);
       return changed === 1;
     },
-    async list(query: CustomerListQuery) {
-      const filter = await where(query.search);
-      const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${filter}`);
-      const total = toNumber(count?.['n']);
-      const byTime = query.sort === 'createdAt' || query.sort === 'updatedAt';
-      if (sealed && !byTime) return { items: await sortedSealedPage(query, filter), total };
-      const column = col(sortColumns[query.sort]);
-      const collate = byTime ? sql.raw('') : bytes;
-      const dir = sql.raw(query.direction);
-      const rows = await db.rows<Row>(sql`SELECT ${all} FROM ${customers} ${filter}
-        ORDER BY ${column}${collate} ${dir} NULLS LAST, ${col(c.id)} ${dir} LIMIT ${query.limit} OFFSET ${query.offset}`);
-      return { items: await records(rows, db), total };
+    async list(query) {
+      const terms = query.search ? queryWords(query.search) : [];
+      return terms.length > 0 ? search(query, terms) : plainList(query);
     },
     async inactiveSince(cutoff) {
       const rows = await db.rows<Row>(sql`SELECT ${all} FROM ${customers}
         WHERE ${col(c.erasedAt)} IS NULL AND ${col(c.updatedAt)} < ${cutoff} ORDER BY ${col(c.updatedAt)}, ${col(c.id)}`);
       return records(rows, db);
     },
-    tables: sealed ? [getTableName(c), getTableName(t)] : [getTableName(c)],
+    async unnumbered(tx = db) {
+      const rows = await tx.rows(sql`SELECT ${col(c.id)} AS id FROM ${customers} WHERE ${col(c.number)} = ''
+        ORDER BY ${col(c.createdAt)}, ${col(c.id)}`);
+      return rows.map((r) => String(r['id']));
+    },
+    async nextInSequence(name, tx) {
+      const [row] = await tx.rows(sql`INSERT INTO ${sequences} (${col(s.name)}, ${col(s.next)}) VALUES (${name}, 2)
+        ON CONFLICT (${col(s.name)}) DO UPDATE SET ${col(s.next)} = ${sequences}.${col(s.next)} + 1
+        RETURNING ${col(s.next)} AS next`);
+      return toNumber(row?.['next']) - 1;
+    },
+    tables: [getTableName(c), getTableName(w)],
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
-      if (sealed) await tx.run(sql`DELETE FROM ${terms}`);
+      await tx.run(sql`DELETE FROM ${words}`);
     },
   };
 }

@@ -1,14 +1,15 @@
-// The customers table of a tenant store, for both dialects side by side.
-// search_text holds name, email, phone and city folded to lower case without diacritics, so the
-// search behaves the same on SQLite and Postgres; sort_name does the same for sorting by name.
-// On Postgres the personal columns hold ciphertext (see customers.repo.sql.ts) and search goes
-// through customer_terms instead of search_text.
-import { index, integer, sqliteTable, text as sqliteText } from 'drizzle-orm/sqlite-core';
+// The customers projection of a tenant store, for both dialects side by side. The same columns on
+// both: what people search, sort and filter by is readable (the SQLite file is encrypted whole; on
+// Postgres only the server holds database credentials); `details` holds the rest of the readable
+// record as JSON; `secrets` holds tax number, bank account and notes sealed with the customer's
+// data key. `customer_words` is the search index (see customers.search.ts).
+import { index, integer, primaryKey as sqlitePrimaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import {
   index as pgIndex,
   integer as pgInteger,
   pgTable,
   primaryKey,
+  smallint,
   text as pgText,
   timestamp,
   uuid,
@@ -17,54 +18,108 @@ import {
 export const customersSqlite = sqliteTable(
   'customers',
   {
-    id: sqliteText('id').primaryKey(),
-    name: sqliteText('name').notNull(),
-    email: sqliteText('email'),
-    phone: sqliteText('phone'),
-    city: sqliteText('city'),
-    notes: sqliteText('notes'),
-    sortName: sqliteText('sort_name').notNull(),
-    searchText: sqliteText('search_text').notNull(),
+    id: text('id').primaryKey(),
+    number: text('number').notNull(),
+    kind: text('kind').notNull(),
+    status: text('status').notNull(),
+    name: text('name').notNull(),
+    sortName: text('sort_name').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    city: text('city'),
+    country: text('country'),
+    tags: text('tags').notNull(),
+    ownerId: text('owner_id'),
+    details: text('details').notNull(),
+    secrets: text('secrets'),
+    /** A keyed hash of the IBAN: finds duplicates without a readable account number. */
+    ibanHash: text('iban_hash'),
     version: integer('version').notNull(),
-    createdAt: sqliteText('created_at').notNull(),
-    updatedAt: sqliteText('updated_at').notNull(),
-    erasedAt: sqliteText('erased_at'),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+    erasedAt: text('erased_at'),
   },
   (t) => [
-    index('customers_sort_name_idx').on(t.sortName, t.id),
+    index('customers_sort_name_idx').on(t.sortName, t.number, t.id),
+    index('customers_number_idx').on(t.number, t.id),
+    index('customers_email_idx').on(t.email, t.id),
+    index('customers_city_idx').on(t.city, t.id),
+    index('customers_status_idx').on(t.status, t.sortName, t.id),
     index('customers_created_at_idx').on(t.createdAt, t.id),
     index('customers_updated_at_idx').on(t.updatedAt, t.id),
   ],
 );
 
-const customerColumns = () => ({
-  id: uuid('id').primaryKey(),
-  name: pgText('name').notNull(),
-  email: pgText('email'),
-  phone: pgText('phone'),
-  city: pgText('city'),
-  notes: pgText('notes'),
-  sortName: pgText('sort_name').notNull(),
-  searchText: pgText('search_text').notNull(),
-  version: pgInteger('version').notNull(),
-  createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
-  updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
-  erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
-});
+/** One row per indexed word of a customer: `rank` 0 name and number, 1 contact ways, 2 places and tags. */
+export const customerWordsSqlite = sqliteTable(
+  'customer_words',
+  {
+    word: text('word').notNull(),
+    rank: integer('rank').notNull(),
+    sortKey: text('sort_key').notNull(),
+    customerId: text('customer_id').notNull(),
+  },
+  (t) => [
+    sqlitePrimaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
+    index('customer_words_customer_idx').on(t.customerId, t.word),
+  ],
+);
 
 /** Unqualified, for drizzle-kit: migrations are applied inside the tenant's schema. */
-export const customersPg = pgTable('customers', customerColumns(), (t) => [
-  pgIndex('customers_sort_name_idx').on(t.sortName, t.id),
-  pgIndex('customers_created_at_idx').on(t.createdAt, t.id),
-  pgIndex('customers_updated_at_idx').on(t.updatedAt, t.id),
-]);
-
-/**
- * Postgres only (no SQLCipher there): the keyed blind index for search. One row per word prefix
- * of a customer's name, email, phone and city, as an HMAC under the tenant's index key.
- */
-export const customerTermsPg = pgTable(
-  'customer_terms',
-  { term: pgText('term').notNull(), customerId: uuid('customer_id').notNull() },
-  (t) => [primaryKey({ columns: [t.term, t.customerId] }), pgIndex('customer_terms_customer_idx').on(t.customerId)],
+export const customersPg = pgTable(
+  'customers',
+  {
+    id: uuid('id').primaryKey(),
+    number: pgText('number').notNull(),
+    kind: pgText('kind').notNull(),
+    status: pgText('status').notNull(),
+    name: pgText('name').notNull(),
+    sortName: pgText('sort_name').notNull(),
+    email: pgText('email'),
+    phone: pgText('phone'),
+    city: pgText('city'),
+    country: pgText('country'),
+    tags: pgText('tags').notNull(),
+    ownerId: pgText('owner_id'),
+    details: pgText('details').notNull(),
+    secrets: pgText('secrets'),
+    ibanHash: pgText('iban_hash'),
+    version: pgInteger('version').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
+    erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
+  },
+  (t) => [
+    pgIndex('customers_sort_name_idx').on(t.sortName, t.number, t.id),
+    pgIndex('customers_number_idx').on(t.number, t.id),
+    pgIndex('customers_email_idx').on(t.email, t.id),
+    pgIndex('customers_city_idx').on(t.city, t.id),
+    pgIndex('customers_status_idx').on(t.status, t.sortName, t.id),
+    pgIndex('customers_created_at_idx').on(t.createdAt, t.id),
+    pgIndex('customers_updated_at_idx').on(t.updatedAt, t.id),
+  ],
 );
+
+export const customerWordsPg = pgTable(
+  'customer_words',
+  {
+    word: pgText('word').notNull(),
+    rank: smallint('rank').notNull(),
+    sortKey: pgText('sort_key').notNull(),
+    customerId: uuid('customer_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
+    pgIndex('customer_words_customer_idx').on(t.customerId, t.word),
+  ],
+);
+
+/** Per-company counters (customer numbers): a number once given is never given again. */
+export const sequencesSqlite = sqliteTable('sequences', {
+  name: text('name').primaryKey(),
+  next: integer('next').notNull(),
+});
+export const sequencesPg = pgTable('sequences', {
+  name: pgText('name').primaryKey(),
+  next: pgInteger('next').notNull(),
+});

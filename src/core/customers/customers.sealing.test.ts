@@ -4,11 +4,14 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { DataKey } from '../crypto/keyring';
 import type { StoredEvent } from '../events/event-store';
-import { created, customerStream, decode, updated } from './customers.events';
+import { created, customerStream, decode, sealedLegacy, updated } from './customers.events';
+import { DEFAULT_PLAIN, EMPTY_PERSONAL, fromLegacy } from './customers.record';
 
 const id = '0190b6a4-7c2e-7000-8000-00000000abcd';
 const key: DataKey = { tenantId: 'tenant-a', subject: `customer:${id}`, id: 'dk-1', key: randomBytes(32) };
-const fields = { name: 'Ada Lovelace', email: 'ada@example.org', phone: null, city: 'London', notes: null };
+const legacy = { name: 'Ada Lovelace', email: 'ada@example.org', phone: null, city: 'London', notes: null };
+const personal = { ...EMPTY_PERSONAL, ...fromLegacy(legacy) };
+const fields = { number: 'K-00001', status: 'active' as const, plain: DEFAULT_PLAIN, personal };
 
 function stored(event: { type: string; schemaVersion: number; data: unknown }, overrides: Partial<StoredEvent> = {}) {
   return {
@@ -31,10 +34,17 @@ function stored(event: { type: string; schemaVersion: number; data: unknown }, o
 
 describe('sealed customer payloads', () => {
   it('open where they were written', () => {
-    expect(decode(stored(created(key, fields)), key)).toEqual({ kind: 'created', fields });
-    expect(decode(stored(updated(key, { city: 'Paris' })), key)).toEqual({
+    expect(decode(stored(created(key, fields)), key)).toEqual({ kind: 'created', ...fields });
+    expect(decode(stored(updated(key, { currency: 'CHF' }, { email: 'ada@example.com' })), key)).toEqual({
       kind: 'updated',
-      changes: { city: 'Paris' },
+      plain: { currency: 'CHF' },
+      personal: { email: 'ada@example.com' },
+    });
+    // Sealed legacy content (version 3) reads in today's shape.
+    expect(decode(stored(sealedLegacy(key, 'customer.updated', { city: 'Paris' })), key)).toEqual({
+      kind: 'updated',
+      plain: {},
+      personal: { billingAddress: { street: null, postalCode: null, city: 'Paris', country: null } },
     });
   });
 
@@ -51,11 +61,17 @@ describe('sealed customer payloads', () => {
 
   it('refuses plain personal data in a version that must be sealed', () => {
     for (const schemaVersion of [2, 3]) {
-      const plain = stored({ type: 'customer.created', schemaVersion, data: { personal: { plain: fields } } });
+      const plain = stored({ type: 'customer.created', schemaVersion, data: { personal: { plain: legacy } } });
       expect(() => decode(plain, key), `version ${schemaVersion}`).toThrow(/must be sealed/);
     }
     // Version 1 was written in plain text and still reads.
-    const old = stored({ type: 'customer.created', schemaVersion: 1, data: fields });
-    expect(decode(old, null)).toEqual({ kind: 'created', fields });
+    const old = stored({ type: 'customer.created', schemaVersion: 1, data: legacy });
+    expect(decode(old, null)).toEqual({
+      kind: 'created',
+      number: '',
+      status: 'active',
+      plain: DEFAULT_PLAIN,
+      personal,
+    });
   });
 });

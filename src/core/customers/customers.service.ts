@@ -1,30 +1,75 @@
 // Customer use cases. Every change is an event in the customer's stream; the customers table is a
 // projection updated in the same transaction, and can be rebuilt from the log at any time.
 // Personal fields enter the log sealed with the customer's data key; `erase` shreds that key.
-import type { Customer, CustomerFields, CustomerListQuery, CustomerPage } from '../../shared/contract';
+import {
+  checkCustomer,
+  displayName,
+  statusEdges,
+  type Address,
+  type Customer,
+  type CustomerListQuery,
+  type CustomerPage,
+  type CustomerStatus,
+  type ParsedCustomerFields,
+} from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore } from '../events/event-store';
-import type { CustomerRecord, CustomersRepo } from './customers.repo';
 import {
   applyCustomerEvent,
   created,
   customerStream,
   customerSubject,
   erased,
+  numbered,
+  statusChanged,
   updated,
-  type CustomerChanges,
 } from './customers.events';
+import {
+  DEFAULT_PLAIN,
+  EMPTY_PERSONAL,
+  PERSONAL_KEYS,
+  PLAIN_KEYS,
+  sameValue,
+  type CustomerRecord,
+  type PersonalChanges,
+  type PersonalFields,
+  type PlainChanges,
+  type PlainFields,
+} from './customers.record';
+import type { CustomersRepo } from './customers.repo';
+
+export interface CustomerNumbering {
+  /** Text before the number (`K-`). */
+  readonly prefix: string;
+  /** Digits, zero-padded (5: `K-00012`). */
+  readonly width: number;
+}
+
+export const DEFAULT_NUMBERING: CustomerNumbering = { prefix: 'K-', width: 5 };
+
+export function formatNumber(n: number, { prefix, width }: CustomerNumbering): string {
+  return `${prefix}${String(n).padStart(width, '0')}`;
+}
 
 export interface CustomersService {
-  create(fields: CustomerFields, meta: EventMeta): Promise<Customer>;
+  create(fields: ParsedCustomerFields & { status?: CustomerStatus }, meta: EventMeta): Promise<Customer>;
   get(id: string): Promise<Customer>;
-  update(id: string, changes: Partial<CustomerFields>, meta: EventMeta, expectedVersion?: number): Promise<Customer>;
+  update(id: string, changes: ParsedCustomerFields, meta: EventMeta, expectedVersion?: number): Promise<Customer>;
+  setStatus(
+    id: string,
+    to: CustomerStatus,
+    reason: string,
+    meta: EventMeta,
+    expectedVersion?: number,
+  ): Promise<Customer>;
   list(query: CustomerListQuery): Promise<CustomerPage>;
   /** Crypto-shreds the customer's personal data; dates and version history stay. */
   erase(id: string, meta: EventMeta): Promise<Customer>;
+  /** Gives customers from before numbers existed a number each, oldest first (an upgrade, once). */
+  numberUnnumbered(meta: EventMeta): Promise<number>;
 }
 
 export interface CustomersServiceDeps {
@@ -33,11 +78,34 @@ export interface CustomersServiceDeps {
   readonly events: EventStore;
   readonly keyring: Keyring;
   readonly ids: IdSource;
+  /** The company's customer numbers: prefix and width (company settings). */
+  readonly numbering: () => Promise<CustomerNumbering>;
+  /** The country of phone numbers typed without a country code when the customer has no address. */
+  readonly homeCountry: () => Promise<string>;
+  /** Whether the user may own customers of this company (a member of it). */
+  readonly isMember: (userId: string) => Promise<boolean>;
 }
 
 /** Empty optional text means "not given": stored as null, never as ''. */
 function clean(value: string | null | undefined): string | null {
-  return value === undefined || value === null || value.trim() === '' ? null : value;
+  return value === undefined || value === null || value.trim() === '' ? null : value.trim();
+}
+
+function cleanAddress(address: Address | null | undefined): PersonalFields['billingAddress'] {
+  if (!address) return null;
+  const out = {
+    street: clean(address.street),
+    postalCode: clean(address.postalCode),
+    city: clean(address.city),
+    country: clean(address.country),
+  };
+  return Object.values(out).every((v) => v === null) ? null : out;
+}
+
+function websiteOf(text: string | null | undefined): string | null {
+  const value = clean(text);
+  if (value === null) return null;
+  return /^https?:\/\//i.test(value) ? value : `https://${value}`;
 }
 
 function refuseErased(record: CustomerRecord): void {
@@ -48,29 +116,120 @@ function refuseErased(record: CustomerRecord): void {
   }
 }
 
-export function createCustomersService({ db, repo, events, keyring, ids }: CustomersServiceDeps): CustomersService {
+function invalid(issues: readonly { path: string; rule: string; message: string }[]): AppError {
+  const summary = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  return new AppError('validation', `invalid customer: ${summary}`, { issues: [...issues] });
+}
+
+/** The given fields in stored form: text trimmed and empty as null, phone numbers as E.164. */
+function given(fields: ParsedCustomerFields, phones: Partial<Record<'phone' | 'mobile' | 'fax', string | null>>) {
+  const plain: PlainChanges = {};
+  const personal: PersonalChanges = {};
+  if (fields.kind !== undefined) plain.kind = fields.kind;
+  if (fields.legalForm !== undefined) plain.legalForm = clean(fields.legalForm);
+  if (fields.paymentTerms !== undefined) plain.paymentTerms = fields.paymentTerms;
+  if (fields.creditLimit !== undefined) plain.creditLimit = fields.creditLimit;
+  if (fields.currency !== undefined) plain.currency = fields.currency;
+  if (fields.language !== undefined) plain.language = fields.language;
+  if (fields.ownerId !== undefined) plain.ownerId = fields.ownerId;
+  // The name is the display name, made by check() from kind, name, first and last name.
+  for (const key of ['firstName', 'lastName', 'taxNumber', 'email', 'notes'] as const) {
+    if (fields[key] !== undefined) personal[key] = clean(fields[key]);
+  }
+  if (fields.vatId !== undefined) personal.vatId = fields.vatId?.id ?? null;
+  Object.assign(personal, phones);
+  if (fields.website !== undefined) personal.website = websiteOf(fields.website);
+  if (fields.billingAddress !== undefined) personal.billingAddress = cleanAddress(fields.billingAddress);
+  if (fields.shippingAddress !== undefined) personal.shippingAddress = cleanAddress(fields.shippingAddress);
+  if (fields.bankAccount !== undefined) {
+    personal.bankAccount = fields.bankAccount
+      ? {
+          iban: fields.bankAccount.iban.iban,
+          bic: fields.bankAccount.bic ?? null,
+          holder: clean(fields.bankAccount.holder),
+        }
+      : null;
+  }
+  if (fields.tags !== undefined) personal.tags = fields.tags;
+  return { plain, personal };
+}
+
+export function createCustomersService(deps: CustomersServiceDeps): CustomersService {
+  const { db, repo, events, keyring, ids } = deps;
+
   async function get(id: string): Promise<CustomerRecord> {
     const record = await repo.get(id);
     if (record === null) throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
     return record;
   }
 
+  /** The rules across fields, on the record as it would be; throws `validation` with field issues. */
+  async function check(fields: ParsedCustomerFields, current: CustomerRecord | null) {
+    const whole: ParsedCustomerFields = {
+      kind: fields.kind ?? current?.kind,
+      name: fields.name !== undefined ? fields.name : current?.name,
+      firstName: fields.firstName !== undefined ? fields.firstName : current?.firstName,
+      lastName: fields.lastName !== undefined ? fields.lastName : current?.lastName,
+      billingAddress: fields.billingAddress !== undefined ? fields.billingAddress : current?.billingAddress,
+      phone: fields.phone,
+      mobile: fields.mobile,
+      fax: fields.fax,
+    };
+    const { issues, phones } = checkCustomer(whole, await deps.homeCountry());
+    if (fields.ownerId && !(await deps.isMember(fields.ownerId))) {
+      issues.push({ path: 'ownerId', rule: 'owner', message: 'the owner must be a user of this company' });
+    }
+    if (issues.length > 0) throw invalid(issues);
+    return { phones, name: displayName(whole).trim() };
+  }
+
+  async function append(
+    record: CustomerRecord,
+    build: (key: NonNullable<Awaited<ReturnType<Keyring['dataKey']>>>) => ReturnType<typeof updated>,
+    meta: EventMeta,
+    expectedVersion: number | undefined,
+    fact: Parameters<typeof applyCustomerEvent>[2],
+  ): Promise<Customer> {
+    const key = await keyring.dataKey(customerSubject(record.id));
+    if (!key) throw new AppError('conflict', "this customer's personal data was erased", { reason: 'customer_erased' });
+    return db.transaction(async (tx) => {
+      // The stream's version is the row's version: a stale caller gets `conflict` from the append.
+      const [event] = await events.append(
+        customerStream(record.id),
+        expectedVersion ?? record.version,
+        [build(key)],
+        meta,
+        tx,
+      );
+      if (!event) throw new Error('no event appended');
+      return applyCustomerEvent(repo, event, fact, tx);
+    });
+  }
+
   return {
     async create(fields, meta) {
-      const id = ids.next();
-      const data = {
-        name: fields.name,
-        email: clean(fields.email),
-        phone: clean(fields.phone),
-        city: clean(fields.city),
-        notes: clean(fields.notes),
+      const { phones, name } = await check(fields, null);
+      const { plain, personal } = given(fields, phones);
+      const full = {
+        plain: { ...DEFAULT_PLAIN, ...plain } satisfies PlainFields,
+        personal: { ...EMPTY_PERSONAL, ...personal, name } satisfies PersonalFields,
       };
+      const status = fields.status ?? 'active';
+      const id = ids.next();
+      const numbering = await deps.numbering();
       return db.transaction(async (tx) => {
+        const number = formatNumber(await repo.nextInSequence('customer', tx), numbering);
         const key = await keyring.dataKey(customerSubject(id), tx, true);
         if (!key) throw new Error('no data key made');
-        const [event] = await events.append(customerStream(id), 0, [created(key, data)], meta, tx);
+        const [event] = await events.append(
+          customerStream(id),
+          0,
+          [created(key, { number, status, ...full })],
+          meta,
+          tx,
+        );
         if (!event) throw new Error('no event appended');
-        return applyCustomerEvent(repo, event, { kind: 'created', fields: data }, tx);
+        return applyCustomerEvent(repo, event, { kind: 'created', number, status, ...full }, tx);
       });
     },
 
@@ -79,39 +238,65 @@ export function createCustomersService({ db, repo, events, keyring, ids }: Custo
     async update(id, changes, meta, expectedVersion) {
       const current = await get(id);
       refuseErased(current);
-      const key = await keyring.dataKey(customerSubject(id));
-      if (!key)
-        throw new AppError('conflict', "this customer's personal data was erased", { reason: 'customer_erased' });
-      const given: CustomerChanges = {
-        ...(changes.name !== undefined && { name: changes.name }),
-        ...(changes.email !== undefined && { email: clean(changes.email) }),
-        ...(changes.phone !== undefined && { phone: clean(changes.phone) }),
-        ...(changes.city !== undefined && { city: clean(changes.city) }),
-        ...(changes.notes !== undefined && { notes: clean(changes.notes) }),
-      };
+      const { phones, name } = await check(changes, current);
+      const { plain, personal } = given(changes, phones);
+      const naming = ['kind', 'name', 'firstName', 'lastName'] as const;
+      if (naming.some((field) => changes[field] !== undefined)) personal.name = name;
       // Only what really changes becomes part of the event: the history shows it, and sync merges
       // edits field by field. Nothing changed, nothing is written.
-      const cleaned = Object.fromEntries(
-        Object.entries(given).filter(([field, value]) => current[field as keyof CustomerChanges] !== value),
-      ) as CustomerChanges;
-      if (Object.keys(cleaned).length === 0) return current;
-      return db.transaction(async (tx) => {
-        // The stream's version is the row's version: a stale caller gets `conflict` from the append.
-        const [event] = await events.append(
-          customerStream(id),
-          expectedVersion ?? current.version,
-          [updated(key, cleaned)],
-          meta,
-          tx,
-        );
-        if (!event) throw new Error('no event appended');
-        return applyCustomerEvent(repo, event, { kind: 'updated', changes: cleaned }, tx);
+      const plainChanged = Object.fromEntries(
+        PLAIN_KEYS.filter((k) => k in plain && !sameValue(plain[k], current[k])).map((k) => [k, plain[k]]),
+      ) as PlainChanges;
+      const personalChanged = Object.fromEntries(
+        PERSONAL_KEYS.filter((k) => k in personal && !sameValue(personal[k], current[k])).map((k) => [k, personal[k]]),
+      ) as PersonalChanges;
+      if (Object.keys(plainChanged).length + Object.keys(personalChanged).length === 0) return current;
+      return append(current, (key) => updated(key, plainChanged, personalChanged), meta, expectedVersion, {
+        kind: 'updated',
+        plain: plainChanged,
+        personal: personalChanged,
+      });
+    },
+
+    async setStatus(id, to, reason, meta, expectedVersion) {
+      const current = await get(id);
+      refuseErased(current);
+      const from = current.status;
+      if (!statusEdges[from].includes(to)) {
+        throw new AppError('conflict', `a customer cannot move from ${from} to ${to}`, {
+          reason: 'status_edge',
+          from,
+          to,
+          allowed: [...statusEdges[from]],
+        });
+      }
+      return append(current, (key) => statusChanged(key, from, to, reason), meta, expectedVersion, {
+        kind: 'status',
+        from,
+        to,
+        reason,
       });
     },
 
     async list(query) {
       const { items, total } = await repo.list(query);
       return { items, total, limit: query.limit, offset: query.offset };
+    },
+
+    async numberUnnumbered(meta) {
+      const missing = await repo.unnumbered();
+      const numbering = await deps.numbering();
+      await db.transaction(async (tx) => {
+        for (const id of missing) {
+          const current = await repo.get(id, tx);
+          if (!current) continue;
+          const number = formatNumber(await repo.nextInSequence('customer', tx), numbering);
+          const [event] = await events.append(customerStream(id), current.version, [numbered(number)], meta, tx);
+          if (!event) throw new Error('no event appended');
+          await applyCustomerEvent(repo, event, { kind: 'numbered', number }, tx);
+        }
+      });
+      return missing.length;
     },
 
     async erase(id, meta) {

@@ -5,7 +5,7 @@ import { getTableName, sql } from 'drizzle-orm';
 import type { Keyring } from '../crypto/keyring';
 import { col, selectColumns, toNumber, type Executor } from '../db/executor';
 import { eventsSqlite as e } from '../events/events.schema';
-import { customerCreated, customerUpdated, created, decode, subjectOfStream, updated } from './customers.events';
+import { customerCreated, customerUpdated, sealedLegacy, subjectOfStream } from './customers.events';
 import type { StoredEvent } from '../events/event-store';
 
 export async function sealPlainCustomerEvents(db: Executor, keyring: Keyring): Promise<number> {
@@ -26,14 +26,10 @@ export async function sealPlainCustomerEvents(db: Executor, keyring: Keyring): P
       } as StoredEvent;
       const key = await keyring.dataKey(subjectOfStream(event.stream), tx, true);
       if (!key) throw new Error(`no data key for ${event.stream}`);
-      const fact = decode(event, null);
-      const sealed =
-        fact.kind === 'created' && fact.fields
-          ? created(key, fact.fields)
-          : fact.kind === 'updated' && fact.changes
-            ? updated(key, fact.changes)
-            : null;
-      if (!sealed) throw new Error(`${event.stream}: cannot seal event at position ${event.position}`);
+      // Version 1 held the fields (created) or `{ changes }` (updated) as plain JSON: sealed as
+      // version 3, whose content has the same legacy shape.
+      const data = event.data as { changes?: unknown };
+      const sealed = sealedLegacy(key, event.type, event.type === customerCreated.type ? data : data.changes);
       await tx.run(sql`UPDATE ${events} SET ${col(e.data)} = ${JSON.stringify(sealed.data)},
         ${col(e.schemaVersion)} = ${sealed.schemaVersion} WHERE ${col(e.position)} = ${event.position}`);
     }

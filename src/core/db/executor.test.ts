@@ -39,9 +39,13 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     const db = (await kontor.stores.tenant((await kontor.tenants.setup('Executor GmbH')).id)).sql;
     const row = (i: number) => ({
       id: `0190b6a4-7c2e-7000-8000-${String(i).padStart(12, '0')}`,
+      number: `K-${i}`,
+      kind: 'company',
+      status: 'active',
       name: `Kunde ${i}`,
       sortName: `kunde ${i}`,
-      searchText: `kunde ${i}`,
+      tags: '[]',
+      details: '{}',
       version: 1,
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-01-01T00:00:00.000Z',

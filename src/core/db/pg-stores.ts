@@ -79,7 +79,7 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
         sql: tenantSql,
         compact: async () => {
           await tenantSql.run(
-            sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_terms')}`,
+            sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_words')}`,
           );
         },
       };

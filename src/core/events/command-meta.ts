@@ -11,7 +11,8 @@ import { createHlc } from './hlc';
 /** Installation setting: how far this device's hybrid logical clock may go before it stores a new limit. */
 const HLC_RESERVATION = 'hlc.reservation';
 
-export type CommandMeta = (session: Session) => Promise<EventMeta>;
+/** The metadata of a user's command; without a session, of Kontor's own (an upgrade of the data). */
+export type CommandMeta = (session: Pick<Session, 'userId'> | null) => Promise<EventMeta>;
 
 export async function createCommandMeta({
   settings,
@@ -31,7 +32,7 @@ export async function createCommandMeta({
     reserve: (ms) => settings.set(HLC_RESERVATION, { ms }),
   });
   return async (session) => ({
-    userId: session.userId,
+    userId: session?.userId ?? null,
     deviceId,
     hlc: await hlc.now(),
     correlationId: ids.next(),

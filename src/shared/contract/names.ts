@@ -5,6 +5,7 @@ export const procedureNames = [
   'customers.get',
   'customers.update',
   'customers.list',
+  'customers.setStatus',
   'gdpr.export',
   'gdpr.erase',
   'retention.get',

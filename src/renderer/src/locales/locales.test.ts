@@ -2,6 +2,7 @@
 // ones), every placeholder of a text exists in its translation, and no German text is left English.
 // (src/core/error-reasons.test.ts checks that every refusal's reason has its sentence.)
 import { describe, expect, it } from 'vitest';
+import { CUSTOMER_RULES } from '../../../shared/contract';
 import { IDENTIFIER_RULES } from '../../../shared/identifiers';
 import de from './de.json';
 import en from './en.json';
@@ -37,7 +38,7 @@ describe('translations', () => {
   });
 
   it('have a sentence for every field rule of a schema’s own checks (identifiers)', () => {
-    for (const rule of IDENTIFIER_RULES) {
+    for (const rule of [...IDENTIFIER_RULES, ...CUSTOMER_RULES]) {
       expect(english.get(`errors.${rule}`), rule).toBeTruthy();
       expect(german.get(`errors.${rule}`), rule).toBeTruthy();
     }

@@ -6,21 +6,19 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Customer } from '../../../../shared/contract';
 import { AppError } from '../../../../shared/errors';
+import { customerFixture } from '../../testing/customers';
 import { renderWithApp, signedIn } from '../../testing/render';
 import { CustomerForm } from './CustomerForm';
 
-const ada: Customer = {
-  id: '0190b6a4-7c2e-7000-8000-000000000001',
+const ada: Customer = customerFixture({
   name: 'Ada Lovelace',
   email: 'ada@example.com',
-  phone: null,
+  billingAddress: { street: null, postalCode: null, city: 'London', country: 'GB' },
   city: 'London',
-  notes: null,
+  country: 'GB',
   version: 3,
-  createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-02T00:00:00.000Z',
-  erasedAt: null,
-};
+});
 
 const writer = signedIn(['customers.read', 'customers.write']);
 afterEach(cleanup);
@@ -46,7 +44,7 @@ describe('customer form', () => {
         'customers.history': () => [],
         'customers.update': () => {
           throw new AppError('validation', 'invalid', {
-            issues: [{ path: 'changes.city', rule: 'max', message: 'too long', params: { max: 120 } }],
+            issues: [{ path: 'changes.billingAddress.city', rule: 'max', message: 'too long', params: { max: 120 } }],
           });
         },
       },
@@ -60,7 +58,7 @@ describe('customer form', () => {
     expect(bridge.calls.find((c) => c.name === 'customers.update')?.input).toEqual({
       id: ada.id,
       expectedVersion: 3,
-      changes: { city: 'Paris' },
+      changes: { billingAddress: { street: null, postalCode: null, city: 'Paris', country: 'GB' } },
     });
     expect(onClose).not.toHaveBeenCalled();
   });
@@ -69,12 +67,12 @@ describe('customer form', () => {
     const onClose = vi.fn();
     await renderWithApp(<CustomerForm customer={null} onClose={onClose} />, { status: writer });
     const user = userEvent.setup();
-    await user.type(await screen.findByLabelText(/Name/), 'Grace');
+    await user.type(await screen.findByRole('textbox', { name: /^Name/ }), 'Grace');
     await user.keyboard('{Escape}');
     expect(await screen.findByText('Discard your changes?')).toBeTruthy();
     expect(onClose).not.toHaveBeenCalled();
     await user.click(screen.getByRole('button', { name: 'Keep editing' }));
-    expect(screen.getByLabelText<HTMLInputElement>(/Name/).value).toBe('Grace');
+    expect(screen.getByRole<HTMLInputElement>('textbox', { name: /^Name/ }).value).toBe('Grace');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     await user.click(await screen.findByRole('button', { name: 'Discard' }));
     expect(onClose).toHaveBeenCalledTimes(1);

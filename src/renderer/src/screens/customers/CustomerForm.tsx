@@ -1,11 +1,31 @@
 // Create or edit one customer. The form checks the input with the contract's own schema before
 // sending (the same field errors the main process would return); the main process stays the
 // authority and its field errors land on the same fields. Closing with unsaved input asks first.
-import { Alert, Button, Center, Group, Loader, Modal, Stack, Text, TextInput, Textarea } from '@mantine/core';
+import {
+  Alert,
+  Badge,
+  Button,
+  Center,
+  Checkbox,
+  Fieldset,
+  Group,
+  Loader,
+  Modal,
+  SegmentedControl,
+  Select,
+  SimpleGrid,
+  Stack,
+  TagsInput,
+  Text,
+  TextInput,
+  Textarea,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { customerFieldsSchema, type Customer } from '../../../../shared/contract';
+import { customerCreateSchema, type Customer, type CustomerFields } from '../../../../shared/contract';
+import { printIban, printPhone } from '../../../../shared/identifiers';
+import { countryChoices, currencyChoices, languageChoices } from '../../../../shared/reference-lists';
 import { DiscardPrompt } from '../../components/DiscardPrompt';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { isAppError } from '../../lib/api';
@@ -17,38 +37,166 @@ import { useGuardedClose } from '../../lib/use-guarded-close';
 import { CustomerGdpr } from './CustomerGdpr';
 import { CustomerHistory } from './CustomerHistory';
 
-type Field = 'name' | 'email' | 'phone' | 'city' | 'notes';
-type Values = Record<Field, string>;
+/** The form's fields, flat; toInput() shapes them into the contract's record. */
+export interface Values {
+  kind: 'company' | 'person';
+  name: string;
+  firstName: string;
+  lastName: string;
+  legalForm: string;
+  vatId: string;
+  taxNumber: string;
+  email: string;
+  phone: string;
+  mobile: string;
+  fax: string;
+  website: string;
+  billingStreet: string;
+  billingPostalCode: string;
+  billingCity: string;
+  billingCountry: string;
+  shipsElsewhere: boolean;
+  shippingStreet: string;
+  shippingPostalCode: string;
+  shippingCity: string;
+  shippingCountry: string;
+  iban: string;
+  bic: string;
+  accountHolder: string;
+  paymentDays: string;
+  discountPercent: string;
+  discountDays: string;
+  creditLimit: string;
+  currency: string;
+  language: string;
+  tags: string[];
+  notes: string;
+}
 
-function initialValues(customer: Customer | null): Values {
+const place = (address: Customer['billingAddress']) => ({
+  street: address?.street ?? '',
+  postalCode: address?.postalCode ?? '',
+  city: address?.city ?? '',
+  country: address?.country ?? '',
+});
+
+export function initialValues(customer: Customer | null, homeCountry = 'DE'): Values {
+  const billing = place(customer?.billingAddress ?? null);
+  const shipping = place(customer?.shippingAddress ?? null);
+  const country = billing.country || homeCountry;
+  const phone = (e164: string | null | undefined) => (e164 ? printPhone(e164, country) : '');
+  const terms = customer?.paymentTerms;
   return {
-    name: customer?.name ?? '',
+    kind: customer?.kind ?? 'company',
+    name: customer?.kind === 'person' ? '' : (customer?.name ?? ''),
+    firstName: customer?.firstName ?? '',
+    lastName: customer?.lastName ?? '',
+    legalForm: customer?.legalForm ?? '',
+    vatId: customer?.vatId ?? '',
+    taxNumber: customer?.taxNumber ?? '',
     email: customer?.email ?? '',
-    phone: customer?.phone ?? '',
-    city: customer?.city ?? '',
+    phone: phone(customer?.phone),
+    mobile: phone(customer?.mobile),
+    fax: phone(customer?.fax),
+    website: customer?.website ?? '',
+    billingStreet: billing.street,
+    billingPostalCode: billing.postalCode,
+    billingCity: billing.city,
+    billingCountry: customer ? billing.country : homeCountry,
+    shipsElsewhere: customer?.shippingAddress != null,
+    shippingStreet: shipping.street,
+    shippingPostalCode: shipping.postalCode,
+    shippingCity: shipping.city,
+    shippingCountry: shipping.country,
+    iban: customer?.bankAccount ? printIban(customer.bankAccount.iban) : '',
+    bic: customer?.bankAccount?.bic ?? '',
+    accountHolder: customer?.bankAccount?.holder ?? '',
+    paymentDays: terms ? String(terms.days) : '',
+    discountPercent: terms ? String(terms.discountPercent) : '',
+    discountDays: terms ? String(terms.discountDays) : '',
+    creditLimit: customer?.creditLimit != null ? String(customer.creditLimit / 100) : '',
+    currency: customer?.currency ?? 'EUR',
+    language: customer?.language ?? '',
+    tags: customer?.tags ?? [],
     notes: customer?.notes ?? '',
   };
 }
 
-/** Empty optional fields are sent as null, so clearing a field clears it. */
-export function toInput(values: Values) {
-  const optional = (v: string) => (v.trim() === '' ? null : v);
+const optional = (v: string) => (v.trim() === '' ? null : v.trim());
+/** A number the user typed, with a decimal comma or point; NaN when it is not one (the schema says so). */
+const numberOf = (v: string) => Number(v.trim().replace(',', '.'));
+
+function address(street: string, postalCode: string, city: string, country: string) {
+  const parts = {
+    street: optional(street),
+    postalCode: optional(postalCode),
+    city: optional(city),
+    country: optional(country),
+  };
+  return Object.values(parts).every((p) => p === null) ? null : parts;
+}
+
+/** The contract's input: empty optional fields as null, so clearing a field clears it; money in cents. */
+export function toInput(values: Values): CustomerFields {
+  const person = values.kind === 'person';
+  const hasTerms = [values.paymentDays, values.discountPercent, values.discountDays].some((v) => v.trim() !== '');
   return {
-    name: values.name,
+    kind: values.kind,
+    name: person ? null : values.name,
+    firstName: person ? optional(values.firstName) : null,
+    lastName: person ? optional(values.lastName) : null,
+    legalForm: optional(values.legalForm),
+    vatId: optional(values.vatId),
+    taxNumber: optional(values.taxNumber),
     email: optional(values.email),
     phone: optional(values.phone),
-    city: optional(values.city),
+    mobile: optional(values.mobile),
+    fax: optional(values.fax),
+    website: optional(values.website),
+    billingAddress: address(values.billingStreet, values.billingPostalCode, values.billingCity, values.billingCountry),
+    shippingAddress: values.shipsElsewhere
+      ? address(values.shippingStreet, values.shippingPostalCode, values.shippingCity, values.shippingCountry)
+      : null,
+    bankAccount:
+      values.iban.trim() === ''
+        ? null
+        : { iban: values.iban, bic: optional(values.bic), holder: optional(values.accountHolder) },
+    paymentTerms: hasTerms
+      ? {
+          days: values.paymentDays.trim() === '' ? 0 : numberOf(values.paymentDays),
+          discountPercent: values.discountPercent.trim() === '' ? 0 : numberOf(values.discountPercent),
+          discountDays: values.discountDays.trim() === '' ? 0 : numberOf(values.discountDays),
+        }
+      : null,
+    creditLimit: values.creditLimit.trim() === '' ? null : Math.round(numberOf(values.creditLimit) * 100),
+    currency: values.currency,
+    language: optional(values.language),
+    tags: values.tags,
     notes: optional(values.notes),
   };
 }
 
 /** Only the fields the user changed (the main process ignores unchanged ones too). */
-export function changedFields(values: Values, customer: Customer) {
+export function changedFields(values: Values, customer: Customer): CustomerFields {
   const all = toInput(values);
   const before = toInput(initialValues(customer));
   return Object.fromEntries(
-    (Object.keys(all) as Field[]).filter((field) => all[field] !== before[field]).map((field) => [field, all[field]]),
+    Object.entries(all).filter(
+      ([field, value]) => JSON.stringify(value) !== JSON.stringify(before[field as keyof CustomerFields]),
+    ),
   );
+}
+
+/** The form field of an issue's path (`changes.billingAddress.city` → `billingCity`). */
+export function fieldOf(path: string): string {
+  const parts = path.replace(/^changes\./, '').split('.');
+  const [head, tail] = parts;
+  if ((head === 'billingAddress' || head === 'shippingAddress') && tail) {
+    return `${head.replace('Address', '')}${tail.charAt(0).toUpperCase()}${tail.slice(1)}`;
+  }
+  if (head === 'bankAccount') return tail === 'holder' ? 'accountHolder' : (tail ?? 'iban');
+  if (head === 'paymentTerms') return tail === 'days' ? 'paymentDays' : (tail ?? 'paymentDays');
+  return head ?? '';
 }
 
 /** The dialog at #/customers/ID (or #/customers/new): loads the customer, then shows the form. */
@@ -91,7 +239,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
     mode: 'controlled',
     // An erased customer's name reads as the marker in the user's language.
     initialValues: { ...initialValues(customer), ...(erased && { name: t('privacy.erased') }) },
-    validate: contractValidator(customerFieldsSchema, toInput, t),
+    validate: contractValidator(customerCreateSchema, toInput, t, fieldOf),
   });
   const create = useChange('customers.create');
   const update = useChange('customers.update');
@@ -113,18 +261,31 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
       onClose();
     } catch (error) {
       if (isAppError(error) && error.code === 'validation' && error.details?.issues?.length) {
-        form.setErrors(fieldErrors(error, t));
+        form.setErrors(fieldErrors(error, t, fieldOf));
       } else if (isAppError(error) && error.code === 'conflict') setConflict(true);
       else setFormError(error);
     }
   }
 
-  const input = (field: Field) => ({
+  const input = (field: Exclude<keyof Values, 'shipsElsewhere' | 'tags' | 'kind'>) => ({
     label: t(`customers.fields.${field}`),
     name: field,
     readOnly,
     ...form.getInputProps(field),
   });
+  const language = i18n.language.startsWith('de') ? 'de' : 'en';
+  const choice = (field: 'billingCountry' | 'shippingCountry' | 'currency' | 'language') => ({
+    ...input(field),
+    searchable: true,
+    clearable: field !== 'currency',
+    data:
+      field === 'currency'
+        ? currencyChoices(language)
+        : field === 'language'
+          ? languageChoices(language)
+          : countryChoices(language),
+  });
+  const person = form.values.kind === 'person';
 
   const title = customer ? t('customers.edit') : t('customers.new');
   return (
@@ -140,12 +301,92 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
           )}
           {erased && <Alert color="gray">{t('privacy.erasedOn', { date: format.format(new Date(erased)) })}</Alert>}
           {!erased && !canWrite && <Alert color="gray">{t('customers.readOnly')}</Alert>}
-          <TextInput {...input('name')} required={!readOnly} data-autofocus />
-          <TextInput {...input('email')} type="email" />
-          <Group grow>
+          {customer && (
+            <Group gap="xs">
+              <Badge variant="light">{customer.number}</Badge>
+              <Badge variant="outline">{t(`customers.status.${customer.status}`)}</Badge>
+            </Group>
+          )}
+          <SegmentedControl
+            aria-label={t('customers.fields.kind')}
+            readOnly={readOnly}
+            data={[
+              { value: 'company', label: t('customers.kinds.company') },
+              { value: 'person', label: t('customers.kinds.person') },
+            ]}
+            {...form.getInputProps('kind')}
+          />
+          {person ? (
+            <Group grow>
+              <TextInput {...input('firstName')} data-autofocus />
+              <TextInput {...input('lastName')} required={!readOnly} />
+            </Group>
+          ) : (
+            <Group grow>
+              <TextInput {...input('name')} required={!readOnly} data-autofocus />
+              <TextInput {...input('legalForm')} />
+            </Group>
+          )}
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput {...input('email')} type="email" />
+            <TextInput {...input('website')} type="url" />
             <TextInput {...input('phone')} type="tel" />
-            <TextInput {...input('city')} />
-          </Group>
+            <TextInput {...input('mobile')} type="tel" />
+            <TextInput {...input('fax')} type="tel" />
+          </SimpleGrid>
+          <Fieldset legend={t('customers.sections.billing')}>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput {...input('billingStreet')} />
+              <TextInput {...input('billingPostalCode')} />
+              <TextInput {...input('billingCity')} />
+              <Select {...choice('billingCountry')} />
+            </SimpleGrid>
+            <Checkbox
+              mt="sm"
+              label={t('customers.fields.shipsElsewhere')}
+              disabled={readOnly}
+              {...form.getInputProps('shipsElsewhere', { type: 'checkbox' })}
+            />
+          </Fieldset>
+          {form.values.shipsElsewhere && (
+            <Fieldset legend={t('customers.sections.shipping')}>
+              <SimpleGrid cols={{ base: 1, sm: 2 }}>
+                <TextInput {...input('shippingStreet')} />
+                <TextInput {...input('shippingPostalCode')} />
+                <TextInput {...input('shippingCity')} />
+                <Select {...choice('shippingCountry')} />
+              </SimpleGrid>
+            </Fieldset>
+          )}
+          <Fieldset legend={t('customers.sections.tax')}>
+            <SimpleGrid cols={{ base: 1, sm: 2 }}>
+              <TextInput {...input('vatId')} description={t('customers.vatIdOffline')} />
+              <TextInput {...input('taxNumber')} />
+            </SimpleGrid>
+          </Fieldset>
+          <Fieldset legend={t('customers.sections.bank')}>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <TextInput {...input('iban')} />
+              <TextInput {...input('bic')} />
+              <TextInput {...input('accountHolder')} />
+            </SimpleGrid>
+          </Fieldset>
+          <Fieldset legend={t('customers.sections.terms')}>
+            <SimpleGrid cols={{ base: 1, sm: 3 }}>
+              <TextInput {...input('paymentDays')} inputMode="numeric" />
+              <TextInput {...input('discountPercent')} inputMode="decimal" />
+              <TextInput {...input('discountDays')} inputMode="numeric" />
+              <TextInput {...input('creditLimit')} inputMode="decimal" />
+              <Select {...choice('currency')} />
+              <Select {...choice('language')} />
+            </SimpleGrid>
+          </Fieldset>
+          <TagsInput
+            label={t('customers.fields.tags')}
+            readOnly={readOnly}
+            maxTags={20}
+            {...form.getInputProps('tags')}
+          />
           <Textarea {...input('notes')} autosize minRows={3} />
           {customer && canGdpr && <CustomerGdpr customer={customer} onErased={onClose} />}
           {customer && (

@@ -1,17 +1,52 @@
 // A customer's events as a timeline: who changed what, when, each change as old → new.
 import { Text, Timeline } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { ERASURE_MARKER, type CustomerFields } from '../../../../shared/contract';
+import type { TFunction } from 'i18next';
+import { ERASURE_MARKER } from '../../../../shared/contract';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProcedure } from '../../lib/query';
 
-type FieldName = keyof CustomerFields;
-const fieldNames: readonly string[] = ['name', 'email', 'phone', 'city', 'notes'] satisfies FieldName[];
+/** The label of a field an event changed; the fields a person is never shown as one word. */
+function labelOf(field: string, t: TFunction): string {
+  const labels: Record<string, string> = {
+    name: t('customers.fields.name'),
+    firstName: t('customers.fields.firstName'),
+    lastName: t('customers.fields.lastName'),
+    kind: t('customers.fields.kind'),
+    legalForm: t('customers.fields.legalForm'),
+    vatId: t('customers.fields.vatId'),
+    taxNumber: t('customers.fields.taxNumber'),
+    email: t('customers.fields.email'),
+    phone: t('customers.fields.phone'),
+    mobile: t('customers.fields.mobile'),
+    fax: t('customers.fields.fax'),
+    website: t('customers.fields.website'),
+    billingAddress: t('customers.sections.billing'),
+    shippingAddress: t('customers.sections.shipping'),
+    bankAccount: t('customers.sections.bank'),
+    paymentTerms: t('customers.sections.terms'),
+    creditLimit: t('customers.fields.creditLimit'),
+    currency: t('customers.fields.currency'),
+    language: t('customers.fields.language'),
+    tags: t('customers.fields.tags'),
+    notes: t('customers.fields.notes'),
+    number: t('customers.columns.number'),
+    status: t('customers.columns.status'),
+    reason: t('history.reason'),
+  };
+  return labels[field] ?? t('history.personal');
+}
 
 function shown(value: unknown, empty: string, erased: string): string {
   if (value === null || value === undefined || value === '') return empty;
   if (value === ERASURE_MARKER) return erased;
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return value.length === 0 ? empty : value.join(', ');
+  if (typeof value === 'object' && value !== null) {
+    const parts = Object.values(value).filter((v) => v !== null && v !== '');
+    return parts.length === 0 ? empty : parts.map((v) => shown(v, empty, erased)).join(', ');
+  }
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : empty;
 }
 
 export function CustomerHistory({ id }: { id: string }) {
@@ -20,8 +55,7 @@ export function CustomerHistory({ id }: { id: string }) {
   if (history.error) return <ErrorAlert error={history.error} />;
   if (!history.data) return null;
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
-  const label = (field: string) =>
-    fieldNames.includes(field) ? t(`customers.fields.${field as FieldName}`) : t('history.personal');
+  const label = (field: string) => labelOf(field, t);
   const empty = t('history.empty');
   const erased = t('privacy.erased');
   return (

@@ -5,21 +5,19 @@ import { cleanup, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../../../shared/contract';
+import { customerFixture } from '../../testing/customers';
 import { renderWithApp, signedIn } from '../../testing/render';
 import { CustomersScreen } from './CustomersScreen';
 
-const customer = (n: number): Customer => ({
-  id: `0190b6a4-7c2e-7000-8000-${String(n).padStart(12, '0')}`,
-  name: `Kunde ${n}`,
-  email: null,
-  phone: null,
-  city: 'Kiel',
-  notes: null,
-  version: 1,
-  createdAt: '2026-01-01T00:00:00.000Z',
-  updatedAt: '2026-01-01T00:00:00.000Z',
-  erasedAt: null,
-});
+const customer = (n: number): Customer =>
+  customerFixture({
+    id: `0190b6a4-7c2e-7000-8000-${String(n).padStart(12, '0')}`,
+    number: `K-${String(n).padStart(5, '0')}`,
+    name: `Kunde ${n}`,
+    billingAddress: { street: null, postalCode: null, city: 'Kiel', country: 'DE' },
+    city: 'Kiel',
+    country: 'DE',
+  });
 
 const page = { items: [customer(1), customer(2)], total: 60_001, limit: 25, offset: 0 };
 afterEach(cleanup);

@@ -24,14 +24,17 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
 import { useProcedure } from '../../lib/query';
 import { modKey } from '../../lib/shortcuts';
+import { printPhone } from '../../../../shared/identifiers';
 import { CustomerDialog } from './CustomerForm';
 
 const PAGE_SIZE = 25;
-const columns = ['name', 'email', 'phone', 'city', 'updatedAt'] as const;
+const columns = ['number', 'name', 'email', 'phone', 'city', 'status', 'updatedAt'] as const;
 const sortable: Partial<Record<(typeof columns)[number], CustomerSortKey>> = {
+  number: 'number',
   name: 'name',
   email: 'email',
   city: 'city',
+  status: 'status',
   updatedAt: 'updatedAt',
 };
 
@@ -135,6 +138,7 @@ export function CustomersScreen() {
         <Table.Tbody>
           {data?.items.map((customer) => (
             <Table.Tr key={customer.id} data-testid="customer-row">
+              <Table.Td>{customer.number}</Table.Td>
               <Table.Td>
                 {/* The row's one way in: a link, reachable by keyboard and named for screen readers. */}
                 <Link
@@ -153,8 +157,9 @@ export function CustomersScreen() {
                 </Link>
               </Table.Td>
               <Table.Td>{customer.email}</Table.Td>
-              <Table.Td>{customer.phone}</Table.Td>
+              <Table.Td>{customer.phone && printPhone(customer.phone, customer.country ?? 'DE')}</Table.Td>
               <Table.Td>{customer.city}</Table.Td>
+              <Table.Td>{t(`customers.status.${customer.status}`)}</Table.Td>
               <Table.Td>{dateFormat.format(new Date(customer.updatedAt))}</Table.Td>
             </Table.Tr>
           ))}

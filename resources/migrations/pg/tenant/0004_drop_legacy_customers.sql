@@ -1,0 +1,2 @@
+DROP TABLE "customer_terms" CASCADE;--> statement-breakpoint
+DROP TABLE "customers" CASCADE;

@@ -1,0 +1,113 @@
+// The search index of customers: words in a table of their own, ordered by (rank, word, sort key),
+// the same on SQLite and Postgres. A query word matches every indexed word it begins; results
+// come best first — name and number (rank 0) before contact ways (1) before places and tags (2),
+// an exact word before longer ones, then by name and number — and because that is the index's own
+// order, the first page of a query that matches half a million customers reads about one page of
+// the index instead of scoring every match (what FTS5's `ORDER BY rank` or a tsvector ranking
+// would do). See docs/customers.md.
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { CustomerRecord } from './customers.record';
+
+/** Indexed words are cut to this length; a longer query word is cut the same way. */
+export const MAX_WORD = 48;
+
+const ASCII = /^\p{ASCII}*$/u;
+
+/**
+ * Lower case, without diacritics, with German spellings folded both ways: `ß` is `ss`, and `ä`,
+ * `ö`, `ü` fold like `ae`, `oe`, `ue` (all to `a`, `o`, `u`), so `Müller`, `Muller` and `Mueller`
+ * are the same word. The same fold serves the index and the query; the displayed text is untouched.
+ */
+export function foldForSearch(text: string): string {
+  const plain = ASCII.test(text)
+    ? text.toLowerCase()
+    : text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replaceAll('ß', 'ss');
+  return plain.replace(/([aou])e/g, '$1');
+}
+
+/** The sort key of a name: folded, so `Ärzte` sorts with `Arzte`, then the number breaks ties. */
+export function sortName(name: string): string {
+  return foldForSearch(name);
+}
+
+const separator = /[^\p{L}\p{N}]+/u;
+
+/**
+ * The words of a value: for each run between spaces, every ending that starts at a word inside it,
+ * without separators — `jw@muster.de` gives `jwmusterde`, `musterde` and `de`, so `muster.de` and
+ * `jw@muster` both find it, and `Müller-Lüdenscheidt` is found by `Lüdenscheidt`.
+ */
+export function wordsOfValue(value: string): string[] {
+  const words: string[] = [];
+  for (const chunk of foldForSearch(value).split(/\s+/)) {
+    const parts = chunk.split(separator).filter((p) => p.length > 0);
+    for (let i = 0; i < parts.length; i++) words.push(parts.slice(i).join('').slice(0, MAX_WORD));
+  }
+  return words;
+}
+
+export interface IndexedWord {
+  readonly word: string;
+  readonly rank: 0 | 1 | 2;
+}
+
+/** Phone numbers are found by their digits: as stored (E.164 without +) and as dialled at home. */
+function phoneWords(e164: string): string[] {
+  const words = [e164.replace(/\D/g, '')];
+  const national = parsePhoneNumberFromString(e164)?.nationalNumber;
+  // With the trunk prefix most countries dial at home (030 …), and without it.
+  if (national) words.push(`0${national}`, national);
+  return words;
+}
+
+/** Every word of a customer with its rank; each word once, at its best rank. */
+export function customerWords(record: CustomerRecord): IndexedWord[] {
+  if (record.erasedAt !== null) return [];
+  const best = new Map<string, 0 | 1 | 2>();
+  const add = (rank: 0 | 1 | 2, words: readonly string[]) => {
+    for (const word of words) {
+      const known = best.get(word);
+      if (word.length > 0 && (known === undefined || rank < known)) best.set(word, rank);
+    }
+  };
+  add(0, wordsOfValue(record.name));
+  for (const name of [record.firstName, record.lastName]) if (name) add(0, wordsOfValue(name));
+  add(0, wordsOfValue(record.number));
+  const digits = record.number.replace(/\D/g, '');
+  if (digits) add(0, [digits, String(Number(digits))]);
+  if (record.email) add(1, wordsOfValue(record.email));
+  for (const phone of [record.phone, record.mobile, record.fax]) if (phone) add(1, phoneWords(phone));
+  for (const address of [record.billingAddress, record.shippingAddress]) {
+    if (!address) continue;
+    for (const part of [address.city, address.postalCode, address.street]) if (part) add(2, wordsOfValue(part));
+  }
+  for (const tag of record.tags) add(2, wordsOfValue(tag));
+  return [...best].map(([word, rank]) => ({ word, rank }));
+}
+
+/** A query that looks like a phone number is one word of its digits (`030 1234567`). */
+const PHONE_QUERY = /^\+?[\d\s()/.-]{6,}$/;
+
+/**
+ * The words of a user's query: any order, extra spaces ignored, at most 8 words. Search text is
+ * never query syntax: quotes, operators and wildcards are just characters that fold away.
+ */
+export function queryWords(search: string): string[] {
+  const trimmed = search.trim();
+  if (PHONE_QUERY.test(trimmed) && (trimmed.match(/\d/g)?.length ?? 0) >= 6) {
+    return [trimmed.replace(/\D/g, '')];
+  }
+  const words = new Set<string>();
+  for (const chunk of foldForSearch(trimmed).split(/\s+/)) {
+    const word = chunk.split(separator).join('').slice(0, MAX_WORD);
+    if (word.length > 0) words.add(word);
+  }
+  // A word that begins another word of the query adds nothing (`mul muller`).
+  const list = [...words];
+  return list.filter((w) => !list.some((other) => other !== w && other.startsWith(w))).slice(0, 8);
+}
+
+/** The end of a prefix range: every word beginning `word` is ≥ word and < this. */
+export function prefixEnd(word: string): string {
+  return `${word}\u{10FFFF}`;
+}
