@@ -4,45 +4,39 @@
 // what people search and sort by stays readable and the secret fields (tax number, bank account,
 // notes) stay sealed (see customers.repo.sql.ts).
 import { z } from 'zod';
-import { ERASURE_MARKER, type Customer } from '../../shared/contract';
+import { customerSchema, ERASURE_MARKER, type Customer } from '../../shared/contract';
 
 const nullableText = z.string().nullable();
-const address = z.object({
-  street: nullableText,
-  postalCode: nullableText,
-  city: nullableText,
-  country: nullableText,
-});
 
-export const plainFieldsSchema = z.object({
-  kind: z.enum(['company', 'person']),
-  legalForm: nullableText,
-  paymentTerms: z.object({ days: z.number(), discountPercent: z.number(), discountDays: z.number() }).nullable(),
-  creditLimit: z.number().int().nullable(),
-  currency: z.string(),
-  language: nullableText,
-  ownerId: nullableText,
+export const plainFieldsSchema = customerSchema.pick({
+  kind: true,
+  legalForm: true,
+  paymentTerms: true,
+  creditLimit: true,
+  currency: true,
+  language: true,
+  ownerId: true,
 });
 export type PlainFields = z.infer<typeof plainFieldsSchema>;
 export const plainChangesSchema = plainFieldsSchema.partial();
 export type PlainChanges = z.infer<typeof plainChangesSchema>;
 
-export const personalFieldsSchema = z.object({
-  name: z.string(),
-  firstName: nullableText,
-  lastName: nullableText,
-  vatId: nullableText,
-  taxNumber: nullableText,
-  email: nullableText,
-  phone: nullableText,
-  mobile: nullableText,
-  fax: nullableText,
-  website: nullableText,
-  billingAddress: address.nullable(),
-  shippingAddress: address.nullable(),
-  bankAccount: z.object({ iban: z.string(), bic: nullableText, holder: nullableText }).nullable(),
-  tags: z.array(z.string()),
-  notes: nullableText,
+export const personalFieldsSchema = customerSchema.pick({
+  name: true,
+  firstName: true,
+  lastName: true,
+  vatId: true,
+  taxNumber: true,
+  email: true,
+  phone: true,
+  mobile: true,
+  fax: true,
+  website: true,
+  billingAddress: true,
+  shippingAddress: true,
+  bankAccount: true,
+  tags: true,
+  notes: true,
 });
 export type PersonalFields = z.infer<typeof personalFieldsSchema>;
 export const personalChangesSchema = personalFieldsSchema.partial();

@@ -8,7 +8,7 @@
 import { createHmac } from 'node:crypto';
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { CustomerListQuery, CustomerSummary } from '../../shared/contract';
+import { customerSchema, type CustomerListQuery, type CustomerSummary } from '../../shared/contract';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
 import { customerSubject } from './customers.events';
@@ -28,34 +28,24 @@ const s = sequencesSqlite;
 /** A row read with `selectColumns(c)`: keyed by the definition's property names. */
 type Row = Record<keyof typeof c.$inferSelect, unknown>;
 
-const address = z.object({
-  street: z.string().nullable(),
-  postalCode: z.string().nullable(),
-  city: z.string().nullable(),
-  country: z.string().nullable(),
-});
 /** The readable part of the record beyond the list's columns. */
-const detailsSchema = z.object({
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  legalForm: z.string().nullable(),
-  vatId: z.string().nullable(),
-  phone: z.string().nullable(),
-  mobile: z.string().nullable(),
-  fax: z.string().nullable(),
-  website: z.string().nullable(),
-  billingAddress: address.nullable(),
-  shippingAddress: address.nullable(),
-  paymentTerms: z.object({ days: z.number(), discountPercent: z.number(), discountDays: z.number() }).nullable(),
-  creditLimit: z.number().nullable(),
-  currency: z.string(),
-  language: z.string().nullable(),
+const detailsSchema = customerSchema.pick({
+  firstName: true,
+  lastName: true,
+  legalForm: true,
+  vatId: true,
+  phone: true,
+  mobile: true,
+  fax: true,
+  website: true,
+  billingAddress: true,
+  shippingAddress: true,
+  paymentTerms: true,
+  creditLimit: true,
+  currency: true,
+  language: true,
 });
-const secretsSchema = z.object({
-  taxNumber: z.string().nullable(),
-  bankAccount: z.object({ iban: z.string(), bic: z.string().nullable(), holder: z.string().nullable() }).nullable(),
-  notes: z.string().nullable(),
-});
+const secretsSchema = customerSchema.pick({ taxNumber: true, bankAccount: true, notes: true });
 type Secrets = z.infer<typeof secretsSchema>;
 const NO_SECRETS: Secrets = { taxNumber: null, bankAccount: null, notes: null };
 

@@ -230,6 +230,13 @@ export const customerSummarySchema = z.object({
 });
 export type CustomerSummary = z.infer<typeof customerSummarySchema>;
 
+const storedAddress = z.object({
+  street: z.string().nullable(),
+  postalCode: z.string().nullable(),
+  city: z.string().nullable(),
+  country: z.string().nullable(),
+});
+
 export const customerSchema = customerSummarySchema.extend({
   firstName: z.string().nullable(),
   lastName: z.string().nullable(),
@@ -239,22 +246,8 @@ export const customerSchema = customerSummarySchema.extend({
   mobile: z.string().nullable(),
   fax: z.string().nullable(),
   website: z.string().nullable(),
-  billingAddress: z
-    .object({
-      street: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      city: z.string().nullable(),
-      country: z.string().nullable(),
-    })
-    .nullable(),
-  shippingAddress: z
-    .object({
-      street: z.string().nullable(),
-      postalCode: z.string().nullable(),
-      city: z.string().nullable(),
-      country: z.string().nullable(),
-    })
-    .nullable(),
+  billingAddress: storedAddress.nullable(),
+  shippingAddress: storedAddress.nullable(),
   bankAccount: z.object({ iban: z.string(), bic: z.string().nullable(), holder: z.string().nullable() }).nullable(),
   paymentTerms: z.object({ days: z.number(), discountPercent: z.number(), discountDays: z.number() }).nullable(),
   creditLimit: z.number().int().nullable(),
