@@ -61,26 +61,36 @@ export function isLanguage(code: string): boolean {
   return (LANGUAGES as readonly string[]).includes(code);
 }
 
+/** A list made once per language: forms render on every keystroke and must not rebuild it. */
+function perLanguage(make: (language: ListLanguage) => Choice[]): (language: ListLanguage) => readonly Choice[] {
+  const made = new Map<ListLanguage, readonly Choice[]>();
+  return (language) => {
+    let list = made.get(language);
+    if (!list) made.set(language, (list = make(language)));
+    return list;
+  };
+}
+
 /** Countries by name in `language`, for pickers. */
-export function countryChoices(language: ListLanguage): Choice[] {
+export const countryChoices = perLanguage((language) => {
   const names = new Intl.DisplayNames([language], { type: 'region' });
   return Object.keys(countries.getAlpha2Codes())
     .map((value) => ({ value, label: names.of(value) ?? value }))
     .sort(byLabel);
-}
+});
 
 export function countryName(code: string, language: ListLanguage): string {
   return new Intl.DisplayNames([language], { type: 'region' }).of(code) ?? code;
 }
 
-export function currencyChoices(language: ListLanguage): Choice[] {
+export const currencyChoices = perLanguage((language) => {
   const names = new Intl.DisplayNames([language], { type: 'currency' });
   return Intl.supportedValuesOf('currency')
     .map((value) => ({ value, label: `${value} – ${names.of(value) ?? value}` }))
     .sort((a, b) => a.value.localeCompare(b.value));
-}
+});
 
-export function languageChoices(language: ListLanguage): Choice[] {
+export const languageChoices = perLanguage((language) => {
   const names = new Intl.DisplayNames([language], { type: 'language' });
   return LANGUAGES.map((value) => ({ value, label: names.of(value) ?? value })).sort(byLabel);
-}
+});

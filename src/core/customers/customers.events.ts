@@ -16,7 +16,6 @@ import {
   legacyChangesSchema,
   legacyPersonalSchema,
   personalChangesSchema,
-  personalFieldsSchema,
   plainChangesSchema,
   plainFieldsSchema,
   type CustomerRecord,
@@ -207,7 +206,8 @@ function parse(
               ? null
               : {
                   ...EMPTY_PERSONAL,
-                  ...personalContent(event, content, personalFieldsSchema.partial(), legacyPersonalSchema),
+                  // Complete since version 4; what a legacy payload lacks keeps its empty value.
+                  ...personalContent(event, content, personalChangesSchema, legacyPersonalSchema),
                 };
           return { kind: 'created', number: data.number, status: data.status, plain: data.plain, personal };
         },
@@ -252,9 +252,7 @@ function parse(
 export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
   const { toOpen, read } = parse(event, key?.tenantId ?? '');
   if (!toOpen) return read(undefined);
-  return read(
-    key ? openJson(key, payloadAad(key, event.stream, event.type, event.schemaVersion), toOpen.sealed) : null,
-  );
+  return read(key ? openJson(key, toOpen.aad, toOpen.sealed) : null);
 }
 
 /** What the event does to the projection row; the same code serves commands and replay. */

@@ -99,16 +99,6 @@ export function fromLegacy(legacy: Partial<z.infer<typeof legacyPersonalSchema>>
 export const PLAIN_KEYS = Object.keys(DEFAULT_PLAIN) as (keyof PlainFields)[];
 export const PERSONAL_KEYS = Object.keys(EMPTY_PERSONAL) as (keyof PersonalFields)[];
 
-/** The personal part of a record. */
-export function personalOf(record: CustomerRecord): PersonalFields {
-  return Object.fromEntries(PERSONAL_KEYS.map((key) => [key, record[key]])) as PersonalFields;
-}
-
-/** The plain part of a record. */
-export function plainOf(record: CustomerRecord): PlainFields {
-  return Object.fromEntries(PLAIN_KEYS.map((key) => [key, record[key]])) as PlainFields;
-}
-
 /** The phone shown in lists: the landline, else the mobile. */
 export function primaryPhone(fields: Pick<PersonalFields, 'phone' | 'mobile'>): string | null {
   return fields.phone ?? fields.mobile;

@@ -48,6 +48,15 @@ const detailsSchema = customerSchema.pick({
 const secretsSchema = customerSchema.pick({ taxNumber: true, bankAccount: true, notes: true });
 type Secrets = z.infer<typeof secretsSchema>;
 const NO_SECRETS: Secrets = { taxNumber: null, bankAccount: null, notes: null };
+const DETAIL_KEYS = detailsSchema.keyof().options;
+const SECRET_KEYS = secretsSchema.keyof().options;
+
+/** The record's values of `keys`, in a new object. */
+function pick<K extends keyof CustomerRecord>(record: CustomerRecord, keys: readonly K[]): Pick<CustomerRecord, K> {
+  return Object.fromEntries(keys.map((key) => [key, record[key]])) as Pick<CustomerRecord, K>;
+}
+
+const hasSecrets = (record: CustomerRecord) => SECRET_KEYS.some((key) => record[key] !== null);
 
 const secretsAad = (id: string) => `${customerSubject(id)}:secrets`;
 const tagsOf = (v: unknown): string[] => z.array(z.string()).parse(JSON.parse(String(v)));
@@ -110,25 +119,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
 
   /** The stored row of a record: secrets sealed with its data key, the search and sort keys derived. */
   async function toRow(record: CustomerRecord, key: DataKey | null): Promise<typeof c.$inferInsert> {
-    const secrets: Secrets = { taxNumber: record.taxNumber, bankAccount: record.bankAccount, notes: record.notes };
-    const hasSecrets = Object.values(secrets).some((v) => v !== null);
-    if (hasSecrets && !key) throw new Error(`customer ${record.id} has no data key`);
-    const details: z.infer<typeof detailsSchema> = {
-      firstName: record.firstName,
-      lastName: record.lastName,
-      legalForm: record.legalForm,
-      vatId: record.vatId,
-      phone: record.phone,
-      mobile: record.mobile,
-      fax: record.fax,
-      website: record.website,
-      billingAddress: record.billingAddress,
-      shippingAddress: record.shippingAddress,
-      paymentTerms: record.paymentTerms,
-      creditLimit: record.creditLimit,
-      currency: record.currency,
-      language: record.language,
-    };
+    const secrets = pick(record, SECRET_KEYS);
+    if (hasSecrets(record) && !key) throw new Error(`customer ${record.id} has no data key`);
     return {
       id: record.id,
       number: record.number,
@@ -138,12 +130,12 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       sortName: sortName(record.name),
       email: record.email,
       phone: primaryPhone(record),
-      city: record.billingAddress?.city ?? null,
-      country: record.billingAddress?.country ?? null,
+      city: record.city,
+      country: record.country,
       tags: JSON.stringify(record.tags),
       ownerId: record.ownerId,
-      details: JSON.stringify(details),
-      secrets: hasSecrets && key ? sealJson(key, secretsAad(record.id), secrets) : null,
+      details: JSON.stringify(pick(record, DETAIL_KEYS)),
+      secrets: hasSecrets(record) && key ? sealJson(key, secretsAad(record.id), secrets) : null,
       ibanHash: record.bankAccount ? await ibanHash(record.bankAccount.iban) : null,
       version: record.version,
       createdAt: record.createdAt,
@@ -192,10 +184,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
   /** Many rows at once (replay writes a page of customers in one call). */
   async function insertMany(list: readonly CustomerRecord[], tx: Executor = db): Promise<void> {
     if (list.length === 0) return;
-    const keys = await keyring.dataKeys(
-      list.map((r) => customerSubject(r.id)),
-      tx,
-    );
+    // Only secrets are sealed here: records without any need no key (most rows of a replay).
+    const sealing = list.filter(hasSecrets).map((r) => customerSubject(r.id));
+    const keys = sealing.length > 0 ? await keyring.dataKeys(sealing, tx) : new Map<string, DataKey>();
     const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
@@ -298,7 +289,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     },
     getMany,
     async replace(record, tx = db, fromVersion = record.version - 1) {
-      const key = await keyring.dataKey(customerSubject(record.id), tx);
+      const key = hasSecrets(record) ? await keyring.dataKey(customerSubject(record.id), tx) : null;
       const { id: _id, createdAt: _created, ...changes } = await toRow(record, key);
       const sets = (Object.keys(changes) as (keyof typeof changes)[]).map(
         (property) => sql`${col(c[property])} = ${changes[property] ?? null}`,

@@ -13,10 +13,10 @@ import {
   type ParsedCustomerFields,
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import type { Keyring } from '../crypto/keyring';
+import type { DataKey, Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { IdSource } from '../deps';
-import type { EventMeta, EventStore } from '../events/event-store';
+import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
 import {
   applyCustomerEvent,
   created,
@@ -26,6 +26,7 @@ import {
   numbered,
   statusChanged,
   updated,
+  type CustomerFact,
 } from './customers.events';
 import {
   DEFAULT_PLAIN,
@@ -183,27 +184,32 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     return { phones, name: displayName(whole).trim() };
   }
 
-  async function append(
-    record: CustomerRecord,
-    build: (key: NonNullable<Awaited<ReturnType<Keyring['dataKey']>>>) => ReturnType<typeof updated>,
+  /** One event on the customer's stream after `version`, and the projection moved by it, in `tx`. */
+  async function record(
+    id: string,
+    version: number,
+    event: NewEvent,
+    fact: CustomerFact,
+    meta: EventMeta,
+    tx: Executor,
+  ): Promise<Customer> {
+    // The stream's version is the row's version: a stale caller gets `conflict` from the append.
+    const [stored] = await events.append(customerStream(id), version, [event], meta, tx);
+    if (!stored) throw new Error('no event appended');
+    return applyCustomerEvent(repo, stored, fact, tx);
+  }
+
+  /** A change of a stored customer whose event seals something with the customer's data key. */
+  async function change(
+    current: CustomerRecord,
+    build: (key: DataKey) => NewEvent,
+    fact: CustomerFact,
     meta: EventMeta,
     expectedVersion: number | undefined,
-    fact: Parameters<typeof applyCustomerEvent>[2],
   ): Promise<Customer> {
-    const key = await keyring.dataKey(customerSubject(record.id));
+    const key = await keyring.dataKey(customerSubject(current.id));
     if (!key) throw new AppError('conflict', "this customer's personal data was erased", { reason: 'customer_erased' });
-    return db.transaction(async (tx) => {
-      // The stream's version is the row's version: a stale caller gets `conflict` from the append.
-      const [event] = await events.append(
-        customerStream(record.id),
-        expectedVersion ?? record.version,
-        [build(key)],
-        meta,
-        tx,
-      );
-      if (!event) throw new Error('no event appended');
-      return applyCustomerEvent(repo, event, fact, tx);
-    });
+    return db.transaction((tx) => record(current.id, expectedVersion ?? current.version, build(key), fact, meta, tx));
   }
 
   return {
@@ -221,15 +227,8 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         const number = formatNumber(await repo.nextInSequence('customer', tx), numbering);
         const key = await keyring.dataKey(customerSubject(id), tx, true);
         if (!key) throw new Error('no data key made');
-        const [event] = await events.append(
-          customerStream(id),
-          0,
-          [created(key, { number, status, ...full })],
-          meta,
-          tx,
-        );
-        if (!event) throw new Error('no event appended');
-        return applyCustomerEvent(repo, event, { kind: 'created', number, status, ...full }, tx);
+        const fields = { number, status, ...full };
+        return record(id, 0, created(key, fields), { kind: 'created', ...fields }, meta, tx);
       });
     },
 
@@ -251,11 +250,13 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         PERSONAL_KEYS.filter((k) => k in personal && !sameValue(personal[k], current[k])).map((k) => [k, personal[k]]),
       ) as PersonalChanges;
       if (Object.keys(plainChanged).length + Object.keys(personalChanged).length === 0) return current;
-      return append(current, (key) => updated(key, plainChanged, personalChanged), meta, expectedVersion, {
-        kind: 'updated',
-        plain: plainChanged,
-        personal: personalChanged,
-      });
+      return change(
+        current,
+        (key) => updated(key, plainChanged, personalChanged),
+        { kind: 'updated', plain: plainChanged, personal: personalChanged },
+        meta,
+        expectedVersion,
+      );
     },
 
     async setStatus(id, to, reason, meta, expectedVersion) {
@@ -270,12 +271,13 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
           allowed: [...statusEdges[from]],
         });
       }
-      return append(current, (key) => statusChanged(key, from, to, reason), meta, expectedVersion, {
-        kind: 'status',
-        from,
-        to,
-        reason,
-      });
+      return change(
+        current,
+        (key) => statusChanged(key, from, to, reason),
+        { kind: 'status', from, to, reason },
+        meta,
+        expectedVersion,
+      );
     },
 
     async list(query) {
@@ -291,9 +293,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
           const current = await repo.get(id, tx);
           if (!current) continue;
           const number = formatNumber(await repo.nextInSequence('customer', tx), numbering);
-          const [event] = await events.append(customerStream(id), current.version, [numbered(number)], meta, tx);
-          if (!event) throw new Error('no event appended');
-          await applyCustomerEvent(repo, event, { kind: 'numbered', number }, tx);
+          await record(id, current.version, numbered(number), { kind: 'numbered', number }, meta, tx);
         }
       });
       return missing.length;
@@ -304,10 +304,9 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       if (current.erasedAt !== null)
         throw new AppError('conflict', 'this customer was erased already', { reason: 'customer_erased' });
       return db.transaction(async (tx) => {
-        const [event] = await events.append(customerStream(id), current.version, [erased()], meta, tx);
-        if (!event) throw new Error('no event appended');
+        const after = await record(id, current.version, erased(), { kind: 'erased' }, meta, tx);
         await keyring.shred(customerSubject(id), tx);
-        return applyCustomerEvent(repo, event, { kind: 'erased' }, tx);
+        return after;
       });
     },
   };

@@ -136,11 +136,6 @@ export function isWebsite(text: string): boolean {
   }
 }
 
-/** The country phone numbers without + are read in: the billing address's, else the company's. */
-export function phoneCountry(fields: Pick<ParsedCustomerFields, 'billingAddress'>, fallback: string): string {
-  return fields.billingAddress?.country ?? fallback;
-}
-
 export interface CustomerIssue {
   readonly path: string;
   readonly rule: string;
@@ -170,7 +165,8 @@ export function checkCustomer(
 ): { issues: CustomerIssue[]; phones: Partial<Record<'phone' | 'mobile' | 'fax', string | null>> } {
   const issues: CustomerIssue[] = nameIssues(fields);
   const phones: Partial<Record<'phone' | 'mobile' | 'fax', string | null>> = {};
-  const country = phoneCountry(fields, defaultCountry);
+  // Numbers without + are read in the billing address's country, else the company's.
+  const country = fields.billingAddress?.country ?? defaultCountry;
   for (const field of ['phone', 'mobile', 'fax'] as const) {
     const text = fields[field];
     if (text === undefined) continue;

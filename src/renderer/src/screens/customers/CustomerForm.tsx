@@ -285,6 +285,14 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
           ? languageChoices(language)
           : countryChoices(language),
   });
+  const addressFields = (side: 'billing' | 'shipping') => (
+    <SimpleGrid cols={{ base: 1, sm: 2 }}>
+      <TextInput {...input(`${side}Street` as const)} />
+      <TextInput {...input(`${side}PostalCode` as const)} />
+      <TextInput {...input(`${side}City` as const)} />
+      <Select {...choice(`${side}Country` as const)} />
+    </SimpleGrid>
+  );
   const person = form.values.kind === 'person';
 
   const title = customer ? t('customers.edit') : t('customers.new');
@@ -335,12 +343,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             <TextInput {...input('fax')} type="tel" />
           </SimpleGrid>
           <Fieldset legend={t('customers.sections.billing')}>
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput {...input('billingStreet')} />
-              <TextInput {...input('billingPostalCode')} />
-              <TextInput {...input('billingCity')} />
-              <Select {...choice('billingCountry')} />
-            </SimpleGrid>
+            {addressFields('billing')}
             <Checkbox
               mt="sm"
               label={t('customers.fields.shipsElsewhere')}
@@ -349,14 +352,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             />
           </Fieldset>
           {form.values.shipsElsewhere && (
-            <Fieldset legend={t('customers.sections.shipping')}>
-              <SimpleGrid cols={{ base: 1, sm: 2 }}>
-                <TextInput {...input('shippingStreet')} />
-                <TextInput {...input('shippingPostalCode')} />
-                <TextInput {...input('shippingCity')} />
-                <Select {...choice('shippingCountry')} />
-              </SimpleGrid>
-            </Fieldset>
+            <Fieldset legend={t('customers.sections.shipping')}>{addressFields('shipping')}</Fieldset>
           )}
           <Fieldset legend={t('customers.sections.tax')}>
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
