@@ -9,10 +9,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openKontor, type Kontor } from '../src/core/app';
 import { defaultMigrationsDir } from '../src/core/config';
-import { DEFAULT_PLAIN, EMPTY_PERSONAL, type CustomerRecord } from '../src/core/customers/customers.record';
-import { createCustomersRepo } from '../src/core/customers/customers.repo.sql';
+import { DEFAULT_PLAIN, EMPTY_PERSONAL } from '../src/core/customers/customers.record';
 import { foldForSearch } from '../src/core/customers/customers.search';
-import { sqliteExecutor } from '../src/core/db/executor';
 import { openEncryptedSqlite } from '../src/core/db/sqlite';
 import { tenantDatabaseFile } from '../src/core/db/sqlite-stores';
 import { memoryKeyStore, quietLogger } from '../src/core/db/testing';
@@ -31,16 +29,11 @@ import type { Executor } from '../src/core/db/executor';
 import { keyNames, type KeyStore } from '../src/core/keys/keystore';
 import { DEFAULT_KDF, deriveKek } from '../src/core/keys/passphrase-store';
 import { runCli } from '../src/cli/cli';
+import { customerBenchmarks, type BenchRow } from './customers';
+import { customerGenerator, prng } from './customer-data';
 import type { Tenant } from '../src/shared/contract';
 
-interface Row {
-  benchmark: string;
-  measure: string;
-  kontor: string;
-  baseline: string;
-  ratio: string;
-  target: string;
-}
+type Row = BenchRow;
 
 const rows: Row[] = [];
 const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
@@ -59,48 +52,6 @@ async function timeEach(n: number, fn: (i: number) => unknown): Promise<number[]
   return samples.sort((a, b) => a - b);
 }
 
-/** A small deterministic generator, so every run searches the same data. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const first = [
-  'Anna',
-  'Jürgen',
-  'Sophie',
-  'Mehmet',
-  'Lena',
-  'Lukas',
-  'Marie',
-  'Paul',
-  'Zoë',
-  'Grace',
-  'Ada',
-  'Ole',
-  'Fatma',
-  'Noah',
-];
-const last = [
-  'Müller',
-  'Schmidt',
-  'Weiß',
-  'Hoffmann',
-  'Öztürk',
-  'Becker',
-  'Lovelace',
-  'Hopper',
-  'Schäfer',
-  'Koch',
-  'Richter',
-  'Wolf',
-];
 /** A billing address that is only a city. */
 const place = (city: string) => ({ street: null, postalCode: null, city, country: null });
 const cities = ['Berlin', 'München', 'Köln', 'Hamburg', 'Lübeck', 'Dresden', 'Leipzig', 'Bremen', 'Düsseldorf', 'Kiel'];
@@ -166,99 +117,6 @@ async function login(kontor: Kontor): Promise<void> {
     kontor: `${ms(percentile(viaRouter, 50))} / ${ms(percentile(viaRouter, 95))}`,
     baseline: `${ms(percentile(baseline, 50))} / ${ms(percentile(baseline, 95))} (argon2.verify)`,
     ratio: `${(percentile(viaRouter, 50) / percentile(baseline, 50)).toFixed(2)}× verify`,
-    target: '—',
-  });
-}
-
-/** A generated customer record (company or person, German and international names). */
-function benchCustomer(
-  i: number,
-  at: string,
-  pick: <T>(list: readonly T[]) => T,
-  random: () => number,
-): CustomerRecord {
-  const person = i % 3 !== 0;
-  const firstName = person ? pick(first) : null;
-  const lastName = person ? pick(last) : null;
-  const name = person ? `${firstName} ${lastName}` : `${pick(last)} ${pick(['GmbH', 'KG', 'AG', 'Ltd', 'SARL'])}`;
-  const city = pick(cities);
-  const billingAddress = { street: null, postalCode: null, city, country: 'DE' };
-  return {
-    ...DEFAULT_PLAIN,
-    ...EMPTY_PERSONAL,
-    id: uuidv7(Date.parse(at)),
-    number: `K-${String(i + 1).padStart(7, '0')}`,
-    status: 'active',
-    kind: person ? 'person' : 'company',
-    name,
-    firstName,
-    lastName,
-    email: `kunde${i}@${pick(['example.de', 'firma.com', 'post.org'])}`,
-    phone: `+4930${String(Math.floor(random() * 1e7)).padStart(7, '0')}`,
-    billingAddress,
-    city,
-    country: 'DE',
-    tags: [pick(['Stammkunde', 'Messe', 'Neukunde', 'Großkunde'])],
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    erasedAt: null,
-  };
-}
-
-async function customerSearch(
-  kontor: Kontor,
-  dataDir: string,
-  tenant: Tenant,
-  key: Buffer,
-  master: Buffer,
-): Promise<void> {
-  const count = 100_000;
-  // The data goes in through the projection's own repository on a second connection: loading is not measured.
-  const raw = openEncryptedSqlite(tenantDatabaseFile(dataDir, tenant.id), key);
-  const db = sqliteExecutor(raw);
-  const keyring = createKeyring({
-    db,
-    tenantId: tenant.id,
-    master,
-    clock: systemClock,
-    ids: uuidv7Source(systemClock),
-  });
-  const repo = createCustomersRepo(db, keyring);
-  const random = prng(42);
-  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
-  const started = Date.now();
-  for (let from = 0; from < count; from += 1_000) {
-    const page = Array.from({ length: 1_000 }, (_, j) =>
-      benchCustomer(from + j, new Date(started - (from + j) * 60_000).toISOString(), pick, random),
-    );
-    await db.transaction((tx) => repo.insertMany(page, tx));
-  }
-
-  const searches = ['müller', 'lübeck', 'grace hopper', 'kunde4711', 'post.org', 'zz-no-match'];
-  // The naive query this index replaces: a LIKE over the names, sorted, counted.
-  const rawPage = raw.prepare(
-    `SELECT * FROM customers WHERE sort_name LIKE ? ORDER BY sort_name ASC, number ASC, id ASC LIMIT 50 OFFSET 0`,
-  );
-  const rawCount = raw.prepare(`SELECT count(*) AS n FROM customers WHERE sort_name LIKE ?`);
-  const reps = 10;
-  const run = async (fn: (search: string) => unknown) =>
-    timeEach(searches.length * reps, (i) => fn(searches[i % searches.length] ?? ''));
-  await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session)); // warm up the page cache
-  const viaRouter = await run((search) => kontor.router.call('customers.list', { search, limit: 50 }, session));
-  const baseline = await run((search) => {
-    const pattern = `%${foldForSearch(search)}%`;
-    return [rawPage.all(pattern), rawCount.get(pattern)];
-  });
-  raw.close();
-  const p50 = percentile(viaRouter, 50);
-  const b50 = percentile(baseline, 50);
-  rows.push({
-    benchmark: `customers.list search over ${count.toLocaleString('en')} customers`,
-    measure: 'p50 / p95 per page of 50',
-    kontor: `${ms(p50)} / ${ms(percentile(viaRouter, 95))}`,
-    baseline: `${ms(b50)} / ${ms(percentile(baseline, 95))} (raw LIKE scan of names)`,
-    ratio: `${(p50 / b50).toFixed(2)}× raw`,
     target: '—',
   });
 }
@@ -490,8 +348,9 @@ async function fieldEncryption(): Promise<void> {
     id: `key-${i}`,
     key: randomBytes(32),
   }));
+  const people = customerGenerator();
   const records = keys.map((_, i) => ({
-    name: `${first[i % first.length]} ${last[i % last.length]}`,
+    name: people(i).name,
     email: `kunde${i}@example.de`,
     phone: `+49 ${Math.floor(random() * 1e9)}`,
     city: cities[i % cities.length] ?? null,
@@ -572,8 +431,8 @@ async function eventBenchmarks(kontor: Kontor, dataDir: string, keyStore: KeySto
 
 /**
  * `npm run bench -- --only NAME` runs the benchmarks whose name starts with NAME: router,
- * permission, cli, encryption, sign-in, search, append, replay-one, replay-all (the replays
- * include the append they replay).
+ * permission, cli, encryption, sign-in, append, replay-one, replay-all, customers (the replays
+ * include the append they replay; customers is the 1,000,000-customer list and search).
  */
 function selected(name: string): boolean {
   const at = process.argv.indexOf('--only');
@@ -596,8 +455,6 @@ async function main(): Promise<void> {
   try {
     const setup = await kontor.router.call('auth.setup', ADMIN, session);
     if (!setup.ok) throw new Error(setup.error.message);
-    const tenant = ((await kontor.router.call('tenants.list', {}, session)) as { ok: true; value: Tenant[] })
-      .value[0] as Tenant;
     if (selected('router')) {
       console.error('bench: router overhead…');
       await routerOverhead(kontor);
@@ -618,14 +475,8 @@ async function main(): Promise<void> {
       console.error('bench: sign-in…');
       await login(kontor);
     }
-    if (selected('search')) {
-      console.error('bench: customer search over 100,000 customers (loading takes a few seconds)…');
-      const key = await keyStore.getOrCreateKey(keyNames.tenantDatabase(tenant.id));
-      const master = await keyStore.getKey(keyNames.fieldMaster);
-      if (!master) throw new Error('no field master key');
-      await customerSearch(kontor, dataDir, tenant, key, master);
-    }
     await eventBenchmarks(kontor, dataDir, keyStore);
+    if (selected('customers')) await customerBenchmarks(rows);
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -209,7 +209,7 @@ const commands: Record<string, Command> = {
         ...(f.sort !== undefined && { sort: f.sort }),
         ...(f.direction !== undefined && { direction: f.direction }),
         limit: wholeNumber('limit', f),
-        offset: wholeNumber('offset', f),
+        position: wholeNumber('offset', f),
       })) as { items: unknown[] };
       return page.items;
     },

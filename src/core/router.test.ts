@@ -182,14 +182,17 @@ describe('router', () => {
       handlers: recordingHandlers([], {
         'customers.list': async (input) => {
           seen = input;
-          return { items: [], total: 0, limit: input.limit, offset: input.offset };
+          return { items: [], total: 0, exact: true, limit: input.limit, position: input.position, next: null };
         },
       }),
       sessions: admin,
       logger: quietLogger,
     });
     const result = await router.call('customers.list', { search: '  ada  ' });
-    expect(seen).toEqual({ search: 'ada', sort: 'name', direction: 'asc', limit: 50, offset: 0 });
-    expect(result).toEqual({ ok: true, value: { items: [], total: 0, limit: 50, offset: 0 } });
+    expect(seen).toEqual({ search: 'ada', sort: 'name', direction: 'asc', limit: 50, position: 0 });
+    expect(result).toEqual({
+      ok: true,
+      value: { items: [], total: 0, exact: true, limit: 50, position: 0, next: null },
+    });
   });
 });

@@ -6,16 +6,17 @@
 // sealed with the customer's data key in `secrets`, and an IBAN is found for duplicate checks by
 // a keyed hash. The search index is the customer_words table (customers.search.ts).
 import { createHmac } from 'node:crypto';
-import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { customerSchema, type CustomerListQuery, type CustomerSummary } from '../../shared/contract';
+import { customerSchema, type CustomerSummary } from '../../shared/contract';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
 import { customerSubject } from './customers.events';
 import { primaryPhone, type CustomerRecord } from './customers.record';
 import type { CustomersRepo } from './customers.repo';
 import { customersSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
-import { customerWords, prefixEnd, queryWords, sortName } from './customers.search';
+import { createCustomerLists, type ListOptions } from './customers.list.sql';
+import { customerWords, queryWords, sortKey, sortName } from './customers.search';
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 /** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
@@ -84,23 +85,13 @@ function summaryOf(row: Row): CustomerSummary {
 /** The columns a list shows: everything but details, secrets and the derived keys. */
 const { details: _d, secrets: _s, ibanHash: _h, sortName: _n, ...summaryColumns } = getTableColumns(c);
 
-const sortColumns = {
-  name: [c.sortName],
-  number: [c.number],
-  email: [c.email, c.sortName],
-  city: [c.city, c.sortName],
-  status: [c.status, c.sortName],
-  createdAt: [c.createdAt],
-  updatedAt: [c.updatedAt],
-} as const;
-
 export type TenantCustomersRepo = CustomersRepo & {
   /** The tables this repository writes (replay rebuilds their indexes after the rows). */
   readonly tables: readonly string[];
   clear(tx?: Executor): Promise<void>;
 };
 
-export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCustomersRepo {
+export function createCustomersRepo(db: Executor, keyring: Keyring, options: ListOptions = {}): TenantCustomersRepo {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
   const sequences = db.table(getTableName(s));
@@ -109,6 +100,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     Object.entries(summaryColumns).map(([property, column]) => sql`${col(column)} AS ${sql.identifier(property)}`),
     sql`, `,
   );
+  const lists = createCustomerLists(db, summary, options);
 
   async function ibanHash(iban: string): Promise<string> {
     return createHmac('sha256', await keyring.indexKey())
@@ -129,8 +121,10 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       name: record.name,
       sortName: sortName(record.name),
       email: record.email,
+      emailSort: sortKey(record.email),
       phone: primaryPhone(record),
       city: record.city,
+      citySort: sortKey(record.city),
       country: record.country,
       tags: JSON.stringify(record.tags),
       ownerId: record.ownerId,
@@ -191,6 +185,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
     await writeWords(list, tx, false);
+    lists.changed();
   }
 
   async function getMany(ids: readonly string[], tx: Executor = db): Promise<Map<string, CustomerRecord>> {
@@ -198,85 +193,6 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
     );
     return new Map((await records(rows, tx)).map((record) => [record.id, record]));
-  }
-
-  /** Filters of the list other than the search, on the customers table. */
-  function filters(query: CustomerListQuery, alias?: string): SQL[] {
-    const out: SQL[] = [];
-    if (query.status && query.status.length > 0) {
-      out.push(
-        sql`${col(c.status, alias)} IN (${sql.join(
-          query.status.map((v) => sql`${v}`),
-          sql`, `,
-        )})`,
-      );
-    }
-    return out;
-  }
-
-  async function plainList(query: CustomerListQuery) {
-    const conditions = filters(query);
-    const where = conditions.length > 0 ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
-    const [count] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${where}`);
-    const dir = sql.raw(query.direction);
-    // Ties: by name, then number, then id — the same order on every call and both dialects.
-    const order = [...sortColumns[query.sort], c.sortName, c.number, c.id]
-      .filter((column, i, list) => list.indexOf(column) === i)
-      .map(
-        (column) =>
-          sql`${col(column)} ${dir}${column === c.email || column === c.city ? sql.raw(' NULLS LAST') : sql``}`,
-      );
-    const rows = await db.rows<Row>(sql`SELECT ${summary} FROM ${customers} ${where}
-      ORDER BY ${sql.join(order, sql`, `)} LIMIT ${query.limit} OFFSET ${query.offset}`);
-    return { items: rows.map(summaryOf), total: toNumber(count?.['n']) };
-  }
-
-  /**
-   * Search: the longest query word drives (it matches the fewest words), in index order rank by
-   * rank; each customer appears once, at its best word; the other query words and the filters
-   * must hold for it too.
-   */
-  async function search(query: CustomerListQuery, terms: readonly string[]) {
-    const [driver, ...others] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
-    const inRange = (alias: string, word: string) =>
-      sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
-    const conditions = [
-      inRange('w', driver),
-      // The customer's best word for the driver is this one: none at a better rank, none earlier.
-      sql`NOT EXISTS (SELECT 1 FROM ${words} b WHERE ${col(w.customerId, 'b')} = ${col(w.customerId, 'w')}
-        AND ${inRange('b', driver)} AND (${col(w.rank, 'b')} < ${col(w.rank, 'w')}
-        OR (${col(w.rank, 'b')} = ${col(w.rank, 'w')} AND ${col(w.word, 'b')} < ${col(w.word, 'w')})))`,
-      ...others.map(
-        (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')}
-          AND ${inRange('o', word)})`,
-      ),
-    ];
-    const listed = filters(query, 'f');
-    if (listed.length > 0) {
-      conditions.push(sql`EXISTS (SELECT 1 FROM ${customers} f WHERE ${col(c.id, 'f')} = ${col(w.customerId, 'w')}
-        AND ${sql.join(listed, sql` AND `)})`);
-    }
-    const matching = (rank: number) =>
-      sql`FROM ${words} w WHERE ${col(w.rank, 'w')} = ${rank} AND ${sql.join(conditions, sql` AND `)}`;
-    const ids: string[] = [];
-    let total = 0;
-    let skip = query.offset;
-    for (const rank of [0, 1, 2]) {
-      const [count] = await db.rows(sql`SELECT count(*) AS n ${matching(rank)}`);
-      const n = toNumber(count?.['n']);
-      total += n;
-      const want = query.limit - ids.length;
-      if (want > 0 && skip < n) {
-        const rows = await db.rows(sql`SELECT ${col(w.customerId, 'w')} AS id ${matching(rank)}
-          ORDER BY ${col(w.word, 'w')}, ${col(w.sortKey, 'w')}, ${col(w.customerId, 'w')} LIMIT ${want} OFFSET ${skip}`);
-        ids.push(...rows.map((r) => String(r['id'])));
-      }
-      skip = Math.max(0, skip - n);
-    }
-    if (ids.length === 0) return { items: [], total };
-    const rows = await db.rows<Row>(sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
-    const byId = new Map(rows.map((row) => [String(row.id), summaryOf(row)]));
-    return { items: ids.map((id) => byId.get(id)).filter((r): r is CustomerSummary => r !== undefined), total };
   }
 
   return {
@@ -297,11 +213,13 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
       if (changed === 1) await writeWords([record], tx, true);
+      lists.changed();
       return changed === 1;
     },
     async list(query) {
       const terms = query.search ? queryWords(query.search) : [];
-      return terms.length > 0 ? search(query, terms) : plainList(query);
+      const { rows, ...page } = await (terms.length > 0 ? lists.search(query, terms) : lists.list(query));
+      return { ...page, items: rows.map((row) => summaryOf(row as Row)) };
     },
     async inactiveSince(cutoff) {
       const rows = await db.rows<Row>(sql`SELECT ${all} FROM ${customers}
@@ -323,6 +241,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring): TenantCusto
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
       await tx.run(sql`DELETE FROM ${words}`);
+      lists.changed();
     },
   };
 }

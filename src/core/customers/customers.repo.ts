@@ -1,5 +1,5 @@
 // The customers repo port.
-import type { CustomerListQuery, CustomerSummary } from '../../shared/contract';
+import type { CustomerListQuery, CustomerPage } from '../../shared/contract';
 import type { Executor } from '../db/executor';
 import type { CustomerRecord } from './customers.record';
 
@@ -13,7 +13,8 @@ export interface CustomersRepo {
   getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
-  list(query: CustomerListQuery): Promise<{ items: CustomerSummary[]; total: number }>;
+  /** A page of the list or of a search (see customers.list.sql.ts). */
+  list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */
   inactiveSince(cutoff: string): Promise<CustomerRecord[]>;
   /** Customers without a number (created before numbers existed), oldest first. */

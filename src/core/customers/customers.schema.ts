@@ -25,8 +25,11 @@ export const customersSqlite = sqliteTable(
     name: text('name').notNull(),
     sortName: text('sort_name').notNull(),
     email: text('email'),
+    /** Sort keys of email and city: folded, and never NULL (empty sorts last ascending; see customers.search.ts). */
+    emailSort: text('email_sort').notNull().default(''),
     phone: text('phone'),
     city: text('city'),
+    citySort: text('city_sort').notNull().default(''),
     country: text('country'),
     tags: text('tags').notNull(),
     ownerId: text('owner_id'),
@@ -40,13 +43,14 @@ export const customersSqlite = sqliteTable(
     erasedAt: text('erased_at'),
   },
   (t) => [
+    // One index per list order, holding the whole order key: every page is a keyset range scan.
     index('customers_sort_name_idx').on(t.sortName, t.number, t.id),
     index('customers_number_idx').on(t.number, t.id),
-    index('customers_email_idx').on(t.email, t.id),
-    index('customers_city_idx').on(t.city, t.id),
-    index('customers_status_idx').on(t.status, t.sortName, t.id),
-    index('customers_created_at_idx').on(t.createdAt, t.id),
-    index('customers_updated_at_idx').on(t.updatedAt, t.id),
+    index('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id),
+    index('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id),
+    index('customers_status_idx').on(t.status, t.sortName, t.number, t.id),
+    index('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id),
+    index('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id),
   ],
 );
 
@@ -76,8 +80,10 @@ export const customersPg = pgTable(
     name: pgText('name').notNull(),
     sortName: pgText('sort_name').notNull(),
     email: pgText('email'),
+    emailSort: pgText('email_sort').notNull().default(''),
     phone: pgText('phone'),
     city: pgText('city'),
+    citySort: pgText('city_sort').notNull().default(''),
     country: pgText('country'),
     tags: pgText('tags').notNull(),
     ownerId: pgText('owner_id'),
@@ -90,13 +96,14 @@ export const customersPg = pgTable(
     erasedAt: timestamp('erased_at', { withTimezone: true, mode: 'date' }),
   },
   (t) => [
+    // One index per list order, holding the whole order key: every page is a keyset range scan.
     pgIndex('customers_sort_name_idx').on(t.sortName, t.number, t.id),
     pgIndex('customers_number_idx').on(t.number, t.id),
-    pgIndex('customers_email_idx').on(t.email, t.id),
-    pgIndex('customers_city_idx').on(t.city, t.id),
-    pgIndex('customers_status_idx').on(t.status, t.sortName, t.id),
-    pgIndex('customers_created_at_idx').on(t.createdAt, t.id),
-    pgIndex('customers_updated_at_idx').on(t.updatedAt, t.id),
+    pgIndex('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id),
+    pgIndex('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id),
+    pgIndex('customers_status_idx').on(t.status, t.sortName, t.number, t.id),
+    pgIndex('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id),
+    pgIndex('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id),
   ],
 );
 

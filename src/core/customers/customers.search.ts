@@ -30,6 +30,14 @@ export function sortName(name: string): string {
   return foldForSearch(name);
 }
 
+/**
+ * The sort key of a value that may be empty (email, city): folded, and an empty value sorts after
+ * every other (last ascending, first descending, as Postgres orders NULLs by default).
+ */
+export function sortKey(value: string | null): string {
+  return value ? foldForSearch(value) : '\u{10FFFF}';
+}
+
 const separator = /[^\p{L}\p{N}]+/u;
 
 /**

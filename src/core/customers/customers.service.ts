@@ -281,8 +281,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     },
 
     async list(query) {
-      const { items, total } = await repo.list(query);
-      return { items, total, limit: query.limit, offset: query.offset };
+      return { ...(await repo.list(query)), limit: query.limit };
     },
 
     async numberUnnumbered(meta) {

@@ -236,9 +236,19 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     expect(await find(exact.number)).toEqual(['Rang Bau']);
     // An exact word of the name, then names beginning with it, then contact ways, then places.
     expect(await find('rang')).toEqual(['Rang Bau', 'Rangliste GmbH', 'Zeta', 'Anders AG']);
-    const page = value(await call<CustomerPage>('customers.list', { search: 'rang', limit: 2, offset: 1 }));
+    const page = value(await call<CustomerPage>('customers.list', { search: 'rang', limit: 2, position: 1 }));
     expect(page.items.map((c) => c.name)).toEqual(['Rangliste GmbH', 'Zeta']);
     expect(page.total).toBe(4);
+    // Scrolling on: the cursor of a page continues right after it.
+    const first = value(await call<CustomerPage>('customers.list', { search: 'rang', limit: 3 }));
+    const rest = value(await call<CustomerPage>('customers.list', { search: 'rang', limit: 3, cursor: first.next }));
+    expect([...first.items, ...rest.items].map((c) => c.name)).toEqual([
+      'Rang Bau',
+      'Rangliste GmbH',
+      'Zeta',
+      'Anders AG',
+    ]);
+    expect(rest.next).toBeNull();
   });
 
   it('answers any search text with results or nothing, never an error (property)', async () => {
@@ -289,8 +299,8 @@ describe.each(testDialects)('customer list paging and sorting on %s', (dialect) 
   });
 
   it('pages with a total', async () => {
-    const page = await list({ limit: 3, offset: 3 });
-    expect(page).toMatchObject({ total: 7, limit: 3, offset: 3 });
+    const page = await list({ limit: 3, position: 3 });
+    expect(page).toMatchObject({ total: 7, exact: true, limit: 3, position: 3 });
     expect(page.items.map((c) => c.name)).toEqual(['delta', 'echo', 'foxtrot']);
   });
 

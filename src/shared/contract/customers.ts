@@ -256,22 +256,53 @@ export type Customer = z.infer<typeof customerSchema>;
 export const customerSortKeys = ['name', 'number', 'email', 'city', 'status', 'createdAt', 'updatedAt'] as const;
 export type CustomerSortKey = (typeof customerSortKeys)[number];
 
+/** A day or an instant (`2026-11-28` or an ISO timestamp), for date filters. */
+const dateBound = z.iso.datetime({ offset: true }).or(z.iso.date());
+
 export const customerListInputSchema = z.strictObject({
   search: z.string().trim().max(200).optional(),
   sort: z.enum(customerSortKeys).default('name'),
   direction: z.enum(['asc', 'desc']).default('asc'),
   status: z.array(z.enum(customerStatuses)).max(customerStatuses.length).optional(),
+  /** ISO 3166-1 alpha-2 codes of the billing country. */
+  country: z
+    .array(z.string().regex(/^[A-Z]{2}$/, 'A country is two capital letters (DE)'))
+    .max(300)
+    .optional(),
+  /** Owners (user ids); `none` stands for customers without an owner. */
+  owner: z
+    .array(z.uuid().or(z.literal('none')))
+    .max(100)
+    .optional(),
+  /** Customers carrying every one of these tags (case-insensitive). */
+  tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  createdFrom: dateBound.optional(),
+  createdTo: dateBound.optional(),
+  updatedFrom: dateBound.optional(),
+  updatedTo: dateBound.optional(),
   limit: z.number().int().min(1).max(500).default(50),
-  offset: z.number().int().min(0).default(0),
+  /**
+   * Where the page starts: the row index (0 is the first row). A list answers any position from
+   * keyset queries (jumping to row 700,000 reads about as much as the first page); a search
+   * reaches far positions by scrolling, with `cursor`.
+   */
+  position: z.number().int().min(0).default(0),
+  /** The `next` of the previous page: continues right after it, whatever changed in between. */
+  cursor: z.string().max(2000).optional(),
 });
 export type CustomerListInput = z.input<typeof customerListInputSchema>;
 export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 
 export const customerPageSchema = z.object({
   items: z.array(customerSummarySchema),
+  /** All rows of the list; for a search, counted up to a limit (then `exact` is false). */
   total: z.number().int().min(0),
+  exact: z.boolean(),
+  /** The row index of the first item. */
+  position: z.number().int().min(0),
   limit: z.number().int(),
-  offset: z.number().int(),
+  /** Pass as `cursor` for the page after this one; null at the end. */
+  next: z.string().nullable(),
 });
 export type CustomerPage = z.infer<typeof customerPageSchema>;
 

@@ -19,7 +19,7 @@ const customer = (n: number): Customer =>
     country: 'DE',
   });
 
-const page = { items: [customer(1), customer(2)], total: 60_001, limit: 25, offset: 0 };
+const page = { items: [customer(1), customer(2)], total: 60_001, exact: true, limit: 25, position: 0, next: null };
 afterEach(cleanup);
 
 describe('customer table', () => {

@@ -63,7 +63,7 @@ export function CustomersScreen() {
       sort,
       direction,
       limit: PAGE_SIZE,
-      offset: (page - 1) * PAGE_SIZE,
+      position: (page - 1) * PAGE_SIZE,
     },
     { keepPrevious: true },
   );

@@ -1,0 +1,188 @@
+// Paging of the customer list: any position, either direction, any sort and filters give the rows
+// a plain sort of the whole table gives, and a cursor continues exactly after its page. The lists
+// here remember a key every 4 rows, so a few dozen customers cross many anchors.
+import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerSortKeys, type CustomerListInput } from '../../shared/contract';
+import { customerListInputSchema } from '../../shared/contract';
+import type { Result } from '../../shared/errors';
+import { createKeyring } from '../crypto/keyring';
+import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
+import { systemClock, uuidv7Source } from '../deps';
+import { createCustomersRepo, type TenantCustomersRepo } from './customers.repo.sql';
+
+function value<T>(result: Result<unknown>): T {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value as T;
+}
+
+const NAMES = ['Müller', 'mueller', 'Schmidt', 'Öztürk', 'Ada', 'ada', 'Zoë', 'Bäcker', 'Becker', 'Ärzte'];
+const CITIES = ['Berlin', 'Köln', 'Wien', null];
+const STATUSES = ['lead', 'prospect', 'active'] as const;
+const COUNTRIES = ['DE', 'AT', null];
+const TAGS = [[], ['VIP'], ['Messe', 'vip'], ['Messe']];
+
+interface Stored {
+  id: string;
+  sort_name: string;
+  number: string;
+  email_sort: string;
+  city_sort: string;
+  status: string;
+  country: string | null;
+  owner_id: string | null;
+  tags: string;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+const iso = (v: string | Date) => new Date(v).toISOString();
+
+/** The order of the whole table, by plain comparison of each sort's key (test data is BMP text). */
+function expected(all: readonly Stored[], input: ReturnType<typeof customerListInputSchema.parse>): string[] {
+  const keyOf: Record<(typeof customerSortKeys)[number], (r: Stored) => string[]> = {
+    name: (r) => [r.sort_name, r.number, r.id],
+    number: (r) => [r.number, r.id],
+    email: (r) => [r.email_sort, r.sort_name, r.number, r.id],
+    city: (r) => [r.city_sort, r.sort_name, r.number, r.id],
+    status: (r) => [r.status, r.sort_name, r.number, r.id],
+    createdAt: (r) => [iso(r.created_at), r.sort_name, r.number, r.id],
+    updatedAt: (r) => [iso(r.updated_at), r.sort_name, r.number, r.id],
+  };
+  const key = keyOf[input.sort];
+  const compare = (a: string[], b: string[]) => {
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i] ?? '';
+      const y = b[i] ?? '';
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
+  };
+  return all
+    .filter((r) => !input.status || input.status.includes(r.status as never))
+    .filter((r) => !input.country || input.country.includes(r.country ?? ''))
+    .filter((r) => !input.owner || input.owner.includes(r.owner_id ?? 'none'))
+    .filter((r) =>
+      (input.tags ?? []).every((t) =>
+        (JSON.parse(r.tags) as string[]).some((x) => x.toLowerCase() === t.toLowerCase()),
+      ),
+    )
+    .filter((r) => !input.createdFrom || iso(r.created_at) >= iso(input.createdFrom))
+    .sort((a, b) => compare(key(a), key(b)) * (input.direction === 'asc' ? 1 : -1))
+    .map((r) => r.id);
+}
+
+describe.each(testDialects)('customer list pages on %s', (dialect) => {
+  let kontor: TestKontor;
+  let repo: TenantCustomersRepo;
+  let all: Stored[];
+  let ownerId: string;
+
+  beforeAll(async () => {
+    let tick = Date.parse('2026-01-01T00:00:00Z');
+    kontor = await openTestKontor(dialect, { clock: { now: () => new Date((tick += 60_000)) } });
+    const status = value<{ tenant: { id: string }; user: { id: string } }>(await kontor.call('auth.status', {}));
+    ownerId = status.user.id;
+    for (let i = 0; i < 45; i++) {
+      const name = NAMES[i % NAMES.length] ?? 'x';
+      const city = CITIES[i % CITIES.length] ?? null;
+      value(
+        await kontor.call('customers.create', {
+          name,
+          email:
+            i % 3 === 0 ? null : `${name.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, '')}${i % 4}@example.org`,
+          billingAddress: city ? { city, country: COUNTRIES[i % COUNTRIES.length] ?? null } : null,
+          status: STATUSES[i % STATUSES.length],
+          tags: TAGS[i % TAGS.length],
+          ownerId: i % 2 === 0 ? ownerId : null,
+        }),
+      );
+    }
+    const store = await kontor.stores.tenant(status.tenant.id);
+    const ids = uuidv7Source(systemClock);
+    const keyring = createKeyring({
+      db: store.sql,
+      tenantId: status.tenant.id,
+      master: randomBytes(32),
+      clock: systemClock,
+      ids,
+    });
+    repo = createCustomersRepo(store.sql, keyring, { anchorEvery: 4 });
+    all = await store.sql.rows<Stored & Record<string, unknown>>(
+      sql`SELECT id, sort_name, number, email_sort, city_sort, status, country, owner_id, tags, created_at, updated_at
+        FROM ${store.sql.table('customers')}`,
+    );
+    for (const row of all) row.id = String(row.id);
+  });
+  afterAll(async () => kontor.dispose());
+
+  const page = async (input: CustomerListInput) => repo.list(customerListInputSchema.parse(input));
+
+  const filters = fc.record(
+    {
+      status: fc.subarray([...STATUSES], { minLength: 1 }),
+      country: fc.subarray(['DE', 'AT'], { minLength: 1 }),
+      owner: fc.constantFrom<string[]>(['none'], ['owner']),
+      tags: fc.constantFrom<string[]>(['vip'], ['Messe', 'VIP']),
+      createdFrom: fc.constant('2026-01-01T00:20:00.000Z'),
+    },
+    { requiredKeys: [] },
+  );
+  // Most runs without filters: the whole table crosses the most anchors.
+  const inputs = fc.record({
+    sort: fc.constantFrom(...customerSortKeys),
+    direction: fc.constantFrom('asc' as const, 'desc' as const),
+    filters: fc.oneof({ weight: 2, arbitrary: fc.constant({}) }, { weight: 1, arbitrary: filters }),
+    limit: fc.integer({ min: 1, max: 12 }),
+    position: fc.integer({ min: 0, max: 50 }),
+  });
+
+  it('gives at any position the rows of a sort of the whole table, and the cursor continues after them', async () => {
+    await fc.assert(
+      fc.asyncProperty(inputs, async ({ filters: chosen, ...rest }) => {
+        const owner = 'owner' in chosen ? chosen.owner?.map((o) => (o === 'owner' ? ownerId : o)) : undefined;
+        const input = { ...rest, ...chosen, ...(owner && { owner }) };
+        const parsed = customerListInputSchema.parse(input);
+        const want = expected(all, parsed);
+        const got = await page(input);
+        expect(got.total).toBe(want.length);
+        expect(got.items.map((c) => c.id)).toEqual(want.slice(input.position, input.position + input.limit));
+        if (got.next) {
+          const next = await page({ ...input, cursor: got.next, position: input.position + input.limit });
+          const from = input.position + input.limit;
+          expect(next.items.map((c) => c.id)).toEqual(want.slice(from, from + input.limit));
+        } else {
+          expect(input.position + input.limit).toBeGreaterThanOrEqual(want.length);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('reaches the last page from the end, and an empty page past it', async () => {
+    const last = await page({ sort: 'city', position: 44, limit: 5 });
+    expect(last.items.map((c) => c.id)).toEqual(
+      expected(all, customerListInputSchema.parse({ sort: 'city' })).slice(44),
+    );
+    expect(last.next).toBeNull();
+    expect(await page({ position: 45 })).toMatchObject({ items: [], total: 45, position: 45, next: null });
+  });
+
+  it('refuses a cursor of another order, with a clear message', async () => {
+    const first = await page({ sort: 'name', limit: 2 });
+    await expect(page({ sort: 'city', cursor: first.next ?? '' })).rejects.toThrow(/another order or search/);
+    await expect(page({ cursor: 'garbage' })).rejects.toThrow(/another order or search/);
+  });
+
+  it('sees a new customer at once (counts and remembered keys follow every change)', async () => {
+    const before = await page({ position: 40, limit: 10 });
+    value(await kontor.call('customers.create', { name: 'Aaron' }));
+    const after = await page({ position: 40, limit: 10 });
+    expect(after.total).toBe(before.total + 1);
+    // Aaron sorts first, so every later row moved down by one.
+    expect(after.items.slice(1).map((c) => c.id)).toEqual(before.items.slice(0, 9).map((c) => c.id));
+    expect((await page({ limit: 1 })).items[0]?.name).toBe('Aaron');
+  });
+});
