@@ -194,6 +194,12 @@ const commands: Record<string, Command> = {
     procedure: 'customers.get',
     run: (f, s) => s.call('customers.get', { id: f.id }),
   },
+  'customers delete': {
+    required: ['tenant', 'id'],
+    procedure: 'customers.delete',
+    note: 'Only a customer nobody but its creator worked on; any other is archived instead (status archived).',
+    run: (f, s) => s.call('customers.delete', { id: f.id }),
+  },
   'customers update': {
     required: ['tenant', 'id', 'input'],
     procedure: 'customers.update',

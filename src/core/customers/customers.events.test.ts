@@ -30,6 +30,7 @@ const command = fc.oneof(
     pick: fc.nat(),
     status: fc.constantFrom('lead', 'prospect', 'active', 'inactive', 'archived'),
   }),
+  fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
 );
 const address = (city: string | null) => (city === null ? null : { city });
 
@@ -140,6 +141,9 @@ describe.each(testDialects)('customers on the event log on %s', (dialect) => {
           } else if (ids.length > 0 && c.kind === 'status') {
             // Moves off the lifecycle's edges are refused and change nothing; both are fine here.
             await kontor.call('customers.setStatus', { id: ids[c.pick % ids.length], status: c.status, reason: 'r' });
+          } else if (ids.length > 0 && c.kind === 'delete') {
+            const [id] = ids.splice(c.pick % ids.length, 1);
+            value(await kontor.call('customers.delete', { id }));
           }
         }
         const before = await customers();

@@ -76,6 +76,8 @@ function payloadAad(key: Pick<DataKey, 'tenantId' | 'subject'>, stream: string, 
 }
 /** The customer's data key was shredded: from here on the projection holds the erasure marker. */
 export const customerErased = defineEvent('customer.erased', 1, z.object({}));
+/** A customer created by mistake, removed: gone from the projection (its data key is shredded too). */
+export const customerDeleted = defineEvent('customer.deleted', 1, z.object({}));
 
 export const customerStream = (id: string) => `customer-${id}`;
 export const customerSubject = (id: string) => `customer:${id}`;
@@ -99,7 +101,8 @@ export type CustomerFact =
       readonly reason: string | null;
     }
   | { readonly kind: 'numbered'; readonly number: string }
-  | { readonly kind: 'erased' };
+  | { readonly kind: 'erased' }
+  | { readonly kind: 'deleted' };
 
 const streamOfKey = (key: DataKey) => customerStream(key.subject.slice('customer:'.length));
 const seal = (key: DataKey, type: string, schemaVersion: number, value: unknown) =>
@@ -151,6 +154,10 @@ export function sealedLegacy(key: DataKey, type: string, personal: unknown): New
 
 export function erased(): NewEvent {
   return { type: customerErased.type, schemaVersion: customerErased.version, data: {} };
+}
+
+export function deleted(): NewEvent {
+  return { type: customerDeleted.type, schemaVersion: customerDeleted.version, data: {} };
 }
 
 /** The plain payload of version 1, checked; a plain payload in a later version was not written by Kontor. */
@@ -244,6 +251,8 @@ function parse(
     }
     case customerErased.type:
       return { toOpen: null, read: () => ({ kind: 'erased' }) };
+    case customerDeleted.type:
+      return { toOpen: null, read: () => ({ kind: 'deleted' }) };
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
@@ -255,15 +264,26 @@ export function decode(event: StoredEvent, key: DataKey | null): CustomerFact {
   return read(key ? openJson(key, toOpen.aad, toOpen.sealed) : null);
 }
 
-/** What the event does to the projection row; the same code serves commands and replay. */
-export function nextRecord(current: CustomerRecord | null, event: StoredEvent, fact: CustomerFact): CustomerRecord {
+/**
+ * What the event does to the projection row (null: the customer is deleted, no row); the same code
+ * serves commands and replay.
+ */
+export function nextRecord(
+  current: CustomerRecord | null,
+  event: StoredEvent,
+  fact: CustomerFact,
+): CustomerRecord | null {
+  if (fact.kind === 'deleted') {
+    if (!current) throw new Error(`${event.stream}: ${event.type} of no customer at version ${event.version}`);
+    return null;
+  }
   return withPlace(next(current, event, fact));
 }
 
 function next(
   current: CustomerRecord | null,
   event: StoredEvent,
-  fact: CustomerFact,
+  fact: Exclude<CustomerFact, { kind: 'deleted' }>,
 ): Omit<CustomerRecord, 'city' | 'country'> {
   const at = event.meta.at;
   if (fact.kind === 'created') {
@@ -342,7 +362,11 @@ export async function applyCustomerFacts(
     const before = list[0]?.event.type === customerCreated.type ? null : (stored.get(idOf(stream)) ?? null);
     let record = before;
     for (const { event, fact } of list) record = nextRecord(record, event, fact);
-    if (!record) continue;
+    if (!record) {
+      if (before && !(await repo.remove(before.id, tx, before.version)))
+        throw new Error(`${stream}: projection moved during replay`);
+      continue;
+    }
     if (before === null) fresh.push(record);
     else if (!(await repo.replace(record, tx, before.version)))
       throw new Error(`${stream}: projection moved during replay`);
@@ -350,18 +374,23 @@ export async function applyCustomerFacts(
   await repo.insertMany(fresh, tx);
 }
 
-/** A command's event: the command knows the plain fields, so nothing is decrypted here. */
+/**
+ * A command's event: the command knows the plain fields, so nothing is decrypted here. Returns the
+ * record after it (null once deleted).
+ */
 export async function applyCustomerEvent(
   repo: CustomersRepo,
   event: StoredEvent,
   fact: CustomerFact,
   tx: Executor,
-): Promise<CustomerRecord> {
+): Promise<CustomerRecord | null> {
   const current = fact.kind === 'created' ? null : await repo.get(idOf(event.stream), tx);
   const next = nextRecord(current, event, fact);
-  if (current === null) await repo.insert(next, tx);
-  else if (!(await repo.replace(next, tx)))
-    throw new Error(`${event.stream}: projection is not at version ${event.version - 1}`);
+  let moved = true;
+  if (next === null) moved = current !== null && (await repo.remove(current.id, tx, event.version - 1));
+  else if (current === null) await repo.insert(next, tx);
+  else moved = await repo.replace(next, tx);
+  if (!moved) throw new Error(`${event.stream}: projection is not at version ${event.version - 1}`);
   return next;
 }
 
@@ -388,6 +417,7 @@ export function readableChanges(event: StoredEvent, key: DataKey | null): Record
     case 'numbered':
       return { number: fact.number };
     case 'erased':
+    case 'deleted':
       return {};
   }
 }

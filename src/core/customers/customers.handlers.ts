@@ -28,6 +28,10 @@ export function customersHandlers({
         await commandMeta(ctx.session),
         input.expectedVersion,
       ),
+    'customers.delete': async (input, ctx) => {
+      await (await customersOf(ctx)).delete(input.id, await commandMeta(ctx.session), input.expectedVersion);
+      return { deleted: true as const };
+    },
     'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
     'customers.history': async (input, ctx) => {
       const { customers, events, keyring } = await companies.of(ctx.session);

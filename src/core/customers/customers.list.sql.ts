@@ -14,12 +14,12 @@ import { eventsSqlite } from '../events/events.schema';
 import { customersSqlite as c, customerWordsSqlite as w } from './customers.schema';
 import { prefixEnd } from './customers.search';
 
-/** A search counts its matches exactly up to this many; beyond, the page says "more than". */
-export const SEARCH_COUNT_LIMIT = 1_000;
 /** The keys of every this many rows of a list order are remembered for jumps. */
 export const ANCHOR_EVERY = 500;
-/** Index entries counted per query word when choosing the word that drives a search. */
-const DRIVER_PROBE = 2_000;
+/** A search's count looks at most at this many entries of the driving word (then estimates). */
+const COUNT_ENTRIES = 1_000;
+/** Index entries counted per query word (to choose the driving word and scale the estimate). */
+const DRIVER_PROBE = 20_000;
 /** List orders whose counts and anchors are kept (per filter set and sort). */
 const CACHED_ORDERS = 16;
 
@@ -103,9 +103,15 @@ export interface CustomerListPage {
 export interface ListOptions {
   /** Spacing of the remembered keys (tests make it small to reach many anchors with few rows). */
   readonly anchorEvery?: number;
+  /** Entries a search's count looks at before it estimates (tests make it small). */
+  readonly countEntries?: number;
 }
 
-export function createCustomerLists(db: Executor, summary: SQL, { anchorEvery = ANCHOR_EVERY }: ListOptions = {}) {
+export function createCustomerLists(
+  db: Executor,
+  summary: SQL,
+  { anchorEvery = ANCHOR_EVERY, countEntries = COUNT_ENTRIES }: ListOptions = {},
+) {
   const customers = db.table('customers');
   const words = db.table('customer_words');
   const events = db.table('events');
@@ -257,31 +263,44 @@ export function createCustomerLists(db: Executor, summary: SQL, { anchorEvery = 
   const inRange = (alias: string, word: string) =>
     sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
 
-  /** How many index entries begin `word`, counted up to DRIVER_PROBE. */
-  async function entries(word: string): Promise<number> {
+  /** How many index entries begin `word`, counted up to `limit`. */
+  async function entries(word: string, limit: number): Promise<number> {
     const [row] = await db.rows(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${words} e
-      WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)} LIMIT ${DRIVER_PROBE}) p`);
+      WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)} LIMIT ${limit}) p`);
     return toNumber(row?.['n']);
   }
 
   /**
+   * The query word with the fewest index entries, and their number (up to DRIVER_PROBE). Longer
+   * words are counted first (they tend to have fewer); each next word only up to the fewest so far.
+   */
+  async function driverOf(terms: readonly string[]): Promise<{ driver: string; others: string[]; count: number }> {
+    const [first, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
+    let best = { word: first, count: await entries(first, DRIVER_PROBE) };
+    for (const word of rest) {
+      const count = await entries(word, best.count);
+      if (count < best.count) best = { word, count };
+    }
+    return { driver: best.word, others: terms.filter((t) => t !== best.word), count: best.count };
+  }
+
+  /**
    * Search: one query word drives (the one with the fewest index entries), read in index order
-   * rank by rank; each customer appears once, at its best entry for that word; the other words
-   * and the filters must hold for it too. Pages continue after a cursor (rank, word, sort key, id).
+   * rank by rank; the other words and the filters must hold for each customer it finds. A customer
+   * appears once, at its best entry for the driver, which is its first one in that order: within
+   * a page the scan skips customers it has seen, and a page after a cursor drops customers that
+   * have an entry before the cursor (one query per batch). Pages continue after a cursor (rank,
+   * word, sort key, id).
    */
   async function search(query: CustomerListQuery, terms: readonly string[]): Promise<CustomerListPage> {
-    let ordered = [...terms].sort((a, b) => b.length - a.length);
-    if (ordered.length > 1) {
-      const counts = new Map(await Promise.all(ordered.map(async (t) => [t, await entries(t)] as const)));
-      ordered = ordered.sort((a, b) => (counts.get(a) ?? 0) - (counts.get(b) ?? 0));
-    }
-    const [driver, ...others] = ordered as [string, ...string[]];
+    const single = terms.length === 1;
+    const {
+      driver,
+      others,
+      count: driverEntries,
+    } = single ? { driver: terms[0] ?? '', others: [], count: undefined } : await driverOf(terms);
     const conditions = [
       inRange('w', driver),
-      // The customer's best entry for the driver is this one: none at a better rank, none earlier.
-      sql`NOT EXISTS (SELECT 1 FROM ${words} b WHERE ${col(w.customerId, 'b')} = ${col(w.customerId, 'w')}
-        AND ${inRange('b', driver)} AND (${col(w.rank, 'b')} < ${col(w.rank, 'w')}
-        OR (${col(w.rank, 'b')} = ${col(w.rank, 'w')} AND ${col(w.word, 'b')} < ${col(w.word, 'w')})))`,
       ...others.map(
         (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')}
           AND ${inRange('o', word)})`,
@@ -293,64 +312,91 @@ export function createCustomerLists(db: Executor, summary: SQL, { anchorEvery = 
         AND ${sql.join(listed, sql` AND `)})`);
     }
     const orderName = `search:${terms.join(' ')}`;
-    // Counted on every call (a bounded count costs about what a page does; nothing to keep fresh).
-    const [counted] = await db.rows(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${words} w
-      WHERE ${col(w.rank, 'w')} IN (0, 1, 2) AND ${sql.join(conditions, sql` AND `)} LIMIT ${SEARCH_COUNT_LIMIT + 1}) m`);
-    const matches = toNumber(counted?.['n']);
-    const exact = matches <= SEARCH_COUNT_LIMIT;
-    const total = Math.min(matches, SEARCH_COUNT_LIMIT);
+    const id = sql`${col(w.customerId, 'w')}`;
+    const idOf = (row: Row) => String(row[w.customerId.name]);
 
-    const ordering = sql.join(
-      SEARCH_ORDER.map((column) => col(column, 'w')),
-      sql`, `,
-    );
+    // The count reads a bounded part of the driver's entries: all of them when there are at most
+    // COUNT_ENTRIES (exact), else the first COUNT_ENTRIES, and the share that matches the other
+    // words and filters estimates the rest (`exact: false`). A broad prefix or a combination of
+    // common words then costs about what a page does, not a pass over every match.
+    const rest = conditions.slice(1);
+    const matches = rest.length > 0 ? sql`CASE WHEN ${sql.join(rest, sql` AND `)} THEN ${id} END` : id;
+    const [sample] = await db.rows(sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM (
+      SELECT ${col(w.customerId)} AS ${sql.identifier(w.customerId.name)} FROM ${words}
+      WHERE ${col(w.rank)} IN (0, 1, 2) AND ${col(w.word)} >= ${driver} AND ${col(w.word)} < ${prefixEnd(driver)}
+      LIMIT ${countEntries}) w`);
+    const examined = toNumber(sample?.['n']);
+    const matched = toNumber(sample?.['d']);
+    const exact = examined < countEntries;
+    // A single word's entries are counted only now, when the estimate needs them.
+    const entriesOfDriver = exact ? examined : (driverEntries ?? (await entries(driver, DRIVER_PROBE)));
+    const total = exact ? matched : Math.round((matched * entriesOfDriver) / Math.max(1, examined));
+
     const from = query.cursor ? decodeCursor(query.cursor, orderName, 4) : null;
-    const rows: Row[] = [];
+    const columns = SEARCH_ORDER.map((column) => col(column, 'w'));
+    const ordering = sql.join(columns, sql`, `);
+    /** Of `ids`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
+    const listedBefore = async (ids: readonly string[], cursor: Key): Promise<Set<string>> => {
+      const rows = await db.rows(sql`SELECT DISTINCT ${col(w.customerId, 'w')} FROM ${words} w
+        WHERE ${db.inList(col(w.customerId, 'w'), ids)} AND ${inRange('w', driver)}
+        AND (${col(w.rank, 'w')}, ${ordering}) <= (${sql.join(
+          cursor.map((v) => sql`${v}`),
+          sql`, `,
+        )})`);
+      return new Set(rows.map(idOf));
+    };
+
+    const seen = new Set<string>();
+    /** True the first time a customer comes up in this scan (its best entry). */
+    const firstSight = (row: Row) => {
+      const customer = idOf(row);
+      if (seen.has(customer)) return false;
+      seen.add(customer);
+      return true;
+    };
+    const picked: Row[] = [];
     let skip = from ? 0 : query.position;
-    for (const rank of [0, 1, 2]) {
+    const batch = Math.min(500, query.limit * 2 + 10);
+    ranks: for (const rank of [0, 1, 2]) {
       if (from && rank < Number(from[0])) continue;
-      const here = [sql`${col(w.rank, 'w')} = ${rank}`, ...conditions];
-      if (from && rank === Number(from[0])) {
-        here.push(
-          after(
-            SEARCH_ORDER.map((column) => col(column, 'w')),
-            from.slice(1),
-            'asc',
-          ),
-        );
-      }
-      const matching = sql`FROM ${words} w WHERE ${sql.join(here, sql` AND `)}`;
-      if (skip > 0) {
-        // A position without a cursor (the CLI's --offset): skip whole ranks by their counts.
-        const [count] = await db.rows(sql`SELECT count(*) AS n ${matching}`);
-        const n = toNumber(count?.['n']);
-        if (skip >= n) {
-          skip -= n;
-          continue;
+      let start: Key | null = from && rank === Number(from[0]) ? from.slice(1) : null;
+      for (;;) {
+        const here = [sql`${col(w.rank, 'w')} = ${rank}`, ...conditions];
+        if (start) here.push(after(columns, start, 'asc'));
+        const rows = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${ordering} FROM ${words} w
+          WHERE ${sql.join(here, sql` AND `)} ORDER BY ${ordering} LIMIT ${batch}`);
+        let fresh = rows.filter(firstSight);
+        if (from && fresh.length > 0) {
+          const earlier = await listedBefore(fresh.map(idOf), from);
+          fresh = fresh.filter((row) => !earlier.has(idOf(row)));
         }
+        for (const row of fresh) {
+          if (skip > 0) {
+            skip--;
+            continue;
+          }
+          picked.push(row);
+          if (picked.length === query.limit) break ranks;
+        }
+        const last = rows[rows.length - 1];
+        if (!last || rows.length < batch) break;
+        start = SEARCH_ORDER.map((column) => keyValue(last[column.name]));
       }
-      const want = query.limit - rows.length;
-      rows.push(
-        ...(await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${ordering} ${matching}
-          ORDER BY ${ordering} LIMIT ${want}${skip > 0 ? sql` OFFSET ${skip}` : sql``}`)),
-      );
-      skip = 0;
-      if (rows.length >= query.limit) break;
     }
-    const ids = rows.map((r) => String(r[w.customerId.name] ?? r['customer_id']));
+    const ids = picked.map(idOf);
     const found =
       ids.length === 0
         ? []
         : await db.rows(sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
     const byId = new Map(found.map((row) => [String(row['id']), row]));
-    const last = rows[rows.length - 1];
+    const last = picked[picked.length - 1];
     return {
-      rows: ids.map((id) => byId.get(id)).filter((r): r is Row => r !== undefined),
+      rows: ids.map((i) => byId.get(i)).filter((r): r is Row => r !== undefined),
       total,
       exact,
       position: query.position,
       next:
-        last && rows.length === query.limit
+        last && picked.length === query.limit
           ? encodeCursor(orderName, [toNumber(last['r']), ...SEARCH_ORDER.map((column) => keyValue(last[column.name]))])
           : null,
     };

@@ -161,6 +161,66 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
     );
   });
 
+  it('pages a search by cursor: every match once, the same order as one long page', async () => {
+    const words = await kontor.stores
+      .tenant(value<{ tenant: { id: string } }>(await kontor.call('auth.status', {})).tenant.id)
+      .then((store) =>
+        store.sql.rows<{ word: string; customer_id: string }>(
+          sql`SELECT word, customer_id FROM ${store.sql.table('customer_words')}`,
+        ),
+      );
+    const vocabulary = ['m', 'mu', 'muller', 'a', 'ad', 'b', 'be', 'ber', 'k', 'wien', 'vip', 'mess', 'z', 'example'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.constantFrom(...vocabulary), { minLength: 1, maxLength: 2 }),
+        fc.integer({ min: 1, max: 7 }),
+        async (terms, limit) => {
+          const search = terms.join(' ');
+          const whole = await page({ search, limit: 500 });
+          const matching = new Set(
+            all
+              .map((r) => r.id)
+              .filter((customer) =>
+                terms.every((t) => words.some((x) => String(x.customer_id) === customer && x.word.startsWith(t))),
+              ),
+          );
+          expect(new Set(whole.items.map((c) => c.id))).toEqual(matching);
+          expect(whole.items).toHaveLength(matching.size);
+          expect(whole.total).toBe(matching.size);
+          const paged: string[] = [];
+          let next: string | null | undefined;
+          do {
+            const part = await page({ search, limit, ...(next && { cursor: next }) });
+            paged.push(...part.items.map((c) => c.id));
+            next = part.next;
+          } while (next && paged.length <= matching.size);
+          expect(paged).toEqual(whole.items.map((c) => c.id));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('estimates the count of a broad search from a sample, and still lists every match', async () => {
+    const store = await kontor.stores.tenant(
+      value<{ tenant: { id: string } }>(await kontor.call('auth.status', {})).tenant.id,
+    );
+    const keyring = createKeyring({
+      db: store.sql,
+      tenantId: 'sampling',
+      master: randomBytes(32),
+      clock: systemClock,
+      ids: uuidv7Source(systemClock),
+    });
+    const sampling = createCustomersRepo(store.sql, keyring, { countEntries: 6 });
+    const exact = await page({ search: 'e', limit: 500 });
+    const estimated = await sampling.list(customerListInputSchema.parse({ search: 'e', limit: 500 }));
+    expect(exact.exact).toBe(true);
+    expect(estimated.exact).toBe(false);
+    expect(estimated.total).toBeGreaterThan(0);
+    expect(estimated.items).toEqual(exact.items);
+  });
+
   it('reaches the last page from the end, and an empty page past it', async () => {
     const last = await page({ sort: 'city', position: 44, limit: 5 });
     expect(last.items.map((c) => c.id)).toEqual(

@@ -216,6 +216,14 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       lists.changed();
       return changed === 1;
     },
+    async remove(id, tx, fromVersion) {
+      const removed = await tx.run(
+        sql`DELETE FROM ${customers} WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${fromVersion}`,
+      );
+      if (removed === 1) await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.customerId)} = ${id}`);
+      lists.changed();
+      return removed === 1;
+    },
     async list(query) {
       const terms = query.search ? queryWords(query.search) : [];
       const { rows, ...page } = await (terms.length > 0 ? lists.search(query, terms) : lists.list(query));

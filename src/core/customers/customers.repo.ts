@@ -13,6 +13,8 @@ export interface CustomersRepo {
   getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
+  /** Removes the customer (and its search words) if the stored version is `fromVersion`; false when not. */
+  remove(id: string, tx: Executor, fromVersion: number): Promise<boolean>;
   /** A page of the list or of a search (see customers.list.sql.ts). */
   list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */

@@ -22,6 +22,7 @@ import {
   created,
   customerStream,
   customerSubject,
+  deleted,
   erased,
   numbered,
   statusChanged,
@@ -69,6 +70,12 @@ export interface CustomersService {
   list(query: CustomerListQuery): Promise<CustomerPage>;
   /** Crypto-shreds the customer's personal data; dates and version history stay. */
   erase(id: string, meta: EventMeta): Promise<Customer>;
+  /**
+   * Removes a customer created by mistake: one that nobody but its creator has touched (and, once
+   * sales exist, without sales documents). Any other customer is archived instead; the refusal
+   * says so. The number is not given again; the data key is shredded with the customer.
+   */
+  delete(id: string, meta: EventMeta, expectedVersion?: number): Promise<void>;
   /** Gives customers from before numbers existed a number each, oldest first (an upgrade, once). */
   numberUnnumbered(meta: EventMeta): Promise<number>;
 }
@@ -196,7 +203,9 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     // The stream's version is the row's version: a stale caller gets `conflict` from the append.
     const [stored] = await events.append(customerStream(id), version, [event], meta, tx);
     if (!stored) throw new Error('no event appended');
-    return applyCustomerEvent(repo, stored, fact, tx);
+    const after = await applyCustomerEvent(repo, stored, fact, tx);
+    if (!after) throw new Error(`${stored.type} left no customer`);
+    return after;
   }
 
   /** A change of a stored customer whose event seals something with the customer's data key. */
@@ -296,6 +305,33 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         }
       });
       return missing.length;
+    },
+
+    async delete(id, meta, expectedVersion) {
+      const current = await get(id);
+      const stream = await events.readStream(customerStream(id));
+      const creator = stream[0]?.meta.userId ?? null;
+      // Kontor's own events (numbering at an upgrade) carry no user and count as nobody's.
+      const touchedByOthers = stream.some((e) => e.meta.userId !== null && e.meta.userId !== creator);
+      if (touchedByOthers) {
+        throw new AppError(
+          'conflict',
+          'Only a customer created by mistake can be deleted: other users have worked on this one. Archive it instead (set its status to archived); its history is kept.',
+          { reason: 'customer_in_use' },
+        );
+      }
+      await db.transaction(async (tx) => {
+        const [stored] = await events.append(
+          customerStream(id),
+          expectedVersion ?? current.version,
+          [deleted()],
+          meta,
+          tx,
+        );
+        if (!stored) throw new Error('no event appended');
+        await applyCustomerEvent(repo, stored, { kind: 'deleted' }, tx);
+        if (current.erasedAt === null) await keyring.shred(customerSubject(id), tx);
+      });
     },
 
     async erase(id, meta) {

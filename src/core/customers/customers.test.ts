@@ -251,6 +251,35 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     expect(rest.next).toBeNull();
   });
 
+  it('deletes a customer created by mistake: gone from lists, its number not given again', async () => {
+    const mistake = value(await call<Customer>('customers.create', { name: 'Versehen GmbH', notes: 'typo' }));
+    expect(value(await call('customers.delete', { id: mistake.id }))).toEqual({ deleted: true });
+    expect(await call('customers.get', { id: mistake.id })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    expect(await find('Versehen')).toEqual([]);
+    const next = value(await call<Customer>('customers.create', { name: 'Richtig GmbH' }));
+    expect(Number(next.number.replace(/\D/g, ''))).toBe(Number(mistake.number.replace(/\D/g, '')) + 1);
+    // The event log keeps that it happened, and the personal data is shredded with it.
+    const events = value(await call<{ type: string }[]>('events.list', { stream: `customer-${mistake.id}` }));
+    expect(events.map((e) => e.type)).toEqual(['customer.created', 'customer.deleted']);
+    expect(await call('customers.delete', { id: mistake.id })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found' },
+    });
+  });
+
+  it('archives instead of deleting a customer other users worked on, and says so', async () => {
+    const shared = value(await call<Customer>('customers.create', { name: 'Gemeinsam AG' }));
+    const clerk = await kontor.signInAs('clerk');
+    value((await clerk('customers.update', { id: shared.id, changes: { notes: 'called' } })) as Result<Customer>);
+    const refused = await call('customers.delete', { id: shared.id });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'customer_in_use' } } });
+    expect(refused.ok ? '' : refused.error.message).toMatch(/Archive it instead/);
+    expect(value(await call<Customer>('customers.get', { id: shared.id })).version).toBe(2);
+    // And a clerk may not delete at all.
+    const own = value((await clerk('customers.create', { name: 'Clerk KG' })) as Result<Customer>);
+    expect(await clerk('customers.delete', { id: own.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+  });
+
   it('answers any search text with results or nothing, never an error (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

@@ -295,7 +295,7 @@ export type CustomerListQuery = z.output<typeof customerListInputSchema>;
 
 export const customerPageSchema = z.object({
   items: z.array(customerSummarySchema),
-  /** All rows of the list; for a search, counted up to a limit (then `exact` is false). */
+  /** All rows of the list; a broad search estimates it from a sample (then `exact` is false). */
   total: z.number().int().min(0),
   exact: z.boolean(),
   /** The row index of the first item. */
@@ -343,6 +343,12 @@ export const customersContract = {
     }),
     output: customerSchema,
     permission: 'customers.write',
+  }),
+  'customers.delete': procedure({
+    summary: 'Delete a customer created by mistake (others are archived instead)',
+    input: z.strictObject({ id: customerId, expectedVersion: z.number().int().positive().optional() }),
+    output: z.object({ deleted: z.literal(true) }),
+    permission: 'customers.delete',
   }),
   'customers.list': procedure({
     summary: 'List customers, paged and sorted, with an optional text search',

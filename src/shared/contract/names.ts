@@ -68,6 +68,7 @@ export const procedureNames = [
   'events.list',
   'events.replay',
   'customers.history',
+  'customers.delete',
 ] as const;
 
 /** Events the main process may push to the renderer. */

@@ -92,3 +92,48 @@ describe('customer form', () => {
     await waitFor(() => expect(onClose).toHaveBeenCalled());
   });
 });
+
+describe('deleting a customer', () => {
+  const manager = signedIn(['customers.read', 'customers.write', 'customers.delete']);
+
+  it('deletes after asking, and closes', async () => {
+    const onClose = vi.fn();
+    const { bridge } = await renderWithApp(<CustomerForm customer={ada} onClose={onClose} />, {
+      status: manager,
+      answers: { 'customers.history': () => [], 'customers.delete': () => ({ deleted: true }) },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    expect(await screen.findByText(/Only a customer created by mistake can be deleted/)).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Delete customer' }));
+    await waitFor(() => expect(onClose).toHaveBeenCalled());
+    expect(bridge.calls.find((c) => c.name === 'customers.delete')?.input).toEqual({ id: ada.id, expectedVersion: 3 });
+  });
+
+  it('explains a refusal: the customer is archived instead', async () => {
+    const onClose = vi.fn();
+    await renderWithApp(<CustomerForm customer={ada} onClose={onClose} />, {
+      status: manager,
+      answers: {
+        'customers.history': () => [],
+        'customers.delete': () => {
+          throw new AppError('conflict', 'in use', { reason: 'customer_in_use' });
+        },
+      },
+    });
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole('button', { name: 'Delete' }));
+    await user.click(await screen.findByRole('button', { name: 'Delete customer' }));
+    expect(await screen.findByText(/Archive it instead/)).toBeTruthy();
+    expect(onClose).not.toHaveBeenCalled();
+  });
+
+  it('is not offered without the permission', async () => {
+    await renderWithApp(<CustomerForm customer={ada} onClose={() => undefined} />, {
+      status: writer,
+      answers: { 'customers.history': () => [] },
+    });
+    await screen.findByLabelText('City');
+    expect(screen.queryByRole('button', { name: 'Delete' })).toBeNull();
+  });
+});

@@ -34,6 +34,7 @@ import { contractValidator, fieldErrors } from '../../lib/field-errors';
 import { notifySuccess } from '../../lib/notify';
 import { useChange, useProcedure } from '../../lib/query';
 import { useGuardedClose } from '../../lib/use-guarded-close';
+import { CustomerDelete } from './CustomerDelete';
 import { CustomerGdpr } from './CustomerGdpr';
 import { CustomerHistory } from './CustomerHistory';
 
@@ -232,6 +233,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
   const { t, i18n } = useTranslation();
   const canWrite = useCan('customers.write');
   const canGdpr = useCan('gdpr.manage');
+  const canDelete = useCan('customers.delete');
   const erased = customer?.erasedAt ?? null;
   const readOnly = erased !== null || !canWrite;
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium' });
@@ -392,6 +394,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             </Stack>
           )}
           <Group justify="flex-end">
+            {customer && canDelete && <CustomerDelete customer={customer} onDeleted={onClose} />}
             <Button variant="default" onClick={guard.request}>
               {readOnly ? t('common.close') : t('customers.cancel')}
             </Button>
