@@ -42,6 +42,25 @@ test.describe('customers in the browser', () => {
     await expect(customers.rows).toHaveCount(1);
   });
 
+  test('shows a likely duplicate before saving, and saves anyway when asked', async ({ page }) => {
+    const customers = new CustomersPage(page);
+    await customers.open();
+    let form = await customers.startNew();
+    await form.fill({ Name: 'Dora Doppelt', City: 'Husum' });
+    await form.save();
+    await expect(form.dialog).toBeHidden();
+
+    form = await customers.startNew();
+    await form.fill({ Name: 'dora doppelt', City: 'HUSUM' });
+    await form.save();
+    const warning = form.dialog.getByRole('alert').filter({ hasText: 'Possibly the same customer' });
+    await expect(warning).toContainText('Dora Doppelt, Husum (same name in the same city)');
+    await form.dialog.getByRole('button', { name: 'Save anyway' }).click();
+    await expect(form.dialog).toBeHidden();
+    await customers.searchFor('doppelt');
+    await expect(customers.rows).toHaveCount(2);
+  });
+
   test('edits a customer from the list', async ({ page }) => {
     const customers = new CustomersPage(page);
     await customers.open();

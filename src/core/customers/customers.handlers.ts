@@ -32,6 +32,7 @@ export function customersHandlers({
       await (await customersOf(ctx)).delete(input.id, await commandMeta(ctx.session), input.expectedVersion);
       return { deleted: true as const };
     },
+    'customers.duplicates': async (input, ctx) => (await customersOf(ctx)).duplicates(input.fields, input.excludeId),
     'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
     'customers.history': async (input, ctx) => {
       const { customers, events, keyring } = await companies.of(ctx.session);

@@ -6,9 +6,9 @@
 // sealed with the customer's data key in `secrets`, and an IBAN is found for duplicate checks by
 // a keyed hash. The search index is the customer_words table (customers.search.ts).
 import { createHmac } from 'node:crypto';
-import { getTableColumns, getTableName, sql } from 'drizzle-orm';
+import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { customerSchema, type CustomerSummary } from '../../shared/contract';
+import { customerSchema, type CustomerSummary, type DuplicateReason } from '../../shared/contract';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
 import { customerSubject } from './customers.events';
@@ -131,6 +131,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       details: JSON.stringify(pick(record, DETAIL_KEYS)),
       secrets: hasSecrets(record) && key ? sealJson(key, secretsAad(record.id), secrets) : null,
       ibanHash: record.bankAccount ? await ibanHash(record.bankAccount.iban) : null,
+      vatId: record.vatId,
       version: record.version,
       createdAt: record.createdAt,
       updatedAt: record.updatedAt,
@@ -223,6 +224,33 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       if (removed === 1) await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.customerId)} = ${id}`);
       lists.changed();
       return removed === 1;
+    },
+    async likelyDuplicates(probe, excludeId) {
+      const reasons = new Map<string, Set<DuplicateReason>>();
+      const find = async (reason: DuplicateReason, condition: SQL) => {
+        const rows = await db.rows(sql`SELECT ${col(c.id)} AS id FROM ${customers} WHERE ${condition}
+          AND ${col(c.erasedAt)} IS NULL ${excludeId ? sql`AND ${col(c.id)} <> ${excludeId}` : sql``} LIMIT 10`);
+        for (const row of rows) {
+          const id = String(row['id']);
+          reasons.set(id, (reasons.get(id) ?? new Set()).add(reason));
+        }
+      };
+      if (probe.vatId) await find('vatId', sql`${col(c.vatId)} = ${probe.vatId}`);
+      if (probe.iban) await find('iban', sql`${col(c.ibanHash)} = ${await ibanHash(probe.iban)}`);
+      if (probe.email) await find('email', sql`${col(c.emailSort)} = ${sortKey(probe.email)}`);
+      if (probe.name && probe.city) {
+        await find(
+          'nameAndCity',
+          sql`${col(c.sortName)} = ${sortName(probe.name)} AND ${col(c.citySort)} = ${sortKey(probe.city)}`,
+        );
+      }
+      if (reasons.size === 0) return [];
+      const rows = await db.rows<Row>(
+        sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), [...reasons.keys()])}`,
+      );
+      return rows
+        .map((row) => ({ customer: summaryOf(row), reasons: [...(reasons.get(String(row.id)) ?? [])] }))
+        .sort((a, b) => b.reasons.length - a.reasons.length || a.customer.name.localeCompare(b.customer.name));
     },
     async list(query) {
       const terms = query.search ? queryWords(query.search) : [];

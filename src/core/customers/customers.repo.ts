@@ -1,9 +1,18 @@
 // The customers repo port.
-import type { CustomerListQuery, CustomerPage } from '../../shared/contract';
+import type { CustomerListQuery, CustomerPage, LikelyDuplicate } from '../../shared/contract';
 import type { Executor } from '../db/executor';
 import type { CustomerRecord } from './customers.record';
 
 export type { CustomerRecord };
+
+/** What a duplicate check compares (stored forms: VAT ID normalised, IBAN electronic format). */
+export interface DuplicateProbe {
+  readonly vatId?: string | null;
+  readonly iban?: string | null;
+  readonly email?: string | null;
+  readonly name?: string | null;
+  readonly city?: string | null;
+}
 
 export interface CustomersRepo {
   insert(record: CustomerRecord, tx?: Executor): Promise<void>;
@@ -15,6 +24,12 @@ export interface CustomersRepo {
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
   /** Removes the customer (and its search words) if the stored version is `fromVersion`; false when not. */
   remove(id: string, tx: Executor, fromVersion: number): Promise<boolean>;
+  /**
+   * Customers (not erased, not `excludeId`) that are likely the same as `probe`: same VAT ID, IBAN
+   * (by its keyed hash) or email, or the same name in the same city (both folded); at most 10 per
+   * reason, those with the most reasons first.
+   */
+  likelyDuplicates(probe: DuplicateProbe, excludeId?: string): Promise<LikelyDuplicate[]>;
   /** A page of the list or of a search (see customers.list.sql.ts). */
   list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */

@@ -37,6 +37,8 @@ export const customersSqlite = sqliteTable(
     secrets: text('secrets'),
     /** A keyed hash of the IBAN: finds duplicates without a readable account number. */
     ibanHash: text('iban_hash'),
+    /** The VAT ID as stored in `details`, for the duplicate check. */
+    vatId: text('vat_id'),
     version: integer('version').notNull(),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
@@ -44,13 +46,17 @@ export const customersSqlite = sqliteTable(
   },
   (t) => [
     // One index per list order, holding the whole order key: every page is a keyset range scan.
-    index('customers_sort_name_idx').on(t.sortName, t.number, t.id),
-    index('customers_number_idx').on(t.number, t.id),
-    index('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id),
-    index('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id),
+    // The status at the end lets a status filter (the most common) be checked in the index alone.
+    index('customers_sort_name_idx').on(t.sortName, t.number, t.id, t.status),
+    index('customers_number_idx').on(t.number, t.id, t.status),
+    index('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id, t.status),
+    index('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id, t.status),
     index('customers_status_idx').on(t.status, t.sortName, t.number, t.id),
-    index('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id),
-    index('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id),
+    index('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id, t.status),
+    index('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id, t.status),
+    // Likely duplicates (customers.duplicates): same VAT ID, IBAN or email (email_sort); same name in the same city (sort_name).
+    index('customers_vat_id_idx').on(t.vatId),
+    index('customers_iban_hash_idx').on(t.ibanHash),
   ],
 );
 
@@ -90,6 +96,7 @@ export const customersPg = pgTable(
     details: pgText('details').notNull(),
     secrets: pgText('secrets'),
     ibanHash: pgText('iban_hash'),
+    vatId: pgText('vat_id'),
     version: pgInteger('version').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
@@ -97,13 +104,17 @@ export const customersPg = pgTable(
   },
   (t) => [
     // One index per list order, holding the whole order key: every page is a keyset range scan.
-    pgIndex('customers_sort_name_idx').on(t.sortName, t.number, t.id),
-    pgIndex('customers_number_idx').on(t.number, t.id),
-    pgIndex('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id),
-    pgIndex('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id),
+    // The status at the end lets a status filter (the most common) be checked in the index alone.
+    pgIndex('customers_sort_name_idx').on(t.sortName, t.number, t.id, t.status),
+    pgIndex('customers_number_idx').on(t.number, t.id, t.status),
+    pgIndex('customers_email_sort_idx').on(t.emailSort, t.sortName, t.number, t.id, t.status),
+    pgIndex('customers_city_sort_idx').on(t.citySort, t.sortName, t.number, t.id, t.status),
     pgIndex('customers_status_idx').on(t.status, t.sortName, t.number, t.id),
-    pgIndex('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id),
-    pgIndex('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id),
+    pgIndex('customers_created_at_idx').on(t.createdAt, t.sortName, t.number, t.id, t.status),
+    pgIndex('customers_updated_at_idx').on(t.updatedAt, t.sortName, t.number, t.id, t.status),
+    // Likely duplicates (customers.duplicates): same VAT ID, IBAN or email (email_sort); same name in the same city (sort_name).
+    pgIndex('customers_vat_id_idx').on(t.vatId),
+    pgIndex('customers_iban_hash_idx').on(t.ibanHash),
   ],
 );
 

@@ -10,6 +10,7 @@ import {
   type CustomerListQuery,
   type CustomerPage,
   type CustomerStatus,
+  type LikelyDuplicate,
   type ParsedCustomerFields,
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
@@ -68,6 +69,8 @@ export interface CustomersService {
     expectedVersion?: number,
   ): Promise<Customer>;
   list(query: CustomerListQuery): Promise<CustomerPage>;
+  /** Likely duplicates of the given fields (see CustomersRepo.likelyDuplicates). */
+  duplicates(fields: ParsedCustomerFields, excludeId?: string): Promise<LikelyDuplicate[]>;
   /** Crypto-shreds the customer's personal data; dates and version history stay. */
   erase(id: string, meta: EventMeta): Promise<Customer>;
   /**
@@ -286,6 +289,20 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         { kind: 'status', from, to, reason },
         meta,
         expectedVersion,
+      );
+    },
+
+    async duplicates(fields, excludeId) {
+      const name = displayName(fields).trim();
+      return repo.likelyDuplicates(
+        {
+          vatId: fields.vatId?.id ?? null,
+          iban: fields.bankAccount?.iban.iban ?? null,
+          email: clean(fields.email),
+          name: name || null,
+          city: clean(fields.billingAddress?.city),
+        },
+        excludeId,
       );
     },
 

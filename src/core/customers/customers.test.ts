@@ -2,7 +2,7 @@
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer, CustomerPage } from '../../shared/contract';
+import type { Customer, CustomerPage, LikelyDuplicate } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
 
@@ -249,6 +249,35 @@ describe.each(testDialects)('customers on %s', (dialect) => {
       'Anders AG',
     ]);
     expect(rest.next).toBeNull();
+  });
+
+  it('finds likely duplicates by VAT ID, IBAN, email, or name in the same city', async () => {
+    const known = value(
+      await call<Customer>('customers.create', {
+        name: 'Doppel Handel GmbH',
+        vatId: 'ATU13585627',
+        email: 'Einkauf@Doppel.example',
+        billingAddress: { city: 'Graz', country: 'AT' },
+        bankAccount: { iban: 'AT61 1904 3002 3457 3201' },
+      }),
+    );
+    const reasonsFor = async (fields: object, excludeId?: string) =>
+      value(await call<LikelyDuplicate[]>('customers.duplicates', { fields, ...(excludeId && { excludeId }) }))
+        .filter((d) => d.customer.id === known.id)
+        .flatMap((d) => d.reasons);
+    expect(await reasonsFor({ name: 'Other', vatId: 'atu 13585627' })).toEqual(['vatId']);
+    expect(await reasonsFor({ name: 'Other', bankAccount: { iban: 'AT611904300234573201' } })).toEqual(['iban']);
+    expect(await reasonsFor({ name: 'Other', email: 'einkauf@doppel.example' })).toEqual(['email']);
+    expect(await reasonsFor({ name: 'doppel handel gmbh', billingAddress: { city: 'GRAZ' } })).toEqual(['nameAndCity']);
+    expect(await reasonsFor({ name: 'Doppel Handel GmbH', billingAddress: { city: 'Wien' } })).toEqual([]);
+    // The customer being edited is not its own duplicate.
+    expect(await reasonsFor({ vatId: 'ATU13585627' }, known.id)).toEqual([]);
+    // Nothing to compare: nothing found, and a bad field is a validation error as on create.
+    expect(value(await call('customers.duplicates', { fields: {} }))).toEqual([]);
+    expect(await call('customers.duplicates', { fields: { vatId: 'DE123456789' } })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
   });
 
   it('deletes a customer created by mistake: gone from lists, its number not given again', async () => {

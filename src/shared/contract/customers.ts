@@ -306,6 +306,15 @@ export const customerPageSchema = z.object({
 });
 export type CustomerPage = z.infer<typeof customerPageSchema>;
 
+export const duplicateReasons = ['vatId', 'iban', 'email', 'nameAndCity'] as const;
+export type DuplicateReason = (typeof duplicateReasons)[number];
+export const likelyDuplicateSchema = z.object({
+  customer: customerSummarySchema,
+  /** Why it looks like the same customer: same VAT ID, IBAN, email, or name in the same city. */
+  reasons: z.array(z.enum(duplicateReasons)).min(1),
+});
+export type LikelyDuplicate = z.infer<typeof likelyDuplicateSchema>;
+
 const customerId = z.uuid('Not a valid customer id');
 const idInput = z.strictObject({ id: customerId });
 
@@ -349,6 +358,16 @@ export const customersContract = {
     input: z.strictObject({ id: customerId, expectedVersion: z.number().int().positive().optional() }),
     output: z.object({ deleted: z.literal(true) }),
     permission: 'customers.delete',
+  }),
+  'customers.duplicates': procedure({
+    summary: 'Customers that are likely the same as the given fields (before saving or importing)',
+    input: z.strictObject({
+      fields: customerFieldsSchema,
+      /** The customer being edited, which is not its own duplicate. */
+      excludeId: customerId.optional(),
+    }),
+    output: z.array(likelyDuplicateSchema),
+    permission: 'customers.read',
   }),
   'customers.list': procedure({
     summary: 'List customers, paged and sorted, with an optional text search',

@@ -69,6 +69,7 @@ export const procedureNames = [
   'events.replay',
   'customers.history',
   'customers.delete',
+  'customers.duplicates',
 ] as const;
 
 /** Events the main process may push to the renderer. */

@@ -23,7 +23,12 @@ import {
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { customerCreateSchema, type Customer, type CustomerFields } from '../../../../shared/contract';
+import {
+  customerCreateSchema,
+  type Customer,
+  type CustomerFields,
+  type LikelyDuplicate,
+} from '../../../../shared/contract';
 import { printIban, printPhone } from '../../../../shared/identifiers';
 import { countryChoices, currencyChoices, languageChoices } from '../../../../shared/reference-lists';
 import { DiscardPrompt } from '../../components/DiscardPrompt';
@@ -245,6 +250,9 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
   });
   const create = useChange('customers.create');
   const update = useChange('customers.update');
+  const checkDuplicates = useChange('customers.duplicates');
+  /** Likely duplicates of a new customer, shown once before it is saved (then Save saves anyway). */
+  const [duplicates, setDuplicates] = useState<LikelyDuplicate[] | null>(null);
   const [formError, setFormError] = useState<unknown>(null);
   const [conflict, setConflict] = useState(false);
   const guard = useGuardedClose(() => !readOnly && form.isDirty(), onClose);
@@ -252,6 +260,13 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
   async function save(values: Values) {
     setFormError(null);
     try {
+      if (!customer && duplicates === null) {
+        const found = await checkDuplicates.mutateAsync({ fields: toInput(values) });
+        if (found.length > 0) {
+          setDuplicates(found);
+          return;
+        }
+      }
       const saved = customer
         ? await update.mutateAsync({
             id: customer.id,
@@ -307,6 +322,20 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
           {conflict && (
             <Alert color="yellow" role="alert">
               {t('customers.conflict')}
+            </Alert>
+          )}
+          {duplicates && duplicates.length > 0 && (
+            <Alert color="yellow" role="alert" title={t('customers.duplicates.title')}>
+              <Stack gap={4}>
+                {duplicates.map((d) => (
+                  <Text size="sm" key={d.customer.id}>
+                    {d.customer.number} {d.customer.name}
+                    {d.customer.city ? `, ${d.customer.city}` : ''} (
+                    {d.reasons.map((r) => t(`customers.duplicates.reasons.${r}`)).join(', ')})
+                  </Text>
+                ))}
+                <Text size="sm">{t('customers.duplicates.explain')}</Text>
+              </Stack>
             </Alert>
           )}
           {erased && <Alert color="gray">{t('privacy.erasedOn', { date: format.format(new Date(erased)) })}</Alert>}
@@ -399,8 +428,8 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
               {readOnly ? t('common.close') : t('customers.cancel')}
             </Button>
             {!readOnly && (
-              <Button type="submit" loading={create.isPending || update.isPending}>
-                {t('customers.save')}
+              <Button type="submit" loading={create.isPending || update.isPending || checkDuplicates.isPending}>
+                {duplicates?.length ? t('customers.duplicates.saveAnyway') : t('customers.save')}
               </Button>
             )}
           </Group>
