@@ -302,8 +302,8 @@ export function createCustomerLists(
     const conditions = [
       inRange('w', driver),
       ...others.map(
-        (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')}
-          AND ${inRange('o', word)})`,
+        (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.sortKey, 'o')} = ${col(w.sortKey, 'w')}
+          AND ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')} AND ${inRange('o', word)})`,
       ),
     ];
     const listed = filters(query, 'f');
@@ -322,7 +322,7 @@ export function createCustomerLists(
     const rest = conditions.slice(1);
     const matches = rest.length > 0 ? sql`CASE WHEN ${sql.join(rest, sql` AND `)} THEN ${id} END` : id;
     const [sample] = await db.rows(sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM (
-      SELECT ${col(w.customerId)} AS ${sql.identifier(w.customerId.name)} FROM ${words}
+      SELECT ${col(w.sortKey)} AS ${sql.identifier(w.sortKey.name)}, ${col(w.customerId)} AS ${sql.identifier(w.customerId.name)} FROM ${words}
       WHERE ${col(w.rank)} IN (0, 1, 2) AND ${col(w.word)} >= ${driver} AND ${col(w.word)} < ${prefixEnd(driver)}
       LIMIT ${countEntries}) w`);
     const examined = toNumber(sample?.['n']);
@@ -335,10 +335,12 @@ export function createCustomerLists(
     const from = query.cursor ? decodeCursor(query.cursor, orderName, 4) : null;
     const columns = SEARCH_ORDER.map((column) => col(column, 'w'));
     const ordering = sql.join(columns, sql`, `);
-    /** Of `ids`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
-    const listedBefore = async (ids: readonly string[], cursor: Key): Promise<Set<string>> => {
+    /** Of the customers of `entries`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
+    const listedBefore = async (entries: readonly Row[], cursor: Key): Promise<Set<string>> => {
+      const keys = entries.map((row) => String(row[w.sortKey.name]));
       const rows = await db.rows(sql`SELECT DISTINCT ${col(w.customerId, 'w')} FROM ${words} w
-        WHERE ${db.inList(col(w.customerId, 'w'), ids)} AND ${inRange('w', driver)}
+        WHERE ${db.inList(col(w.sortKey, 'w'), keys)} AND ${db.inList(col(w.customerId, 'w'), entries.map(idOf))}
+        AND ${inRange('w', driver)}
         AND (${col(w.rank, 'w')}, ${ordering}) <= (${sql.join(
           cursor.map((v) => sql`${v}`),
           sql`, `,
@@ -367,7 +369,7 @@ export function createCustomerLists(
           WHERE ${sql.join(here, sql` AND `)} ORDER BY ${ordering} LIMIT ${batch}`);
         let fresh = rows.filter(firstSight);
         if (from && fresh.length > 0) {
-          const earlier = await listedBefore(fresh.map(idOf), from);
+          const earlier = await listedBefore(fresh, from);
           fresh = fresh.filter((row) => !earlier.has(idOf(row)));
         }
         for (const row of fresh) {

@@ -155,25 +155,32 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     return rows.map((row) => toRecord(row, keys.get(customerSubject(String(row.id)))));
   }
 
-  function sortKeyOf(record: CustomerRecord): string {
-    return `${sortName(record.name)}\u0001${record.number}`;
-  }
+  /** A customer's key in the word index: its sort name and number (see customers.schema.ts). */
+  const wordKey = (name: string, number: string) => `${name}\u0001${number}`;
+  const sortKeyOf = (record: CustomerRecord) => wordKey(sortName(record.name), record.number);
 
-  async function writeWords(list: readonly CustomerRecord[], tx: Executor, replacing: boolean): Promise<void> {
-    if (replacing) {
-      await tx.run(
-        sql`DELETE FROM ${words} WHERE ${tx.inList(
-          col(w.customerId),
-          list.map((r) => r.id),
-        )}`,
-      );
-    }
+  async function writeWords(list: readonly CustomerRecord[], tx: Executor): Promise<void> {
     const rows: (typeof w.$inferInsert)[] = [];
     for (const record of list) {
       const sortKey = sortKeyOf(record);
       for (const { word, rank } of customerWords(record)) rows.push({ word, rank, sortKey, customerId: record.id });
     }
     await tx.insert(w, rows);
+  }
+
+  /** Removes a customer's words, found by the key they were written under. */
+  async function dropWords(id: string, stored: Row | undefined, tx: Executor): Promise<void> {
+    if (!stored) return;
+    await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.sortKey)} = ${wordKey(String(stored.sortName), String(stored.number))}
+      AND ${col(w.customerId)} = ${id}`);
+  }
+
+  /** The stored sort name and number of a customer (the key of its words), if it is stored at `version`. */
+  async function storedKey(id: string, version: number, tx: Executor): Promise<Row | undefined> {
+    const [row] = await tx.rows<Row>(sql`SELECT ${col(c.sortName)} AS ${sql.identifier('sortName')},
+      ${col(c.number)} AS ${sql.identifier('number')} FROM ${customers}
+      WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${version}`);
+    return row;
   }
 
   /** Many rows at once (replay writes a page of customers in one call). */
@@ -185,7 +192,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
-    await writeWords(list, tx, false);
+    await writeWords(list, tx);
     lists.changed();
   }
 
@@ -211,17 +218,22 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const sets = (Object.keys(changes) as (keyof typeof changes)[]).map(
         (property) => sql`${col(c[property])} = ${changes[property] ?? null}`,
       );
+      const stored = await storedKey(record.id, fromVersion, tx);
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
-      if (changed === 1) await writeWords([record], tx, true);
+      if (changed === 1) {
+        await dropWords(record.id, stored, tx);
+        await writeWords([record], tx);
+      }
       lists.changed();
       return changed === 1;
     },
     async remove(id, tx, fromVersion) {
+      const stored = await storedKey(id, fromVersion, tx);
       const removed = await tx.run(
         sql`DELETE FROM ${customers} WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${fromVersion}`,
       );
-      if (removed === 1) await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.customerId)} = ${id}`);
+      if (removed === 1) await dropWords(id, stored, tx);
       lists.changed();
       return removed === 1;
     },

@@ -71,7 +71,10 @@ export const customerWordsSqlite = sqliteTable(
   },
   (t) => [
     sqlitePrimaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
-    index('customer_words_customer_idx').on(t.customerId, t.word),
+    // A customer's words by its sort key first: a search reads the driving word's entries in
+    // sort-key order, so its probes for the other words walk this index forwards (pages stay in
+    // the cache) instead of jumping about by random customer ids.
+    index('customer_words_owner_idx').on(t.sortKey, t.customerId, t.word),
   ],
 );
 
@@ -128,7 +131,7 @@ export const customerWordsPg = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
-    pgIndex('customer_words_customer_idx').on(t.customerId, t.word),
+    pgIndex('customer_words_owner_idx').on(t.sortKey, t.customerId, t.word),
   ],
 );
 

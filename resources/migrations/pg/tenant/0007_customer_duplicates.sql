@@ -1,4 +1,5 @@
 -- The projection is rebuilt by a replay at the first open (projection version 4), which fills vat_id.
+DROP INDEX "customer_words_customer_idx";--> statement-breakpoint
 DROP INDEX "customers_sort_name_idx";--> statement-breakpoint
 DROP INDEX "customers_number_idx";--> statement-breakpoint
 DROP INDEX "customers_email_sort_idx";--> statement-breakpoint
@@ -6,6 +7,7 @@ DROP INDEX "customers_city_sort_idx";--> statement-breakpoint
 DROP INDEX "customers_created_at_idx";--> statement-breakpoint
 DROP INDEX "customers_updated_at_idx";--> statement-breakpoint
 ALTER TABLE "customers" ADD COLUMN "vat_id" text;--> statement-breakpoint
+CREATE INDEX "customer_words_owner_idx" ON "customer_words" USING btree ("sort_key","customer_id","word");--> statement-breakpoint
 CREATE INDEX "customers_vat_id_idx" ON "customers" USING btree ("vat_id");--> statement-breakpoint
 CREATE INDEX "customers_iban_hash_idx" ON "customers" USING btree ("iban_hash");--> statement-breakpoint
 CREATE INDEX "customers_sort_name_idx" ON "customers" USING btree ("sort_name","number","id","status");--> statement-breakpoint

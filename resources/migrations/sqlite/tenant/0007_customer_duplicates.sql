@@ -1,4 +1,6 @@
 -- The projection is rebuilt by a replay at the first open (projection version 4), which fills vat_id.
+DROP INDEX `customer_words_customer_idx`;--> statement-breakpoint
+CREATE INDEX `customer_words_owner_idx` ON `customer_words` (`sort_key`,`customer_id`,`word`);--> statement-breakpoint
 DROP INDEX `customers_sort_name_idx`;--> statement-breakpoint
 DROP INDEX `customers_number_idx`;--> statement-breakpoint
 DROP INDEX `customers_email_sort_idx`;--> statement-breakpoint
