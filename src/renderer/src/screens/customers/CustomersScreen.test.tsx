@@ -56,6 +56,16 @@ describe('customer table', () => {
     expect(screen.getByText('Strg+K Suche · Alt+N neuer Kunde')).toBeTruthy();
   });
 
+  it('says “about” when a broad search estimated its count', async () => {
+    await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read']),
+      path: '/customers',
+      answers: { 'customers.list': () => ({ ...page, total: 12_400, exact: false }) },
+    });
+    await screen.findByRole('link', { name: 'Open Kunde 1' });
+    expect(screen.getByTestId('customer-count').textContent).toBe('about 12,400 customers');
+  });
+
   it('shows a failed load as a translated sentence', async () => {
     const { AppError } = await import('../../../../shared/errors');
     await renderWithApp(<CustomersScreen />, {

@@ -87,7 +87,7 @@ export function CustomersScreen() {
           <Title order={2}>{t('customers.title')}</Title>
           {data && (
             <Text c="dimmed" data-testid="customer-count">
-              {t('customers.count', { count: data.total })}
+              {t(data.exact ? 'customers.count' : 'customers.countAbout', { count: data.total })}
             </Text>
           )}
         </Group>
