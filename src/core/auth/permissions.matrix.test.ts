@@ -23,6 +23,8 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'customers.update': { id: UNKNOWN_ID, changes: { billingAddress: { city: 'Bonn' } } },
   'customers.setStatus': { id: UNKNOWN_ID, status: 'active', reason: 'x' },
   'customers.list': {},
+  'customers.delete': { id: UNKNOWN_ID },
+  'customers.duplicates': { fields: { name: 'Matrix Kunde' } },
   'system.check': {},
   'settings.getDatabase': {},
   'settings.setDatabase': { kind: 'sqlite' },
