@@ -78,8 +78,6 @@ function after(columns: SQL[], key: Key, direction: 'asc' | 'desc'): SQL {
   )})`;
 }
 
-const flip = (d: 'asc' | 'desc') => (d === 'asc' ? 'desc' : 'asc');
-
 /** The start of a day or an instant, as stored (ISO text in UTC). */
 const instant = (bound: string) => new Date(bound.length === 10 ? `${bound}T00:00:00.000Z` : bound).toISOString();
 /** An upper bound: a day includes the whole day; an instant is exclusive. */
@@ -89,7 +87,8 @@ const until = (bound: string) =>
 interface OrderState {
   mark: string;
   total?: number;
-  anchors: Record<'asc' | 'desc', (Key | null)[]>;
+  /** Keys of the ascending order before every anchorEvery-th row ([0] is the start). */
+  anchors: (Key | null)[];
 }
 
 export interface CustomerListPage {
@@ -133,7 +132,7 @@ export function createCustomerLists(
   function stateOf(signature: string, mark: string): OrderState {
     let state = orders.get(signature);
     if (!state || state.mark !== mark) {
-      state = { mark, anchors: { asc: [null], desc: [null] } };
+      state = { mark, anchors: [null] };
       if (orders.size >= CACHED_ORDERS) orders.delete(orders.keys().next().value as string);
     }
     orders.delete(signature);
@@ -211,26 +210,30 @@ export function createCustomerLists(
         )} LIMIT ${limit}${skip > 0 ? sql` OFFSET ${skip}` : sql``}`);
 
     /**
-     * The key of the row just before row `k * anchorEvery` in `direction`, built step by step. The
-     * first time, the keys of the whole half of the list this direction serves are built at once:
-     * one pause on the first jump, then every jump reads a page from a known key.
+     * The key of the row just before row `k * anchorEvery` of the ascending order. The first time
+     * one is needed, the keys of the whole list are built (one pause on the first jump into the
+     * middle; both directions use them), then every jump reads a page from a known key.
      */
-    async function anchor(direction: 'asc' | 'desc', k: number): Promise<Key | null> {
-      const known = state.anchors[direction];
-      const half = Math.ceil((state.total ?? 0) / 2 / anchorEvery);
-      while (known.length <= Math.max(k, half)) {
-        const [row] = await read(direction, known[known.length - 1] ?? null, anchorEvery - 1, 1, keys);
+    async function anchor(k: number): Promise<Key | null> {
+      const known = state.anchors;
+      const last = Math.floor(((state.total ?? 0) - 1) / anchorEvery);
+      while (known.length <= Math.max(k, last)) {
+        const [row] = await read('asc', known[known.length - 1] ?? null, anchorEvery - 1, 1, keys);
         if (!row) break;
         known.push(keyOf(row));
       }
       return known[k] ?? null;
     }
 
-    /** `count` rows from `position` counted in `direction`, via the nearest anchor. */
-    async function at(direction: 'asc' | 'desc', position: number, count: number) {
+    /** Rows `position` to `position + count` of the ascending order (of `total`). */
+    async function ascending(position: number, count: number, total: number): Promise<Row[]> {
+      const what = sql`${summary}, ${keys}`;
+      if (position < anchorEvery) return read('asc', null, position, count, what);
+      const fromEnd = total - position - count;
+      // Near the end: read backwards from it, skipping fewer than anchorEvery rows.
+      if (fromEnd < anchorEvery) return (await read('desc', null, Math.max(0, fromEnd), count, what)).reverse();
       const k = Math.floor(position / anchorEvery);
-      const from = k === 0 ? null : await anchor(direction, k);
-      return read(direction, from, position - k * anchorEvery, count, sql`${summary}, ${keys}`);
+      return read('asc', await anchor(k), position - k * anchorEvery, count, what);
     }
 
     if (state.total === undefined) {
@@ -251,12 +254,13 @@ export function createCustomerLists(
     } else if (position >= total) {
       rows = [];
       position = total;
-    } else if (position <= total - position - query.limit) {
-      rows = await at(query.direction, position, query.limit);
     } else {
-      // The end is nearer: read backwards from it.
-      const end = Math.min(total, position + query.limit);
-      rows = (await at(flip(query.direction), total - end, end - position)).reverse();
+      // A descending page is an ascending one read from the other end, reversed.
+      const count = Math.min(query.limit, total - position);
+      rows =
+        query.direction === 'asc'
+          ? await ascending(position, count, total)
+          : (await ascending(total - position - count, count, total)).reverse();
     }
     const last = rows[rows.length - 1];
     const more = query.cursor ? rows.length === query.limit : position + rows.length < total;
