@@ -87,8 +87,8 @@ const until = (bound: string) =>
 interface OrderState {
   mark: string;
   total?: number;
-  /** Keys of the ascending order before every anchorEvery-th row ([0] is the start). */
-  anchors: (Key | null)[];
+  /** Keys of the ascending order before every anchorEvery-th row ([0] is the start), once built. */
+  building?: Promise<(Key | null)[]>;
 }
 
 export interface CustomerListPage {
@@ -132,7 +132,7 @@ export function createCustomerLists(
   function stateOf(signature: string, mark: string): OrderState {
     let state = orders.get(signature);
     if (!state || state.mark !== mark) {
-      state = { mark, anchors: [null] };
+      state = { mark };
       if (orders.size >= CACHED_ORDERS) orders.delete(orders.keys().next().value as string);
     }
     orders.delete(signature);
@@ -215,14 +215,21 @@ export function createCustomerLists(
      * middle; both directions use them), then every jump reads a page from a known key.
      */
     async function anchor(k: number): Promise<Key | null> {
-      const known = state.anchors;
-      const last = Math.floor(((state.total ?? 0) - 1) / anchorEvery);
-      while (known.length <= Math.max(k, last)) {
-        const [row] = await read('asc', known[known.length - 1] ?? null, anchorEvery - 1, 1, keys);
-        if (!row) break;
-        known.push(keyOf(row));
-      }
-      return known[k] ?? null;
+      // One build per order at a time: pages asked for together (a grid fetches several) wait for it.
+      state.building ??= (async () => {
+        const known: (Key | null)[] = [null];
+        const last = Math.floor(((state.total ?? 0) - 1) / anchorEvery);
+        while (known.length <= last) {
+          const [row] = await read('asc', known[known.length - 1] ?? null, anchorEvery - 1, 1, keys);
+          if (!row) break;
+          known.push(keyOf(row));
+        }
+        return known;
+      })().catch((error: unknown) => {
+        state.building = undefined;
+        throw error;
+      });
+      return (await state.building)[k] ?? null;
     }
 
     /** Rows `position` to `position + count` of the ascending order (of `total`). */

@@ -230,6 +230,17 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
     expect(await page({ position: 45 })).toMatchObject({ items: [], total: 45, position: 45, next: null });
   });
 
+  it('answers pages asked for together while it builds the remembered keys', async () => {
+    const input = { sort: 'email' as const, limit: 3 };
+    const want = expected(all, customerListInputSchema.parse(input));
+    const positions = [9, 17, 25, 13, 30, 21];
+    const pages = await Promise.all(positions.map((position) => page({ ...input, position })));
+    pages.forEach((got, i) => {
+      const at = positions[i] ?? 0;
+      expect(got.items.map((c) => c.id)).toEqual(want.slice(at, at + 3));
+    });
+  });
+
   it('refuses a cursor of another order, with a clear message', async () => {
     const first = await page({ sort: 'name', limit: 2 });
     await expect(page({ sort: 'city', cursor: first.next ?? '' })).rejects.toThrow(/another order or search/);
