@@ -4,7 +4,7 @@
 // dragged to row 700,000): the keys of every ANCHOR_EVERY-th row of an order are remembered, built
 // the first time a position needs them and kept until the data changes; from the nearest one a
 // page skips fewer than ANCHOR_EVERY rows. Near the end the order is read backwards.
-import { sql, type SQL } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { CustomerListQuery, CustomerSortKey } from '../../shared/contract';
@@ -15,7 +15,7 @@ import { customersSqlite as c, customerWordsSqlite as w } from './customers.sche
 import { prefixEnd } from './customers.search';
 
 /** The keys of every this many rows of a list order are remembered for jumps. */
-export const ANCHOR_EVERY = 500;
+const ANCHOR_EVERY = 500;
 /** A search's count looks at most at this many entries of the driving word (then estimates). */
 const COUNT_ENTRIES = 1_000;
 /** Index entries counted per query word (to choose the driving word and scale the estimate). */
@@ -111,9 +111,9 @@ export function createCustomerLists(
   summary: SQL,
   { anchorEvery = ANCHOR_EVERY, countEntries = COUNT_ENTRIES }: ListOptions = {},
 ) {
-  const customers = db.table('customers');
-  const words = db.table('customer_words');
-  const events = db.table('events');
+  const customers = db.table(getTableName(c));
+  const words = db.table(getTableName(w));
+  const events = db.table(getTableName(eventsSqlite));
   const orders = new Map<string, OrderState>();
   let localWrites = 0;
 
@@ -285,10 +285,15 @@ export function createCustomerLists(
   const inRange = (alias: string, word: string) =>
     sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
 
+  /** The first `limit` index entries beginning `word` (all ranks), as a subquery `w` of sort key and customer. */
+  const firstEntries = (word: string, limit: number) => sql`(SELECT ${col(w.sortKey, 'e')} AS ${sql.identifier(
+    w.sortKey.name,
+  )}, ${col(w.customerId, 'e')} AS ${sql.identifier(w.customerId.name)} FROM ${words} e
+    WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)} LIMIT ${limit}) w`;
+
   /** How many index entries begin `word`, counted up to `limit`. */
   async function entries(word: string, limit: number): Promise<number> {
-    const [row] = await db.rows(sql`SELECT count(*) AS n FROM (SELECT 1 FROM ${words} e
-      WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)} LIMIT ${limit}) p`);
+    const [row] = await db.rows(sql`SELECT count(*) AS n FROM ${firstEntries(word, limit)}`);
     return toNumber(row?.['n']);
   }
 
@@ -343,10 +348,9 @@ export function createCustomerLists(
     // common words then costs about what a page does, not a pass over every match.
     const rest = conditions.slice(1);
     const matches = rest.length > 0 ? sql`CASE WHEN ${sql.join(rest, sql` AND `)} THEN ${id} END` : id;
-    const [sample] = await db.rows(sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM (
-      SELECT ${col(w.sortKey)} AS ${sql.identifier(w.sortKey.name)}, ${col(w.customerId)} AS ${sql.identifier(w.customerId.name)} FROM ${words}
-      WHERE ${col(w.rank)} IN (0, 1, 2) AND ${col(w.word)} >= ${driver} AND ${col(w.word)} < ${prefixEnd(driver)}
-      LIMIT ${countEntries}) w`);
+    const [sample] = await db.rows(
+      sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM ${firstEntries(driver, countEntries)}`,
+    );
     const examined = toNumber(sample?.['n']);
     const matched = toNumber(sample?.['d']);
     const exact = examined < countEntries;
