@@ -2,7 +2,7 @@
 // process through runCli (the function bin/kontor.mjs calls); a few start the real binary.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -148,6 +148,38 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
     expect(unknownTenant.stderr).toContain("no company named 'Nobody'");
     const list = await run('customers', 'list', '--tenant', 'Acme GmbH', '--search', 'nope');
     expect(JSON.parse(list.stdout)).toEqual([]);
+  });
+
+  it.skipIf(skip !== undefined)('imports customers from a file: dry run, mapping file, rejected rows', async () => {
+    const csv = join(dataDir, 'kunden.csv');
+    writeFileSync(
+      csv,
+      '\uFEFFKundenname;Mail;Ort\r\nImport Eins GmbH;eins@example.com;Köln\r\n;ohne@example.com;Bonn\r\n',
+    );
+    const mapping = join(dataDir, 'mapping.json');
+    writeFileSync(mapping, JSON.stringify({ Kundenname: 'name', Mail: 'email', Ort: 'city' }));
+    const args = ['customers', 'import', '--tenant', 'Acme GmbH', '--mapping', mapping];
+
+    const dry = await run(...args, '--dry-run', csv);
+    expect(dry.code).toBe(0);
+    expect(JSON.parse(dry.stdout)).toEqual({
+      imported: 0,
+      rows: 2,
+      dryRun: true,
+      rejected: [{ row: 3, column: 'Kundenname', reason: 'A company needs a name' }],
+    });
+    const rejects = join(dataDir, 'abgelehnt.csv');
+    const done = await run(...args, '--mode', 'valid', '--rejects', rejects, csv);
+    expect(JSON.parse(done.stdout)).toMatchObject({ imported: 1, rejectedFile: rejects });
+    expect(done.stderr).toContain('importing: 2 rows read');
+    expect(readFileSync(rejects, 'utf8')).toContain('ohne@example.com');
+    const found = await run('customers', 'list', '--tenant', 'Acme GmbH', '--search', 'Import Eins');
+    expect(JSON.parse(found.stdout)).toEqual([expect.objectContaining({ name: 'Import Eins GmbH', city: 'Köln' })]);
+
+    const missing = await run('customers', 'import', '--tenant', 'Acme GmbH');
+    expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('customers import needs FILE') });
+    const badMapping = await run('customers', 'import', '--tenant', 'Acme GmbH', '--mapping', csv, csv);
+    expect(badMapping).toMatchObject({ code: 2, stderr: expect.stringContaining('is not JSON') });
   });
 
   it.skipIf(skip !== undefined)('acts as a user: wrong password, forced password change, and permissions', async () => {

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import {
   contract,
   gdprExportSchema,
+  importResultSchema,
   keyStoreKinds,
   type AuthStatus,
   type ProcedureName,
@@ -16,6 +17,7 @@ import {
 } from '../shared/contract';
 import { AppError, type AppErrorShape, validationError } from '../shared/errors';
 import type { Kontor } from '../core/app';
+import type { FileAccess } from '../core/files';
 import { defaultDataDir, keyStoreFromEnvironment, openFromEnvironment, parseEnv } from '../core/config';
 import { importKeyBackup } from '../core/keys/key-backup';
 import type { KeyStore } from '../core/keys/keystore';
@@ -49,6 +51,11 @@ const options = {
   in: { type: 'string' },
   years: { type: 'string' },
   csv: { type: 'string' },
+  mapping: { type: 'string' },
+  mode: { type: 'string' },
+  rejects: { type: 'string' },
+  'dry-run': { type: 'boolean' },
+  'allow-duplicates': { type: 'boolean' },
   yes: { type: 'boolean' },
   replace: { type: 'boolean' },
   'admin-email': { type: 'string' },
@@ -66,6 +73,8 @@ const CONNECTION = 'cli';
 interface Session {
   call(name: ProcedureName, input: unknown, onProgress?: (done: number) => void): Promise<unknown>;
   status(): Promise<AuthStatus>;
+  /** Lets the command's procedures read or write a file named on the command line. */
+  grant(path: string, access: FileAccess): string;
 }
 
 /** What every command says about itself: its flags and what it does (shown by --help). */
@@ -78,12 +87,14 @@ interface CommandSpec {
   readonly summary?: string;
   /** Anything else a user must know: environment variables it reads, what it writes. */
   readonly note?: string;
+  /** A positional argument after the command's name (`kontor customers import FILE`). */
+  readonly argument?: { readonly value: string; readonly meaning: string };
 }
 
 interface Command extends CommandSpec {
   /** Signs in before running, and switches to --tenant when given. Default true. */
   readonly signIn?: boolean;
-  run(flags: Flags, session: Session, env: NodeJS.ProcessEnv, io: CliIo): Promise<unknown>;
+  run(flags: Flags, session: Session, env: NodeJS.ProcessEnv, io: CliIo, argument: string): Promise<unknown>;
 }
 
 /** Commands that work on the key store alone, before any data can be opened. */
@@ -128,6 +139,21 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
     },
   },
 };
+
+/** A saved column mapping: a JSON object of column header → field (see docs/customers.md). */
+function mappingFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (error) {
+    throw new UsageError(`--mapping: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new UsageError(`--mapping: ${path} is not JSON (expected an object of column header to field)`);
+  }
+}
 
 function jsonFlag(flags: Flags): unknown {
   try {
@@ -204,6 +230,37 @@ const commands: Record<string, Command> = {
     required: ['tenant', 'id', 'input'],
     procedure: 'customers.update',
     run: (f, s) => s.call('customers.update', { id: f.id, changes: jsonFlag(f) }),
+  },
+  'customers import': {
+    required: ['tenant'],
+    optional: ['mapping', 'mode', 'dry-run', 'allow-duplicates', 'rejects'],
+    argument: { value: 'FILE', meaning: 'the CSV or XLSX file to import' },
+    procedure: 'customers.import',
+    note: 'Without --mapping, columns whose header names a field (Name, E-Mail, Ort, IBAN, …) map by themselves. Prints { imported, rejected: [{ row, column, reason }] }; Ctrl+C cancels.',
+    async run(f, s, _env, io, file) {
+      const mapping = f.mapping === undefined ? undefined : mappingFile(f.mapping);
+      const result = importResultSchema.parse(
+        await s.call(
+          'customers.import',
+          {
+            fileId: s.grant(file, 'read'),
+            ...(mapping !== undefined && { mapping }),
+            ...(f.mode !== undefined && { mode: f.mode }),
+            dryRun: f['dry-run'] ?? false,
+            allowDuplicates: f['allow-duplicates'] ?? false,
+            ...(f.rejects !== undefined && { rejectsFileId: s.grant(f.rejects, 'write') }),
+          },
+          (done) => io.stderr(`\rimporting: ${done.toLocaleString('en')} rows read`),
+        ),
+      );
+      return {
+        imported: result.imported,
+        rejected: result.rejected,
+        rows: result.rows,
+        dryRun: result.dryRun,
+        ...(result.rejectedFile !== null && { rejectedFile: result.rejectedFile }),
+      };
+    },
   },
   'customers list': {
     required: ['tenant'],
@@ -430,7 +487,13 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       io.stdout(`${version}\n`);
       return 0;
     }
-    const name = parsed.positionals.join(' ');
+    let name = parsed.positionals.join(' ');
+    let argument = '';
+    const withArgument = commands[parsed.positionals.slice(0, -1).join(' ')];
+    if (!commands[name] && withArgument?.argument) {
+      name = parsed.positionals.slice(0, -1).join(' ');
+      argument = parsed.positionals.at(-1) ?? '';
+    }
     const local = keyStoreCommands[name];
     if (local) {
       checkFlags(name, local, flags);
@@ -442,6 +505,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     const command = commands[name];
     if (!command) throw new UsageError(name ? `unknown command '${name}'` : 'no command given');
     checkFlags(name, command, flags);
+    if (command.argument && !argument) throw new UsageError(`${name} needs ${command.argument.value}`);
     // Flags that need no database are checked before anything opens.
     if (flags.input !== undefined) jsonFlag(flags);
     wholeNumber('limit', flags);
@@ -452,7 +516,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       version,
       ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
     });
-    const router = kontor.router;
+    const { router, files } = kontor;
     const session: Session = {
       async call(procedure, input, onProgress) {
         let progressShown = false;
@@ -472,12 +536,13 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
         return result.value;
       },
       status: async () => (await session.call('auth.status', {})) as AuthStatus,
+      grant: (path, access) => files.grant(CONNECTION, resolve(path), access),
     };
     if (command.signIn ?? true) {
       await signIn(session, env);
       if (flags.tenant !== undefined) await switchTo(session, flags.tenant);
     }
-    const value = await command.run(flags, session, env, io);
+    const value = await command.run(flags, session, env, io, argument);
     // Mail the command queued (a new user's confirmation code) goes out now; what fails stays
     // in the outbox for the desktop app or the next command to retry.
     await kontor.mail.processDue();
@@ -555,6 +620,11 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   in: { value: 'FILE', meaning: 'the file to read' },
   years: { value: 'N|none', meaning: 'erase customers quiet for this many years, or never' },
   csv: { value: 'comma|semicolon', meaning: 'CSV separator: semicolon for German spreadsheets (default comma)' },
+  mapping: { value: 'FILE', meaning: 'a JSON object of column header to field ({"Firma": "name"})' },
+  mode: { value: 'all|valid', meaning: 'all: nothing unless every row is valid (default); valid: the valid rows' },
+  'dry-run': { meaning: 'check every row and report, import nothing' },
+  'allow-duplicates': { meaning: 'also import rows that look like an existing customer' },
+  rejects: { value: 'FILE', meaning: 'write the rejected rows, with the reasons, to this CSV file' },
   yes: { meaning: 'confirm an action that cannot be undone' },
   replace: { meaning: 'overwrite keys that a start without the backup made' },
   'admin-email': { value: 'EMAIL', meaning: "the first administrator's email address (first run)" },
@@ -566,7 +636,7 @@ const flagText = (flag: Flag) => `--${flag}${flagHelp[flag]?.value ? ` ${flagHel
 function usageLine(name: string, spec: CommandSpec): string {
   const required = spec.required.map(flagText);
   const optional = (spec.optional ?? []).map((flag) => `[${flagText(flag)}]`);
-  return [name, ...required, ...optional].join(' ');
+  return [name, ...required, ...optional, ...(spec.argument ? [spec.argument.value] : [])].join(' ');
 }
 
 const summaryOf = (spec: CommandSpec): string =>
@@ -606,9 +676,12 @@ export function usage(): string {
 
 /** \`kontor COMMAND --help\`: the command, what it does, each flag, and the procedure it calls. */
 export function commandHelp(name: string, spec: CommandSpec): string {
-  const flags = [...spec.required, ...(spec.optional ?? [])].map(
-    (flag) => `  ${flagText(flag).padEnd(26)} ${flagHelp[flag]?.meaning ?? ''}`,
-  );
+  const flags = [
+    ...[...spec.required, ...(spec.optional ?? [])].map(
+      (flag) => `  ${flagText(flag).padEnd(26)} ${flagHelp[flag]?.meaning ?? ''}`,
+    ),
+    ...(spec.argument ? [`  ${spec.argument.value.padEnd(26)} ${spec.argument.meaning}`] : []),
+  ];
   const procedure = spec.procedure
     ? [`Calls ${spec.procedure} (permission: ${contract[spec.procedure].permission}).`]
     : [];

@@ -18,6 +18,7 @@ import { createUsersService } from './auth/users.service';
 import { createCompanies } from './company/company.services';
 import { createSecretBox } from './crypto/secret-box';
 import { customersHandlers } from './customers/customers.handlers';
+import { createFileGrants, type FileGrants } from './files';
 import type { PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
 import { openSqliteStores } from './db/sqlite-stores';
@@ -73,6 +74,8 @@ export interface Kontor {
   readonly sessions: SessionManager;
   readonly audit: AuditService;
   readonly mail: MailService;
+  /** Files the user chose, granted to a connection (see files.ts). */
+  readonly files: FileGrants;
   close(): Promise<void>;
 }
 
@@ -186,6 +189,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     audit,
   });
 
+  const files = createFileGrants();
+
   // Handlers per area, one for every procedure of the contract.
   const handlers = {
     ...systemHandlers({ version: options.version, database: stores.dialect, keyStore: keyStore.kind }),
@@ -195,7 +200,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...usersHandlers({ users }),
     ...auditHandlers({ audit }),
     ...mailHandlers({ mail }),
-    ...customersHandlers({ companies, commandMeta, userName }),
+    ...customersHandlers({ companies, commandMeta, userName, files }),
     ...eventsHandlers({ companies, audit, clock }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
@@ -225,6 +230,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     sessions,
     audit,
     mail,
+    files,
     async close() {
       await mail.stop();
       await audit.settled();

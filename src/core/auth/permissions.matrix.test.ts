@@ -25,6 +25,9 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'customers.list': {},
   'customers.delete': { id: UNKNOWN_ID },
   'customers.duplicates': { fields: { name: 'Matrix Kunde' } },
+  // No file was granted: allowed callers get not_found, which the matrix counts as "let through".
+  'customers.import.inspect': { fileId: 'no-such-file' },
+  'customers.import': { fileId: 'no-such-file' },
   'system.check': {},
   'settings.getDatabase': {},
   'settings.setDatabase': { kind: 'sqlite' },

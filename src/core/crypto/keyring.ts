@@ -37,6 +37,8 @@ export interface Keyring {
   dataKey(subject: string, tx?: Executor, create?: boolean): Promise<DataKey | null>;
   /** Data keys of many subjects at once (replay, lists); erased subjects are absent from the map. */
   dataKeys(subjects: Iterable<string>, tx?: Executor): Promise<Map<string, DataKey>>;
+  /** New keys for new subjects (an import's customers), in `tx`: one statement for all of them. */
+  createMany(subjects: readonly string[], tx: Executor): Promise<Map<string, DataKey>>;
   /**
    * Many sealed JSON values (sealJson) of many subjects opened at once on the crypto pool; a value
    * whose subject's key is gone reads as null. For bulk work (replay): the calling thread is free meanwhile.
@@ -146,16 +148,21 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     return { tenantId, subject, id, key };
   }
 
-  async function create(subject: string, tx: Executor): Promise<DataKey> {
+  /** The KEK new keys are wrapped with: the one current inside `tx`, not one a rotation has replaced. */
+  async function kekForCreation(tx: Executor): Promise<Kek> {
     // Creations run side by side; a rotation (exclusive) waits for them and they for it.
     await tx.serialize('keys', 'shared');
-    // Wrap with the KEK that is current inside this transaction, not one a rotation has replaced.
     const [latest] = await tx.rows(sql`SELECT max(${col(k.version)}) AS v FROM ${keks}`);
     if (kek === null || toNumber(latest?.['v']) !== kek.version) kek = await loadKek(tx);
+    return kek;
+  }
+
+  async function create(subject: string, tx: Executor): Promise<DataKey> {
+    const wrapping = await kekForCreation(tx);
     const made: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
-    const wrapped = encrypt(kek.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
+    const wrapped = encrypt(wrapping.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
     const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (${dataKeyColumns})
-      VALUES (${subject}, ${made.id}, ${kek.version}, ${wrapped}, ${clock.now().toISOString()})
+      VALUES (${subject}, ${made.id}, ${wrapping.version}, ${wrapped}, ${clock.now().toISOString()})
       ON CONFLICT (${col(d.subject)}) DO NOTHING`);
     if (inserted === 1) return made;
     // Another writer made it first: use theirs.
@@ -265,6 +272,21 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     },
     dataKey,
     dataKeys,
+    async createMany(subjects, tx) {
+      const wrapping = await kekForCreation(tx);
+      const createdAt = clock.now().toISOString();
+      const made = new Map<string, DataKey>();
+      const rows: (typeof d.$inferInsert)[] = [];
+      for (const subject of subjects) {
+        const key: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
+        const wrapped = encrypt(wrapping.key, key.key, dataKeyAad(subject, key.id)).toString('base64');
+        rows.push({ subject, id: key.id, kekVersion: wrapping.version, wrapped, createdAt });
+        made.set(subject, key);
+      }
+      // A subject that has a key already fails the insert (primary key): new subjects only.
+      await tx.insert(d, rows);
+      return made;
+    },
     openMany,
     async shred(subject, tx) {
       cache.delete(subject);

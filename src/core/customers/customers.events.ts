@@ -280,25 +280,33 @@ export function nextRecord(
   return withPlace(next(current, event, fact));
 }
 
+/** The record a `created` event makes (at `version`, normally 1). */
+export function createdRecord(
+  id: string,
+  fact: Extract<CustomerFact, { kind: 'created' }>,
+  version: number,
+  at: string,
+): CustomerRecord {
+  return withPlace({
+    id,
+    number: fact.number,
+    status: fact.status,
+    ...fact.plain,
+    ...(fact.personal ?? ERASED_PERSONAL),
+    version,
+    createdAt: at,
+    updatedAt: at,
+    erasedAt: null,
+  });
+}
+
 function next(
   current: CustomerRecord | null,
   event: StoredEvent,
   fact: Exclude<CustomerFact, { kind: 'deleted' }>,
 ): Omit<CustomerRecord, 'city' | 'country'> {
   const at = event.meta.at;
-  if (fact.kind === 'created') {
-    return {
-      id: idOf(event.stream),
-      number: fact.number,
-      status: fact.status,
-      ...fact.plain,
-      ...(fact.personal ?? ERASED_PERSONAL),
-      version: event.version,
-      createdAt: at,
-      updatedAt: at,
-      erasedAt: null,
-    };
-  }
+  if (fact.kind === 'created') return createdRecord(idOf(event.stream), fact, event.version, at);
   if (!current) throw new Error(`${event.stream}: ${event.type} before create at version ${event.version}`);
   const moved = { version: event.version, updatedAt: at };
   switch (fact.kind) {

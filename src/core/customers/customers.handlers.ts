@@ -1,18 +1,22 @@
 import type { Companies } from '../company/company.services';
 import type { CommandMeta } from '../events/command-meta';
+import type { FileGrants } from '../files';
 import type { CallContext, HandlersOf } from '../router';
 import { customerHistory } from './customers.history';
+import { customerImportHandlers } from './import/customer-import.handlers';
 
 export interface CustomersHandlersDeps {
   readonly companies: Companies;
   readonly commandMeta: CommandMeta;
   readonly userName: (userId: string) => Promise<string | null>;
+  readonly files: FileGrants;
 }
 
 export function customersHandlers({
   companies,
   commandMeta,
   userName,
+  files,
 }: CustomersHandlersDeps): HandlersOf<'customers'> {
   const customersOf = async (ctx: CallContext) => (await companies.of(ctx.session)).customers;
   return {
@@ -39,5 +43,6 @@ export function customersHandlers({
       await customers.get(input.id); // not_found for an unknown customer
       return customerHistory(input.id, { events, keyring, userName });
     },
+    ...customerImportHandlers({ companies, commandMeta, files }),
   };
 }

@@ -184,11 +184,15 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
   }
 
   /** Many rows at once (replay writes a page of customers in one call). */
-  async function insertMany(list: readonly CustomerRecord[], tx: Executor = db): Promise<void> {
+  async function insertMany(
+    list: readonly CustomerRecord[],
+    tx: Executor = db,
+    given?: ReadonlyMap<string, DataKey>,
+  ): Promise<void> {
     if (list.length === 0) return;
     // Only secrets are sealed here: records without any need no key (most rows of a replay).
     const sealing = list.filter(hasSecrets).map((r) => customerSubject(r.id));
-    const keys = sealing.length > 0 ? await keyring.dataKeys(sealing, tx) : new Map<string, DataKey>();
+    const keys = given ?? (sealing.length > 0 ? await keyring.dataKeys(sealing, tx) : new Map<string, DataKey>());
     const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
@@ -201,6 +205,15 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
     );
     return new Map((await records(rows, tx)).map((record) => [record.id, record]));
+  }
+
+  /** The counter holds the next free value; taking `count` moves it on by `count`. */
+  async function reserveInSequence(name: string, count: number, tx: Executor): Promise<number> {
+    const [row] =
+      await tx.rows(sql`INSERT INTO ${sequences} (${col(s.name)}, ${col(s.next)}) VALUES (${name}, ${1 + count})
+      ON CONFLICT (${col(s.name)}) DO UPDATE SET ${col(s.next)} = ${sequences}.${col(s.next)} + ${count}
+      RETURNING ${col(s.next)} AS next`);
+    return toNumber(row?.['next']) - count;
   }
 
   return {
@@ -237,10 +250,10 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       lists.changed();
       return removed === 1;
     },
-    async likelyDuplicates(probe, excludeId) {
+    async likelyDuplicates(probe, excludeId, tx = db) {
       const reasons = new Map<string, Set<DuplicateReason>>();
       const find = async (reason: DuplicateReason, condition: SQL) => {
-        const rows = await db.rows(sql`SELECT ${col(c.id)} AS id FROM ${customers} WHERE ${condition}
+        const rows = await tx.rows(sql`SELECT ${col(c.id)} AS id FROM ${customers} WHERE ${condition}
           AND ${col(c.erasedAt)} IS NULL ${excludeId ? sql`AND ${col(c.id)} <> ${excludeId}` : sql``} LIMIT 10`);
         for (const row of rows) {
           const id = String(row['id']);
@@ -257,8 +270,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
         );
       }
       if (reasons.size === 0) return [];
-      const rows = await db.rows<Row>(
-        sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), [...reasons.keys()])}`,
+      const rows = await tx.rows<Row>(
+        sql`SELECT ${summary} FROM ${customers} WHERE ${tx.inList(col(c.id), [...reasons.keys()])}`,
       );
       return rows
         .map((row) => ({ customer: summaryOf(row), reasons: [...(reasons.get(String(row.id)) ?? [])] }))
@@ -279,12 +292,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
         ORDER BY ${col(c.createdAt)}, ${col(c.id)}`);
       return rows.map((r) => String(r['id']));
     },
-    async nextInSequence(name, tx) {
-      const [row] = await tx.rows(sql`INSERT INTO ${sequences} (${col(s.name)}, ${col(s.next)}) VALUES (${name}, 2)
-        ON CONFLICT (${col(s.name)}) DO UPDATE SET ${col(s.next)} = ${sequences}.${col(s.next)} + 1
-        RETURNING ${col(s.next)} AS next`);
-      return toNumber(row?.['next']) - 1;
-    },
+    nextInSequence: (name, tx) => reserveInSequence(name, 1, tx),
+    reserveInSequence,
     tables: [getTableName(c), getTableName(w)],
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);

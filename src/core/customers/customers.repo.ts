@@ -1,5 +1,6 @@
 // The customers repo port.
 import type { CustomerListQuery, CustomerPage, LikelyDuplicate } from '../../shared/contract';
+import type { DataKey } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { CustomerRecord } from './customers.record';
 
@@ -16,7 +17,8 @@ export interface DuplicateProbe {
 
 export interface CustomersRepo {
   insert(record: CustomerRecord, tx?: Executor): Promise<void>;
-  insertMany(records: readonly CustomerRecord[], tx?: Executor): Promise<void>;
+  /** Many rows at once; `keys` are data keys the caller has at hand (new ones, not yet readable outside `tx`). */
+  insertMany(records: readonly CustomerRecord[], tx?: Executor, keys?: ReadonlyMap<string, DataKey>): Promise<void>;
   get(id: string, tx?: Executor): Promise<CustomerRecord | null>;
   /** The stored customers among `ids` (absent ids are missing from the map). */
   getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
@@ -29,7 +31,7 @@ export interface CustomersRepo {
    * (by its keyed hash) or email, or the same name in the same city (both folded); at most 10 per
    * reason, those with the most reasons first.
    */
-  likelyDuplicates(probe: DuplicateProbe, excludeId?: string): Promise<LikelyDuplicate[]>;
+  likelyDuplicates(probe: DuplicateProbe, excludeId?: string, tx?: Executor): Promise<LikelyDuplicate[]>;
   /** A page of the list or of a search (see customers.list.sql.ts). */
   list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */
@@ -38,4 +40,6 @@ export interface CustomersRepo {
   unnumbered(tx?: Executor): Promise<string[]>;
   /** The next value of a per-company counter (1, 2, …), inside the caller's transaction. */
   nextInSequence(name: string, tx: Executor): Promise<number>;
+  /** Takes `count` values of the counter at once; returns the first (the others follow it). */
+  reserveInSequence(name: string, count: number, tx: Executor): Promise<number>;
 }

@@ -7,6 +7,7 @@ import {
   statusEdges,
   type Address,
   type Customer,
+  type CustomerIssue,
   type CustomerListQuery,
   type CustomerPage,
   type CustomerStatus,
@@ -21,6 +22,7 @@ import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
 import {
   applyCustomerEvent,
   created,
+  createdRecord,
   customerStream,
   customerSubject,
   deleted,
@@ -81,6 +83,28 @@ export interface CustomersService {
   delete(id: string, meta: EventMeta, expectedVersion?: number): Promise<void>;
   /** Gives customers from before numbers existed a number each, oldest first (an upgrade, once). */
   numberUnnumbered(meta: EventMeta): Promise<number>;
+  /** Creates customers by the page (an import), with the company's settings read once. */
+  bulk(): Promise<BulkCreate>;
+}
+
+/** A new customer whose fields passed every rule, ready to be stored. */
+export interface CustomerDraft {
+  readonly status: CustomerStatus;
+  readonly plain: PlainFields;
+  readonly personal: PersonalFields;
+}
+
+export type CustomerCheck =
+  | { readonly ok: true; readonly draft: CustomerDraft }
+  | { readonly ok: false; readonly issues: readonly CustomerIssue[] };
+
+export interface BulkCreate {
+  /** The rules of `create`, without storing anything. */
+  check(fields: ParsedCustomerFields & { status?: CustomerStatus }): Promise<CustomerCheck>;
+  /** Customers already stored that are likely the same as `draft` (read in `tx` when given). */
+  duplicates(draft: CustomerDraft, tx?: Executor): Promise<LikelyDuplicate[]>;
+  /** Stores the drafts as new customers, in `tx`: numbers, keys, events and the projection by the page. */
+  create(drafts: readonly CustomerDraft[], meta: EventMeta, tx: Executor): Promise<Customer[]>;
 }
 
 export interface CustomersServiceDeps {
@@ -174,8 +198,8 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     return record;
   }
 
-  /** The rules across fields, on the record as it would be; throws `validation` with field issues. */
-  async function check(fields: ParsedCustomerFields, current: CustomerRecord | null) {
+  /** The rules across fields, on the record as it would be: the issues, or the name and phone numbers. */
+  async function issuesOf(fields: ParsedCustomerFields, current: CustomerRecord | null, homeCountry: string) {
     const whole: ParsedCustomerFields = {
       kind: fields.kind ?? current?.kind,
       name: fields.name !== undefined ? fields.name : current?.name,
@@ -186,12 +210,37 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       mobile: fields.mobile,
       fax: fields.fax,
     };
-    const { issues, phones } = checkCustomer(whole, await deps.homeCountry());
+    const { issues, phones } = checkCustomer(whole, homeCountry);
     if (fields.ownerId && !(await deps.isMember(fields.ownerId))) {
       issues.push({ path: 'ownerId', rule: 'owner', message: 'the owner must be a user of this company' });
     }
+    return { issues, phones, name: displayName(whole).trim() };
+  }
+
+  /** As issuesOf; throws `validation` with the field issues. */
+  async function check(fields: ParsedCustomerFields, current: CustomerRecord | null) {
+    const { issues, phones, name } = await issuesOf(fields, current, await deps.homeCountry());
     if (issues.length > 0) throw invalid(issues);
-    return { phones, name: displayName(whole).trim() };
+    return { phones, name };
+  }
+
+  /** A new customer's stored fields. */
+  function draftOf(
+    fields: ParsedCustomerFields & { status?: CustomerStatus },
+    phones: Partial<Record<'phone' | 'mobile' | 'fax', string | null>>,
+    name: string,
+  ): CustomerDraft {
+    const { plain, personal } = given(fields, phones);
+    return {
+      status: fields.status ?? 'active',
+      plain: { ...DEFAULT_PLAIN, ...plain },
+      personal: { ...EMPTY_PERSONAL, ...personal, name },
+    };
+  }
+
+  function probeOf(fields: ParsedCustomerFields | PersonalFields, iban: string | null, vatId: string | null) {
+    const name = displayName(fields).trim();
+    return { vatId, iban, email: clean(fields.email), name: name || null, city: clean(fields.billingAddress?.city) };
   }
 
   /** One event on the customer's stream after `version`, and the projection moved by it, in `tx`. */
@@ -227,12 +276,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
   return {
     async create(fields, meta) {
       const { phones, name } = await check(fields, null);
-      const { plain, personal } = given(fields, phones);
-      const full = {
-        plain: { ...DEFAULT_PLAIN, ...plain } satisfies PlainFields,
-        personal: { ...EMPTY_PERSONAL, ...personal, name } satisfies PersonalFields,
-      };
-      const status = fields.status ?? 'active';
+      const { status, ...full } = draftOf(fields, phones, name);
       const id = ids.next();
       const numbering = await deps.numbering();
       return db.transaction(async (tx) => {
@@ -242,6 +286,48 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         const fields = { number, status, ...full };
         return record(id, 0, created(key, fields), { kind: 'created', ...fields }, meta, tx);
       });
+    },
+
+    async bulk() {
+      const numbering = await deps.numbering();
+      const homeCountry = await deps.homeCountry();
+      return {
+        async check(fields) {
+          const { issues, phones, name } = await issuesOf(fields, null, homeCountry);
+          return issues.length > 0 ? { ok: false, issues } : { ok: true, draft: draftOf(fields, phones, name) };
+        },
+        duplicates: (draft, tx) =>
+          repo.likelyDuplicates(
+            probeOf(draft.personal, draft.personal.bankAccount?.iban ?? null, draft.personal.vatId),
+            undefined,
+            tx,
+          ),
+        async create(drafts, meta, tx) {
+          if (drafts.length === 0) return [];
+          const first = await repo.reserveInSequence('customer', drafts.length, tx);
+          const made = drafts.map((draft, i) => ({
+            id: ids.next(),
+            fact: { kind: 'created' as const, number: formatNumber(first + i, numbering), ...draft },
+          }));
+          const keys = await keyring.createMany(
+            made.map(({ id }) => customerSubject(id)),
+            tx,
+          );
+          const keyOf = (id: string) => {
+            const key = keys.get(customerSubject(id));
+            if (!key) throw new Error(`no data key made for ${id}`);
+            return key;
+          };
+          await events.startMany(
+            made.map(({ id, fact }) => ({ stream: customerStream(id), event: created(keyOf(id), fact) })),
+            meta,
+            tx,
+          );
+          const records = made.map(({ id, fact }) => createdRecord(id, fact, 1, meta.at));
+          await repo.insertMany(records, tx, keys);
+          return records;
+        },
+      };
     },
 
     get,
@@ -293,15 +379,8 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     },
 
     async duplicates(fields, excludeId) {
-      const name = displayName(fields).trim();
       return repo.likelyDuplicates(
-        {
-          vatId: fields.vatId?.id ?? null,
-          iban: fields.bankAccount?.iban.iban ?? null,
-          email: clean(fields.email),
-          name: name || null,
-          city: clean(fields.billingAddress?.city),
-        },
+        probeOf(fields, fields.bankAccount?.iban.iban ?? null, fields.vatId?.id ?? null),
         excludeId,
       );
     },

@@ -41,11 +41,19 @@ export interface EventStore {
     meta: EventMeta,
     tx?: Executor,
   ): Promise<StoredEvent[]>;
+  /**
+   * Starts many new streams with one event each, in `tx` (an import's customers): one statement
+   * for the page. A stream that exists already fails the whole call with `conflict`.
+   */
+  startMany(streams: readonly { stream: string; event: NewEvent }[], meta: EventMeta, tx: Executor): Promise<void>;
   readStream(stream: string, tx?: Executor): Promise<StoredEvent[]>;
   /** Events after a global position, in order; for replay and sync. With `stream`, only that stream's. */
   readAll(afterPosition: number, limit: number, tx?: Executor, stream?: string): Promise<StoredEvent[]>;
   streamVersion(stream: string, tx?: Executor): Promise<number>;
 }
+
+/** Rows per INSERT of `startMany`: 7 parameters each, well below both dialects' limits. */
+const START_PER_STATEMENT = 1000;
 
 /** Columns and rows come from the table definition (events.schema.ts): see selectColumns and col. */
 const e = eventsSqlite;
@@ -120,6 +128,28 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
             `${stream} was changed by someone else at the same moment; reload and try again`,
           );
         }
+        throw error;
+      }
+    },
+    async startMany(streams, meta, tx) {
+      const metaText = JSON.stringify(meta);
+      // The position is the log's own (autoincrement, identity): left out of the column list.
+      const columns = sql.join(
+        [e.id, e.stream, e.version, e.type, e.schemaVersion, e.data, e.meta].map((c) => col(c)),
+        sql`, `,
+      );
+      try {
+        for (let i = 0; i < streams.length; i += START_PER_STATEMENT) {
+          const values = streams
+            .slice(i, i + START_PER_STATEMENT)
+            .map(
+              ({ stream, event }) =>
+                sql`(${ids.next()}, ${stream}, 1, ${event.type}, ${event.schemaVersion}, ${JSON.stringify(event.data)}, ${metaText})`,
+            );
+          await tx.run(sql`INSERT INTO ${events} (${columns}) VALUES ${sql.join(values, sql`, `)}`);
+        }
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new AppError('conflict', 'a stream to start exists already');
         throw error;
       }
     },

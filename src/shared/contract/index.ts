@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { auditContract } from './audit';
 import { authContract } from './auth';
 import { customersContract } from './customers';
+import { customerImportContract } from './customer-import';
 import { eventsContract } from './events';
 import { gdprContract } from './gdpr';
 import { mailContract } from './mail';
@@ -16,6 +17,7 @@ import { usersContract } from './users';
 
 export const contract = {
   ...customersContract,
+  ...customerImportContract,
   ...appContract,
   ...settingsContract,
   ...tenantsContract,
@@ -52,6 +54,7 @@ export type { EventName } from './names';
 export * from './audit';
 export * from './auth';
 export * from './customers';
+export * from './customer-import';
 export * from './events';
 export * from './gdpr';
 export * from './mail';

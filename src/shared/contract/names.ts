@@ -5,6 +5,8 @@ export const procedureNames = [
   'customers.get',
   'customers.update',
   'customers.list',
+  'customers.import.inspect',
+  'customers.import',
   'customers.setStatus',
   'gdpr.export',
   'gdpr.erase',

@@ -1,0 +1,232 @@
+// Reads a table to import from a file, as spreadsheets and other programs write them: CSV (with or
+// without a byte order mark, UTF-8 or Windows-1252, `;`, `,` or tab between cells, cells quoted
+// with `"`) or XLSX (the first worksheet). Rows stream: a file of a million rows never sits in
+// memory whole.
+//
+// CSV is split into cells as bytes (csv-parse with `encoding: null`; the separators and quotes are
+// ASCII in both encodings) and each cell is decoded on its own, so a UTF-8 file with one row saved
+// in another encoding rejects that row ("wrong encoding") instead of garbling it or failing the file.
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+import { AppError } from '../../../shared/errors';
+
+export type TableFormat = 'csv' | 'xlsx';
+export type TableEncoding = 'utf-8' | 'windows-1252';
+export type TableDelimiter = ',' | ';' | '\t';
+
+/** A cell as read: text, a number (XLSX), or what made it unreadable. */
+export type SourceCell = string | number | { readonly problem: 'encoding' | 'formula'; readonly text: string };
+
+export interface SourceRow {
+  /** The row as a spreadsheet numbers it: the header is row 1. */
+  readonly row: number;
+  readonly cells: readonly SourceCell[];
+}
+
+export interface TableSource {
+  readonly format: TableFormat;
+  /** CSV only: how the bytes were read. */
+  readonly encoding: TableEncoding | null;
+  readonly delimiter: TableDelimiter | null;
+  /** The first row's cells, as text. */
+  readonly header: readonly string[];
+  /** The file's size, for progress: `bytesRead()` counts towards it. */
+  readonly size: number;
+  bytesRead(): number;
+  /** The rows after the header, in order; empty rows are skipped (their numbers too). */
+  rows(): AsyncIterable<SourceRow>;
+  close(): Promise<void>;
+}
+
+const SAMPLE = 1 << 20;
+const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fileError(message: string, reason: string): AppError {
+  return new AppError('validation', message, { reason });
+}
+
+async function head(path: string): Promise<Buffer> {
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw fileError(
+      error.code === 'ENOENT' ? `no file at ${path}` : `the file cannot be read (${error.code ?? error.message})`,
+      'file_unreadable',
+    );
+  });
+  try {
+    const buffer = Buffer.alloc(SAMPLE);
+    const { bytesRead } = await handle.read(buffer, 0, SAMPLE, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** UTF-8 when the sample decodes as UTF-8 (a sequence cut at the sample's end is fine), else Windows-1252. */
+export function detectEncoding(sample: Buffer): TableEncoding {
+  if (sample.subarray(0, 3).equals(UTF8_BOM)) return 'utf-8';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
+    return 'utf-8';
+  } catch {
+    return 'windows-1252';
+  }
+}
+
+/** The separator of the first line: the candidate found most often outside quotes. */
+export function detectDelimiter(firstLine: string): TableDelimiter {
+  const counts: Record<TableDelimiter, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const char of firstLine) {
+    if (char === '"') quoted = !quoted;
+    else if (!quoted && (char === ',' || char === ';' || char === '\t')) counts[char] += 1;
+  }
+  const best = (Object.entries(counts) as [TableDelimiter, number][]).sort((a, b) => b[1] - a[1])[0];
+  return best && best[1] > 0 ? best[0] : ',';
+}
+
+function decoderFor(encoding: TableEncoding): (bytes: Buffer) => SourceCell {
+  if (encoding === 'windows-1252') return (bytes) => iconv.decode(bytes, 'windows-1252');
+  return (bytes) => {
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      return { problem: 'encoding', text: iconv.decode(bytes, 'windows-1252') };
+    }
+  };
+}
+
+function cellText(cell: SourceCell): string {
+  return typeof cell === 'string' ? cell : typeof cell === 'number' ? String(cell) : cell.text;
+}
+
+function isEmptyRow(cells: readonly SourceCell[]): boolean {
+  return cells.every((cell) => typeof cell === 'string' && cell.trim() === '');
+}
+
+async function openCsv(path: string, sample: Buffer, size: number): Promise<TableSource> {
+  const encoding = detectEncoding(sample);
+  const decode = decoderFor(encoding);
+  const lineEnd = sample.indexOf(0x0a);
+  const delimiter = detectDelimiter(iconv.decode(lineEnd < 0 ? sample : sample.subarray(0, lineEnd), encoding));
+  let read = 0;
+  let stream: ReturnType<typeof createReadStream> | null = null;
+
+  async function* records(): AsyncGenerator<SourceRow> {
+    // The byte order mark is skipped here, not by csv-parse: its `bom` option turns cells into text.
+    const start = sample.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
+    stream = createReadStream(path, { highWaterMark: 1 << 16, start });
+    stream.on('data', (chunk) => {
+      read += chunk.length;
+    });
+    const parser = stream.pipe(
+      parse({ encoding: null, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+    );
+    let row = 0;
+    try {
+      for await (const record of parser as AsyncIterable<Buffer[]>) {
+        row += 1;
+        yield { row, cells: record.map(decode) };
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw fileError(`the file is not readable as CSV after row ${row}: ${message}`, 'file_format');
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  const all = records();
+  const first = await all.next();
+  if (first.done) throw fileError('the file is empty: the first row must name the columns', 'file_empty');
+  return {
+    format: 'csv',
+    encoding,
+    delimiter,
+    header: first.value.cells.map((cell) => cellText(cell).trim()),
+    size,
+    bytesRead: () => read,
+    async *rows() {
+      for await (const row of all) if (!isEmptyRow(row.cells)) yield row;
+    },
+    async close() {
+      await all.return(undefined);
+    },
+  };
+}
+
+type ExcelValue = ExcelJS.CellValue;
+
+/** An XLSX cell as import reads it: text or a number; a formula is refused (only values import). */
+function excelCell(value: ExcelValue): SourceCell {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return value.toISOString().slice(0, 10);
+  if ('formula' in value || 'sharedFormula' in value) {
+    return { problem: 'formula', text: `=${'formula' in value ? value.formula : value.sharedFormula}` };
+  }
+  if ('richText' in value) return value.richText.map((part) => part.text).join('');
+  if ('text' in value) return typeof value.text === 'string' ? value.text : '';
+  if ('error' in value) return { problem: 'formula', text: value.error };
+  return '';
+}
+
+async function openXlsx(path: string, size: number): Promise<TableSource> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    styles: 'cache',
+    entries: 'emit',
+  });
+  async function* records(): AsyncGenerator<SourceRow> {
+    try {
+      for await (const sheet of reader) {
+        for await (const row of sheet) {
+          const values = Array.isArray(row.values) ? (row.values).slice(1) : [];
+          yield { row: row.number, cells: Array.from(values, excelCell) };
+        }
+        return; // the first worksheet only
+      }
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      const message = error instanceof Error ? error.message : String(error);
+      throw fileError(`the file is not a readable Excel workbook: ${message}`, 'file_format');
+    }
+  }
+  const all = records();
+  const first = await all.next();
+  if (first.done) throw fileError('the workbook is empty: the first row must name the columns', 'file_empty');
+  return {
+    format: 'xlsx',
+    encoding: null,
+    delimiter: null,
+    header: first.value.cells.map((cell) => cellText(cell).trim()),
+    size,
+    // The streaming reader does not say how far it is; rows count instead (see the import).
+    bytesRead: () => 0,
+    async *rows() {
+      for await (const row of all) if (!isEmptyRow(row.cells)) yield row;
+    },
+    async close() {
+      await all.return(undefined);
+    },
+  };
+}
+
+/** Opens a CSV or XLSX file (told apart by content, not by name) and reads its header row. */
+export async function openTable(path: string): Promise<TableSource> {
+  const sample = await head(path);
+  const { size } = await stat(path);
+  if (sample.subarray(0, 4).equals(ZIP_MAGIC)) return openXlsx(path, size);
+  return openCsv(path, sample, size);
+}
+
+export { cellText };

@@ -1,0 +1,118 @@
+// Importing customers from a CSV or XLSX file: which fields a column can fill, how the columns of a
+// file map to them, and what an import reports. The file itself is named by a grant (`fileId`): the
+// host hands out one per file the user chose (the CLI for its argument, the desktop for the file
+// picked in the open dialog), so a caller can only import files the user chose, never any path.
+import { z } from 'zod';
+import { procedure } from './procedure';
+
+/** The fields a column can fill; addresses, bank account and payment terms by their parts. */
+export const importFields = [
+  'kind',
+  'name',
+  'firstName',
+  'lastName',
+  'legalForm',
+  'vatId',
+  'taxNumber',
+  'email',
+  'phone',
+  'mobile',
+  'fax',
+  'website',
+  'street',
+  'postalCode',
+  'city',
+  'country',
+  'shippingStreet',
+  'shippingPostalCode',
+  'shippingCity',
+  'shippingCountry',
+  'iban',
+  'bic',
+  'accountHolder',
+  'paymentDays',
+  'discountPercent',
+  'discountDays',
+  'creditLimit',
+  'currency',
+  'language',
+  'tags',
+  'notes',
+  'status',
+] as const;
+export type ImportField = (typeof importFields)[number];
+
+/** Column header → field; a column left out (or mapped to null) is not imported. */
+export const importMappingSchema = z.record(z.string().max(200), z.enum(importFields).nullable()).refine(
+  (mapping) => {
+    const fields = Object.values(mapping).filter((field) => field !== null);
+    return new Set(fields).size === fields.length;
+  },
+  { message: 'Each field can be filled from one column only' },
+);
+export type ImportMapping = z.infer<typeof importMappingSchema>;
+
+export const importModes = ['all', 'valid'] as const;
+export type ImportMode = (typeof importModes)[number];
+
+export const rejectedRowSchema = z.object({
+  /** The row as the spreadsheet numbers it (the header is row 1). */
+  row: z.number().int().positive(),
+  /** The column's header, or null when the problem is the whole row. */
+  column: z.string().nullable(),
+  reason: z.string(),
+});
+export type RejectedRow = z.infer<typeof rejectedRowSchema>;
+
+const fileId = z.string().min(1).max(100);
+
+export const importInspection = z.object({
+  format: z.enum(['csv', 'xlsx']),
+  encoding: z.enum(['utf-8', 'windows-1252']).nullable(),
+  delimiter: z.enum([',', ';', '\t']).nullable(),
+  header: z.array(z.string()),
+  /** The first rows as text, for the preview. */
+  preview: z.array(z.array(z.string())),
+  /** Columns whose header names a field in English or German, mapped. */
+  guess: z.record(z.string(), z.enum(importFields).nullable()),
+});
+export type ImportInspection = z.infer<typeof importInspection>;
+
+export const importResultSchema = z.object({
+  dryRun: z.boolean(),
+  mode: z.enum(importModes),
+  /** Rows read (after the header, without empty rows). */
+  rows: z.number().int().nonnegative(),
+  /** Customers created (0 on a dry run, and in mode `all` when a row was rejected). */
+  imported: z.number().int().nonnegative(),
+  /** Every problem found, one entry per row and column. */
+  rejected: z.array(rejectedRowSchema),
+  /** Where the rejected rows were written (mode `valid`, when asked for). */
+  rejectedFile: z.string().nullable(),
+});
+export type ImportResult = z.infer<typeof importResultSchema>;
+
+export const customerImportContract = {
+  'customers.import.inspect': procedure({
+    summary: 'Read the header and first rows of a file to import, with a guess of the column mapping',
+    input: z.strictObject({ fileId }),
+    output: importInspection,
+    permission: 'customers.write',
+  }),
+  'customers.import': procedure({
+    summary: 'Import customers from a CSV or XLSX file (dry run, all-or-nothing or valid rows only)',
+    input: z.strictObject({
+      fileId,
+      /** Without a mapping, the guess from the headers is used. */
+      mapping: importMappingSchema.optional(),
+      mode: z.enum(importModes).default('all'),
+      dryRun: z.boolean().default(false),
+      /** Import rows that look like an existing customer (same VAT ID, email, IBAN, or name and city). */
+      allowDuplicates: z.boolean().default(false),
+      /** Mode `valid`: write the rejected rows, with their reasons, to this file grant. */
+      rejectsFileId: fileId.optional(),
+    }),
+    output: importResultSchema,
+    permission: 'customers.write',
+  }),
+} as const;
