@@ -176,6 +176,24 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
     const found = await run('customers', 'list', '--tenant', 'Acme GmbH', '--search', 'Import Eins');
     expect(JSON.parse(found.stdout)).toEqual([expect.objectContaining({ name: 'Import Eins GmbH', city: 'Köln' })]);
 
+    const out = join(dataDir, 'export.csv');
+    const exported = await run(
+      'customers',
+      'export',
+      '--tenant',
+      'Acme GmbH',
+      '--format',
+      'csv',
+      '--language',
+      'de',
+      '--search',
+      'Import Eins',
+      '--out',
+      out,
+    );
+    expect(JSON.parse(exported.stdout)).toEqual({ rows: 1, file: out });
+    expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFNummer;Art;Name;[^\r]*\r\nK-\d+;Firma;Import Eins GmbH;/);
+
     const missing = await run('customers', 'import', '--tenant', 'Acme GmbH');
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('customers import needs FILE') });
     const badMapping = await run('customers', 'import', '--tenant', 'Acme GmbH', '--mapping', csv, csv);

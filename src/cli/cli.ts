@@ -52,6 +52,8 @@ const options = {
   years: { type: 'string' },
   csv: { type: 'string' },
   mapping: { type: 'string' },
+  format: { type: 'string' },
+  language: { type: 'string' },
   mode: { type: 'string' },
   rejects: { type: 'string' },
   'dry-run': { type: 'boolean' },
@@ -260,6 +262,28 @@ const commands: Record<string, Command> = {
         dryRun: result.dryRun,
         ...(result.rejectedFile !== null && { rejectedFile: result.rejectedFile }),
       };
+    },
+  },
+  'customers export': {
+    required: ['tenant', 'format', 'out'],
+    optional: ['language', 'search', 'sort', 'direction'],
+    procedure: 'customers.export',
+    note: 'Writes every column of the customers the search finds (all customers without one), in the given order. German (--language de) writes headers in German, `;` between cells and decimal commas. Saved views (--view) come with the list screen’s views.',
+    async run(f, s, _env, io) {
+      return s.call(
+        'customers.export',
+        {
+          fileId: s.grant(f.out ?? '', 'write'),
+          format: f.format,
+          ...(f.language !== undefined && { language: f.language }),
+          query: {
+            ...(f.search !== undefined && { search: f.search }),
+            ...(f.sort !== undefined && { sort: f.sort }),
+            ...(f.direction !== undefined && { direction: f.direction }),
+          },
+        },
+        (done) => io.stderr(`\rexporting: ${done.toLocaleString('en')} customers`),
+      );
     },
   },
   'customers list': {
@@ -620,6 +644,8 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   in: { value: 'FILE', meaning: 'the file to read' },
   years: { value: 'N|none', meaning: 'erase customers quiet for this many years, or never' },
   csv: { value: 'comma|semicolon', meaning: 'CSV separator: semicolon for German spreadsheets (default comma)' },
+  format: { value: 'csv|xlsx', meaning: 'the file format' },
+  language: { value: 'de|en', meaning: 'headers and values in German (with ; and decimal commas) or English' },
   mapping: { value: 'FILE', meaning: 'a JSON object of column header to field ({"Firma": "name"})' },
   mode: { value: 'all|valid', meaning: 'all: nothing unless every row is valid (default); valid: the valid rows' },
   'dry-run': { meaning: 'check every row and report, import nothing' },

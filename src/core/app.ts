@@ -200,7 +200,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...usersHandlers({ users }),
     ...auditHandlers({ audit }),
     ...mailHandlers({ mail }),
-    ...customersHandlers({ companies, commandMeta, userName, files }),
+    ...customersHandlers({ companies, commandMeta, userName, files, audit }),
     ...eventsHandlers({ companies, audit, clock }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),

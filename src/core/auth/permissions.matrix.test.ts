@@ -26,8 +26,9 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'customers.delete': { id: UNKNOWN_ID },
   'customers.duplicates': { fields: { name: 'Matrix Kunde' } },
   // No file was granted: allowed callers get not_found, which the matrix counts as "let through".
-  'customers.import.inspect': { fileId: 'no-such-file' },
+  'customers.inspectImport': { fileId: 'no-such-file' },
   'customers.import': { fileId: 'no-such-file' },
+  'customers.export': { fileId: 'no-such-file', format: 'csv' },
   'system.check': {},
   'settings.getDatabase': {},
   'settings.setDatabase': { kind: 'sqlite' },

@@ -1,15 +1,17 @@
+import type { AuditService } from '../audit/audit.service';
 import type { Companies } from '../company/company.services';
 import type { CommandMeta } from '../events/command-meta';
 import type { FileGrants } from '../files';
 import type { CallContext, HandlersOf } from '../router';
 import { customerHistory } from './customers.history';
-import { customerImportHandlers } from './import/customer-import.handlers';
+import { transferHandlers } from './transfer/transfer.handlers';
 
 export interface CustomersHandlersDeps {
   readonly companies: Companies;
   readonly commandMeta: CommandMeta;
   readonly userName: (userId: string) => Promise<string | null>;
   readonly files: FileGrants;
+  readonly audit: AuditService;
 }
 
 export function customersHandlers({
@@ -17,6 +19,7 @@ export function customersHandlers({
   commandMeta,
   userName,
   files,
+  audit,
 }: CustomersHandlersDeps): HandlersOf<'customers'> {
   const customersOf = async (ctx: CallContext) => (await companies.of(ctx.session)).customers;
   return {
@@ -43,6 +46,6 @@ export function customersHandlers({
       await customers.get(input.id); // not_found for an unknown customer
       return customerHistory(input.id, { events, keyring, userName });
     },
-    ...customerImportHandlers({ companies, commandMeta, files }),
+    ...transferHandlers({ companies, commandMeta, files, audit }),
   };
 }

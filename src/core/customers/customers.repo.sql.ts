@@ -86,8 +86,6 @@ function summaryOf(row: Row): CustomerSummary {
 const { details: _d, secrets: _s, ibanHash: _h, sortName: _n, ...summaryColumns } = getTableColumns(c);
 
 export type TenantCustomersRepo = CustomersRepo & {
-  /** The tables this repository writes (replay rebuilds their indexes after the rows). */
-  readonly tables: readonly string[];
   clear(tx?: Executor): Promise<void>;
 };
 
@@ -295,6 +293,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     nextInSequence: (name, tx) => reserveInSequence(name, 1, tx),
     reserveInSequence,
     tables: [getTableName(c), getTableName(w)],
+    async isEmpty(tx = db) {
+      return (await tx.rows(sql`SELECT 1 AS one FROM ${customers} LIMIT 1`)).length === 0;
+    },
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
       await tx.run(sql`DELETE FROM ${words}`);

@@ -16,6 +16,10 @@ export interface DuplicateProbe {
 }
 
 export interface CustomersRepo {
+  /** The tables this repository writes (replay and large imports rebuild their indexes after the rows). */
+  readonly tables: readonly string[];
+  /** Whether no customer is stored (deleted ones do not count). */
+  isEmpty(tx?: Executor): Promise<boolean>;
   insert(record: CustomerRecord, tx?: Executor): Promise<void>;
   /** Many rows at once; `keys` are data keys the caller has at hand (new ones, not yet readable outside `tx`). */
   insertMany(records: readonly CustomerRecord[], tx?: Executor, keys?: ReadonlyMap<string, DataKey>): Promise<void>;

@@ -62,6 +62,8 @@ export function formatNumber(n: number, { prefix, width }: CustomerNumbering): s
 export interface CustomersService {
   create(fields: ParsedCustomerFields & { status?: CustomerStatus }, meta: EventMeta): Promise<Customer>;
   get(id: string): Promise<Customer>;
+  /** The stored customers among `ids` (an export's page). */
+  getMany(ids: readonly string[]): Promise<Map<string, Customer>>;
   update(id: string, changes: ParsedCustomerFields, meta: EventMeta, expectedVersion?: number): Promise<Customer>;
   setStatus(
     id: string,
@@ -99,6 +101,14 @@ export type CustomerCheck =
   | { readonly ok: false; readonly issues: readonly CustomerIssue[] };
 
 export interface BulkCreate {
+  /** Whether the company has no customers yet: an import into it has no stored customers to compare with. */
+  isEmpty(tx?: Executor): Promise<boolean>;
+  /**
+   * Runs `fn` in `tx` with the projection's secondary indexes dropped, and builds them once at the
+   * end (a large first import: sorting each index once beats inserting into it row by row).
+   * Nothing may look customers up by those indexes meanwhile.
+   */
+  withoutIndexes<T>(tx: Executor, fn: () => Promise<T>): Promise<T>;
   /** The rules of `create`, without storing anything. */
   check(fields: ParsedCustomerFields & { status?: CustomerStatus }): Promise<CustomerCheck>;
   /** Customers already stored that are likely the same as `draft` (read in `tx` when given). */
@@ -292,6 +302,10 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       const numbering = await deps.numbering();
       const homeCountry = await deps.homeCountry();
       return {
+        isEmpty: (tx) => repo.isEmpty(tx),
+        withoutIndexes<T>(tx: Executor, fn: () => Promise<T>) {
+          return repo.tables.reduce((inner, table) => () => tx.withoutIndexes(table, inner), fn)();
+        },
         async check(fields) {
           const { issues, phones, name } = await issuesOf(fields, null, homeCountry);
           return issues.length > 0 ? { ok: false, issues } : { ok: true, draft: draftOf(fields, phones, name) };
@@ -331,6 +345,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     },
 
     get,
+    getMany: (list) => repo.getMany(list),
 
     async update(id, changes, meta, expectedVersion) {
       const current = await get(id);

@@ -3,6 +3,7 @@
 // host hands out one per file the user chose (the CLI for its argument, the desktop for the file
 // picked in the open dialog), so a caller can only import files the user chose, never any path.
 import { z } from 'zod';
+import { customerListInputSchema } from './customers';
 import { procedure } from './procedure';
 
 /** The fields a column can fill; addresses, bank account and payment terms by their parts. */
@@ -92,8 +93,22 @@ export const importResultSchema = z.object({
 });
 export type ImportResult = z.infer<typeof importResultSchema>;
 
+/** The columns an export can have: the number, every field an import reads, and the dates. */
+export const exportColumns = ['number', ...importFields, 'createdAt', 'updatedAt'] as const;
+export type ExportColumn = (typeof exportColumns)[number];
+
+/** Which customers an export holds, in which order: the list's own filters, search and sort. */
+export const exportQuerySchema = customerListInputSchema.omit({ limit: true, position: true, cursor: true });
+
+export const exportResultSchema = z.object({
+  rows: z.number().int().nonnegative(),
+  /** Where the file was written. */
+  file: z.string(),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;
+
 export const customerImportContract = {
-  'customers.import.inspect': procedure({
+  'customers.inspectImport': procedure({
     summary: 'Read the header and first rows of a file to import, with a guess of the column mapping',
     input: z.strictObject({ fileId }),
     output: importInspection,
@@ -114,5 +129,20 @@ export const customerImportContract = {
     }),
     output: importResultSchema,
     permission: 'customers.write',
+  }),
+  'customers.export': procedure({
+    summary: 'Export the customers of a view (filters, search, order, columns) to CSV or XLSX',
+    input: z.strictObject({
+      /** The file to write: a grant for the file the user chose to save. */
+      fileId,
+      format: z.enum(['csv', 'xlsx']),
+      /** Headers and values (kind, status) in this language; German CSV separates with `;` and writes decimal commas. */
+      language: z.enum(['de', 'en']).default('en'),
+      query: exportQuerySchema.default({ sort: 'name', direction: 'asc' }),
+      /** The columns, in order; all of them when left out. */
+      columns: z.array(z.enum(exportColumns)).min(1).max(exportColumns.length).optional(),
+    }),
+    output: exportResultSchema,
+    permission: 'customers.read',
   }),
 } as const;

@@ -1,7 +1,9 @@
+import { auditActor, type AuditService } from '../../audit/audit.service';
 import type { Companies } from '../../company/company.services';
 import type { CommandMeta } from '../../events/command-meta';
 import type { FileGrants } from '../../files';
 import type { Handlers } from '../../router';
+import { exportCustomers } from './customer-export';
 import { importCustomers } from './customer-import';
 import { guessMapping } from './import-mapping';
 import { cellText, openTable } from './table-source';
@@ -9,19 +11,22 @@ import { cellText, openTable } from './table-source';
 /** Rows the inspection shows for the preview. */
 const PREVIEW_ROWS = 10;
 
-export interface CustomerImportHandlersDeps {
+export interface TransferHandlersDeps {
   readonly companies: Companies;
   readonly commandMeta: CommandMeta;
   readonly files: FileGrants;
+  readonly audit: AuditService;
 }
 
-export function customerImportHandlers({
+/** Import and export of customers: files in, files out. Both are recorded in the audit log. */
+export function transferHandlers({
   companies,
   commandMeta,
   files,
-}: CustomerImportHandlersDeps): Pick<Handlers, 'customers.import' | 'customers.import.inspect'> {
+  audit,
+}: TransferHandlersDeps): Pick<Handlers, 'customers.import' | 'customers.inspectImport' | 'customers.export'> {
   return {
-    'customers.import.inspect': async (input, ctx) => {
+    'customers.inspectImport': async (input, ctx) => {
       const source = await openTable(files.resolve(ctx.connection, input.fileId, 'read'));
       try {
         const preview: string[][] = [];
@@ -40,7 +45,7 @@ export function customerImportHandlers({
       const rejectsPath = input.rejectsFileId ? files.resolve(ctx.connection, input.rejectsFileId, 'write') : null;
       const company = await companies.of(ctx.session);
       const bulk = await company.customers.bulk();
-      return importCustomers({
+      const result = await importCustomers({
         source: await openTable(path),
         mapping: input.mapping,
         mode: input.mode,
@@ -53,6 +58,37 @@ export function customerImportHandlers({
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress({ done, total, message: 'rows' }),
       });
+      if (result.imported > 0) {
+        await audit.append({
+          action: 'customers.imported',
+          ...auditActor(ctx.session),
+          tenantId: company.tenantId,
+          details: { imported: result.imported, rejected: result.rejected.length, mode: result.mode },
+        });
+      }
+      return result;
+    },
+    'customers.export': async (input, ctx) => {
+      const path = files.resolve(ctx.connection, input.fileId, 'write');
+      const company = await companies.of(ctx.session);
+      const result = await exportCustomers({
+        customers: company.customers,
+        path,
+        format: input.format,
+        language: input.language,
+        query: input.query,
+        columns: input.columns,
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress({ done, total, message: 'rows' }),
+      });
+      // A bulk copy of personal data leaves the store: who, how many, in which format.
+      await audit.append({
+        action: 'customers.exported',
+        ...auditActor(ctx.session),
+        tenantId: company.tenantId,
+        details: { rows: result.rows, format: input.format },
+      });
+      return result;
     },
   };
 }

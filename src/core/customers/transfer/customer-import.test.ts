@@ -68,7 +68,7 @@ describe.each(testDialects)('customer import on %s', (dialect) => {
   }
 
   it('inspects a file: encoding, separator, header, preview and the mapping its German headers suggest', async () => {
-    const inspected = value(await call<ImportInspection>('customers.import.inspect', { fileId: mixedFile() }));
+    const inspected = value(await call<ImportInspection>('customers.inspectImport', { fileId: mixedFile() }));
     expect(inspected).toMatchObject({ format: 'csv', encoding: 'utf-8', delimiter: ';' });
     expect(inspected.header).toEqual(HEADER.split(';'));
     expect(inspected.preview[0]?.[0]).toBe('Alpha Handels GmbH');

@@ -104,6 +104,7 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
   const seen = new Map<string, number>();
   let rows = 0;
   let imported = 0;
+  let compareWithStored = !options.allowDuplicates;
 
   const reject = (row: number, cells: readonly SourceCell[], problems: readonly CellProblem[]) => {
     for (const { column, reason } of problems) rejected.push({ row, column, reason });
@@ -136,7 +137,7 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
       }
       const problems = [
         ...sameInFile(checked.draft, reader),
-        ...(options.allowDuplicates ? [] : storedLike(await bulk.duplicates(checked.draft, tx), reader)),
+        ...(compareWithStored ? storedLike(await bulk.duplicates(checked.draft, tx), reader) : []),
       ];
       if (problems.length > 0) {
         reject(row, cells, problems);
@@ -206,7 +207,12 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
     if (mode === 'all' && !dryRun) {
       await db
         .transaction(async (tx) => {
-          await run(tx);
+          // Into a company without customers, nothing stored can be a duplicate (the file's own
+          // rows are compared with each other): the indexes are then built once, after the rows.
+          if (await bulk.isEmpty(tx)) {
+            compareWithStored = false;
+            await bulk.withoutIndexes(tx, () => run(tx));
+          } else await run(tx);
           if (rejected.length > 0) throw new RolledBack();
         })
         .catch((error: unknown) => {

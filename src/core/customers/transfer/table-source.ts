@@ -46,15 +46,12 @@ const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
-function fileError(message: string, reason: string): AppError {
-  return new AppError('validation', message, { reason });
-}
-
 async function head(path: string): Promise<Buffer> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
-    throw fileError(
+    throw new AppError(
+      'validation',
       error.code === 'ENOENT' ? `no file at ${path}` : `the file cannot be read (${error.code ?? error.message})`,
-      'file_unreadable',
+      { reason: 'file_unreadable' },
     );
   });
   try {
@@ -135,7 +132,9 @@ async function openCsv(path: string, sample: Buffer, size: number): Promise<Tabl
     } catch (error) {
       if (error instanceof AppError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw fileError(`the file is not readable as CSV after row ${row}: ${message}`, 'file_format');
+      throw new AppError('validation', `the file is not readable as CSV after row ${row}: ${message}`, {
+        reason: 'file_format',
+      });
     } finally {
       stream.destroy();
     }
@@ -143,7 +142,10 @@ async function openCsv(path: string, sample: Buffer, size: number): Promise<Tabl
 
   const all = records();
   const first = await all.next();
-  if (first.done) throw fileError('the file is empty: the first row must name the columns', 'file_empty');
+  if (first.done)
+    throw new AppError('validation', 'the file is empty: the first row must name the columns', {
+      reason: 'file_empty',
+    });
   return {
     format: 'csv',
     encoding,
@@ -190,7 +192,7 @@ async function openXlsx(path: string, size: number): Promise<TableSource> {
     try {
       for await (const sheet of reader) {
         for await (const row of sheet) {
-          const values = Array.isArray(row.values) ? (row.values).slice(1) : [];
+          const values = Array.isArray(row.values) ? row.values.slice(1) : [];
           yield { row: row.number, cells: Array.from(values, excelCell) };
         }
         return; // the first worksheet only
@@ -198,12 +200,17 @@ async function openXlsx(path: string, size: number): Promise<TableSource> {
     } catch (error) {
       if (error instanceof AppError) throw error;
       const message = error instanceof Error ? error.message : String(error);
-      throw fileError(`the file is not a readable Excel workbook: ${message}`, 'file_format');
+      throw new AppError('validation', `the file is not a readable Excel workbook: ${message}`, {
+        reason: 'file_format',
+      });
     }
   }
   const all = records();
   const first = await all.next();
-  if (first.done) throw fileError('the workbook is empty: the first row must name the columns', 'file_empty');
+  if (first.done)
+    throw new AppError('validation', 'the workbook is empty: the first row must name the columns', {
+      reason: 'file_empty',
+    });
   return {
     format: 'xlsx',
     encoding: null,
