@@ -1,6 +1,7 @@
 // The Electron main process: a thin adapter. Everything that matters runs in src/core behind
 // the gate; this file owns the window, the app scheme, and the one IPC entry point.
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { z } from 'zod';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
 import { createEnvironmentGate, parseEnv } from '../core/config';
@@ -58,6 +59,15 @@ function serveRenderer(): void {
   });
 }
 
+const fileRequestSchema = z.object({
+  mode: z.enum(['open', 'save']),
+  extensions: z
+    .array(z.string().regex(/^[a-z0-9]{1,8}$/))
+    .min(1)
+    .max(10),
+  name: z.string().max(200).optional(),
+});
+
 /** Running calls that the renderer named, so it can cancel them: `<window>:<call id>`. */
 const running = new Map<string, AbortController>();
 
@@ -65,6 +75,22 @@ function registerIpc(): void {
   ipcMain.handle('kontor:cancel', (event, callId: unknown) => {
     if (!isTrustedSender(event, origins) || typeof callId !== 'string') return;
     running.get(`${event.sender.id}:${callId}`)?.abort();
+  });
+  // The system's open or save dialog; the chosen file is granted to this window's connection only.
+  ipcMain.handle('kontor:choose-file', async (event, request: unknown) => {
+    if (!isTrustedSender(event, origins) || !gate?.kontor) return null;
+    const parsed = fileRequestSchema.safeParse(request);
+    const owner = BrowserWindow.fromWebContents(event.sender);
+    if (!parsed.success || !owner) return null;
+    const { mode, extensions, name } = parsed.data;
+    const filters = [{ name: extensions.map((e) => e.toUpperCase()).join(', '), extensions }];
+    const path =
+      mode === 'open'
+        ? (await dialog.showOpenDialog(owner, { properties: ['openFile'], filters })).filePaths[0]
+        : (await dialog.showSaveDialog(owner, { filters, ...(name !== undefined && { defaultPath: name }) })).filePath;
+    if (!path) return null;
+    const fileId = gate.kontor.files.grant(`window:${event.sender.id}`, path, mode === 'open' ? 'read' : 'write');
+    return { fileId, name: basename(path) };
   });
   ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.

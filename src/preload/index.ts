@@ -19,6 +19,11 @@ contextBridge.exposeInMainWorld('kontor', {
   cancel(callId: unknown): Promise<void> {
     return typeof callId === 'string' ? ipcRenderer.invoke('kontor:cancel', callId) : Promise.resolve();
   },
+  chooseFile(request: unknown): Promise<unknown> {
+    return ipcRenderer.invoke('kontor:choose-file', request);
+  },
+  // The desktop writes where the user chose in the save dialog: nothing to deliver.
+  deliverFile: (): Promise<void> => Promise.resolve(),
   on(event: unknown, listener: unknown): () => void {
     if (typeof event !== 'string' || !events.has(event) || typeof listener !== 'function') {
       throw new Error(`unknown event '${String(event)}'`);

@@ -43,6 +43,35 @@ export const bridgeScript = `(() => {
         body: JSON.stringify({ callId: String(callId) }),
       }).catch(() => undefined);
     },
+    async chooseFile(request) {
+      const extensions = Array.isArray(request && request.extensions) ? request.extensions.map(String) : [];
+      const post = (path, body, headers) =>
+        fetch(path, { method: 'POST', credentials: 'same-origin', headers: { 'x-kontor': '1', ...headers }, body })
+          .then((response) => (response.ok ? response.json() : Promise.reject(new Error('the web host answered ' + response.status))));
+      if (request && request.mode === 'save') {
+        return post('/__kontor/files/save', JSON.stringify({ name: String(request.name || 'export') }), { 'content-type': 'application/json' });
+      }
+      const file = await new Promise((done) => {
+        const input = document.createElement('input');
+        input.type = 'file';
+        input.accept = extensions.map((e) => '.' + e).join(',');
+        input.style.display = 'none';
+        input.addEventListener('change', () => { done(input.files && input.files[0] ? input.files[0] : null); input.remove(); });
+        input.addEventListener('cancel', () => { done(null); input.remove(); });
+        document.body.append(input);
+        input.click();
+      });
+      if (!file) return null;
+      return post('/__kontor/files/upload?name=' + encodeURIComponent(file.name), file, { 'content-type': 'application/octet-stream' });
+    },
+    async deliverFile(fileId) {
+      const link = document.createElement('a');
+      link.href = '/__kontor/files/download?id=' + encodeURIComponent(String(fileId));
+      link.download = '';
+      document.body.append(link);
+      link.click();
+      link.remove();
+    },
     on(event, listener) {
       ensureEvents();
       const set = listeners.get(event) ?? new Set();

@@ -1,5 +1,5 @@
 // The web host over real loopback HTTP: token, host check, invoke, static files.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,7 +45,7 @@ describe('web host', () => {
     writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(tmpdir(), 'kontor-secret.txt'), 'outside');
     kontor = await openTestKontor('sqlite', { skipSetup: true });
-    host = await startWebHost({ invoker: kontor.router, rendererDir });
+    host = await startWebHost({ invoker: kontor.router, rendererDir, files: kontor.files });
     const login = await http(host.url);
     expect(login.status).toBe(303);
     const setCookies = login.headers['set-cookie'] as string[];
@@ -162,6 +162,39 @@ describe('web host', () => {
     expect(JSON.parse((await invoke({ name: 'customers.list', input: {} })).body)).toMatchObject({
       value: { total: before.value.total },
     });
+  });
+
+  it('takes an uploaded file for its own browser only, and hands a save file to that browser once', async () => {
+    const connection = `web:${/kontor_conn=([^;]+)/.exec(cookie)?.[1] ?? ''}`;
+    const post = (path: string, body: string, headers: Record<string, string> = {}) =>
+      http(`${host.origin}${path}`, { method: 'POST', headers: { cookie, 'x-kontor': '1', ...headers }, body });
+    expect((await post('/__kontor/files/upload?name=a.csv', 'x', { 'x-kontor': '' })).status).toBe(400);
+
+    const uploaded = JSON.parse(
+      (await post(`/__kontor/files/upload?name=${encodeURIComponent('../../etc/kunden.csv')}`, 'Name\nA')).body,
+    );
+    expect(uploaded).toMatchObject({ fileId: expect.any(String), name: 'kunden.csv' });
+    const path = kontor.files.resolve(connection, uploaded.fileId, 'read');
+    expect(readFileSync(path, 'utf8')).toBe('Name\nA');
+    expect(path.endsWith(join('', 'kunden.csv'))).toBe(true);
+    expect(() => kontor.files.resolve('web:another-browser', uploaded.fileId, 'read')).toThrow(/chosen/);
+    expect(() => kontor.files.resolve(connection, uploaded.fileId, 'write')).toThrow(/chosen/);
+
+    const save = JSON.parse(
+      (
+        await post('/__kontor/files/save', JSON.stringify({ name: 'kunden.xlsx' }), {
+          'content-type': 'application/json',
+        })
+      ).body,
+    );
+    writeFileSync(kontor.files.resolve(connection, save.fileId, 'write'), 'exported');
+    const other = cookie.replace(/kontor_conn=[^;]+/, 'kontor_conn=another-browser');
+    const url = `${host.origin}/__kontor/files/download?id=${save.fileId}`;
+    expect((await http(url, { headers: { cookie: other } })).status).toBe(404);
+    const download = await http(url, { headers: { cookie } });
+    expect(download).toMatchObject({ status: 200, body: 'exported' });
+    expect(download.headers['content-disposition']).toBe("attachment; filename*=UTF-8''kunden.xlsx");
+    expect((await http(url, { headers: { cookie } })).status).toBe(404);
   });
 
   it('needs the custom header and JSON for invoke (no cross-site form posts)', async () => {

@@ -4,8 +4,10 @@
 // (Origin, Sec-Fetch-Site), and invoke needs a custom header (no CSRF).
 // For browser tests and machines without Electron; never part of the packaged app.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { pipeline } from 'node:stream/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -20,8 +22,15 @@ export interface Invoker {
   call(name: string, input: unknown, options?: CallOptions): Promise<Result<unknown>>;
 }
 
+/** Grants procedures of a connection a file (see src/core/files.ts). */
+export interface FileGranter {
+  grant(connection: string, path: string, access: 'read' | 'write'): string;
+}
+
 export interface WebHostOptions {
   readonly invoker: Invoker;
+  /** Lets the browser hand files to procedures (import) and take files from them (export). */
+  readonly files?: FileGranter;
   /** Browser tests only (`KONTOR_WEB_TEST_CLOCK=1`): moves the core's clock on instead of waiting. */
   readonly advanceClock?: (ms: number) => void;
   /** Where errors of the host itself go (never to the browser). */
@@ -43,6 +52,8 @@ const COOKIE = 'kontor_token';
 /** One connection per browser profile: the session the main process keeps for this page. */
 const CONNECTION_COOKIE = 'kontor_conn';
 const MAX_BODY = 1024 * 1024;
+/** The largest file a browser may upload for an import. */
+const MAX_UPLOAD = 512 * 1024 * 1024;
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -61,6 +72,14 @@ const invokeSchema = z.object({
   callId: z.string().max(100).optional(),
 });
 const cancelSchema = z.object({ callId: z.string().max(100) });
+const saveSchema = z.object({ name: z.string().min(1).max(200) });
+
+/** A file name without any path: what a browser or a user typed, made safe to put in our folder. */
+function plainName(name: string): string {
+  const base = name.split(/[\\/]/).pop() ?? '';
+  const safe = base.replace(/[^\p{L}\p{N} ._()-]/gu, '_').replace(/^\.+/, '');
+  return safe === '' ? 'file' : safe.slice(0, 120);
+}
 
 function sameToken(a: string | undefined, b: string): boolean {
   if (a === undefined) return false;
@@ -106,6 +125,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   let allowedOrigins: Set<string> = new Set();
   const running = new Map<string, AbortController>();
   let allowedHosts: Set<string> = new Set();
+  /** Files uploaded for imports and written by exports, one folder per file, removed at close. */
+  const fileDir = mkdtempSync(join(tmpdir(), 'kontor-web-files-'));
+  /** Save files by grant id, with the connection that may download them. */
+  const saved = new Map<string, { path: string; name: string; connection: string }>();
 
   async function serveIndex(res: ServerResponse): Promise<void> {
     const html = (await readFile(indexFile, 'utf8')).replace(
@@ -179,6 +202,65 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     send(res, 204, '');
   }
 
+  async function folderFor(name: string): Promise<string> {
+    const folder = join(fileDir, randomBytes(12).toString('hex'));
+    await mkdir(folder, { mode: 0o700 });
+    return join(folder, plainName(name));
+  }
+
+  /** The browser's chosen file, streamed into our folder and granted to its connection for reading. */
+  async function upload(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    if (req.method !== 'POST' || req.headers['x-kontor'] !== '1')
+      return send(res, 400, 'upload needs POST and x-kontor: 1');
+    if (!options.files) return send(res, 404, 'files are not available here');
+    const length = Number(req.headers['content-length'] ?? NaN);
+    if (!(length <= MAX_UPLOAD)) return send(res, 413, `a file may have at most ${MAX_UPLOAD} bytes`);
+    const name = url.searchParams.get('name') ?? 'upload';
+    const path = await folderFor(name);
+    await pipeline(req, createWriteStream(path, { mode: 0o600 }));
+    const connection = cookie(req, CONNECTION_COOKIE) ?? '';
+    const fileId = options.files.grant(`web:${connection}`, path, 'read');
+    send(res, 200, JSON.stringify({ fileId, name: plainName(name) }), 'application/json');
+  }
+
+  /** A place for a procedure to write a file the browser then downloads (`deliver`). */
+  async function save(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST' || req.headers['x-kontor'] !== '1')
+      return send(res, 400, 'save needs POST and x-kontor: 1');
+    if (!options.files) return send(res, 404, 'files are not available here');
+    let parsed;
+    try {
+      parsed = saveSchema.safeParse(JSON.parse((await readBody(req)) ?? ''));
+    } catch {
+      return send(res, 400, 'body is not JSON');
+    }
+    if (!parsed.success) return send(res, 400, 'body must be {"name": string}');
+    const path = await folderFor(parsed.data.name);
+    const connection = cookie(req, CONNECTION_COOKIE) ?? '';
+    const fileId = options.files.grant(`web:${connection}`, path, 'write');
+    saved.set(fileId, { path, name: plainName(parsed.data.name), connection });
+    send(res, 200, JSON.stringify({ fileId, name: plainName(parsed.data.name) }), 'application/json');
+  }
+
+  /** Sends a written save file to the connection that asked for it, once. */
+  function deliver(req: IncomingMessage, res: ServerResponse, url: URL): void {
+    const file = saved.get(url.searchParams.get('id') ?? '');
+    if (!file || file.connection !== (cookie(req, CONNECTION_COOKIE) ?? '') || !existsSync(file.path)) {
+      return send(res, 404, 'no such file');
+    }
+    saved.delete(url.searchParams.get('id') ?? '');
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      'content-length': statSync(file.path).size,
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    createReadStream(file.path)
+      .on('close', () => void rm(file.path, { force: true }))
+      .pipe(res);
+  }
+
   async function advance(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST' || req.headers['x-kontor'] !== '1') return send(res, 400, 'needs POST and x-kontor: 1');
     const parsed = z
@@ -233,6 +315,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
       if (url.pathname === '/__kontor/invoke') return invoke(req, res);
       if (url.pathname === '/__kontor/cancel') return cancel(req, res);
+      if (url.pathname === '/__kontor/files/upload') return upload(req, res, url);
+      if (url.pathname === '/__kontor/files/save') return save(req, res);
+      if (url.pathname === '/__kontor/files/download') return deliver(req, res, url);
       if (url.pathname === '/__kontor/test/advance-clock' && options.advanceClock) return advance(req, res);
       if (url.pathname === '/__kontor/bridge.js') return send(res, 200, bridgeScript, contentTypes['.js']);
       if (url.pathname === '/__kontor/events') {
@@ -278,6 +363,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       for (const stream of streams.keys()) stream.end();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await rm(fileDir, { recursive: true, force: true });
     },
   };
 }

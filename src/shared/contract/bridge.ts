@@ -12,11 +12,30 @@ export interface ProgressEvent {
   message?: string;
 }
 
+/** A file the user is asked for: one to open (import) or a place to save (export). */
+export interface FileRequest {
+  readonly mode: 'open' | 'save';
+  /** Without dots: `csv`, `xlsx`. */
+  readonly extensions: readonly string[];
+  /** The suggested name when saving. */
+  readonly name?: string;
+}
+
+/** The file the user chose, granted to this window's connection (procedures take its `fileId`). */
+export interface ChosenFile {
+  readonly fileId: string;
+  readonly name: string;
+}
+
 export interface KontorBridge {
   /** `callId`, when given, tags the call's progress events and lets `cancel` stop it. */
   invoke(name: string, input: unknown, callId?: string): Promise<Result<unknown>>;
   /** Asks the main process to stop the call; it answers with a `cancelled` conflict and changes nothing. */
   cancel(callId: string): Promise<void>;
+  /** Asks the user for a file (the system dialog; a file input in the browser); null when they cancel. */
+  chooseFile(request: FileRequest): Promise<ChosenFile | null>;
+  /** After a procedure wrote a chosen save file: the browser downloads it; the desktop has it in place. */
+  deliverFile(fileId: string): Promise<void>;
   /** Returns a function that removes the listener. */
   on(event: EventName, listener: (payload: unknown) => void): () => void;
 }

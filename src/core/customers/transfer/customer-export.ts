@@ -12,7 +12,7 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import ExcelJS from 'exceljs';
 import type { Customer, CustomerListQuery, CustomerStatus, ExportColumn, ExportResult } from '../../../shared/contract';
-import { exportColumns } from '../../../shared/contract';
+import { columnLabels, exportColumns } from '../../../shared/contract';
 import { CSV_BOM, csvLine } from '../../../shared/csv';
 import { AppError } from '../../../shared/errors';
 import { yieldToEventLoop } from '../../yield';
@@ -22,83 +22,6 @@ export type ExportLanguage = 'de' | 'en';
 
 /** Customers per page of the list read for an export. */
 const PAGE = 500;
-
-const HEADERS: Readonly<Record<ExportLanguage, Readonly<Record<ExportColumn, string>>>> = {
-  en: {
-    number: 'Number',
-    kind: 'Kind',
-    name: 'Name',
-    firstName: 'First name',
-    lastName: 'Last name',
-    legalForm: 'Legal form',
-    vatId: 'VAT ID',
-    taxNumber: 'Tax number',
-    email: 'Email',
-    phone: 'Phone',
-    mobile: 'Mobile',
-    fax: 'Fax',
-    website: 'Website',
-    street: 'Street',
-    postalCode: 'Postal code',
-    city: 'City',
-    country: 'Country',
-    shippingStreet: 'Shipping street',
-    shippingPostalCode: 'Shipping postal code',
-    shippingCity: 'Shipping city',
-    shippingCountry: 'Shipping country',
-    iban: 'IBAN',
-    bic: 'BIC',
-    accountHolder: 'Account holder',
-    paymentDays: 'Payment days',
-    discountPercent: 'Discount percent',
-    discountDays: 'Discount days',
-    creditLimit: 'Credit limit',
-    currency: 'Currency',
-    language: 'Language',
-    tags: 'Tags',
-    notes: 'Notes',
-    status: 'Status',
-    createdAt: 'Created',
-    updatedAt: 'Changed',
-  },
-  de: {
-    number: 'Nummer',
-    kind: 'Art',
-    name: 'Name',
-    firstName: 'Vorname',
-    lastName: 'Nachname',
-    legalForm: 'Rechtsform',
-    vatId: 'USt-IdNr.',
-    taxNumber: 'Steuernummer',
-    email: 'E-Mail',
-    phone: 'Telefon',
-    mobile: 'Mobil',
-    fax: 'Fax',
-    website: 'Website',
-    street: 'Straße',
-    postalCode: 'PLZ',
-    city: 'Ort',
-    country: 'Land',
-    shippingStreet: 'Lieferadresse Straße',
-    shippingPostalCode: 'Lieferadresse PLZ',
-    shippingCity: 'Lieferadresse Ort',
-    shippingCountry: 'Lieferadresse Land',
-    iban: 'IBAN',
-    bic: 'BIC',
-    accountHolder: 'Kontoinhaber',
-    paymentDays: 'Zahlungsziel',
-    discountPercent: 'Skonto',
-    discountDays: 'Skontotage',
-    creditLimit: 'Kreditlimit',
-    currency: 'Währung',
-    language: 'Sprache',
-    tags: 'Schlagworte',
-    notes: 'Notizen',
-    status: 'Status',
-    createdAt: 'Angelegt',
-    updatedAt: 'Geändert',
-  },
-};
 
 const KIND_WORDS: Readonly<Record<ExportLanguage, Readonly<Record<Customer['kind'], string>>>> = {
   en: { company: 'Company', person: 'Person' },
@@ -233,7 +156,7 @@ export interface ExportOptions {
 export async function exportCustomers(options: ExportOptions): Promise<ExportResult> {
   const { customers, path, format, language, signal, onProgress } = options;
   const columns = options.columns ?? exportColumns;
-  const header = columns.map((c) => HEADERS[language][c]);
+  const header = columns.map((c) => columnLabels[language][c]);
   const partial = `${path}.part`;
   const sink =
     format === 'csv'

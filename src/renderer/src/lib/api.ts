@@ -1,7 +1,7 @@
 // The renderer's only way to the main process: typed calls over window.kontor.
 import { contract, type Input, type Output, type ProcedureName } from '../../../shared/contract';
 import type { EventName } from '../../../shared/contract';
-import type { ProgressEvent } from '../../../shared/contract/bridge';
+import type { ChosenFile, FileRequest, ProgressEvent } from '../../../shared/contract/bridge';
 import { AppError, validationError, type Result } from '../../../shared/errors';
 
 function bridge() {
@@ -85,4 +85,14 @@ export function onEvent(event: EventName, listener: (payload: unknown) => void):
 
 export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
+}
+
+/** Asks the user for a file to open or a place to save (see KontorBridge.chooseFile); null when cancelled. */
+export function chooseFile(request: FileRequest): Promise<ChosenFile | null> {
+  return bridge().chooseFile(request);
+}
+
+/** Hands a save file a procedure wrote to the user (a download in the browser; in place on the desktop). */
+export function deliverFile(fileId: string): Promise<void> {
+  return bridge().deliverFile(fileId);
 }

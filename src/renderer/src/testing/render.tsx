@@ -51,6 +51,12 @@ export function fakeBridge(answers: Record<string, Answer>): FakeBridge {
       }
     },
     cancel: async () => undefined,
+    // The user picks `<mode>.<first extension>` (a screen test asks for no real file).
+    chooseFile: async (request) => ({
+      fileId: `file-${request.mode}`,
+      name: `${request.mode}.${request.extensions[0] ?? 'csv'}`,
+    }),
+    deliverFile: async () => undefined,
     on: () => () => undefined,
   };
 }

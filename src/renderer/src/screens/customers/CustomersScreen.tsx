@@ -26,6 +26,7 @@ import { useProcedure } from '../../lib/query';
 import { modKey } from '../../lib/shortcuts';
 import { printPhone } from '../../../../shared/identifiers';
 import { CustomerDialog } from './CustomerForm';
+import { CustomerExportMenu, CustomerImportDialog } from './CustomerTransfer';
 
 const PAGE_SIZE = 25;
 const columns = ['number', 'name', 'email', 'phone', 'city', 'status', 'updatedAt'] as const;
@@ -49,6 +50,7 @@ export function CustomersScreen() {
   const [sort, setSort] = useState<CustomerSortKey>('name');
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
   const searchRef = useRef<HTMLInputElement>(null);
+  const [importing, setImporting] = useState(false);
 
   useHotkeys([
     ['mod+K', () => searchRef.current?.focus()],
@@ -91,11 +93,19 @@ export function CustomersScreen() {
             </Text>
           )}
         </Group>
-        {canWrite && (
-          <Button component={Link} href={paths.newCustomer()}>
-            {t('customers.new')}
-          </Button>
-        )}
+        <Group gap="xs">
+          <CustomerExportMenu query={{ ...(debounced && { search: debounced }), sort, direction }} />
+          {canWrite && (
+            <Button variant="default" onClick={() => setImporting(true)}>
+              {t('customers.import.button')}
+            </Button>
+          )}
+          {canWrite && (
+            <Button component={Link} href={paths.newCustomer()}>
+              {t('customers.new')}
+            </Button>
+          )}
+        </Group>
       </Group>
       <TextInput
         ref={searchRef}
@@ -174,6 +184,7 @@ export function CustomersScreen() {
         </Text>
         {pages > 1 && <Pagination total={pages} value={page} onChange={setPage} />}
       </Group>
+      {importing && <CustomerImportDialog onClose={() => setImporting(false)} />}
       {opened && <CustomerDialog id={opened.id} onClose={() => go(paths.area('customers'))} />}
     </Stack>
   );

@@ -1,0 +1,292 @@
+// Import and export of customers. Import: choose a file, see its columns with example values and
+// the fields they map to (guessed from English and German headers, changeable), check it (a dry
+// run that lists every rejected row) and import it, with progress and a cancel. Export: the list's
+// current search and order to CSV or Excel, in the user's language.
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Group,
+  Menu,
+  Modal,
+  Progress,
+  ScrollArea,
+  SegmentedControl,
+  Select,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  columnLabels,
+  importFields,
+  type CustomerListInput,
+  type ImportField,
+  type ImportInspection,
+  type ImportMapping,
+  type ImportMode,
+  type ImportResult,
+} from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { call, callLong, chooseFile, deliverFile } from '../../lib/api';
+import { notifySuccess } from '../../lib/notify';
+import { invalidateAreas } from '../../lib/query';
+import { useLongCall } from '../../lib/use-long-call';
+
+/** Rejected rows shown on screen; the count says how many there are in all. */
+const SHOWN_REJECTIONS = 200;
+
+const language = (code: string): 'de' | 'en' => (code.startsWith('de') ? 'de' : 'en');
+
+export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
+  const { t, i18n } = useTranslation();
+  const client = useQueryClient();
+  const labels = columnLabels[language(i18n.language)];
+  const [file, setFile] = useState<{ fileId: string; name: string; inspection: ImportInspection } | null>(null);
+  const [mapping, setMapping] = useState<ImportMapping>({});
+  const [mode, setMode] = useState<ImportMode>('all');
+  const [allowDuplicates, setAllowDuplicates] = useState(false);
+  const [result, setResult] = useState<ImportResult | null>(null);
+  const [choosing, setChoosing] = useState<unknown>(null);
+  const work = useLongCall();
+
+  async function choose() {
+    setChoosing(null);
+    try {
+      const chosen = await chooseFile({ mode: 'open', extensions: ['csv', 'xlsx', 'txt'] });
+      if (!chosen) return;
+      const inspection = await call('customers.inspectImport', { fileId: chosen.fileId });
+      setFile({ ...chosen, inspection });
+      setMapping(inspection.guess);
+      setResult(null);
+    } catch (error) {
+      setChoosing(error);
+    }
+  }
+
+  async function start(dryRun: boolean) {
+    if (!file) return;
+    setResult(null);
+    const done = await work.run((options) =>
+      callLong('customers.import', { fileId: file.fileId, mapping, mode, dryRun, allowDuplicates }, options),
+    );
+    if (!done) return;
+    setResult(done);
+    if (done.imported > 0) {
+      await invalidateAreas(client, ['customers']);
+      notifySuccess(t('customers.import.importedNotice', { count: done.imported }));
+    }
+  }
+
+  const fieldOptions = [
+    { value: '', label: t('customers.import.notImported') },
+    ...importFields.map((field) => ({ value: field, label: labels[field] })),
+  ];
+  const progress = work.progress;
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('customers.import.title')}
+      size="xl"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      <Stack>
+        <Group>
+          <Button variant={file ? 'default' : 'filled'} onClick={() => void choose()} disabled={work.running}>
+            {file ? t('customers.import.chooseOther') : t('customers.import.choose')}
+          </Button>
+          {file && (
+            <Text size="sm" c="dimmed" data-testid="import-file">
+              {t('customers.import.fileInfo', {
+                name: file.name,
+                format: file.inspection.format.toUpperCase(),
+                details: [
+                  file.inspection.encoding,
+                  file.inspection.delimiter === '\t' ? 'Tab' : file.inspection.delimiter,
+                ]
+                  .filter(Boolean)
+                  .join(', '),
+              })}
+            </Text>
+          )}
+        </Group>
+        <ErrorAlert error={choosing} />
+        {file && (
+          <>
+            <Text size="sm">{t('customers.import.mappingHint')}</Text>
+            <ScrollArea.Autosize mah={320}>
+              <Table aria-label={t('customers.import.mapping')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('customers.import.column')}</Table.Th>
+                    <Table.Th>{t('customers.import.example')}</Table.Th>
+                    <Table.Th>{t('customers.import.field')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {file.inspection.header.map((column, index) =>
+                    column === '' ? null : (
+                      <Table.Tr key={`${column}-${index}`}>
+                        <Table.Td>{column}</Table.Td>
+                        <Table.Td>
+                          <Text size="sm" c="dimmed" lineClamp={1}>
+                            {file.inspection.preview[0]?.[index] ?? ''}
+                          </Text>
+                        </Table.Td>
+                        <Table.Td>
+                          <Select
+                            aria-label={t('customers.import.fieldFor', { column })}
+                            data={fieldOptions}
+                            value={mapping[column] ?? ''}
+                            allowDeselect={false}
+                            searchable
+                            onChange={(value) =>
+                              setMapping((current) => ({
+                                ...current,
+                                [column]: value ? (value as ImportField) : null,
+                              }))
+                            }
+                          />
+                        </Table.Td>
+                      </Table.Tr>
+                    ),
+                  )}
+                </Table.Tbody>
+              </Table>
+            </ScrollArea.Autosize>
+            <Group align="end">
+              <SegmentedControl
+                aria-label={t('customers.import.mode')}
+                value={mode}
+                onChange={(value) => setMode(value)}
+                data={[
+                  { value: 'all', label: t('customers.import.modeAll') },
+                  { value: 'valid', label: t('customers.import.modeValid') },
+                ]}
+              />
+              <Checkbox
+                label={t('customers.import.allowDuplicates')}
+                checked={allowDuplicates}
+                onChange={(e) => setAllowDuplicates(e.currentTarget.checked)}
+              />
+            </Group>
+            <Group justify="flex-end">
+              {work.running ? (
+                <Button variant="default" onClick={work.cancel}>
+                  {t('customers.import.cancel')}
+                </Button>
+              ) : (
+                <>
+                  <Button variant="default" onClick={() => void start(true)}>
+                    {t('customers.import.check')}
+                  </Button>
+                  <Button onClick={() => void start(false)}>{t('customers.import.run')}</Button>
+                </>
+              )}
+            </Group>
+          </>
+        )}
+        {work.running && (
+          <Stack gap={4}>
+            <Progress
+              value={progress?.total ? (100 * progress.done) / progress.total : 100}
+              animated={!progress?.total}
+              aria-label={t('customers.import.progress')}
+            />
+            <Text size="sm" c="dimmed">
+              {t('customers.import.rowsRead', { count: progress?.done ?? 0 })}
+            </Text>
+          </Stack>
+        )}
+        {work.cancelled && <Alert color="yellow">{t('customers.import.cancelled')}</Alert>}
+        {work.error && <Alert color="red">{work.error}</Alert>}
+        {result && <ImportOutcome result={result} />}
+      </Stack>
+    </Modal>
+  );
+}
+
+function ImportOutcome({ result }: { result: ImportResult }) {
+  const { t } = useTranslation();
+  const summary = result.dryRun
+    ? t('customers.import.checked', { count: result.rows })
+    : t('customers.import.imported', { count: result.imported });
+  return (
+    <Stack gap="xs" data-testid="import-result">
+      <Alert color={result.rejected.length === 0 ? 'green' : 'yellow'}>
+        {summary}{' '}
+        {result.rejected.length === 0
+          ? t('customers.import.noProblems')
+          : t(result.mode === 'all' && !result.dryRun ? 'customers.import.rejectedAll' : 'customers.import.rejected', {
+              count: result.rejected.length,
+            })}
+      </Alert>
+      {result.rejected.length > 0 && (
+        <ScrollArea.Autosize mah={240}>
+          <Table aria-label={t('customers.import.problems')} striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('customers.import.row')}</Table.Th>
+                <Table.Th>{t('customers.import.column')}</Table.Th>
+                <Table.Th>{t('customers.import.reason')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {result.rejected.slice(0, SHOWN_REJECTIONS).map((problem, i) => (
+                <Table.Tr key={`${problem.row}-${i}`}>
+                  <Table.Td>{problem.row}</Table.Td>
+                  <Table.Td>{problem.column ?? '—'}</Table.Td>
+                  <Table.Td>{problem.reason}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </ScrollArea.Autosize>
+      )}
+    </Stack>
+  );
+}
+
+/** Exports the list as it is filtered and ordered now. */
+export function CustomerExportMenu({ query }: { query: Omit<CustomerListInput, 'limit' | 'position' | 'cursor'> }) {
+  const { t, i18n } = useTranslation();
+  const work = useLongCall();
+
+  async function exportAs(format: 'csv' | 'xlsx') {
+    const lang = language(i18n.language);
+    const chosen = await chooseFile({
+      mode: 'save',
+      extensions: [format],
+      name: `${lang === 'de' ? 'kunden' : 'customers'}.${format}`,
+    });
+    if (!chosen) return;
+    const done = await work.run((options) =>
+      callLong('customers.export', { fileId: chosen.fileId, format, language: lang, query }, options),
+    );
+    if (!done) return;
+    await deliverFile(chosen.fileId);
+    notifySuccess(t('customers.export.done', { count: done.rows }));
+  }
+
+  return (
+    <>
+      <Menu position="bottom-end">
+        <Menu.Target>
+          <Button variant="default" loading={work.running}>
+            {t('customers.export.button')}
+          </Button>
+        </Menu.Target>
+        <Menu.Dropdown>
+          <Menu.Item onClick={() => void exportAs('csv')}>{t('customers.export.csv')}</Menu.Item>
+          <Menu.Item onClick={() => void exportAs('xlsx')}>{t('customers.export.xlsx')}</Menu.Item>
+        </Menu.Dropdown>
+      </Menu>
+      {work.error && <Alert color="red">{work.error}</Alert>}
+    </>
+  );
+}
