@@ -198,6 +198,8 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('customers import needs FILE') });
     const badMapping = await run('customers', 'import', '--tenant', 'Acme GmbH', '--mapping', csv, csv);
     expect(badMapping).toMatchObject({ code: 2, stderr: expect.stringContaining('is not JSON') });
+    const noMapping = await run('customers', 'import', '--tenant', 'Acme GmbH', '--mapping', 'Altsystem', csv);
+    expect(noMapping).toMatchObject({ code: 2, stderr: expect.stringContaining('no saved mapping of that name') });
   });
 
   it.skipIf(skip !== undefined)('acts as a user: wrong password, forced password change, and permissions', async () => {

@@ -2,7 +2,7 @@
 // It acts as a user (KONTOR_USER, KONTOR_PASSWORD, KONTOR_TOTP): a failed sign-in fails the
 // command and counts towards the lockout, as in the app.
 // Exit codes: 0 done, 1 the call was refused (validation, forbidden, locked, …), 2 the command line is wrong.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
@@ -10,6 +10,7 @@ import {
   contract,
   gdprExportSchema,
   importResultSchema,
+  savedMappingSchema,
   keyStoreKinds,
   type AuthStatus,
   type ProcedureName,
@@ -142,7 +143,17 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
   },
 };
 
-/** A saved column mapping: a JSON object of column header → field (see docs/customers.md). */
+/** --mapping: a JSON file of column header → field, or the name of a mapping saved in the company. */
+async function mappingFrom(nameOrPath: string, session: Session): Promise<unknown> {
+  if (existsSync(resolve(nameOrPath))) return mappingFile(nameOrPath);
+  const saved = z
+    .array(savedMappingSchema)
+    .parse(await session.call('customers.importMappings', {}))
+    .find((m) => m.name.toLocaleLowerCase() === nameOrPath.trim().toLocaleLowerCase());
+  if (!saved) throw new UsageError(`--mapping: no file ${nameOrPath} and no saved mapping of that name`);
+  return saved.mapping;
+}
+
 function mappingFile(path: string): unknown {
   let text: string;
   try {
@@ -240,7 +251,7 @@ const commands: Record<string, Command> = {
     procedure: 'customers.import',
     note: 'Without --mapping, columns whose header names a field (Name, E-Mail, Ort, IBAN, …) map by themselves. Prints { imported, rejected: [{ row, column, reason }] }; Ctrl+C cancels.',
     async run(f, s, _env, io, file) {
-      const mapping = f.mapping === undefined ? undefined : mappingFile(f.mapping);
+      const mapping = f.mapping === undefined ? undefined : await mappingFrom(f.mapping, s);
       const result = importResultSchema.parse(
         await s.call(
           'customers.import',
@@ -646,7 +657,10 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   csv: { value: 'comma|semicolon', meaning: 'CSV separator: semicolon for German spreadsheets (default comma)' },
   format: { value: 'csv|xlsx', meaning: 'the file format' },
   language: { value: 'de|en', meaning: 'headers and values in German (with ; and decimal commas) or English' },
-  mapping: { value: 'FILE', meaning: 'a JSON object of column header to field ({"Firma": "name"})' },
+  mapping: {
+    value: 'FILE|NAME',
+    meaning: 'a JSON file of column header to field ({"Firma": "name"}), or a saved mapping',
+  },
   mode: { value: 'all|valid', meaning: 'all: nothing unless every row is valid (default); valid: the valid rows' },
   'dry-run': { meaning: 'check every row and report, import nothing' },
   'allow-duplicates': { meaning: 'also import rows that look like an existing customer' },

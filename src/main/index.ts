@@ -68,6 +68,9 @@ const fileRequestSchema = z.object({
   name: z.string().max(200).optional(),
 });
 
+/** Windows that were granted files (their grants are revoked when they close). */
+const granted = new Set<number>();
+
 /** Running calls that the renderer named, so it can cancel them: `<window>:<call id>`. */
 const running = new Map<string, AbortController>();
 
@@ -89,8 +92,14 @@ function registerIpc(): void {
         ? (await dialog.showOpenDialog(owner, { properties: ['openFile'], filters })).filePaths[0]
         : (await dialog.showSaveDialog(owner, { filters, ...(name !== undefined && { defaultPath: name }) })).filePath;
     if (!path) return null;
-    const fileId = gate.kontor.files.grant(`window:${event.sender.id}`, path, mode === 'open' ? 'read' : 'write');
-    return { fileId, name: basename(path) };
+    const connection = `window:${event.sender.id}`;
+    const { files } = gate.kontor;
+    // A closed window's grants go with it.
+    if (!granted.has(event.sender.id)) {
+      granted.add(event.sender.id);
+      event.sender.once('destroyed', () => files.revoke(connection));
+    }
+    return { fileId: files.grant(connection, path, mode === 'open' ? 'read' : 'write'), name: basename(path) };
   });
   ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.

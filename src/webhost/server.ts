@@ -214,7 +214,9 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return send(res, 400, 'upload needs POST and x-kontor: 1');
     if (!options.files) return send(res, 404, 'files are not available here');
     const length = Number(req.headers['content-length'] ?? NaN);
-    if (!(length <= MAX_UPLOAD)) return send(res, 413, `a file may have at most ${MAX_UPLOAD} bytes`);
+    if (!(length <= MAX_UPLOAD)) {
+      return send(res, 413, `an upload needs a Content-Length of at most ${MAX_UPLOAD} bytes`);
+    }
     const name = url.searchParams.get('name') ?? 'upload';
     const path = await folderFor(name);
     await pipeline(req, createWriteStream(path, { mode: 0o600 }));

@@ -32,6 +32,10 @@ test.describe('customer import and export in the browser', () => {
     await dialog.getByRole('combobox', { name: 'Field for the column Kundengruppe' }).click();
     await page.getByRole('option', { name: 'Tags' }).click();
 
+    await dialog.getByRole('textbox', { name: 'Save this mapping as' }).fill('Altsystem');
+    await dialog.getByRole('button', { name: 'Save mapping' }).click();
+    await expect(page.getByText('Mapping “Altsystem” saved')).toBeVisible();
+
     // Checking lists the bad row and imports nothing.
     await dialog.getByRole('button', { name: 'Check' }).click();
     const result = dialog.getByTestId('import-result');

@@ -53,6 +53,15 @@ export const importMappingSchema = z.record(z.string().max(200), z.enum(importFi
 );
 export type ImportMapping = z.infer<typeof importMappingSchema>;
 
+/** A mapping kept under a name, to use again for the next file of the same kind. */
+export const savedMappingSchema = z.object({
+  name: z.string().trim().min(1, 'Give the mapping a name').max(80),
+  mapping: importMappingSchema,
+});
+export type SavedMapping = z.infer<typeof savedMappingSchema>;
+/** At most this many saved mappings per company. */
+export const MAX_SAVED_MAPPINGS = 50;
+
 export const importModes = ['all', 'valid'] as const;
 export type ImportMode = (typeof importModes)[number];
 
@@ -209,6 +218,24 @@ export const customerImportContract = {
       rejectsFileId: fileId.optional(),
     }),
     output: importResultSchema,
+    permission: 'customers.write',
+  }),
+  'customers.importMappings': procedure({
+    summary: "The company's saved column mappings for imports",
+    input: z.strictObject({}),
+    output: z.array(savedMappingSchema),
+    permission: 'customers.write',
+  }),
+  'customers.saveImportMapping': procedure({
+    summary: 'Save a column mapping under a name (replacing one of the same name)',
+    input: z.strictObject(savedMappingSchema.shape),
+    output: z.array(savedMappingSchema),
+    permission: 'customers.write',
+  }),
+  'customers.deleteImportMapping': procedure({
+    summary: 'Delete a saved column mapping',
+    input: z.strictObject({ name: z.string().max(80) }),
+    output: z.array(savedMappingSchema),
     permission: 'customers.write',
   }),
   'customers.export': procedure({

@@ -200,6 +200,19 @@ describe.each(testDialects)('customer import on %s', (dialect) => {
     expect(unknown.ok ? null : unknown.error).toMatchObject({ code: 'not_found' });
   });
 
+  it('keeps column mappings under names, per company, to use for the next file', async () => {
+    const mapping = { Kundenname: 'name', Mail: 'email' };
+    expect(value(await call('customers.importMappings', {}))).toEqual([]);
+    value(await call('customers.saveImportMapping', { name: 'Altsystem', mapping }));
+    const saved = value(
+      await call('customers.saveImportMapping', { name: 'ALTSYSTEM', mapping: { ...mapping, Ort: 'city' } }),
+    );
+    expect(saved).toEqual([{ name: 'ALTSYSTEM', mapping: { ...mapping, Ort: 'city' } }]);
+    const twice = await call('customers.saveImportMapping', { name: 'Doppelt', mapping: { A: 'name', B: 'name' } });
+    expect(twice.ok ? null : twice.error.code).toBe('validation');
+    expect(value(await call('customers.deleteImportMapping', { name: 'ALTSYSTEM' }))).toEqual([]);
+  });
+
   it('a cancel leaves nothing in mode all and whole pages in mode valid; progress comes per page', async () => {
     const lines = ['Name;Ort'];
     for (let i = 0; i < 1_600; i++) lines.push(`Abbruch ${i} GmbH;Stadt ${i}`);

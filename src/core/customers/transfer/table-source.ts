@@ -97,7 +97,8 @@ function decoderFor(encoding: TableEncoding): (bytes: Buffer) => SourceCell {
   };
 }
 
-function cellText(cell: SourceCell): string {
+/** A cell as text (a number as JavaScript writes it; an unreadable cell as what could be read). */
+export function cellText(cell: SourceCell): string {
   return typeof cell === 'string' ? cell : typeof cell === 'number' ? String(cell) : cell.text;
 }
 
@@ -111,12 +112,11 @@ async function openCsv(path: string, sample: Buffer, size: number): Promise<Tabl
   const lineEnd = sample.indexOf(0x0a);
   const delimiter = detectDelimiter(iconv.decode(lineEnd < 0 ? sample : sample.subarray(0, lineEnd), encoding));
   let read = 0;
-  let stream: ReturnType<typeof createReadStream> | null = null;
 
   async function* records(): AsyncGenerator<SourceRow> {
     // The byte order mark is skipped here, not by csv-parse: its `bom` option turns cells into text.
     const start = sample.subarray(0, 3).equals(UTF8_BOM) ? 3 : 0;
-    stream = createReadStream(path, { highWaterMark: 1 << 16, start });
+    const stream = createReadStream(path, { highWaterMark: 1 << 16, start });
     stream.on('data', (chunk) => {
       read += chunk.length;
     });
@@ -140,19 +140,23 @@ async function openCsv(path: string, sample: Buffer, size: number): Promise<Tabl
     }
   }
 
-  const all = records();
+  return tableOf(records(), { format: 'csv', encoding, delimiter, size, bytesRead: () => read });
+}
+
+/** A table from its rows: the first names the columns; empty rows after it are skipped. */
+async function tableOf(
+  all: AsyncGenerator<SourceRow>,
+  about: Pick<TableSource, 'format' | 'encoding' | 'delimiter' | 'size' | 'bytesRead'>,
+): Promise<TableSource> {
   const first = await all.next();
-  if (first.done)
+  if (first.done) {
     throw new AppError('validation', 'the file is empty: the first row must name the columns', {
       reason: 'file_empty',
     });
+  }
   return {
-    format: 'csv',
-    encoding,
-    delimiter,
+    ...about,
     header: first.value.cells.map((cell) => cellText(cell).trim()),
-    size,
-    bytesRead: () => read,
     async *rows() {
       for await (const row of all) if (!isEmptyRow(row.cells)) yield row;
     },
@@ -205,27 +209,8 @@ async function openXlsx(path: string, size: number): Promise<TableSource> {
       });
     }
   }
-  const all = records();
-  const first = await all.next();
-  if (first.done)
-    throw new AppError('validation', 'the workbook is empty: the first row must name the columns', {
-      reason: 'file_empty',
-    });
-  return {
-    format: 'xlsx',
-    encoding: null,
-    delimiter: null,
-    header: first.value.cells.map((cell) => cellText(cell).trim()),
-    size,
-    // The streaming reader does not say how far it is; rows count instead (see the import).
-    bytesRead: () => 0,
-    async *rows() {
-      for await (const row of all) if (!isEmptyRow(row.cells)) yield row;
-    },
-    async close() {
-      await all.return(undefined);
-    },
-  };
+  // The streaming reader does not say how far it is; rows count instead (see the import).
+  return tableOf(records(), { format: 'xlsx', encoding: null, delimiter: null, size, bytesRead: () => 0 });
 }
 
 /** Opens a CSV or XLSX file (told apart by content, not by name) and reads its header row. */
@@ -235,5 +220,3 @@ export async function openTable(path: string): Promise<TableSource> {
   if (sample.subarray(0, 4).equals(ZIP_MAGIC)) return openXlsx(path, size);
   return openCsv(path, sample, size);
 }
-
-export { cellText };

@@ -2,11 +2,17 @@ import { auditActor, type AuditService } from '../../audit/audit.service';
 import type { Companies } from '../../company/company.services';
 import type { CommandMeta } from '../../events/command-meta';
 import type { FileGrants } from '../../files';
-import type { Handlers } from '../../router';
+import type { CallContext, Handlers } from '../../router';
+import { z } from 'zod';
+import { MAX_SAVED_MAPPINGS, savedMappingSchema, type SavedMapping } from '../../../shared/contract';
+import { AppError } from '../../../shared/errors';
 import { exportCustomers } from './customer-export';
 import { importCustomers } from './customer-import';
 import { guessMapping } from './import-mapping';
 import { cellText, openTable } from './table-source';
+
+/** Company setting: the saved column mappings of imports. */
+const MAPPINGS_KEY = 'import.mappings';
 
 /** Rows the inspection shows for the preview. */
 const PREVIEW_ROWS = 10;
@@ -24,8 +30,42 @@ export function transferHandlers({
   commandMeta,
   files,
   audit,
-}: TransferHandlersDeps): Pick<Handlers, 'customers.import' | 'customers.inspectImport' | 'customers.export'> {
+}: TransferHandlersDeps): Pick<
+  Handlers,
+  | 'customers.import'
+  | 'customers.inspectImport'
+  | 'customers.export'
+  | 'customers.importMappings'
+  | 'customers.saveImportMapping'
+  | 'customers.deleteImportMapping'
+> {
+  const mappingsOf = async (ctx: CallContext) => {
+    const { settings } = await companies.of(ctx.session);
+    const list = (await settings.get(MAPPINGS_KEY, z.array(savedMappingSchema))) ?? [];
+    return {
+      list,
+      store: async (next: SavedMapping[]) => {
+        await settings.set(MAPPINGS_KEY, next);
+        return next;
+      },
+    };
+  };
   return {
+    'customers.importMappings': async (_input, ctx) => (await mappingsOf(ctx)).list,
+    'customers.saveImportMapping': async (input, ctx) => {
+      const { list, store } = await mappingsOf(ctx);
+      const others = list.filter((m) => m.name.toLocaleLowerCase() !== input.name.toLocaleLowerCase());
+      if (others.length >= MAX_SAVED_MAPPINGS) {
+        throw new AppError('validation', `a company keeps at most ${MAX_SAVED_MAPPINGS} mappings: delete one first`, {
+          reason: 'too_many_mappings',
+        });
+      }
+      return store([...others, input].sort((a, b) => a.name.localeCompare(b.name)));
+    },
+    'customers.deleteImportMapping': async (input, ctx) => {
+      const { list, store } = await mappingsOf(ctx);
+      return store(list.filter((m) => m.name !== input.name));
+    },
     'customers.inspectImport': async (input, ctx) => {
       const source = await openTable(files.resolve(ctx.connection, input.fileId, 'read'));
       try {

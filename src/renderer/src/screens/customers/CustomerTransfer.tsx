@@ -16,6 +16,7 @@ import {
   Stack,
   Table,
   Text,
+  TextInput,
 } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -33,7 +34,7 @@ import {
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { call, callLong, chooseFile, deliverFile } from '../../lib/api';
 import { notifySuccess } from '../../lib/notify';
-import { invalidateAreas } from '../../lib/query';
+import { invalidateAreas, useChange, useProcedure } from '../../lib/query';
 import { useLongCall } from '../../lib/use-long-call';
 
 /** Rejected rows shown on screen; the count says how many there are in all. */
@@ -49,6 +50,10 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
   const [mapping, setMapping] = useState<ImportMapping>({});
   const [mode, setMode] = useState<ImportMode>('all');
   const [allowDuplicates, setAllowDuplicates] = useState(false);
+  const [saveRejects, setSaveRejects] = useState(false);
+  const [mappingName, setMappingName] = useState('');
+  const saved = useProcedure('customers.importMappings', {});
+  const saveMapping = useChange('customers.saveImportMapping');
   const [result, setResult] = useState<ImportResult | null>(null);
   const [choosing, setChoosing] = useState<unknown>(null);
   const work = useLongCall();
@@ -70,11 +75,29 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
   async function start(dryRun: boolean) {
     if (!file) return;
     setResult(null);
+    // Mode `valid` can write the rejected rows to a file of the user's, to correct and import again.
+    const rejects =
+      !dryRun && mode === 'valid' && saveRejects
+        ? await chooseFile({ mode: 'save', extensions: ['csv'], name: t('customers.import.rejectsName') })
+        : null;
+    if (!dryRun && mode === 'valid' && saveRejects && !rejects) return;
     const done = await work.run((options) =>
-      callLong('customers.import', { fileId: file.fileId, mapping, mode, dryRun, allowDuplicates }, options),
+      callLong(
+        'customers.import',
+        {
+          fileId: file.fileId,
+          mapping,
+          mode,
+          dryRun,
+          allowDuplicates,
+          ...(rejects && { rejectsFileId: rejects.fileId }),
+        },
+        options,
+      ),
     );
     if (!done) return;
     setResult(done);
+    if (rejects && done.rejected.length > 0) await deliverFile(rejects.fileId);
     if (done.imported > 0) {
       await invalidateAreas(client, ['customers']);
       notifySuccess(t('customers.import.importedNotice', { count: done.imported }));
@@ -119,6 +142,43 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
         {file && (
           <>
             <Text size="sm">{t('customers.import.mappingHint')}</Text>
+            <Group align="end">
+              {(saved.data?.length ?? 0) > 0 && (
+                <Select
+                  label={t('customers.import.savedMapping')}
+                  placeholder={t('customers.import.savedMappingPick')}
+                  data={(saved.data ?? []).map((m) => m.name)}
+                  value={null}
+                  onChange={(name) => {
+                    const chosen = saved.data?.find((m) => m.name === name);
+                    // Columns the saved mapping names take its field; the others keep theirs.
+                    if (chosen)
+                      setMapping((current) => ({ ...current, ...pick(chosen.mapping, file.inspection.header) }));
+                  }}
+                />
+              )}
+              <TextInput
+                label={t('customers.import.saveMappingAs')}
+                value={mappingName}
+                onChange={(e) => setMappingName(e.currentTarget.value)}
+              />
+              <Button
+                variant="default"
+                disabled={mappingName.trim() === ''}
+                loading={saveMapping.isPending}
+                onClick={() =>
+                  saveMapping.mutate(
+                    { name: mappingName, mapping },
+                    {
+                      onSuccess: () => notifySuccess(t('customers.import.mappingSaved', { name: mappingName.trim() })),
+                    },
+                  )
+                }
+              >
+                {t('customers.import.saveMapping')}
+              </Button>
+            </Group>
+            <ErrorAlert error={saveMapping.error} />
             <ScrollArea.Autosize mah={320}>
               <Table aria-label={t('customers.import.mapping')}>
                 <Table.Thead>
@@ -174,6 +234,13 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
                 checked={allowDuplicates}
                 onChange={(e) => setAllowDuplicates(e.currentTarget.checked)}
               />
+              {mode === 'valid' && (
+                <Checkbox
+                  label={t('customers.import.saveRejects')}
+                  checked={saveRejects}
+                  onChange={(e) => setSaveRejects(e.currentTarget.checked)}
+                />
+              )}
             </Group>
             <Group justify="flex-end">
               {work.running ? (
@@ -209,6 +276,11 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
       </Stack>
     </Modal>
   );
+}
+
+/** The part of a saved mapping that names columns of this file. */
+function pick(mapping: ImportMapping, header: readonly string[]): ImportMapping {
+  return Object.fromEntries(Object.entries(mapping).filter(([column]) => header.includes(column)));
 }
 
 function ImportOutcome({ result }: { result: ImportResult }) {
