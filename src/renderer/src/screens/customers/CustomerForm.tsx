@@ -42,6 +42,7 @@ import { useGuardedClose } from '../../lib/use-guarded-close';
 import { CustomerDelete } from './CustomerDelete';
 import { CustomerGdpr } from './CustomerGdpr';
 import { CustomerHistory } from './CustomerHistory';
+import { CustomerStatusMove } from './CustomerStatusMove';
 
 /** The form's fields, flat; toInput() shapes them into the contract's record. */
 export interface Values {
@@ -344,6 +345,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             <Group gap="xs">
               <Badge variant="light">{customer.number}</Badge>
               <Badge variant="outline">{t(`customers.status.${customer.status}`)}</Badge>
+              {canWrite && !erased && <CustomerStatusMove customer={customer} />}
             </Group>
           )}
           <SegmentedControl
