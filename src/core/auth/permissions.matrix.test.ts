@@ -30,6 +30,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'customers.import': { fileId: 'no-such-file' },
   'customers.export': { fileId: 'no-such-file', format: 'csv' },
   'customers.importMappings': {},
+  'customers.owners': {},
   'customers.saveImportMapping': { name: 'Matrix', mapping: { Firma: 'name' } },
   'customers.deleteImportMapping': { name: 'Matrix' },
   'system.check': {},

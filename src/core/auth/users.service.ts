@@ -126,6 +126,15 @@ export function createUsersService(deps: UsersDeps) {
       return Promise.all((await repo.membersOf(tenantId)).map((m) => userOf(tenantId, m)));
     },
 
+    async owners(session: Session) {
+      const tenantId = tenantOf(session);
+      const members = await Promise.all((await repo.membersOf(tenantId)).map((m) => userOf(tenantId, m)));
+      return members
+        .filter((u) => u.active && !u.invited)
+        .map(({ id, name, email }) => ({ id, name, email }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    },
+
     async create(
       session: Session,
       input: { email: string; name: string; roleId: string; password: string },

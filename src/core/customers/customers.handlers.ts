@@ -3,6 +3,7 @@ import type { Companies } from '../company/company.services';
 import type { CommandMeta } from '../events/command-meta';
 import type { FileGrants } from '../files';
 import type { CallContext, HandlersOf } from '../router';
+import type { Session } from '../session';
 import { customerHistory } from './customers.history';
 import { transferHandlers } from './transfer/transfer.handlers';
 
@@ -12,6 +13,8 @@ export interface CustomersHandlersDeps {
   readonly userName: (userId: string) => Promise<string | null>;
   readonly files: FileGrants;
   readonly audit: AuditService;
+  /** The users of the session's company who can own customers. */
+  readonly owners: (session: Session) => Promise<{ id: string; name: string; email: string }[]>;
 }
 
 export function customersHandlers({
@@ -20,6 +23,7 @@ export function customersHandlers({
   userName,
   files,
   audit,
+  owners,
 }: CustomersHandlersDeps): HandlersOf<'customers'> {
   const customersOf = async (ctx: CallContext) => (await companies.of(ctx.session)).customers;
   return {
@@ -46,6 +50,7 @@ export function customersHandlers({
       await customers.get(input.id); // not_found for an unknown customer
       return customerHistory(input.id, { events, keyring, userName });
     },
+    'customers.owners': async (_input, ctx) => owners(ctx.session),
     ...transferHandlers({ companies, commandMeta, files, audit }),
   };
 }

@@ -309,6 +309,19 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     expect(await clerk('customers.delete', { id: own.id })).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
+  it('lists the company’s users as possible owners, for anyone who may read customers', async () => {
+    const clerk = await kontor.signInAs('clerk', 'owner-clerk@test.example');
+    const owners = value((await clerk('customers.owners', {})) as Result<{ id: string; email: string }[]>);
+    expect(owners.map((o) => o.email)).toEqual(
+      expect.arrayContaining(['admin@test.example', 'owner-clerk@test.example']),
+    );
+    const clerkId = owners.find((o) => o.email === 'owner-clerk@test.example')?.id;
+    const owned = value(await call<Customer>('customers.create', { name: 'Betreut GmbH', ownerId: clerkId }));
+    expect(owned.ownerId).toBe(clerkId);
+    const page = value(await call<CustomerPage>('customers.list', { owner: [clerkId ?? ''] }));
+    expect(page.items.map((c) => c.name)).toEqual(['Betreut GmbH']);
+  });
+
   it('answers any search text with results or nothing, never an error (property)', async () => {
     await fc.assert(
       fc.asyncProperty(

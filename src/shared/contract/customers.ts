@@ -375,6 +375,12 @@ export const customersContract = {
     output: customerPageSchema,
     permission: 'customers.read',
   }),
+  'customers.owners': procedure({
+    summary: 'The users of this company who can own customers (for the owner picker)',
+    input: z.strictObject({}),
+    output: z.array(z.object({ id: z.string(), name: z.string(), email: z.string() })),
+    permission: 'customers.read',
+  }),
   'customers.history': procedure({
     summary: "A customer's events: who changed what, when",
     input: z.strictObject({ id: customerId }),

@@ -74,6 +74,7 @@ export const procedureNames = [
   'events.list',
   'events.replay',
   'customers.history',
+  'customers.owners',
   'customers.delete',
   'customers.duplicates',
 ] as const;

@@ -78,6 +78,7 @@ export interface Values {
   language: string;
   tags: string[];
   notes: string;
+  ownerId: string;
 }
 
 const place = (address: Customer['billingAddress']) => ({
@@ -126,6 +127,7 @@ export function initialValues(customer: Customer | null, homeCountry = 'DE'): Va
     language: customer?.language ?? '',
     tags: customer?.tags ?? [],
     notes: customer?.notes ?? '',
+    ownerId: customer?.ownerId ?? '',
   };
 }
 
@@ -180,6 +182,7 @@ export function toInput(values: Values): CustomerFields {
     language: optional(values.language),
     tags: values.tags,
     notes: optional(values.notes),
+    ownerId: optional(values.ownerId),
   };
 }
 
@@ -303,6 +306,21 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
           ? languageChoices(language)
           : countryChoices(language),
   });
+  const owners = useProcedure('customers.owners', {});
+  const ownerId = form.values.ownerId;
+  const ownerChoice = {
+    ...input('ownerId'),
+    searchable: true,
+    clearable: true,
+    placeholder: t('customers.noOwner'),
+    data: [
+      ...(owners.data ?? []).map((u) => ({ value: u.id, label: `${u.name} (${u.email})` })),
+      // An owner who left the company still shows as the owner until someone picks another.
+      ...(ownerId && owners.data && !owners.data.some((u) => u.id === ownerId)
+        ? [{ value: ownerId, label: t('customers.formerOwner') }]
+        : []),
+    ],
+  };
   const addressFields = (side: 'billing' | 'shipping') => (
     <SimpleGrid cols={{ base: 1, sm: 2 }}>
       <TextInput {...input(`${side}Street` as const)} />
@@ -416,6 +434,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             maxTags={20}
             {...form.getInputProps('tags')}
           />
+          <Select {...ownerChoice} />
           <Textarea {...input('notes')} autosize minRows={3} />
           {customer && canGdpr && <CustomerGdpr customer={customer} onErased={onClose} />}
           {customer && (
