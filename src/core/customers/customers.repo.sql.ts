@@ -275,6 +275,81 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
         .map((row) => ({ customer: summaryOf(row), reasons: [...(reasons.get(String(row.id)) ?? [])] }))
         .sort((a, b) => b.reasons.length - a.reasons.length || a.customer.name.localeCompare(b.customer.name));
     },
+    async likelyDuplicatesMany(probes, tx = db) {
+      const found = probes.map(() => new Map<string, Set<DuplicateReason>>());
+      const note = (i: number, id: string, reason: DuplicateReason) => {
+        const mine = found[i];
+        // At most 10 customers per reason and probe, as for one probe.
+        if (!mine || (!mine.has(id) && [...mine.values()].filter((r) => r.has(reason)).length >= 10)) return;
+        mine.set(id, (mine.get(id) ?? new Set()).add(reason));
+      };
+      const notErased = sql`${col(c.erasedAt)} IS NULL`;
+      /** One query per 500 keys: the customers whose `column` is one of the probes' keys. */
+      const lookup = async (reason: DuplicateReason, column: SQL, keys: readonly (string | null)[]) => {
+        const wanted = new Map<string, number[]>();
+        keys.forEach((key, i) => {
+          if (key) wanted.set(key, [...(wanted.get(key) ?? []), i]);
+        });
+        const rows = await rowsInChunks([...wanted.keys()], (chunk) =>
+          tx.rows(sql`SELECT ${col(c.id)} AS id, ${column} AS k FROM ${customers}
+            WHERE ${tx.inList(column, chunk)} AND ${notErased}`),
+        );
+        for (const row of rows) for (const i of wanted.get(String(row['k'])) ?? []) note(i, String(row['id']), reason);
+      };
+      await lookup(
+        'vatId',
+        col(c.vatId),
+        probes.map((p) => p.vatId ?? null),
+      );
+      const hashes: (string | null)[] = [];
+      for (const p of probes) hashes.push(p.iban ? await ibanHash(p.iban) : null);
+      await lookup('iban', col(c.ibanHash), hashes);
+      await lookup(
+        'email',
+        col(c.emailSort),
+        probes.map((p) => (p.email ? sortKey(p.email) : null)),
+      );
+      // Name and city together: pairs of keys, as row values.
+      const pairs = new Map<string, { name: string; city: string; at: number[] }>();
+      probes.forEach((p, i) => {
+        if (!p.name || !p.city) return;
+        const name = sortName(p.name);
+        const city = sortKey(p.city);
+        const key = `${name}\u0000${city}`;
+        const pair = pairs.get(key) ?? { name, city, at: [] };
+        pair.at.push(i);
+        pairs.set(key, pair);
+      });
+      const pairRows = await rowsInChunks([...pairs.keys()], (chunk) => {
+        const values = chunk.map((key) => {
+          const pair = pairs.get(key);
+          return sql`(${pair?.name ?? ''}, ${pair?.city ?? ''})`;
+        });
+        return tx.rows(sql`SELECT ${col(c.id)} AS id, ${col(c.sortName)} AS n, ${col(c.citySort)} AS k FROM ${customers}
+          WHERE (${col(c.sortName)}, ${col(c.citySort)}) IN (VALUES ${sql.join(values, sql`, `)}) AND ${notErased}`);
+      });
+      for (const row of pairRows) {
+        for (const i of pairs.get(`${String(row['n'])}\u0000${String(row['k'])}`)?.at ?? []) {
+          note(i, String(row['id']), 'nameAndCity');
+        }
+      }
+      const ids = [...new Set(found.flatMap((m) => [...m.keys()]))];
+      const summaries = new Map(
+        (
+          await rowsInChunks(ids, (chunk) =>
+            tx.rows<Row>(sql`SELECT ${summary} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
+          )
+        ).map((row) => [String(row.id), summaryOf(row)]),
+      );
+      return found.map((reasons) =>
+        [...reasons]
+          .flatMap(([id, why]) => {
+            const customer = summaries.get(id);
+            return customer ? [{ customer, reasons: [...why] }] : [];
+          })
+          .sort((a, b) => b.reasons.length - a.reasons.length || a.customer.name.localeCompare(b.customer.name)),
+      );
+    },
     async list(query) {
       const terms = query.search ? queryWords(query.search) : [];
       const { rows, ...page } = await (terms.length > 0 ? lists.search(query, terms) : lists.list(query));

@@ -36,6 +36,8 @@ export interface CustomersRepo {
    * reason, those with the most reasons first.
    */
   likelyDuplicates(probe: DuplicateProbe, excludeId?: string, tx?: Executor): Promise<LikelyDuplicate[]>;
+  /** The likely duplicates of many probes at once (an import's page): a few queries for all of them. */
+  likelyDuplicatesMany(probes: readonly DuplicateProbe[], tx?: Executor): Promise<LikelyDuplicate[][]>;
   /** A page of the list or of a search (see customers.list.sql.ts). */
   list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */

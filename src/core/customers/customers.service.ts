@@ -111,8 +111,8 @@ export interface BulkCreate {
   withoutIndexes<T>(tx: Executor, fn: () => Promise<T>): Promise<T>;
   /** The rules of `create`, without storing anything. */
   check(fields: ParsedCustomerFields & { status?: CustomerStatus }): Promise<CustomerCheck>;
-  /** Customers already stored that are likely the same as `draft` (read in `tx` when given). */
-  duplicates(draft: CustomerDraft, tx?: Executor): Promise<LikelyDuplicate[]>;
+  /** For each draft, the customers already stored that are likely the same (read in `tx` when given). */
+  duplicates(drafts: readonly CustomerDraft[], tx?: Executor): Promise<LikelyDuplicate[][]>;
   /** Stores the drafts as new customers, in `tx`: numbers, keys, events and the projection by the page. */
   create(drafts: readonly CustomerDraft[], meta: EventMeta, tx: Executor): Promise<Customer[]>;
 }
@@ -310,10 +310,9 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
           const { issues, phones, name } = await issuesOf(fields, null, homeCountry);
           return issues.length > 0 ? { ok: false, issues } : { ok: true, draft: draftOf(fields, phones, name) };
         },
-        duplicates: (draft, tx) =>
-          repo.likelyDuplicates(
-            probeOf(draft.personal, draft.personal.bankAccount?.iban ?? null, draft.personal.vatId),
-            undefined,
+        duplicates: (drafts, tx) =>
+          repo.likelyDuplicatesMany(
+            drafts.map(({ personal }) => probeOf(personal, personal.bankAccount?.iban ?? null, personal.vatId)),
             tx,
           ),
         async create(drafts, meta, tx) {

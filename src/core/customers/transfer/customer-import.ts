@@ -119,7 +119,7 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
 
   /** The page's rows that pass every check, in order; the others are rejected. */
   async function check(page: readonly { row: number; cells: readonly SourceCell[] }[], tx: Executor | undefined) {
-    const passed: PendingRow[] = [];
+    const candidates: (PendingRow & { cells: readonly SourceCell[] })[] = [];
     for (const { row, cells } of page) {
       const read = reader.read(cells);
       if (!read.ok) {
@@ -135,17 +135,32 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
         );
         continue;
       }
-      const problems = [
-        ...sameInFile(checked.draft, reader),
-        ...(compareWithStored ? storedLike(await bulk.duplicates(checked.draft, tx), reader) : []),
-      ];
-      if (problems.length > 0) {
-        reject(row, cells, problems);
+      const inFile = sameInFile(checked.draft, reader);
+      if (inFile.length > 0) {
+        reject(row, cells, inFile);
         continue;
       }
       for (const [key] of sameness(checked.draft)) seen.set(key, row);
-      passed.push({ row, draft: checked.draft });
+      candidates.push({ row, cells, draft: checked.draft });
     }
+    // The stored customers, for the whole page at once.
+    const stored = compareWithStored
+      ? await bulk.duplicates(
+          candidates.map((c) => c.draft),
+          tx,
+        )
+      : [];
+    const passed: PendingRow[] = [];
+    candidates.forEach(({ row, cells, draft }, i) => {
+      const like = storedLike(stored[i] ?? [], reader);
+      if (like.length === 0) {
+        passed.push({ row, draft });
+        return;
+      }
+      reject(row, cells, like);
+      // A rejected row is nobody's original: a later row like it is compared with the store again.
+      for (const [key] of sameness(draft)) if (seen.get(key) === row) seen.delete(key);
+    });
     return passed;
   }
 
