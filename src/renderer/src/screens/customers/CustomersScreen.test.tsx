@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 // The customer table: each customer is a link to its own address, counts read with thousands
 // separators, and what a user may not do is not offered.
-import { cleanup, screen, within } from '@testing-library/react';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Customer } from '../../../../shared/contract';
@@ -40,6 +40,34 @@ describe('customer table', () => {
     expect(location.history?.at(-1)).toBe(`/customers/${customer(2).id}`);
     const dialog = await screen.findByRole('dialog');
     expect(await within(dialog).findByDisplayValue('Kunde 2')).toBeTruthy();
+  });
+
+  it('moves between rows with the arrow keys, opens one with Enter, and returns there when it closes', async () => {
+    const { location } = await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read']),
+      path: '/customers',
+      answers: {
+        'customers.list': () => page,
+        'customers.get': () => customer(2),
+        'customers.history': () => [],
+        'customers.owners': () => [],
+      },
+    });
+    const user = userEvent.setup();
+    const first = await screen.findByRole('link', { name: 'Open Kunde 1' });
+    const second = screen.getByRole('link', { name: 'Open Kunde 2' });
+    await user.click(screen.getByRole('searchbox', { name: 'Search customers' }));
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(first);
+    await user.keyboard('{ArrowDown}');
+    expect(document.activeElement).toBe(second);
+    await user.keyboard('{ArrowDown}{Home}');
+    expect(document.activeElement).toBe(first);
+    await user.keyboard('{End}{Enter}');
+    expect(location.history?.at(-1)).toBe(`/customers/${customer(2).id}`);
+    const dialog = await screen.findByRole('dialog');
+    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Open Kunde 2' })));
   });
 
   it('offers no “New customer” to someone who may only read, and counts in German', async () => {

@@ -39,6 +39,23 @@ const sortable: Partial<Record<(typeof columns)[number], CustomerSortKey>> = {
   updatedAt: 'updatedAt',
 };
 
+/** The row links of the table, in order: the keyboard moves between them. */
+function rowLinks(table: HTMLElement | null): HTMLAnchorElement[] {
+  return table ? [...table.querySelectorAll<HTMLAnchorElement>('a[data-row-link]')] : [];
+}
+
+/** Arrow keys, Home and End move the focus between rows; Enter on a row opens it (it is a link). */
+function moveBetweenRows(event: React.KeyboardEvent<HTMLElement>) {
+  const links = rowLinks(event.currentTarget);
+  const at = links.indexOf(document.activeElement as HTMLAnchorElement);
+  if (at < 0) return;
+  const moves: Record<string, number> = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: links.length - 1 };
+  const next = moves[event.key];
+  if (next === undefined) return;
+  event.preventDefault();
+  links[Math.max(0, Math.min(links.length - 1, next))]?.focus();
+}
+
 export function CustomersScreen() {
   const { t, i18n } = useTranslation();
   const canWrite = useCan('customers.write');
@@ -50,6 +67,8 @@ export function CustomersScreen() {
   const [sort, setSort] = useState<CustomerSortKey>('name');
   const [direction, setDirection] = useState<'asc' | 'desc'>('asc');
   const searchRef = useRef<HTMLInputElement>(null);
+  const tableRef = useRef<HTMLTableElement>(null);
+  const lastOpened = useRef<string | null>(null);
   const [importing, setImporting] = useState(false);
 
   useHotkeys([
@@ -57,6 +76,19 @@ export function CustomersScreen() {
     ['alt+N', () => canWrite && go(paths.newCustomer())],
   ]);
   useEffect(() => setPage(1), [debounced, sort, direction]);
+  // When a customer's dialog closes, the focus goes back to its row, where the user left the list.
+  useEffect(() => {
+    if (opened) {
+      lastOpened.current = opened.id;
+      return;
+    }
+    const id = lastOpened.current;
+    lastOpened.current = null;
+    if (id)
+      requestAnimationFrame(() =>
+        tableRef.current?.querySelector<HTMLAnchorElement>(`a[data-row-link="${id}"]`)?.focus(),
+      );
+  }, [opened]);
 
   const list = useProcedure(
     'customers.list',
@@ -114,11 +146,19 @@ export function CustomersScreen() {
         placeholder={t('customers.searchPlaceholder')}
         value={search}
         onChange={(e) => setSearch(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          // Down from the search box goes to the first row.
+          if (e.key !== 'ArrowDown') return;
+          const first = rowLinks(tableRef.current)[0];
+          if (!first) return;
+          e.preventDefault();
+          first.focus();
+        }}
         rightSection={<Kbd size="xs">{`${modKey(t)} K`}</Kbd>}
         rightSectionWidth={64}
       />
       <ErrorAlert error={list.error} />
-      <Table striped highlightOnHover aria-label={t('customers.title')} aria-busy={list.isFetching}>
+      <Table ref={tableRef} striped highlightOnHover aria-label={t('customers.title')} aria-busy={list.isFetching}>
         <Table.Thead>
           <Table.Tr>
             {columns.map((column) => {
@@ -145,7 +185,7 @@ export function CustomersScreen() {
             })}
           </Table.Tr>
         </Table.Thead>
-        <Table.Tbody>
+        <Table.Tbody onKeyDown={moveBetweenRows}>
           {data?.items.map((customer) => (
             <Table.Tr key={customer.id} data-testid="customer-row">
               <Table.Td>{customer.number}</Table.Td>
@@ -153,6 +193,7 @@ export function CustomersScreen() {
                 {/* The row's one way in: a link, reachable by keyboard and named for screen readers. */}
                 <Link
                   href={paths.customer(customer.id)}
+                  data-row-link={customer.id}
                   aria-label={t('customers.open', {
                     name: customer.erasedAt ? t('privacy.erased') : customer.name,
                   })}
