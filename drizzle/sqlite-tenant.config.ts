@@ -6,6 +6,8 @@ export default defineConfig({
   schema: [
     './src/core/settings/settings.schema.ts',
     './src/core/customers/customers.schema.ts',
+    './src/core/contacts/contacts.schema.ts',
+    './src/core/activities/activities.schema.ts',
     './src/core/events/events.schema.ts',
     './src/core/crypto/keys.schema.ts',
   ],

@@ -2,6 +2,8 @@
 // router. Every process that runs Kontor (Electron main, web host, CLI, tests, bench) builds it
 // here, so all of them behave the same. Rules live in the services; handlers per area translate
 // calls into service calls (src/core/<area>/<area>.handlers.ts).
+import { activitiesHandlers } from './activities/activities.handlers';
+import { contactsHandlers } from './contacts/contacts.handlers';
 import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
 import { auditHandlers } from './audit/audit.handlers';
@@ -209,6 +211,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
       owners: (session) => users.owners(session),
     }),
     ...eventsHandlers({ companies, audit, clock }),
+    ...contactsHandlers({ companies, commandMeta }),
+    ...activitiesHandlers({ companies, commandMeta }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
   } satisfies Handlers;

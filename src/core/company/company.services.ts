@@ -1,7 +1,21 @@
 // The services of one company, opened on its first call and kept: its store, keyring, event log,
 // projections, settings, customers and GDPR. Handlers reach them through `of(session)`.
 import { z } from 'zod';
+import {
+  activityRows,
+  createActivitiesRepo,
+  createActivitiesService,
+  type ActivitiesService,
+} from '../activities/activities.service';
+import { decodeActivities } from '../activities/activities.events';
 import type { AuditService } from '../audit/audit.service';
+import { decodeContacts } from '../contacts/contacts.events';
+import {
+  contactRows,
+  createContactsRepo,
+  createContactsService,
+  type ContactsService,
+} from '../contacts/contacts.service';
 import { createKeyring, type Keyring } from '../crypto/keyring';
 import { applyCustomerFacts, decodeMany } from '../customers/customers.events';
 import { createCustomersRepo } from '../customers/customers.repo.sql';
@@ -13,6 +27,7 @@ import type { Stores } from '../db/stores';
 import type { Clock, IdSource } from '../deps';
 import { createEventStore, type EventStore } from '../events/event-store';
 import { replay, type Projection } from '../events/replay';
+import { foldStreams } from '../events/stream-records';
 import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
 import { tenantOf, type Session } from '../session';
 import { createSettingsStore, type SettingsStore } from '../settings/settings.store';
@@ -25,6 +40,8 @@ export interface CompanyServices {
   readonly events: EventStore;
   readonly projections: readonly Projection[];
   readonly customers: CustomersService;
+  readonly contacts: ContactsService;
+  readonly activities: ActivitiesService;
   readonly gdpr: GdprService;
 }
 
@@ -70,6 +87,29 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
     await keyring.ready();
     const customerRepo = createCustomersRepo(store.sql, keyring);
     const events = createEventStore({ db: store.sql, ids });
+    const homeCountry = async () => (await settings.get(HOME_COUNTRY_KEY, z.string())) ?? 'DE';
+    const isMember = (userId: string) => deps.isMember(userId, tenantId);
+    const contactRepo = createContactsRepo(store.sql, keyring);
+    const contacts = createContactsService({
+      db: store.sql,
+      repo: contactRepo,
+      customers: customerRepo,
+      events,
+      keyring,
+      ids,
+      homeCountry,
+    });
+    const activityRepo = createActivitiesRepo(store.sql, keyring);
+    const activities = createActivitiesService({
+      db: store.sql,
+      repo: activityRepo,
+      customers: customerRepo,
+      events,
+      keyring,
+      ids,
+      clock,
+      isMember,
+    });
     const customers = createCustomersService({
       db: store.sql,
       repo: customerRepo,
@@ -77,8 +117,9 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       keyring,
       ids,
       numbering: async () => (await settings.get(NUMBERING_KEY, numberingSchema)) ?? DEFAULT_NUMBERING,
-      homeCountry: async () => (await settings.get(HOME_COUNTRY_KEY, z.string())) ?? 'DE',
-      isMember: (userId) => deps.isMember(userId, tenantId),
+      homeCountry,
+      isMember,
+      dependents: [contacts.dependents, activities.dependents],
     });
     const projections: Projection[] = [
       {
@@ -88,6 +129,24 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
         prepare: async (page, tx) => {
           const facts = await decodeMany(page, keyring, tx);
           return (write) => applyCustomerFacts(customerRepo, page, facts, write);
+        },
+      },
+      {
+        prefix: 'contact.',
+        tables: contactRepo.tables,
+        clear: (tx) => contactRepo.clear(tx),
+        prepare: async (page, tx) => {
+          const facts = await decodeContacts(page, keyring, tx);
+          return (write) => foldStreams(page, facts, contactRows(contactRepo), write);
+        },
+      },
+      {
+        prefix: 'activity.',
+        tables: activityRepo.tables,
+        clear: (tx) => activityRepo.clear(tx),
+        prepare: async (page, tx) => {
+          const facts = await decodeActivities(page, keyring, tx);
+          return (write) => foldStreams(page, facts, activityRows(activityRepo), write);
         },
       },
     ];
@@ -106,6 +165,8 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
     const gdpr = createGdprService({
       tenantId,
       customers,
+      contacts,
+      activities,
       repo: customerRepo,
       events,
       keyring,
@@ -115,7 +176,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       clock,
       compact: () => store.compact(),
     });
-    return { tenantId, sql: store.sql, settings, keyring, events, projections, customers, gdpr };
+    return { tenantId, sql: store.sql, settings, keyring, events, projections, customers, contacts, activities, gdpr };
   }
 
   /**

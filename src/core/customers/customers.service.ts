@@ -117,6 +117,19 @@ export interface BulkCreate {
   create(drafts: readonly CustomerDraft[], meta: EventMeta, tx: Executor): Promise<Customer[]>;
 }
 
+/**
+ * What belongs to a customer in other areas (contact persons, activities): it follows the customer
+ * into erasure and deletion, inside the customer's transaction, and can keep it from being deleted.
+ */
+export interface CustomerDependents {
+  /** The customer is being erased: erase what belongs to it. */
+  erase(customerId: string, meta: EventMeta, tx: Executor): Promise<void>;
+  /** The customer is being deleted: remove what belongs to it. */
+  remove(customerId: string, meta: EventMeta, tx: Executor): Promise<void>;
+  /** Whether users other than `creator` worked on what belongs to the customer (then it is not deleted). */
+  touchedByOthers(customerId: string, creator: string | null): Promise<boolean>;
+}
+
 export interface CustomersServiceDeps {
   readonly db: Executor;
   readonly repo: CustomersRepo;
@@ -129,6 +142,7 @@ export interface CustomersServiceDeps {
   readonly homeCountry: () => Promise<string>;
   /** Whether the user may own customers of this company (a member of it). */
   readonly isMember: (userId: string) => Promise<boolean>;
+  readonly dependents?: readonly CustomerDependents[];
 }
 
 /** Empty optional text means "not given": stored as null, never as ''. */
@@ -201,6 +215,7 @@ function given(fields: ParsedCustomerFields, phones: Partial<Record<'phone' | 'm
 
 export function createCustomersService(deps: CustomersServiceDeps): CustomersService {
   const { db, repo, events, keyring, ids } = deps;
+  const dependents = deps.dependents ?? [];
 
   async function get(id: string): Promise<CustomerRecord> {
     const record = await repo.get(id);
@@ -422,11 +437,14 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       const stream = await events.readStream(customerStream(id));
       const creator = stream[0]?.meta.userId ?? null;
       // Kontor's own events (numbering at an upgrade) carry no user and count as nobody's.
-      const touchedByOthers = stream.some((e) => e.meta.userId !== null && e.meta.userId !== creator);
+      let touchedByOthers = stream.some((e) => e.meta.userId !== null && e.meta.userId !== creator);
+      for (const dependent of dependents) {
+        touchedByOthers ||= await dependent.touchedByOthers(id, creator);
+      }
       if (touchedByOthers) {
         throw new AppError(
           'conflict',
-          'Only a customer created by mistake can be deleted: other users have worked on this one. Archive it instead (set its status to archived); its history is kept.',
+          'Only a customer created by mistake can be deleted: other users have worked on this one or logged activities on it. Archive it instead (set its status to archived); its history is kept.',
           { reason: 'customer_in_use' },
         );
       }
@@ -440,6 +458,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         );
         if (!stored) throw new Error('no event appended');
         await applyCustomerEvent(repo, stored, { kind: 'deleted' }, tx);
+        for (const dependent of dependents) await dependent.remove(id, meta, tx);
         if (current.erasedAt === null) await keyring.shred(customerSubject(id), tx);
       });
     },
@@ -450,6 +469,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         throw new AppError('conflict', 'this customer was erased already', { reason: 'customer_erased' });
       return db.transaction(async (tx) => {
         const after = await record(id, current.version, erased(), { kind: 'erased' }, meta, tx);
+        for (const dependent of dependents) await dependent.erase(id, meta, tx);
         await keyring.shred(customerSubject(id), tx);
         return after;
       });

@@ -27,7 +27,17 @@ const expectedTables = {
     'tenants',
     'users',
   ],
-  tenant: ['customer_words', 'customers', 'data_keys', 'events', 'key_encryption_keys', 'sequences', 'settings'],
+  tenant: [
+    'customer_activities',
+    'customer_contacts',
+    'customer_words',
+    'customers',
+    'data_keys',
+    'events',
+    'key_encryption_keys',
+    'sequences',
+    'settings',
+  ],
 } as const;
 /**
  * The event that a tenant store of any version from 2 on keeps through every later migration (the

@@ -3,7 +3,10 @@
 // inactive for a number of years, always shown as a dry run first.
 import { strToU8, zipSync } from 'fflate';
 import { z } from 'zod';
-import type { Customer, GdprExport, RetentionReport, RetentionRule } from '../../shared/contract';
+import type { Contact, Customer, GdprExport, RetentionReport, RetentionRule } from '../../shared/contract';
+import type { ActivitiesService } from '../activities/activities.service';
+import { contactSubject } from '../contacts/contacts.events';
+import type { ContactsService } from '../contacts/contacts.service';
 import { AppError, throwIfCancelled } from '../../shared/errors';
 import type { AuditService } from '../audit/audit.service';
 import type { SettingsStore } from '../settings/settings.store';
@@ -19,6 +22,8 @@ import { toCsv, type CsvSeparator } from '../../shared/csv';
 export interface GdprDeps {
   readonly tenantId: string;
   readonly customers: CustomersService;
+  readonly contacts: ContactsService;
+  readonly activities: ActivitiesService;
   readonly repo: CustomersRepo;
   readonly events: EventStore;
   readonly keyring: Keyring;
@@ -44,6 +49,8 @@ export interface Progress {
 const README = `Kontor — data export (GDPR art. 15) / Datenauskunft (DSGVO Art. 15)
 
 customer.json / customer.csv  The customer record as stored now / Der Kundendatensatz, wie er jetzt gespeichert ist
+contact.json / contact.csv    (a contact person's export) Their record / (Export einer Kontaktperson) Ihr Datensatz
+activities.json / .csv        Calls, meetings, emails, notes and tasks / Anrufe, Termine, E-Mails, Notizen und Aufgaben
 events.json / events.csv      Every change, who made it and when / Jede Änderung, wer sie wann gemacht hat
 audit.json / audit.csv        Audit log entries naming this customer / Protokolleinträge zu diesem Kunden
 manifest.json                 What this file holds, and what Kontor does not hold / Was die Datei enthält und was Kontor nicht speichert
@@ -54,6 +61,88 @@ const ruleSchema = z.object({ inactiveYears: z.number().int().nullable() });
 
 export function createGdprService(deps: GdprDeps) {
   const { tenantId, customers, repo, events, keyring, audit, settings, clock } = deps;
+
+  /** The audit entries naming a subject, as an export shows them. */
+  async function auditAbout(subject: string) {
+    return (await audit.about(subject, tenantId)).map((entry) => ({
+      seq: entry.seq,
+      at: entry.at,
+      actor: entry.actor,
+      action: entry.action,
+      details: entry.details,
+    }));
+  }
+
+  /**
+   * One person's export as a ZIP: README, manifest, their record, every change and the audit
+   * entries naming them, each as JSON and CSV (plus `extra` files), and an audit entry of its own.
+   */
+  async function zipExport(
+    about: { subject: string; id: string; kind: 'customer' | 'contact'; erased: boolean; notHeld: string },
+    record: Record<string, unknown>,
+    history: readonly Record<string, unknown>[],
+    entries: readonly Record<string, unknown>[],
+    extra: Record<string, readonly Record<string, unknown>[]>,
+    actor: Actor,
+    separator: CsvSeparator,
+  ): Promise<GdprExport> {
+    const exportedAt = clock.now().toISOString();
+    const counts = {
+      profile: 1,
+      events: history.length,
+      audit: entries.length,
+      ...Object.fromEntries(Object.entries(extra).map(([name, rows]) => [name, rows.length])),
+    };
+    const manifest = {
+      format: 'kontor-gdpr-export',
+      version: 1,
+      exportedAt,
+      exportedBy: actor.email,
+      tenantId,
+      subject: about.kind,
+      [`${about.kind}Id`]: about.id,
+      erased: about.erased,
+      counts,
+      notHeld: about.notHeld,
+    };
+    const json = (value: unknown) => strToU8(`${JSON.stringify(value, null, 2)}\n`);
+    const csv = (rows: readonly Record<string, unknown>[], columns?: string[]) =>
+      strToU8(toCsv(rows, columns, separator));
+    const extraFiles = Object.fromEntries(
+      Object.entries(extra).flatMap(([name, rows]) => [
+        [`${name}.json`, json(rows)],
+        [`${name}.csv`, csv(rows)],
+      ]),
+    );
+    const zip = zipSync(
+      {
+        'README.txt': strToU8(README),
+        'manifest.json': json(manifest),
+        [`${about.kind}.json`]: json(record),
+        [`${about.kind}.csv`]: csv([record]),
+        'events.json': json(history),
+        'events.csv': csv(history, ['position', 'version', 'type', 'at', 'userId', 'userName', 'deviceId', 'changes']),
+        'audit.json': json(entries),
+        'audit.csv': csv(entries, ['seq', 'at', 'actor', 'action', 'details']),
+        ...extraFiles,
+      },
+      { level: 6, mtime: new Date(exportedAt) },
+    );
+    await audit.append({
+      action: 'gdpr.exported',
+      actorId: actor.userId,
+      actor: actor.email,
+      tenantId,
+      target: about.subject,
+      details: { [`${about.kind}Id`]: about.id, bytes: zip.length },
+    });
+    return {
+      fileName: `kontor-gdpr-${about.id}-${exportedAt.slice(0, 10)}.zip`,
+      base64: Buffer.from(zip).toString('base64'),
+      bytes: zip.length,
+      counts,
+    };
+  }
 
   async function exportCustomer(
     id: string,
@@ -67,65 +156,67 @@ export function createGdprService(deps: GdprDeps) {
     throwIfCancelled(signal, 'export cancelled');
 
     const history = await customerHistory(id, { events, keyring, userName: deps.userName });
+    const activities = await deps.activities.list(id);
     onProgress?.(2, steps, 'events');
     throwIfCancelled(signal, 'export cancelled');
 
-    const entries = (await audit.about(customerSubject(id), tenantId)).map((entry) => ({
-      seq: entry.seq,
-      at: entry.at,
-      actor: entry.actor,
-      action: entry.action,
-      details: entry.details,
-    }));
+    const entries = await auditAbout(customerSubject(id));
     onProgress?.(3, steps, 'audit');
     throwIfCancelled(signal, 'export cancelled');
 
-    const exportedAt = clock.now().toISOString();
-    const counts = { profile: 1, events: history.length, audit: entries.length, contacts: 0, sales: 0, analytics: 0 };
-    const manifest = {
-      format: 'kontor-gdpr-export',
-      version: 1,
-      exportedAt,
-      exportedBy: actor.email,
-      tenantId,
-      customerId: id,
-      erased: customer.erasedAt !== null,
-      counts,
-      notHeld:
-        'Kontor holds no contact persons, sales or analytics scores for customers in this version; those files are absent.',
-    };
-    const json = (value: unknown) => strToU8(`${JSON.stringify(value, null, 2)}\n`);
-    const zip = zipSync(
+    const result = await zipExport(
       {
-        'README.txt': strToU8(README),
-        'manifest.json': json(manifest),
-        'customer.json': json(customer),
-        'customer.csv': strToU8(toCsv([customer], undefined, separator)),
-        'events.json': json(history),
-        'events.csv': strToU8(
-          toCsv(history, ['position', 'version', 'type', 'at', 'userId', 'userName', 'deviceId', 'changes'], separator),
-        ),
-        'audit.json': json(entries),
-        'audit.csv': strToU8(toCsv(entries, ['seq', 'at', 'actor', 'action', 'details'], separator)),
+        subject: customerSubject(id),
+        id,
+        kind: 'customer',
+        erased: customer.erasedAt !== null,
+        notHeld:
+          "Kontor holds no sales or analytics scores for customers in this version. Contact persons are people of their own: each one's data is exported on its own.",
       },
-      { level: 6, mtime: new Date(exportedAt) },
+      customer,
+      history,
+      entries,
+      { activities },
+      actor,
+      separator,
     );
-    await audit.append({
-      action: 'gdpr.exported',
-      actorId: actor.userId,
-      actor: actor.email,
-      tenantId,
-      target: customerSubject(id),
-      details: { customerId: id, bytes: zip.length },
-    });
     onProgress?.(4, steps, 'zip');
-    const day = exportedAt.slice(0, 10);
-    return {
-      fileName: `kontor-gdpr-${id}-${day}.zip`,
-      base64: Buffer.from(zip).toString('base64'),
-      bytes: zip.length,
-      counts,
-    };
+    return result;
+  }
+
+  async function exportContact(id: string, actor: Actor, separator: CsvSeparator = ','): Promise<GdprExport> {
+    const contact = await deps.contacts.get(id);
+    const names = new Map<string, string | null>();
+    const history = [];
+    for (const { event, changes } of await deps.contacts.history(id)) {
+      const userId = event.meta.userId;
+      if (userId && !names.has(userId)) names.set(userId, await deps.userName(userId));
+      history.push({
+        position: event.position,
+        version: event.version,
+        type: event.type,
+        at: event.meta.at,
+        userId,
+        userName: userId ? (names.get(userId) ?? null) : null,
+        deviceId: event.meta.deviceId,
+        changes,
+      });
+    }
+    return zipExport(
+      {
+        subject: contactSubject(id),
+        id,
+        kind: 'contact',
+        erased: contact.erasedAt !== null,
+        notHeld: 'Kontor holds nothing else about contact persons.',
+      },
+      contact,
+      history,
+      await auditAbout(contactSubject(id)),
+      {},
+      actor,
+      separator,
+    );
   }
 
   async function eraseOne(id: string, actor: Actor, meta: EventMeta, reason: 'request' | 'retention') {
@@ -139,6 +230,20 @@ export function createGdprService(deps: GdprDeps) {
       details: { customerId: id, reason },
     });
     return record;
+  }
+
+  async function eraseContact(id: string, actor: Actor, meta: EventMeta): Promise<Contact> {
+    const contact = await deps.contacts.erase(id, meta);
+    await audit.append({
+      action: 'gdpr.erased',
+      actorId: actor.userId,
+      actor: actor.email,
+      tenantId,
+      target: contactSubject(id),
+      details: { contactId: id, reason: 'request' },
+    });
+    await deps.compact();
+    return contact;
   }
 
   async function erase(id: string, actor: Actor, meta: EventMeta): Promise<Customer> {
@@ -156,6 +261,8 @@ export function createGdprService(deps: GdprDeps) {
   return {
     export: exportCustomer,
     erase,
+    exportContact,
+    eraseContact,
     rule,
     async setRule(next: RetentionRule, actor: Actor): Promise<RetentionRule> {
       await settings.set(RETENTION_KEY, next);

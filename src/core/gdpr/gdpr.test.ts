@@ -168,6 +168,8 @@ describe.each(testDialects)('GDPR on %s', (dialect) => {
     const files = unzipSync(Buffer.from(exported.base64, 'base64'));
     expect(Object.keys(files).sort()).toEqual([
       'README.txt',
+      'activities.csv',
+      'activities.json',
       'audit.csv',
       'audit.json',
       'customer.csv',
@@ -191,7 +193,7 @@ describe.each(testDialects)('GDPR on %s', (dialect) => {
     expect(read('customer.csv')).toContain(`"'=HYPERLINK(""x"")"`);
     expect(JSON.parse(read('manifest.json'))).toMatchObject({
       customerId: customer.id,
-      counts: { events: 2, sales: 0 },
+      counts: { events: 2, activities: 0 },
     });
     // The export itself is audited, naming the customer, and the next export lists that entry.
     const again = value<GdprExport>(await kontor.call('gdpr.export', { customerId: customer.id }));

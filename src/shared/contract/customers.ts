@@ -69,7 +69,7 @@ export const paymentTermsSchema = z.strictObject({
 export type PaymentTerms = z.output<typeof paymentTermsSchema>;
 
 /** Phone numbers as typed; stored as E.164 (read in the customer's country when they have no +). */
-const phoneText = z
+export const phoneText = z
   .string()
   .trim()
   .max(40)
@@ -202,7 +202,7 @@ export const customerCreateSchema = customerFieldsSchema
 /** What an erased customer's personal fields read as, everywhere (projection, events, exports). */
 export const ERASURE_MARKER = '[erased]';
 
-const isoTime = z.iso.datetime();
+export const isoTime = z.iso.datetime();
 
 /** One row of the list: what people search, sort and filter by. */
 export const customerSummarySchema = z.object({

@@ -1,6 +1,8 @@
 // THE IPC contract: every procedure of every area, merged. Types and runtime checks come from here.
 import type { z } from 'zod';
+import { activitiesContract } from './activities';
 import { auditContract } from './audit';
+import { contactsContract } from './contacts';
 import { authContract } from './auth';
 import { customersContract } from './customers';
 import { customerImportContract } from './customer-import';
@@ -18,6 +20,8 @@ import { usersContract } from './users';
 export const contract = {
   ...customersContract,
   ...customerImportContract,
+  ...contactsContract,
+  ...activitiesContract,
   ...appContract,
   ...settingsContract,
   ...tenantsContract,
@@ -51,7 +55,9 @@ export const namesAgree: NamesAgree = true;
 
 export { procedureNames, eventNames } from './names';
 export type { EventName } from './names';
+export * from './activities';
 export * from './audit';
+export * from './contacts';
 export * from './auth';
 export * from './customers';
 export * from './customer-import';

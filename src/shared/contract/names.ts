@@ -77,6 +77,18 @@ export const procedureNames = [
   'customers.owners',
   'customers.delete',
   'customers.duplicates',
+  'contacts.list',
+  'contacts.add',
+  'contacts.update',
+  'contacts.remove',
+  'contacts.export',
+  'contacts.erase',
+  'activities.list',
+  'activities.log',
+  'activities.update',
+  'activities.complete',
+  'activities.remove',
+  'activities.myTasks',
 ] as const;
 
 /** Events the main process may push to the renderer. */

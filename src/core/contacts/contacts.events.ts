@@ -1,0 +1,207 @@
+// The events of a contact person's stream (`contact-<id>`), and how the contacts projection follows
+// them. The person's data travels sealed with their own data key (`contact:<id>`): once that key
+// is shredded (removed or erased), their events still replay, into nothing or the erased state.
+import { z } from 'zod';
+import { ERASURE_MARKER } from '../../shared/contract';
+import { sealJson, type DataKey, type Keyring } from '../crypto/keyring';
+import type { Executor } from '../db/executor';
+import type { NewEvent, StoredEvent } from '../events/event-store';
+import { defineEvent, upcast } from '../events/event-types';
+import { eventAad } from '../events/stream-records';
+
+export const personalSchema = z.object({
+  name: z.string(),
+  role: z.string().nullable(),
+  email: z.string().nullable(),
+  phone: z.string().nullable(),
+});
+export type ContactPersonal = z.infer<typeof personalSchema>;
+const changesSchema = personalSchema.partial();
+export type ContactPersonalChanges = z.infer<typeof changesSchema>;
+
+export const contactAdded = defineEvent(
+  'contact.added',
+  1,
+  z.object({ customerId: z.string(), primary: z.boolean(), personal: z.string() }),
+);
+export const contactChanged = defineEvent(
+  'contact.changed',
+  1,
+  z.object({ primary: z.boolean().optional(), personal: z.string().optional() }),
+);
+/** No longer a contact of the customer: gone from the projection, their key shredded. */
+export const contactRemoved = defineEvent('contact.removed', 1, z.object({}));
+/** Their key was shredded on request: the record stays with the erasure marker. */
+export const contactErased = defineEvent('contact.erased', 1, z.object({}));
+
+export const contactStream = (id: string) => `contact-${id}`;
+export const contactSubject = (id: string) => `contact:${id}`;
+export const contactIdOf = (stream: string) => stream.slice('contact-'.length);
+
+export interface ContactRecord extends ContactPersonal {
+  readonly id: string;
+  readonly customerId: string;
+  readonly primary: boolean;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly erasedAt: string | null;
+}
+
+const ERASED: ContactPersonal = { name: ERASURE_MARKER, role: null, email: null, phone: null };
+
+/** What an event says, decrypted; `null` personal data means the person's key is gone. */
+export type ContactFact =
+  | {
+      readonly kind: 'added';
+      readonly customerId: string;
+      readonly primary: boolean;
+      readonly personal: ContactPersonal | null;
+    }
+  | { readonly kind: 'changed'; readonly primary?: boolean; readonly personal: ContactPersonalChanges | null }
+  | { readonly kind: 'removed' }
+  | { readonly kind: 'erased' };
+
+const sealFor = (key: DataKey, type: string, version: number, value: unknown) =>
+  sealJson(key, eventAad(key.tenantId, contactStream(key.subject.slice('contact:'.length)), type, version), value);
+
+export function added(key: DataKey, customerId: string, primary: boolean, personal: ContactPersonal): NewEvent {
+  const { type, version } = contactAdded;
+  return {
+    type,
+    schemaVersion: version,
+    data: { customerId, primary, personal: sealFor(key, type, version, personal) },
+  };
+}
+
+/** Only what changes: an event without personal changes holds no sealed payload. */
+export function changed(key: DataKey | null, primary: boolean | undefined, personal: ContactPersonalChanges): NewEvent {
+  const { type, version } = contactChanged;
+  const sealsSomething = Object.keys(personal).length > 0;
+  if (sealsSomething && !key) throw new Error('a contact change without a data key');
+  return {
+    type,
+    schemaVersion: version,
+    data: {
+      ...(primary !== undefined && { primary }),
+      ...(sealsSomething && key && { personal: sealFor(key, type, version, personal) }),
+    },
+  };
+}
+
+export const removed = (): NewEvent => ({ type: contactRemoved.type, schemaVersion: 1, data: {} });
+export const erased = (): NewEvent => ({ type: contactErased.type, schemaVersion: 1, data: {} });
+
+/** An event, upcast, with the sealed payload to open (if any) and how to read the opened value. */
+function parse(event: StoredEvent, tenantId: string) {
+  const aad = eventAad(tenantId, event.stream, event.type, event.schemaVersion);
+  switch (event.type) {
+    case contactAdded.type: {
+      const data = upcast(contactAdded, event.schemaVersion, event.data);
+      return {
+        sealed: data.personal,
+        aad,
+        read: (opened: unknown): ContactFact => ({
+          kind: 'added',
+          customerId: data.customerId,
+          primary: data.primary,
+          personal: opened === null ? null : personalSchema.parse(opened),
+        }),
+      };
+    }
+    case contactChanged.type: {
+      const data = upcast(contactChanged, event.schemaVersion, event.data);
+      return {
+        sealed: data.personal ?? null,
+        aad,
+        read: (opened: unknown): ContactFact => ({
+          kind: 'changed',
+          ...(data.primary !== undefined && { primary: data.primary }),
+          personal: data.personal === undefined ? {} : opened === null ? null : changesSchema.parse(opened),
+        }),
+      };
+    }
+    case contactRemoved.type:
+      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'removed' }) };
+    case contactErased.type:
+      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'erased' }) };
+    default:
+      throw new Error(`${event.stream}: unknown event type ${event.type}`);
+  }
+}
+
+/** What a page of events says, opened in one batch on the crypto pool (replay, history). */
+export async function decodeContacts(
+  events: readonly StoredEvent[],
+  keyring: Keyring,
+  tx?: Executor,
+): Promise<ContactFact[]> {
+  const parsed = events.map((event) => parse(event, keyring.tenantId));
+  const at: number[] = [];
+  const requests: { subject: string; aad: string; sealed: string }[] = [];
+  parsed.forEach((p, i) => {
+    if (p.sealed === null) return;
+    at.push(i);
+    requests.push({
+      subject: contactSubject(contactIdOf((events[i] as StoredEvent).stream)),
+      aad: p.aad,
+      sealed: p.sealed,
+    });
+  });
+  const opened = await keyring.openMany(requests, tx);
+  const values: unknown[] = new Array(events.length).fill(undefined);
+  at.forEach((i, n) => (values[i] = opened[n] ?? null));
+  return parsed.map((p, i) => p.read(values[i]));
+}
+
+/** What the event does to the contact's row (null: no row). The same code serves commands and replay. */
+export function nextContact(
+  current: ContactRecord | null,
+  event: StoredEvent,
+  fact: ContactFact,
+): ContactRecord | null {
+  const at = event.meta.at;
+  const moved = { version: event.version, updatedAt: at };
+  if (fact.kind === 'added') {
+    return {
+      id: contactIdOf(event.stream),
+      customerId: fact.customerId,
+      primary: fact.primary,
+      ...(fact.personal ?? ERASED),
+      version: event.version,
+      createdAt: at,
+      updatedAt: at,
+      erasedAt: null,
+    };
+  }
+  if (!current) throw new Error(`${event.stream}: ${event.type} before the contact was added`);
+  switch (fact.kind) {
+    case 'removed':
+      return null;
+    case 'erased':
+      return { ...current, ...ERASED, ...moved, erasedAt: at };
+    case 'changed':
+      return {
+        ...current,
+        ...(fact.primary !== undefined && { primary: fact.primary }),
+        ...(current.erasedAt === null && fact.personal),
+        ...moved,
+      };
+  }
+}
+
+/** The fields an event set, for the history in an export; erased data reads as the marker. */
+export function readableContactChanges(fact: ContactFact): Record<string, unknown> {
+  switch (fact.kind) {
+    case 'added':
+      return { customerId: fact.customerId, primary: fact.primary, ...(fact.personal ?? { personal: ERASURE_MARKER }) };
+    case 'changed':
+      return {
+        ...(fact.primary !== undefined && { primary: fact.primary }),
+        ...(fact.personal ?? { personal: ERASURE_MARKER }),
+      };
+    case 'removed':
+    case 'erased':
+      return {};
+  }
+}
