@@ -3,7 +3,7 @@
 // (`customer:<id>`), so erasing the customer leaves its activities without text. Every event that
 // seals something names the customer, so replay knows which key opens it.
 import { z } from 'zod';
-import { activityKinds, type ActivityKind } from '../../shared/contract';
+import { activityKinds, ERASURE_MARKER, type ActivityKind } from '../../shared/contract';
 import { sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { NewEvent, StoredEvent } from '../events/event-store';
@@ -205,5 +205,20 @@ export function nextActivity(
         content: current.content && fact.content ? { ...current.content, ...fact.content } : null,
         ...moved,
       };
+  }
+}
+
+/** The fields an event set, for readers of the log; text of an erased customer reads as the marker. */
+export function readableActivityChanges(fact: ActivityFact): Record<string, unknown> {
+  const text = (content: object | null) => content ?? { content: ERASURE_MARKER };
+  switch (fact.kind) {
+    case 'logged':
+      return { customerId: fact.customerId, kind: fact.activity, ...fact.plain, ...text(fact.content) };
+    case 'changed':
+      return { ...fact.plain, ...text(fact.content) };
+    case 'done':
+    case 'reopened':
+    case 'removed':
+      return {};
   }
 }

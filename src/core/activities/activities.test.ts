@@ -144,6 +144,9 @@ describe.each(testDialects)('activities on %s', (dialect) => {
       ok: false,
       error: { code: 'conflict', details: { reason: 'customer_erased' } },
     });
+    const [logged] = await timeline(erased.id);
+    const log = await call<{ data: object }[]>('events.list', { stream: `activity-${logged?.id ?? ''}` });
+    expect(log[0]?.data).toMatchObject({ kind: 'call', content: ERASURE_MARKER });
     const snapshot = await timeline(erased.id);
     value(await kontor.call('events.replay', {}));
     expect(await timeline(erased.id)).toEqual(snapshot);

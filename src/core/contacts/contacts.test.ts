@@ -73,8 +73,15 @@ describe.each(testDialects)('contact persons on %s', (dialect) => {
       changes: { role: 'CFO' },
     });
     expect(stale).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    const events = await call<{ type: string }[]>('events.list', { stream: `contact-${added.id}` });
-    expect(events.map((e) => e.type)).toEqual(['contact.added', 'contact.changed']);
+    // Readers of the log see the opened payloads, not ciphertext.
+    const events = await call<{ type: string; data: object }[]>('events.list', { stream: `contact-${added.id}` });
+    expect(events.map((e) => [e.type, e.data])).toEqual([
+      [
+        'contact.added',
+        { customerId: customer.id, primary: true, name: 'Clara Dorn', role: null, email: null, phone: null },
+      ],
+      ['contact.changed', { email: 'clara@versionen.example', role: 'CEO' }],
+    ]);
   });
 
   it('exports and erases one person without touching the customer or the others', async () => {
