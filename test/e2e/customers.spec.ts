@@ -76,6 +76,7 @@ test.describe('customers in the browser', () => {
 
     // The history shows both changes: who made them and what changed, old → new.
     await customers.openCustomer('Clara Umzug');
+    await form.openTab('Timeline');
     const history = form.dialog.getByTestId('history-entry');
     await expect(history).toHaveCount(2);
     await expect(history.first()).toContainText('Billing address: Kiel, DE → Rostock, DE');

@@ -70,6 +70,49 @@ export class CustomerFormDialog {
     return this.dialog.getByRole('button', { name: 'Save' });
   }
 
+  /** Switches the open customer's tab (Details, Contacts, Timeline). */
+  async openTab(name: 'Details' | 'Contacts' | 'Timeline'): Promise<void> {
+    await this.dialog.getByRole('tab', { name }).click();
+  }
+
+  /** The contacts table's rows (Contacts tab). */
+  get contactRows(): Locator {
+    return this.dialog.getByTestId('contact-row');
+  }
+
+  /** Adds a contact person through their own dialog (Contacts tab). */
+  async addContact(values: Partial<Record<'Name' | 'Role' | 'Email' | 'Phone', string>>): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Add contact' }).click();
+    const form = this.page.getByRole('dialog', { name: 'Add contact' });
+    for (const [label, value] of Object.entries(values))
+      await form.getByLabel(label, { exact: false }).first().fill(value);
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toBeHidden();
+  }
+
+  /** The timeline's activities (Timeline tab). */
+  get activities(): Locator {
+    return this.dialog.getByTestId('activity-entry');
+  }
+
+  /** Records an activity on the timeline (Timeline tab); a task may get a due date and an assignee. */
+  async logActivity(
+    kind: 'Call' | 'Meeting' | 'Email' | 'Note' | 'Task',
+    subject: string,
+    task: { due?: string; assignee?: string } = {},
+  ): Promise<void> {
+    const form = this.dialog.getByRole('form', { name: 'New activity' });
+    await form.getByText(kind, { exact: true }).click();
+    await form.getByLabel('Subject').fill(subject);
+    if (task.due) await form.getByLabel('Due date').fill(task.due);
+    if (task.assignee) {
+      await form.getByRole('combobox', { name: 'Assigned to' }).click();
+      await this.page.getByRole('option', { name: task.assignee }).click();
+    }
+    await form.getByRole('button', { name: 'Add to timeline' }).click();
+    await expect(this.activities.filter({ hasText: subject })).toBeVisible();
+  }
+
   /** Closes without saving (Escape), as a keyboard user would. */
   async close(): Promise<void> {
     await this.page.keyboard.press('Escape');
@@ -117,5 +160,30 @@ export class ErasureDialog {
 
   async typeName(name: string): Promise<void> {
     await this.dialog.getByLabel('Type the customer’s name to confirm').fill(name);
+  }
+}
+
+/** "My open tasks": the signed-in user's open tasks across customers. */
+export class TasksPage {
+  readonly rows: Locator;
+
+  constructor(readonly page: Page) {
+    this.rows = page.getByTestId('task-row');
+  }
+
+  async open(): Promise<void> {
+    await this.page
+      .getByRole('navigation', { name: 'Main navigation' })
+      .getByRole('link', { name: 'My tasks' })
+      .click();
+    await expect(this.page.getByRole('heading', { name: 'My open tasks' })).toBeVisible();
+  }
+
+  row(subject: string): Locator {
+    return this.rows.filter({ hasText: subject });
+  }
+
+  async complete(subject: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: `Done: ${subject}` }).click();
   }
 }

@@ -27,12 +27,14 @@ import { AdminScreen } from '../screens/admin/AdminScreen';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { ProfileScreen } from '../screens/profile/ProfileScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
+import { TasksScreen } from '../screens/tasks/TasksScreen';
 import { Link } from 'wouter';
 import { paths, useArea, type Route } from './route';
 
 /** Which permission shows a navigation entry; the main process enforces them regardless. */
 const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
   { route: 'customers', needs: ['customers.read'] },
+  { route: 'tasks', needs: ['customers.read'] },
   { route: 'analytics', needs: ['analytics.read'] },
   {
     route: 'admin',
@@ -178,6 +180,7 @@ export function Shell() {
       <AppShell.Main key={status.tenant?.id ?? 'none'}>
         <Invitations />
         {shown === 'customers' && <CustomersScreen />}
+        {shown === 'tasks' && <TasksScreen />}
         {shown === 'settings' && <SettingsScreen />}
         {shown === 'admin' && <AdminScreen />}
         {shown === 'profile' && <ProfileScreen />}

@@ -3,7 +3,7 @@
 // (pushState), so every place a user opens is a step they can go back to.
 import { useLocation } from 'wouter';
 
-export const routes = ['customers', 'analytics', 'admin', 'settings', 'profile'] as const;
+export const routes = ['customers', 'tasks', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
 
 export const adminPanels = ['users', 'roles', 'security', 'mail', 'companies', 'privacy', 'audit'] as const;

@@ -15,6 +15,7 @@ import {
   Select,
   SimpleGrid,
   Stack,
+  Tabs,
   TagsInput,
   Text,
   TextInput,
@@ -41,7 +42,8 @@ import { useChange, useProcedure } from '../../lib/query';
 import { useGuardedClose } from '../../lib/use-guarded-close';
 import { CustomerDelete } from './CustomerDelete';
 import { CustomerGdpr } from './CustomerGdpr';
-import { CustomerHistory } from './CustomerHistory';
+import { CustomerContacts } from './CustomerContacts';
+import { CustomerTimeline } from './CustomerTimeline';
 import { CustomerStatusMove } from './CustomerStatusMove';
 
 /** The form's fields, flat; toInput() shapes them into the contract's record. */
@@ -332,130 +334,147 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
   const person = form.values.kind === 'person';
 
   const title = customer ? t('customers.edit') : t('customers.new');
+  const details = (
+    <form onSubmit={form.onSubmit((values) => void save(values))} noValidate aria-label={title}>
+      <Stack>
+        {guard.asking && <DiscardPrompt onDiscard={guard.discard} onKeep={guard.keepEditing} />}
+        <ErrorAlert error={formError} />
+        {conflict && (
+          <Alert color="yellow" role="alert">
+            {t('customers.conflict')}
+          </Alert>
+        )}
+        {duplicates && duplicates.length > 0 && (
+          <Alert color="yellow" role="alert" title={t('customers.duplicates.title')}>
+            <Stack gap={4}>
+              {duplicates.map((d) => (
+                <Text size="sm" key={d.customer.id}>
+                  {d.customer.number} {d.customer.name}
+                  {d.customer.city ? `, ${d.customer.city}` : ''} (
+                  {d.reasons.map((r) => t(`customers.duplicates.reasons.${r}`)).join(', ')})
+                </Text>
+              ))}
+              <Text size="sm">{t('customers.duplicates.explain')}</Text>
+            </Stack>
+          </Alert>
+        )}
+        {erased && <Alert color="gray">{t('privacy.erasedOn', { date: format.format(new Date(erased)) })}</Alert>}
+        {!erased && !canWrite && <Alert color="gray">{t('customers.readOnly')}</Alert>}
+        {customer && (
+          <Group gap="xs">
+            <Badge variant="light">{customer.number}</Badge>
+            <Badge variant="outline">{t(`customers.status.${customer.status}`)}</Badge>
+            {canWrite && !erased && <CustomerStatusMove customer={customer} />}
+          </Group>
+        )}
+        <SegmentedControl
+          aria-label={t('customers.fields.kind')}
+          readOnly={readOnly}
+          data={[
+            { value: 'company', label: t('customers.kinds.company') },
+            { value: 'person', label: t('customers.kinds.person') },
+          ]}
+          {...form.getInputProps('kind')}
+        />
+        {person ? (
+          <Group grow>
+            <TextInput {...input('firstName')} data-autofocus />
+            <TextInput {...input('lastName')} required={!readOnly} />
+          </Group>
+        ) : (
+          <Group grow>
+            <TextInput {...input('name')} required={!readOnly} data-autofocus />
+            <TextInput {...input('legalForm')} />
+          </Group>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }}>
+          <TextInput {...input('email')} type="email" />
+          <TextInput {...input('website')} type="url" />
+          <TextInput {...input('phone')} type="tel" />
+          <TextInput {...input('mobile')} type="tel" />
+          <TextInput {...input('fax')} type="tel" />
+        </SimpleGrid>
+        <Fieldset legend={t('customers.sections.billing')}>
+          {addressFields('billing')}
+          <Checkbox
+            mt="sm"
+            label={t('customers.fields.shipsElsewhere')}
+            disabled={readOnly}
+            {...form.getInputProps('shipsElsewhere', { type: 'checkbox' })}
+          />
+        </Fieldset>
+        {form.values.shipsElsewhere && (
+          <Fieldset legend={t('customers.sections.shipping')}>{addressFields('shipping')}</Fieldset>
+        )}
+        <Fieldset legend={t('customers.sections.tax')}>
+          <SimpleGrid cols={{ base: 1, sm: 2 }}>
+            <TextInput {...input('vatId')} description={t('customers.vatIdOffline')} />
+            <TextInput {...input('taxNumber')} />
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend={t('customers.sections.bank')}>
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <TextInput {...input('iban')} />
+            <TextInput {...input('bic')} />
+            <TextInput {...input('accountHolder')} />
+          </SimpleGrid>
+        </Fieldset>
+        <Fieldset legend={t('customers.sections.terms')}>
+          <SimpleGrid cols={{ base: 1, sm: 3 }}>
+            <TextInput {...input('paymentDays')} inputMode="numeric" />
+            <TextInput {...input('discountPercent')} inputMode="decimal" />
+            <TextInput {...input('discountDays')} inputMode="numeric" />
+            <TextInput {...input('creditLimit')} inputMode="decimal" />
+            <Select {...choice('currency')} />
+            <Select {...choice('language')} />
+          </SimpleGrid>
+        </Fieldset>
+        <TagsInput
+          label={t('customers.fields.tags')}
+          readOnly={readOnly}
+          maxTags={20}
+          {...form.getInputProps('tags')}
+        />
+        <Select {...ownerChoice} />
+        <Textarea {...input('notes')} autosize minRows={3} />
+        {customer && canGdpr && <CustomerGdpr customer={customer} onErased={onClose} />}
+        <Group justify="flex-end">
+          {customer && canDelete && <CustomerDelete customer={customer} onDeleted={onClose} />}
+          <Button variant="default" onClick={guard.request}>
+            {readOnly ? t('common.close') : t('customers.cancel')}
+          </Button>
+          {!readOnly && (
+            <Button type="submit" loading={create.isPending || update.isPending || checkDuplicates.isPending}>
+              {duplicates?.length ? t('customers.duplicates.saveAnyway') : t('customers.save')}
+            </Button>
+          )}
+        </Group>
+      </Stack>
+    </form>
+  );
   return (
     <Modal opened onClose={guard.request} title={title} size="lg">
-      <form onSubmit={form.onSubmit((values) => void save(values))} noValidate aria-label={title}>
-        <Stack>
-          {guard.asking && <DiscardPrompt onDiscard={guard.discard} onKeep={guard.keepEditing} />}
-          <ErrorAlert error={formError} />
-          {conflict && (
-            <Alert color="yellow" role="alert">
-              {t('customers.conflict')}
-            </Alert>
+      {customer ? (
+        // Panels stay mounted: switching tabs keeps unsaved input in the form.
+        <Tabs defaultValue="details" keepMounted>
+          <Tabs.List mb="md">
+            <Tabs.Tab value="details">{t('customers.tabs.details')}</Tabs.Tab>
+            {customer.kind === 'company' && <Tabs.Tab value="contacts">{t('contacts.title')}</Tabs.Tab>}
+            <Tabs.Tab value="timeline">{t('activities.timeline')}</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="details">{details}</Tabs.Panel>
+          {customer.kind === 'company' && (
+            <Tabs.Panel value="contacts">
+              <CustomerContacts customer={customer} />
+            </Tabs.Panel>
           )}
-          {duplicates && duplicates.length > 0 && (
-            <Alert color="yellow" role="alert" title={t('customers.duplicates.title')}>
-              <Stack gap={4}>
-                {duplicates.map((d) => (
-                  <Text size="sm" key={d.customer.id}>
-                    {d.customer.number} {d.customer.name}
-                    {d.customer.city ? `, ${d.customer.city}` : ''} (
-                    {d.reasons.map((r) => t(`customers.duplicates.reasons.${r}`)).join(', ')})
-                  </Text>
-                ))}
-                <Text size="sm">{t('customers.duplicates.explain')}</Text>
-              </Stack>
-            </Alert>
-          )}
-          {erased && <Alert color="gray">{t('privacy.erasedOn', { date: format.format(new Date(erased)) })}</Alert>}
-          {!erased && !canWrite && <Alert color="gray">{t('customers.readOnly')}</Alert>}
-          {customer && (
-            <Group gap="xs">
-              <Badge variant="light">{customer.number}</Badge>
-              <Badge variant="outline">{t(`customers.status.${customer.status}`)}</Badge>
-              {canWrite && !erased && <CustomerStatusMove customer={customer} />}
-            </Group>
-          )}
-          <SegmentedControl
-            aria-label={t('customers.fields.kind')}
-            readOnly={readOnly}
-            data={[
-              { value: 'company', label: t('customers.kinds.company') },
-              { value: 'person', label: t('customers.kinds.person') },
-            ]}
-            {...form.getInputProps('kind')}
-          />
-          {person ? (
-            <Group grow>
-              <TextInput {...input('firstName')} data-autofocus />
-              <TextInput {...input('lastName')} required={!readOnly} />
-            </Group>
-          ) : (
-            <Group grow>
-              <TextInput {...input('name')} required={!readOnly} data-autofocus />
-              <TextInput {...input('legalForm')} />
-            </Group>
-          )}
-          <SimpleGrid cols={{ base: 1, sm: 2 }}>
-            <TextInput {...input('email')} type="email" />
-            <TextInput {...input('website')} type="url" />
-            <TextInput {...input('phone')} type="tel" />
-            <TextInput {...input('mobile')} type="tel" />
-            <TextInput {...input('fax')} type="tel" />
-          </SimpleGrid>
-          <Fieldset legend={t('customers.sections.billing')}>
-            {addressFields('billing')}
-            <Checkbox
-              mt="sm"
-              label={t('customers.fields.shipsElsewhere')}
-              disabled={readOnly}
-              {...form.getInputProps('shipsElsewhere', { type: 'checkbox' })}
-            />
-          </Fieldset>
-          {form.values.shipsElsewhere && (
-            <Fieldset legend={t('customers.sections.shipping')}>{addressFields('shipping')}</Fieldset>
-          )}
-          <Fieldset legend={t('customers.sections.tax')}>
-            <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <TextInput {...input('vatId')} description={t('customers.vatIdOffline')} />
-              <TextInput {...input('taxNumber')} />
-            </SimpleGrid>
-          </Fieldset>
-          <Fieldset legend={t('customers.sections.bank')}>
-            <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput {...input('iban')} />
-              <TextInput {...input('bic')} />
-              <TextInput {...input('accountHolder')} />
-            </SimpleGrid>
-          </Fieldset>
-          <Fieldset legend={t('customers.sections.terms')}>
-            <SimpleGrid cols={{ base: 1, sm: 3 }}>
-              <TextInput {...input('paymentDays')} inputMode="numeric" />
-              <TextInput {...input('discountPercent')} inputMode="decimal" />
-              <TextInput {...input('discountDays')} inputMode="numeric" />
-              <TextInput {...input('creditLimit')} inputMode="decimal" />
-              <Select {...choice('currency')} />
-              <Select {...choice('language')} />
-            </SimpleGrid>
-          </Fieldset>
-          <TagsInput
-            label={t('customers.fields.tags')}
-            readOnly={readOnly}
-            maxTags={20}
-            {...form.getInputProps('tags')}
-          />
-          <Select {...ownerChoice} />
-          <Textarea {...input('notes')} autosize minRows={3} />
-          {customer && canGdpr && <CustomerGdpr customer={customer} onErased={onClose} />}
-          {customer && (
-            <Stack gap="xs">
-              <Text fw={600}>{t('history.title')}</Text>
-              <CustomerHistory id={customer.id} />
-            </Stack>
-          )}
-          <Group justify="flex-end">
-            {customer && canDelete && <CustomerDelete customer={customer} onDeleted={onClose} />}
-            <Button variant="default" onClick={guard.request}>
-              {readOnly ? t('common.close') : t('customers.cancel')}
-            </Button>
-            {!readOnly && (
-              <Button type="submit" loading={create.isPending || update.isPending || checkDuplicates.isPending}>
-                {duplicates?.length ? t('customers.duplicates.saveAnyway') : t('customers.save')}
-              </Button>
-            )}
-          </Group>
-        </Stack>
-      </form>
+          <Tabs.Panel value="timeline">
+            <CustomerTimeline customer={customer} />
+          </Tabs.Panel>
+        </Tabs>
+      ) : (
+        details
+      )}
     </Modal>
   );
 }

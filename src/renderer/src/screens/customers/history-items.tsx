@@ -1,10 +1,7 @@
-// A customer's events as a timeline: who changed what, when, each change as old → new.
+// A customer's events as timeline items: who changed what, when, each change as old → new.
 import { Text, Timeline } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { ERASURE_MARKER } from '../../../../shared/contract';
-import { ErrorAlert } from '../../components/ErrorAlert';
-import { useProcedure } from '../../lib/query';
+import { ERASURE_MARKER, type Output } from '../../../../shared/contract';
 
 /** The label of a field an event changed; the fields a person is never shown as one word. */
 function labelOf(field: string, t: TFunction): string {
@@ -49,47 +46,44 @@ function shown(value: unknown, empty: string, erased: string): string {
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : empty;
 }
 
-export function CustomerHistory({ id }: { id: string }) {
-  const { t, i18n } = useTranslation();
-  const history = useProcedure('customers.history', { id });
-  if (history.error) return <ErrorAlert error={history.error} />;
-  if (!history.data) return null;
-  const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+export type HistoryEntry = Output<'customers.history'>[number];
+
+/**
+ * One of the customer's events as a timeline item (a function, not a component: Mantine's
+ * Timeline hands its own props to its direct children).
+ */
+export function historyItem(entry: HistoryEntry, t: TFunction, format: Intl.DateTimeFormat) {
   const label = (field: string) => labelOf(field, t);
   const empty = t('history.empty');
   const erased = t('privacy.erased');
   return (
-    <Timeline bulletSize={14} lineWidth={2} aria-label={t('history.title')}>
-      {[...history.data].reverse().map((entry) => (
-        <Timeline.Item
-          key={entry.version}
-          title={
-            entry.type === 'customer.created'
-              ? t('history.created')
-              : entry.type === 'customer.erased'
-                ? t('history.erased')
-                : t('history.changed')
-          }
-          data-testid="history-entry"
-        >
-          <Text size="xs" c="dimmed">
-            {format.format(new Date(entry.at))} · {entry.userName ?? t('history.unknownUser')}
+    <Timeline.Item
+      key={`event-${entry.version}`}
+      title={
+        entry.type === 'customer.created'
+          ? t('history.created')
+          : entry.type === 'customer.erased'
+            ? t('history.erased')
+            : t('history.changed')
+      }
+      data-testid="history-entry"
+    >
+      <Text size="xs" c="dimmed">
+        {format.format(new Date(entry.at))} · {entry.userName ?? t('history.unknownUser')}
+      </Text>
+      {Object.entries(entry.changes)
+        .filter(([, v]) => entry.type !== 'customer.created' || (v !== null && v !== ''))
+        .map(([field, after]) => (
+          <Text size="sm" key={field}>
+            {entry.type === 'customer.created'
+              ? `${label(field)}: ${shown(after, empty, erased)}`
+              : t('history.change', {
+                  field: label(field),
+                  before: shown(entry.before[field], empty, erased),
+                  after: shown(after, empty, erased),
+                })}
           </Text>
-          {Object.entries(entry.changes)
-            .filter(([, v]) => entry.type !== 'customer.created' || (v !== null && v !== ''))
-            .map(([field, after]) => (
-              <Text size="sm" key={field}>
-                {entry.type === 'customer.created'
-                  ? `${label(field)}: ${shown(after, empty, erased)}`
-                  : t('history.change', {
-                      field: label(field),
-                      before: shown(entry.before[field], empty, erased),
-                      after: shown(after, empty, erased),
-                    })}
-              </Text>
-            ))}
-        </Timeline.Item>
-      ))}
-    </Timeline>
+        ))}
+    </Timeline.Item>
   );
 }
