@@ -194,6 +194,33 @@ describe.each(targets)('kontor CLI on $name', { timeout: 120_000 }, ({ env: make
     expect(JSON.parse(exported.stdout)).toEqual({ rows: 1, file: out });
     expect(readFileSync(out, 'utf8')).toMatch(/^\uFEFFNummer;Art;Name;[^\r]*\r\nK-\d+;Firma;Import Eins GmbH;/);
 
+    // A saved view exports with its search, order and columns.
+    const tenant = ['--tenant', 'Acme GmbH'];
+    expect((await run('customers', 'save-view', ...tenant, '--view', 'Import', '--search', 'Import Eins')).code).toBe(
+      0,
+    );
+    const views = await run('customers', 'views', ...tenant);
+    expect(JSON.parse(views.stdout)).toMatchObject([{ name: 'Import', query: { search: 'Import Eins' } }]);
+    const viewed = join(dataDir, 'view.csv');
+    const byView = await run('customers', 'export', ...tenant, '--format', 'csv', '--view', 'import', '--out', viewed);
+    expect(JSON.parse(byView.stdout)).toEqual({ rows: 1, file: viewed });
+    expect(readFileSync(viewed, 'utf8').split('\r\n')[0]).toBe('\uFEFFNumber,Name,Email,Phone,City,Status,Changed');
+    const noView = await run(
+      'customers',
+      'export',
+      ...tenant,
+      '--format',
+      'csv',
+      '--view',
+      'Gibt es nicht',
+      '--out',
+      viewed,
+    );
+    expect(noView).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('no saved view named Gibt es nicht (yours: Import)'),
+    });
+
     const missing = await run('customers', 'import', '--tenant', 'Acme GmbH');
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('customers import needs FILE') });
     const badMapping = await run('customers', 'import', '--tenant', 'Acme GmbH', '--mapping', csv, csv);

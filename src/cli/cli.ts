@@ -11,6 +11,9 @@ import {
   gdprExportSchema,
   importResultSchema,
   savedMappingSchema,
+  savedViewSchema,
+  defaultListColumns,
+  type SavedView,
   keyStoreKinds,
   type AuthStatus,
   type ProcedureName,
@@ -57,6 +60,7 @@ const options = {
   language: { type: 'string' },
   mode: { type: 'string' },
   rejects: { type: 'string' },
+  view: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'allow-duplicates': { type: 'boolean' },
   yes: { type: 'boolean' },
@@ -152,6 +156,17 @@ async function mappingFrom(nameOrPath: string, session: Session): Promise<unknow
     .find((m) => m.name.toLocaleLowerCase() === nameOrPath.trim().toLocaleLowerCase());
   if (!saved) throw new UsageError(`--mapping: no file ${nameOrPath} and no saved mapping of that name`);
   return saved.mapping;
+}
+
+/** One of the signed-in user's saved views of the customer list, by name (any case). */
+async function savedView(session: Session, name: string): Promise<SavedView> {
+  const views = z.array(savedViewSchema).parse(await session.call('customers.views', {}));
+  const view = views.find((v) => v.name.toLocaleLowerCase() === name.trim().toLocaleLowerCase());
+  if (!view) {
+    const known = views.map((v) => v.name).join(', ');
+    throw new UsageError(`--view: you have no saved view named ${name}${known ? ` (yours: ${known})` : ''}`);
+  }
+  return view;
 }
 
 function mappingFile(path: string): unknown {
@@ -277,10 +292,11 @@ const commands: Record<string, Command> = {
   },
   'customers export': {
     required: ['tenant', 'format', 'out'],
-    optional: ['language', 'search', 'sort', 'direction'],
+    optional: ['language', 'view', 'search', 'sort', 'direction'],
     procedure: 'customers.export',
-    note: 'Writes every column of the customers the search finds (all customers without one), in the given order. German (--language de) writes headers in German, `;` between cells and decimal commas. Saved views (--view) come with the list screen’s views.',
+    note: 'Writes the customers the search finds (all customers without one), in the given order, every column. With --view, one of your saved views of the list: its search, filters, order and columns (--search, --sort and --direction then override its own). German (--language de) writes headers in German, `;` between cells and decimal commas.',
     async run(f, s, _env, io) {
+      const view = f.view === undefined ? undefined : await savedView(s, f.view);
       return s.call(
         'customers.export',
         {
@@ -288,14 +304,37 @@ const commands: Record<string, Command> = {
           format: f.format,
           ...(f.language !== undefined && { language: f.language }),
           query: {
+            ...view?.query,
             ...(f.search !== undefined && { search: f.search }),
             ...(f.sort !== undefined && { sort: f.sort }),
             ...(f.direction !== undefined && { direction: f.direction }),
           },
+          ...(view && { columns: view.columns }),
         },
         (done) => io.stderr(`\rexporting: ${done.toLocaleString('en')} customers`),
       );
     },
+  },
+  'customers views': {
+    required: ['tenant'],
+    procedure: 'customers.views',
+    run: (_f, s) => s.call('customers.views', {}),
+  },
+  'customers save-view': {
+    required: ['tenant', 'view'],
+    optional: ['search', 'sort', 'direction'],
+    procedure: 'customers.saveView',
+    note: 'Saves the search and order under the name, with the list’s usual columns (the list screen saves filters and columns too). A view of the same name is replaced.',
+    run: (f, s) =>
+      s.call('customers.saveView', {
+        name: f.view,
+        query: {
+          ...(f.search !== undefined && { search: f.search }),
+          ...(f.sort !== undefined && { sort: f.sort }),
+          ...(f.direction !== undefined && { direction: f.direction }),
+        },
+        columns: [...defaultListColumns],
+      }),
   },
   'customers list': {
     required: ['tenant'],
@@ -665,6 +704,7 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   'dry-run': { meaning: 'check every row and report, import nothing' },
   'allow-duplicates': { meaning: 'also import rows that look like an existing customer' },
   rejects: { value: 'FILE', meaning: 'write the rejected rows, with the reasons, to this CSV file' },
+  view: { value: 'NAME', meaning: 'one of your saved views of the customer list (search, filters, order, columns)' },
   yes: { meaning: 'confirm an action that cannot be undone' },
   replace: { meaning: 'overwrite keys that a start without the backup made' },
   'admin-email': { value: 'EMAIL', meaning: "the first administrator's email address (first run)" },

@@ -4,6 +4,7 @@ import type { CommandMeta } from '../events/command-meta';
 import type { FileGrants } from '../files';
 import type { CallContext, HandlersOf } from '../router';
 import type { Session } from '../session';
+import { customerViewsHandlers } from './customer-views.handlers';
 import { customerHistory } from './customers.history';
 import { transferHandlers } from './transfer/transfer.handlers';
 
@@ -43,6 +44,11 @@ export function customersHandlers({
       await (await customersOf(ctx)).delete(input.id, await commandMeta(ctx.session), input.expectedVersion);
       return { deleted: true as const };
     },
+    'customers.bulk': async (input, ctx) =>
+      (await customersOf(ctx)).applyToMany(input.ids, input.action, () => commandMeta(ctx.session), {
+        signal: ctx.signal,
+        onProgress: (done, total) => ctx.progress({ done, total, message: 'customers' }),
+      }),
     'customers.duplicates': async (input, ctx) => (await customersOf(ctx)).duplicates(input.fields, input.excludeId),
     'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
     'customers.history': async (input, ctx) => {
@@ -52,5 +58,6 @@ export function customersHandlers({
     },
     'customers.owners': async (_input, ctx) => owners(ctx.session),
     ...transferHandlers({ companies, commandMeta, files, audit }),
+    ...customerViewsHandlers({ companies }),
   };
 }

@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { CustomerListQuery, CustomerSortKey } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { col, toNumber, type Executor, type Row } from '../db/executor';
+import { activitiesSqlite as a } from '../activities/activities.schema';
 import { eventsSqlite } from '../events/events.schema';
 import { customersSqlite as c, customerWordsSqlite as w } from './customers.schema';
 import { prefixEnd } from './customers.search';
@@ -114,6 +115,7 @@ export function createCustomerLists(
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
   const events = db.table(getTableName(eventsSqlite));
+  const activities = db.table(getTableName(a));
   const orders = new Map<string, OrderState>();
   let localWrites = 0;
 
@@ -153,6 +155,13 @@ export function createCustomerLists(
         values.map((v) => sql`${v}`),
         sql`, `,
       )})`;
+    if (query.ids?.length)
+      out.push(
+        sql`${col(c.id, alias)} IN (${sql.join(
+          query.ids.map((id) => sql`${id}`),
+          sql`, `,
+        )})`,
+      );
     if (query.status?.length) out.push(anyOf(c.status, query.status));
     if (query.country?.length) out.push(anyOf(c.country, query.country));
     if (query.owner?.length) {
@@ -175,6 +184,13 @@ export function createCustomerLists(
       if (from) out.push(sql`${ref(column)} >= ${instant(from)}`);
       if (to) out.push(sql`${ref(column)} < ${until(to)}`);
     };
+    if (query.openTasks !== undefined) {
+      // The activities' index on (customer, kind, done) answers it for each row.
+      const id = alias === undefined ? sql`${customers}.${col(c.id)}` : col(c.id, alias);
+      const open = sql`EXISTS (SELECT 1 FROM ${activities} a WHERE ${col(a.customerId, 'a')} = ${id}
+        AND ${col(a.kind, 'a')} = 'task' AND ${col(a.doneAt, 'a')} IS NULL)`;
+      out.push(query.openTasks ? open : sql`NOT ${open}`);
+    }
     range(c.createdAt, query.createdFrom, query.createdTo);
     range(c.updatedAt, query.updatedFrom, query.updatedTo);
     return out;

@@ -1,8 +1,11 @@
 // Customer use cases. Every change is an event in the customer's stream; the customers table is a
 // projection updated in the same transaction, and can be rebuilt from the log at any time.
 // Personal fields enter the log sealed with the customer's data key; `erase` shreds that key.
+import type { z } from 'zod';
 import {
+  type bulkActionSchema,
   checkCustomer,
+  type BulkResult,
   displayName,
   statusEdges,
   type Address,
@@ -87,6 +90,17 @@ export interface CustomersService {
   numberUnnumbered(meta: EventMeta): Promise<number>;
   /** Creates customers by the page (an import), with the company's settings read once. */
   bulk(): Promise<BulkCreate>;
+  /**
+   * One action on many customers (the list's bulk actions), each customer its own event. A
+   * customer the action cannot change (erased, a status move that is not allowed, changed meanwhile)
+   * is reported and the others go on; a cancel stops before the next customer.
+   */
+  applyToMany(
+    ids: readonly string[],
+    action: z.output<typeof bulkActionSchema>,
+    meta: () => Promise<EventMeta>,
+    progress?: { signal?: AbortSignal; onProgress?: (done: number, total: number) => void },
+  ): Promise<BulkResult>;
 }
 
 /** A new customer whose fields passed every rule, ready to be stored. */
@@ -405,6 +419,50 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         meta,
         expectedVersion,
       );
+    },
+
+    async applyToMany(ids, action, meta, { signal, onProgress } = {}) {
+      const result: BulkResult = { changed: 0, unchanged: 0, failed: [] };
+      const folded = (tags: readonly string[]) => new Set(tags.map((tag) => tag.toLocaleLowerCase('de')));
+      for (const [done, id] of ids.entries()) {
+        if (signal?.aborted) break;
+        let name: string | null = null;
+        try {
+          const current = await get(id);
+          name = current.erasedAt === null ? current.name : null;
+          let after: Customer = current;
+          if (action.kind === 'status') {
+            if (current.status !== action.status) {
+              after = await this.setStatus(id, action.status, action.reason, await meta(), current.version);
+            }
+          } else {
+            const has = folded(current.tags);
+            const tags =
+              action.kind === 'addTags'
+                ? [...current.tags, ...action.tags.filter((tag) => !has.has(tag.toLocaleLowerCase('de')))]
+                : action.kind === 'removeTags'
+                  ? current.tags.filter((tag) => !folded(action.tags).has(tag.toLocaleLowerCase('de')))
+                  : null;
+            const changes: ParsedCustomerFields =
+              action.kind === 'owner' ? { ownerId: action.ownerId } : { tags: tags ?? current.tags };
+            after = await this.update(id, changes, await meta(), current.version);
+          }
+          if (after.version === current.version) result.unchanged += 1;
+          else result.changed += 1;
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          const reason = error.details?.['reason'];
+          result.failed.push({
+            id,
+            name,
+            code: error.code,
+            reason: typeof reason === 'string' ? reason : null,
+            message: error.message,
+          });
+        }
+        onProgress?.(done + 1, ids.length);
+      }
+      return result;
     },
 
     async duplicates(fields, excludeId) {

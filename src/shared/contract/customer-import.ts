@@ -189,6 +189,7 @@ export const columnLabels: Readonly<Record<'de' | 'en', Readonly<Record<ExportCo
 
 /** Which customers an export holds, in which order: the list's own filters, search and sort. */
 export const exportQuerySchema = customerListInputSchema.omit({ limit: true, position: true, cursor: true });
+export type ExportQuery = z.input<typeof exportQuerySchema>;
 
 export const exportResultSchema = z.object({
   rows: z.number().int().nonnegative(),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bicSchema, checkPhone, ibanSchema, vatIdSchema } from '../identifiers';
 import { isCountry, isCurrency, isLanguage } from '../reference-lists';
+import { errorCodes } from '../errors';
 import { procedure } from './procedure';
 
 const optionalText = (max: number) => z.string().trim().max(max).nullable().optional();
@@ -276,6 +277,10 @@ export const customerListInputSchema = z.strictObject({
     .optional(),
   /** Customers carrying every one of these tags (case-insensitive). */
   tags: z.array(z.string().trim().min(1).max(50)).max(20).optional(),
+  /** Only these customers (a selection in the list, exported). */
+  ids: z.array(z.uuid()).min(1).max(1000).optional(),
+  /** Only customers with a task not yet done (true), or without one (false). */
+  openTasks: z.boolean().optional(),
   createdFrom: dateBound.optional(),
   createdTo: dateBound.optional(),
   updatedFrom: dateBound.optional(),
@@ -318,7 +323,43 @@ export type LikelyDuplicate = z.infer<typeof likelyDuplicateSchema>;
 const customerId = z.uuid('Not a valid customer id');
 const idInput = z.strictObject({ id: customerId });
 
+/** What a bulk action does to each selected customer. */
+export const bulkActionSchema = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('addTags'), tags: tagsSchema.refine((t) => t.length > 0, 'Name a tag') }),
+  z.strictObject({ kind: z.literal('removeTags'), tags: tagsSchema.refine((t) => t.length > 0, 'Name a tag') }),
+  z.strictObject({ kind: z.literal('owner'), ownerId: z.uuid('Not a valid user id').nullable() }),
+  z.strictObject({
+    kind: z.literal('status'),
+    status: z.enum(customerStatuses),
+    reason: z.string().trim().min(1, 'Give a reason').max(500),
+  }),
+]);
+export type BulkAction = z.input<typeof bulkActionSchema>;
+
+export const bulkResultSchema = z.object({
+  changed: z.number().int(),
+  /** Customers the action left as they were (the tag was there already, the owner the same). */
+  unchanged: z.number().int(),
+  /** Customers the action could not change, each with the refusal's code and reason. */
+  failed: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string().nullable(),
+      code: z.enum(errorCodes),
+      reason: z.string().nullable(),
+      message: z.string(),
+    }),
+  ),
+});
+export type BulkResult = z.infer<typeof bulkResultSchema>;
+
 export const customersContract = {
+  'customers.bulk': procedure({
+    summary: 'Tag, untag, give an owner or move the status of many customers at once (each one its own event)',
+    input: z.strictObject({ ids: z.array(customerId).min(1).max(1000), action: bulkActionSchema }),
+    output: bulkResultSchema,
+    permission: 'customers.write',
+  }),
   'customers.create': procedure({
     summary: 'Create a customer (its number comes from the company’s sequence)',
     input: customerCreateSchema,

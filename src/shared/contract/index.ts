@@ -6,6 +6,7 @@ import { contactsContract } from './contacts';
 import { authContract } from './auth';
 import { customersContract } from './customers';
 import { customerImportContract } from './customer-import';
+import { customerViewsContract } from './customer-views';
 import { eventsContract } from './events';
 import { gdprContract } from './gdpr';
 import { mailContract } from './mail';
@@ -20,6 +21,7 @@ import { usersContract } from './users';
 export const contract = {
   ...customersContract,
   ...customerImportContract,
+  ...customerViewsContract,
   ...contactsContract,
   ...activitiesContract,
   ...appContract,
@@ -61,6 +63,7 @@ export * from './contacts';
 export * from './auth';
 export * from './customers';
 export * from './customer-import';
+export * from './customer-views';
 export * from './events';
 export * from './gdpr';
 export * from './mail';

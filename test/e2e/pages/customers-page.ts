@@ -37,6 +37,58 @@ export class CustomersPage {
     return this.page.getByText(`No customer matches “${search}”.`);
   }
 
+  /** Shows the filter panel (if hidden) and sets the open-tasks filter. */
+  async filterOpenTasks(choice: 'Any' | 'With open tasks' | 'Without'): Promise<void> {
+    const panel = this.page.getByRole('group', { name: 'Filters' });
+    if (!(await panel.isVisible())) await this.page.getByRole('button', { name: 'Filters' }).click();
+    await panel.getByText(choice, { exact: true }).click();
+  }
+
+  /** Shows or hides a column through the column chooser. */
+  async toggleColumn(label: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Columns' }).click();
+    await this.page.getByRole('menu').getByLabel(label, { exact: true }).click();
+    await this.page.keyboard.press('Escape');
+  }
+
+  /** The list's column headers, as shown. */
+  get headers(): Locator {
+    return this.page.getByRole('table', { name: 'Customers' }).getByRole('columnheader');
+  }
+
+  async saveView(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Views' }).click();
+    await this.page.getByRole('menuitem', { name: 'Save current view…' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Save view' });
+    await dialog.getByLabel('Name of the view').fill(name);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  async applyView(name: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Views' }).click();
+    await this.page.getByRole('menuitem', { name }).click();
+  }
+
+  /** Ticks a customer for a bulk action. */
+  async select(name: string): Promise<void> {
+    await this.page.getByRole('checkbox', { name: `Select ${name}` }).check();
+  }
+
+  /** The bar of the selected customers. */
+  get selection(): Locator {
+    return this.page.getByRole('region', { name: 'Selected customers' });
+  }
+
+  /** Opens one of the bulk actions on the selection; resolves with its dialog. */
+  async bulk(action: 'Add tags' | 'Remove tags' | 'Change owner' | 'Change status'): Promise<Locator> {
+    await this.selection.getByRole('button', { name: 'Change selected…' }).click();
+    await this.page.getByRole('menuitem', { name: action }).click();
+    const dialog = this.page.getByRole('dialog', { name: action });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
   /** Opens a customer through the link in its row (each customer has its own address). */
   async openCustomer(name: string): Promise<CustomerFormDialog> {
     await this.row(name).getByRole('link').click();

@@ -25,6 +25,7 @@ import {
   columnLabels,
   importFields,
   type CustomerListInput,
+  type ExportColumn,
   type ImportField,
   type ImportInspection,
   type ImportMapping,
@@ -325,7 +326,14 @@ function ImportOutcome({ result }: { result: ImportResult }) {
 }
 
 /** Exports the list as it is filtered and ordered now. */
-export function CustomerExportMenu({ query }: { query: Omit<CustomerListInput, 'limit' | 'position' | 'cursor'> }) {
+export function CustomerExportMenu({
+  query,
+  columns,
+}: {
+  query: Omit<CustomerListInput, 'limit' | 'position' | 'cursor'>;
+  /** The list's columns: the file holds what the screen shows. */
+  columns?: readonly ExportColumn[];
+}) {
   const { t, i18n } = useTranslation();
   const work = useLongCall();
 
@@ -338,7 +346,11 @@ export function CustomerExportMenu({ query }: { query: Omit<CustomerListInput, '
     });
     if (!chosen) return;
     const done = await work.run((options) =>
-      callLong('customers.export', { fileId: chosen.fileId, format, language: lang, query }, options),
+      callLong(
+        'customers.export',
+        { fileId: chosen.fileId, format, language: lang, query, ...(columns && { columns: [...columns] }) },
+        options,
+      ),
     );
     if (!done) return;
     await deliverFile(chosen.fileId);

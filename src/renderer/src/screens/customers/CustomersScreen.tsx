@@ -4,6 +4,7 @@
 import {
   Badge,
   Button,
+  Checkbox,
   Group,
   Kbd,
   Pagination,
@@ -18,7 +19,13 @@ import { useDebouncedValue, useHotkeys } from '@mantine/hooks';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useRoute } from 'wouter';
-import type { CustomerSortKey } from '../../../../shared/contract';
+import {
+  defaultListColumns,
+  type CustomerSortKey,
+  type CustomerSummary,
+  type ListColumn,
+  type SavedView,
+} from '../../../../shared/contract';
 import { paths, useArea } from '../../app/route';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
@@ -26,16 +33,18 @@ import { useProcedure } from '../../lib/query';
 import { modKey } from '../../lib/shortcuts';
 import { printPhone } from '../../../../shared/identifiers';
 import { CustomerDialog } from './CustomerForm';
+import { CustomerBulkBar } from './CustomerBulk';
+import { activeFilters, ColumnChooser, FilterPanel, ViewsMenu, type Filters } from './CustomerFilters';
 import { CustomerExportMenu, CustomerImportDialog } from './CustomerTransfer';
 
 const PAGE_SIZE = 25;
-const columns = ['number', 'name', 'email', 'phone', 'city', 'status', 'updatedAt'] as const;
-const sortable: Partial<Record<(typeof columns)[number], CustomerSortKey>> = {
+const sortable: Partial<Record<ListColumn, CustomerSortKey>> = {
   number: 'number',
   name: 'name',
   email: 'email',
   city: 'city',
   status: 'status',
+  createdAt: 'createdAt',
   updatedAt: 'updatedAt',
 };
 
@@ -70,12 +79,26 @@ export function CustomersScreen() {
   const tableRef = useRef<HTMLTableElement>(null);
   const lastOpened = useRef<string | null>(null);
   const [importing, setImporting] = useState(false);
+  const [filters, setFilters] = useState<Filters>({});
+  const [showFilters, setShowFilters] = useState(false);
+  const [columns, setColumns] = useState<readonly ListColumn[]>(defaultListColumns);
+  /** Customers ticked for a bulk action; kept across pages, searches and filters until cleared. */
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const toggle = (ids: readonly string[], on: boolean) =>
+    setSelected((current) => {
+      const next = new Set(current);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
 
   useHotkeys([
     ['mod+K', () => searchRef.current?.focus()],
     ['alt+N', () => canWrite && go(paths.newCustomer())],
   ]);
-  useEffect(() => setPage(1), [debounced, sort, direction]);
+  useEffect(() => setPage(1), [debounced, sort, direction, filters]);
   // When a customer's dialog closes, the focus goes back to its row, where the user left the list.
   useEffect(() => {
     if (opened) {
@@ -94,6 +117,7 @@ export function CustomersScreen() {
     'customers.list',
     {
       ...(debounced && { search: debounced }),
+      ...filters,
       sort,
       direction,
       limit: PAGE_SIZE,
@@ -102,6 +126,7 @@ export function CustomersScreen() {
     { keepPrevious: true },
   );
   const data = list.data;
+  const pageIds = data?.items.map((c) => c.id) ?? [];
 
   function toggleSort(key: CustomerSortKey) {
     if (sort === key) setDirection((d) => (d === 'asc' ? 'desc' : 'asc'));
@@ -111,7 +136,51 @@ export function CustomersScreen() {
     }
   }
 
+  /** The search, filters, order and columns as they are now: what a saved view keeps. */
+  const query = { ...(debounced && { search: debounced }), ...filters, sort, direction };
+  function applyView(view: SavedView) {
+    const { search: viewSearch, sort: viewSort, direction: viewDirection, ...viewFilters } = view.query;
+    setSearch(viewSearch ?? '');
+    setSort(viewSort ?? 'name');
+    setDirection(viewDirection ?? 'asc');
+    setFilters(viewFilters);
+    setShowFilters(activeFilters(viewFilters) > 0);
+    setColumns(view.columns);
+  }
+
   const dateFormat = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'short' });
+  const cell = (customer: CustomerSummary, column: ListColumn) => {
+    switch (column) {
+      case 'name':
+        return (
+          // The row's one way in: a link, reachable by keyboard and named for screen readers.
+          <Link
+            href={paths.customer(customer.id)}
+            data-row-link={customer.id}
+            aria-label={t('customers.open', { name: customer.erasedAt ? t('privacy.erased') : customer.name })}
+          >
+            {customer.erasedAt ? (
+              <Badge color="gray" variant="light">
+                {t('privacy.erased')}
+              </Badge>
+            ) : (
+              customer.name
+            )}
+          </Link>
+        );
+      case 'phone':
+        return customer.phone && printPhone(customer.phone, customer.country ?? 'DE');
+      case 'status':
+        return t(`customers.status.${customer.status}`);
+      case 'tags':
+        return customer.tags.join(', ');
+      case 'createdAt':
+      case 'updatedAt':
+        return dateFormat.format(new Date(customer[column]));
+      default:
+        return customer[column];
+    }
+  };
   const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
 
   return (
@@ -126,7 +195,17 @@ export function CustomersScreen() {
           )}
         </Group>
         <Group gap="xs">
-          <CustomerExportMenu query={{ ...(debounced && { search: debounced }), sort, direction }} />
+          <ViewsMenu current={{ query, columns: [...columns] }} onApply={applyView} />
+          <ColumnChooser columns={columns} onChange={setColumns} />
+          <Button variant="default" onClick={() => setShowFilters((v) => !v)} aria-expanded={showFilters}>
+            {t('customers.filters.title')}
+            {activeFilters(filters) > 0 && (
+              <Badge ml={6} size="xs">
+                {activeFilters(filters)}
+              </Badge>
+            )}
+          </Button>
+          <CustomerExportMenu query={query} columns={columns} />
           {canWrite && (
             <Button variant="default" onClick={() => setImporting(true)}>
               {t('customers.import.button')}
@@ -157,10 +236,29 @@ export function CustomersScreen() {
         rightSection={<Kbd size="xs">{`${modKey(t)} K`}</Kbd>}
         rightSectionWidth={64}
       />
+      {showFilters && <FilterPanel filters={filters} onChange={setFilters} />}
+      {selected.size > 0 && (
+        <CustomerBulkBar
+          ids={[...selected]}
+          sort={sort}
+          direction={direction}
+          columns={columns}
+          canWrite={canWrite}
+          onClear={() => setSelected(new Set())}
+        />
+      )}
       <ErrorAlert error={list.error} />
       <Table ref={tableRef} striped highlightOnHover aria-label={t('customers.title')} aria-busy={list.isFetching}>
         <Table.Thead>
           <Table.Tr>
+            <Table.Th w={32}>
+              <Checkbox
+                aria-label={t('customers.bulk.selectPage')}
+                checked={pageIds.length > 0 && pageIds.every((id) => selected.has(id))}
+                indeterminate={pageIds.some((id) => selected.has(id)) && !pageIds.every((id) => selected.has(id))}
+                onChange={(e) => toggle(pageIds, e.currentTarget.checked)}
+              />
+            </Table.Th>
             {columns.map((column) => {
               const key = sortable[column];
               const label = t(`customers.columns.${column}`);
@@ -188,30 +286,18 @@ export function CustomersScreen() {
         <Table.Tbody onKeyDown={moveBetweenRows}>
           {data?.items.map((customer) => (
             <Table.Tr key={customer.id} data-testid="customer-row">
-              <Table.Td>{customer.number}</Table.Td>
               <Table.Td>
-                {/* The row's one way in: a link, reachable by keyboard and named for screen readers. */}
-                <Link
-                  href={paths.customer(customer.id)}
-                  data-row-link={customer.id}
-                  aria-label={t('customers.open', {
+                <Checkbox
+                  aria-label={t('customers.bulk.select', {
                     name: customer.erasedAt ? t('privacy.erased') : customer.name,
                   })}
-                >
-                  {customer.erasedAt ? (
-                    <Badge color="gray" variant="light">
-                      {t('privacy.erased')}
-                    </Badge>
-                  ) : (
-                    customer.name
-                  )}
-                </Link>
+                  checked={selected.has(customer.id)}
+                  onChange={(e) => toggle([customer.id], e.currentTarget.checked)}
+                />
               </Table.Td>
-              <Table.Td>{customer.email}</Table.Td>
-              <Table.Td>{customer.phone && printPhone(customer.phone, customer.country ?? 'DE')}</Table.Td>
-              <Table.Td>{customer.city}</Table.Td>
-              <Table.Td>{t(`customers.status.${customer.status}`)}</Table.Td>
-              <Table.Td>{dateFormat.format(new Date(customer.updatedAt))}</Table.Td>
+              {columns.map((column) => (
+                <Table.Td key={column}>{cell(customer, column)}</Table.Td>
+              ))}
             </Table.Tr>
           ))}
         </Table.Tbody>
