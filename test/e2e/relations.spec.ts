@@ -44,4 +44,31 @@ test.describe('contacts and activities in the browser', () => {
     await form.openTab('Timeline');
     await expect(form.dialog.getByRole('checkbox', { name: 'Angebot nachfassen' })).toBeChecked();
   });
+
+  test('merges a duplicate into a customer, which then shows both histories', async ({ page }) => {
+    const customers = new CustomersPage(page);
+    await customers.open();
+    for (const values of [
+      { Name: 'Verschmelz GmbH', City: 'Kassel' },
+      { Name: 'Verschmelz G.m.b.H.', Email: 'info@verschmelz.example' },
+    ]) {
+      const form = await customers.startNew();
+      await form.fill(values);
+      await form.save();
+      // The second looks like the first only by name, not by name and city: no duplicate warning.
+      await expect(form.dialog).toBeHidden();
+    }
+    await customers.searchFor('Verschmelz');
+    await expect(customers.rows).toHaveCount(2);
+    const form = await customers.openCustomer('Verschmelz GmbH');
+    await form.mergeDuplicate('Verschmelz', 'Verschmelz G.m.b.H.');
+    await expect(form.dialog).toBeHidden();
+    await expect(customers.rows).toHaveCount(1);
+    await expect(customers.row('Verschmelz GmbH')).toContainText('info@verschmelz.example');
+
+    await customers.openCustomer('Verschmelz GmbH');
+    await form.openTab('Timeline');
+    await expect(form.dialog.getByTestId('history-entry').filter({ hasText: /^Merged in: K-\d+/ })).toHaveCount(1);
+    await expect(form.dialog.getByTestId('history-entry').filter({ hasText: /^Created/ })).toHaveCount(2);
+  });
 });

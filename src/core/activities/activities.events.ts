@@ -36,6 +36,8 @@ export const activityChanged = defineEvent(
 export const activityDone = defineEvent('activity.done', 1, z.object({}));
 export const activityReopened = defineEvent('activity.reopened', 1, z.object({}));
 export const activityRemoved = defineEvent('activity.removed', 1, z.object({}));
+/** Now on another customer's timeline (its customer was merged into that one). */
+export const activityMoved = defineEvent('activity.moved', 1, z.object({ customerId: z.string() }));
 
 export const activityStream = (id: string) => `activity-${id}`;
 export const activityIdOf = (stream: string) => stream.slice('activity-'.length);
@@ -68,6 +70,7 @@ export type ActivityFact =
     }
   | { readonly kind: 'done' }
   | { readonly kind: 'reopened' }
+  | { readonly kind: 'moved'; readonly customerId: string }
   | { readonly kind: 'removed' };
 
 const sealFor = (key: DataKey, id: string, type: string, version: number, value: unknown) =>
@@ -108,6 +111,11 @@ export function changedActivity(
 
 export const done = (): NewEvent => ({ type: activityDone.type, schemaVersion: 1, data: {} });
 export const reopened = (): NewEvent => ({ type: activityReopened.type, schemaVersion: 1, data: {} });
+export const movedActivity = (customerId: string): NewEvent => ({
+  type: activityMoved.type,
+  schemaVersion: activityMoved.version,
+  data: { customerId },
+});
 export const removedActivity = (): NewEvent => ({ type: activityRemoved.type, schemaVersion: 1, data: {} });
 
 function parse(event: StoredEvent, tenantId: string) {
@@ -141,6 +149,10 @@ function parse(event: StoredEvent, tenantId: string) {
       return { sealed: null, read: (): ActivityFact => ({ kind: 'done' }) };
     case activityReopened.type:
       return { sealed: null, read: (): ActivityFact => ({ kind: 'reopened' }) };
+    case activityMoved.type: {
+      const { customerId } = upcast(activityMoved, event.schemaVersion, event.data);
+      return { sealed: null, read: (): ActivityFact => ({ kind: 'moved', customerId }) };
+    }
     case activityRemoved.type:
       return { sealed: null, read: (): ActivityFact => ({ kind: 'removed' }) };
     default:
@@ -194,6 +206,8 @@ export function nextActivity(
   switch (fact.kind) {
     case 'removed':
       return null;
+    case 'moved':
+      return { ...current, customerId: fact.customerId, ...moved };
     case 'done':
       return { ...current, doneAt: at, ...moved };
     case 'reopened':
@@ -216,6 +230,8 @@ export function readableActivityChanges(fact: ActivityFact): Record<string, unkn
       return { customerId: fact.customerId, kind: fact.activity, ...fact.plain, ...text(fact.content) };
     case 'changed':
       return { ...fact.plain, ...text(fact.content) };
+    case 'moved':
+      return { customerId: fact.customerId };
     case 'done':
     case 'reopened':
     case 'removed':

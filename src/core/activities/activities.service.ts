@@ -22,6 +22,7 @@ import {
   contentSchema,
   done,
   logged,
+  movedActivity,
   nextActivity,
   removedActivity,
   reopened,
@@ -236,6 +237,19 @@ export function createActivitiesService(deps: ActivitiesServiceDeps) {
       }
     },
     touchedByOthers: (customerId, creator) => repo.loggedByOthers(customerId, creator),
+    async merge(from, into, meta, tx) {
+      for (const activity of await repo.ofCustomer(from, tx, 100_000)) {
+        await record(
+          activity,
+          activity.id,
+          activity.version,
+          movedActivity(into),
+          { kind: 'moved', customerId: into },
+          meta,
+          tx,
+        );
+      }
+    },
   };
 
   return {

@@ -69,6 +69,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'events.replay': {},
   'customers.history': { id: UNKNOWN_ID },
   'customers.bulk': { ids: [UNKNOWN_ID], action: { kind: 'addTags', tags: ['matrix'] } },
+  'customers.merge': { sourceId: UNKNOWN_ID, targetId: '0190b6a4-7c2e-7000-8000-000000000001' },
   'customers.views': {},
   'customers.saveView': { name: 'Matrix', query: { status: ['lead'] }, columns: ['name'] },
   'customers.deleteView': { name: 'Matrix' },

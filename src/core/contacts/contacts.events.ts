@@ -31,6 +31,8 @@ export const contactChanged = defineEvent(
 );
 /** No longer a contact of the customer: gone from the projection, their key shredded. */
 export const contactRemoved = defineEvent('contact.removed', 1, z.object({}));
+/** Now a contact of another customer (its customer was merged into that one). */
+export const contactMoved = defineEvent('contact.moved', 1, z.object({ customerId: z.string(), primary: z.boolean() }));
 /** Their key was shredded on request: the record stays with the erasure marker. */
 export const contactErased = defineEvent('contact.erased', 1, z.object({}));
 
@@ -59,6 +61,7 @@ export type ContactFact =
       readonly personal: ContactPersonal | null;
     }
   | { readonly kind: 'changed'; readonly primary?: boolean; readonly personal: ContactPersonalChanges | null }
+  | { readonly kind: 'moved'; readonly customerId: string; readonly primary: boolean }
   | { readonly kind: 'removed' }
   | { readonly kind: 'erased' };
 
@@ -89,6 +92,11 @@ export function changed(key: DataKey | null, primary: boolean | undefined, perso
   };
 }
 
+export const moved = (customerId: string, primary: boolean): NewEvent => ({
+  type: contactMoved.type,
+  schemaVersion: contactMoved.version,
+  data: { customerId, primary },
+});
 export const removed = (): NewEvent => ({ type: contactRemoved.type, schemaVersion: 1, data: {} });
 export const erased = (): NewEvent => ({ type: contactErased.type, schemaVersion: 1, data: {} });
 
@@ -120,6 +128,10 @@ function parse(event: StoredEvent, tenantId: string) {
           personal: data.personal === undefined ? {} : opened === null ? null : changesSchema.parse(opened),
         }),
       };
+    }
+    case contactMoved.type: {
+      const data = upcast(contactMoved, event.schemaVersion, event.data);
+      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'moved', ...data }) };
     }
     case contactRemoved.type:
       return { sealed: null, aad, read: (): ContactFact => ({ kind: 'removed' }) };
@@ -178,6 +190,8 @@ export function nextContact(
   switch (fact.kind) {
     case 'removed':
       return null;
+    case 'moved':
+      return { ...current, customerId: fact.customerId, primary: fact.primary, ...moved };
     case 'erased':
       return { ...current, ...ERASED, ...moved, erasedAt: at };
     case 'changed':
@@ -200,6 +214,8 @@ export function readableContactChanges(fact: ContactFact): Record<string, unknow
         ...(fact.primary !== undefined && { primary: fact.primary }),
         ...(fact.personal ?? { personal: ERASURE_MARKER }),
       };
+    case 'moved':
+      return { customerId: fact.customerId, primary: fact.primary };
     case 'removed':
     case 'erased':
       return {};

@@ -23,6 +23,7 @@ import {
   contactSubject,
   decodeContacts,
   erased,
+  moved,
   nextContact,
   readableContactChanges,
   removed,
@@ -249,6 +250,22 @@ export function createContactsService(deps: ContactsServiceDeps) {
     erase: (customerId, meta, tx) => endAll(customerId, meta, tx, 'erase'),
     remove: (customerId, meta, tx) => endAll(customerId, meta, tx, 'remove'),
     touchedByOthers: async () => false,
+    async merge(from, into, meta, tx) {
+      // The customer that stays keeps its primary contact; the others come as further contacts.
+      const hasPrimary = (await repo.ofCustomer(into, tx)).some((c) => c.primary && c.erasedAt === null);
+      for (const contact of await repo.ofCustomer(from, tx)) {
+        const primary = contact.primary && !hasPrimary;
+        await record(
+          contact.id,
+          contact.version,
+          moved(into, primary),
+          { kind: 'moved', customerId: into, primary },
+          contact,
+          meta,
+          tx,
+        );
+      }
+    },
   };
 
   return {

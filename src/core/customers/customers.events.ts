@@ -79,6 +79,11 @@ export const customerErased = defineEvent('customer.erased', 1, z.object({}));
 /** A customer created by mistake, removed: gone from the projection (its data key is shredded too). */
 export const customerDeleted = defineEvent('customer.deleted', 1, z.object({}));
 
+/** Merged into another customer (`into`): gone from the projection; its log and key stay for the history. */
+export const customerMerged = defineEvent('customer.merged', 1, z.object({ into: z.string() }));
+/** Took in another customer (`from`, which had `number`): its history and contacts are this one's now. */
+export const customerAbsorbed = defineEvent('customer.absorbed', 1, z.object({ from: z.string(), number: z.string() }));
+
 export const customerStream = (id: string) => `customer-${id}`;
 export const customerSubject = (id: string) => `customer:${id}`;
 const idOf = (stream: string) => stream.slice('customer-'.length);
@@ -102,7 +107,9 @@ export type CustomerFact =
     }
   | { readonly kind: 'numbered'; readonly number: string }
   | { readonly kind: 'erased' }
-  | { readonly kind: 'deleted' };
+  | { readonly kind: 'deleted' }
+  | { readonly kind: 'merged'; readonly into: string }
+  | { readonly kind: 'absorbed'; readonly from: string; readonly number: string };
 
 const streamOfKey = (key: DataKey) => customerStream(key.subject.slice('customer:'.length));
 const seal = (key: DataKey, type: string, schemaVersion: number, value: unknown) =>
@@ -158,6 +165,14 @@ export function erased(): NewEvent {
 
 export function deleted(): NewEvent {
   return { type: customerDeleted.type, schemaVersion: customerDeleted.version, data: {} };
+}
+
+export function merged(into: string): NewEvent {
+  return { type: customerMerged.type, schemaVersion: customerMerged.version, data: { into } };
+}
+
+export function absorbed(from: string, number: string): NewEvent {
+  return { type: customerAbsorbed.type, schemaVersion: customerAbsorbed.version, data: { from, number } };
 }
 
 /** The plain payload of version 1, checked; a plain payload in a later version was not written by Kontor. */
@@ -253,6 +268,14 @@ function parse(
       return { toOpen: null, read: () => ({ kind: 'erased' }) };
     case customerDeleted.type:
       return { toOpen: null, read: () => ({ kind: 'deleted' }) };
+    case customerMerged.type: {
+      const { into } = upcast(customerMerged, event.schemaVersion, event.data);
+      return { toOpen: null, read: () => ({ kind: 'merged', into }) };
+    }
+    case customerAbsorbed.type: {
+      const { from, number } = upcast(customerAbsorbed, event.schemaVersion, event.data);
+      return { toOpen: null, read: () => ({ kind: 'absorbed', from, number }) };
+    }
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
@@ -273,7 +296,7 @@ export function nextRecord(
   event: StoredEvent,
   fact: CustomerFact,
 ): CustomerRecord | null {
-  if (fact.kind === 'deleted') {
+  if (fact.kind === 'deleted' || fact.kind === 'merged') {
     if (!current) throw new Error(`${event.stream}: ${event.type} of no customer at version ${event.version}`);
     return null;
   }
@@ -303,7 +326,7 @@ export function createdRecord(
 function next(
   current: CustomerRecord | null,
   event: StoredEvent,
-  fact: Exclude<CustomerFact, { kind: 'deleted' }>,
+  fact: Exclude<CustomerFact, { kind: 'deleted' | 'merged' }>,
 ): Omit<CustomerRecord, 'city' | 'country'> {
   const at = event.meta.at;
   if (fact.kind === 'created') return createdRecord(idOf(event.stream), fact, event.version, at);
@@ -316,6 +339,8 @@ function next(
       return { ...current, status: fact.to, ...moved };
     case 'numbered':
       return { ...current, number: fact.number, ...moved };
+    case 'absorbed':
+      return { ...current, ...moved };
     case 'updated':
       return { ...current, ...fact.plain, ...(current.erasedAt ? {} : fact.personal), ...moved };
   }
@@ -424,6 +449,10 @@ export function readableChanges(event: StoredEvent, key: DataKey | null): Record
       return { status: fact.to, reason: fact.reason ?? ERASURE_MARKER };
     case 'numbered':
       return { number: fact.number };
+    case 'merged':
+      return { mergedInto: fact.into };
+    case 'absorbed':
+      return { mergedFrom: fact.from, mergedNumber: fact.number };
     case 'erased':
     case 'deleted':
       return {};

@@ -49,6 +49,11 @@ export function customersHandlers({
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress({ done, total, message: 'customers' }),
       }),
+    'customers.merge': async (input, ctx) =>
+      (await customersOf(ctx)).merge(input.sourceId, input.targetId, await commandMeta(ctx.session), {
+        source: input.sourceVersion,
+        target: input.targetVersion,
+      }),
     'customers.duplicates': async (input, ctx) => (await customersOf(ctx)).duplicates(input.fields, input.excludeId),
     'customers.list': async (input, ctx) => (await customersOf(ctx)).list(input),
     'customers.history': async (input, ctx) => {

@@ -2,7 +2,13 @@
 // changed, decrypted (or the erasure marker). The history screen and the GDPR export share it.
 import type { Keyring } from '../crypto/keyring';
 import type { EventStore } from '../events/event-store';
-import { customerCreated, customerStream, customerSubject, readableChanges } from './customers.events';
+import {
+  customerAbsorbed,
+  customerCreated,
+  customerStream,
+  customerSubject,
+  readableChanges,
+} from './customers.events';
 
 /** A type, not an interface: it goes into CSV rows (records of unknown values) as it is. */
 export type HistoryEntry = {
@@ -16,11 +22,18 @@ export type HistoryEntry = {
   readonly changes: Record<string, unknown>;
   /** For each changed field, its value before this event: the history shows old → new. */
   readonly before: Record<string, unknown>;
+  /** The number of the customer merged into this one whose event this is (null: this customer's own). */
+  readonly mergedFrom: string | null;
 };
 
+/**
+ * The customer's events, and those of every customer merged into it (marked with that customer's
+ * number), in the order they happened.
+ */
 export async function customerHistory(
   id: string,
   deps: { events: EventStore; keyring: Keyring; userName: (userId: string) => Promise<string | null> },
+  mergedFrom: string | null = null,
 ): Promise<HistoryEntry[]> {
   const stream = await deps.events.readStream(customerStream(id));
   const key = await deps.keyring.dataKey(customerSubject(id));
@@ -30,7 +43,7 @@ export async function customerHistory(
   }
   // Folded in order: each entry knows what its fields held before it.
   let current: Record<string, unknown> = {};
-  return stream.map((e) => {
+  const own = stream.map((e): HistoryEntry => {
     const changes = readableChanges(e, key);
     const before =
       e.type === customerCreated.type
@@ -47,6 +60,15 @@ export async function customerHistory(
       deviceId: e.meta.deviceId,
       changes,
       before,
+      mergedFrom,
     };
   });
+  const absorbed = stream.filter((e) => e.type === customerAbsorbed.type);
+  if (absorbed.length === 0) return own;
+  const merged: HistoryEntry[] = [];
+  for (const e of absorbed) {
+    const { from, number } = e.data as { from: string; number: string };
+    merged.push(...(await customerHistory(from, deps, number)));
+  }
+  return [...own, ...merged].sort((a, b) => a.position - b.position);
 }

@@ -23,13 +23,16 @@ import type { Executor } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
 import {
+  absorbed,
   applyCustomerEvent,
   created,
+  customerAbsorbed,
   createdRecord,
   customerStream,
   customerSubject,
   deleted,
   erased,
+  merged,
   numbered,
   statusChanged,
   updated,
@@ -78,6 +81,20 @@ export interface CustomersService {
   list(query: CustomerListQuery): Promise<CustomerPage>;
   /** Likely duplicates of the given fields (see CustomersRepo.likelyDuplicates). */
   duplicates(fields: ParsedCustomerFields, excludeId?: string): Promise<LikelyDuplicate[]>;
+  /**
+   * Merges `sourceId` into `targetId` (a duplicate into the customer that stays): the target keeps
+   * its fields and takes what it lacks from the source (tags united, notes appended); the source's
+   * contacts and activities move over; the source leaves the list but its log stays, so the
+   * target's history shows both. Recorded as `customer.absorbed` and `customer.merged`.
+   */
+  merge(
+    sourceId: string,
+    targetId: string,
+    meta: EventMeta,
+    expected?: { source?: number | undefined; target?: number | undefined },
+  ): Promise<Customer>;
+  /** Customers merged into this one, and into those, and so on (their keys go with its erasure). */
+  absorbedInto(id: string): Promise<{ id: string; number: string }[]>;
   /** Crypto-shreds the customer's personal data; dates and version history stay. */
   erase(id: string, meta: EventMeta): Promise<Customer>;
   /**
@@ -142,6 +159,8 @@ export interface CustomerDependents {
   remove(customerId: string, meta: EventMeta, tx: Executor): Promise<void>;
   /** Whether users other than `creator` worked on what belongs to the customer (then it is not deleted). */
   touchedByOthers(customerId: string, creator: string | null): Promise<boolean>;
+  /** The customer `from` is being merged into `into`: what belonged to it belongs to `into` now. */
+  merge(from: string, into: string, meta: EventMeta, tx: Executor): Promise<void>;
 }
 
 export interface CustomersServiceDeps {
@@ -179,6 +198,29 @@ function websiteOf(text: string | null | undefined): string | null {
   const value = clean(text);
   if (value === null) return null;
   return /^https?:\/\//i.test(value) ? value : `https://${value}`;
+}
+
+/** Nothing given: the field a merge may fill from the other customer. */
+const isEmpty = (value: unknown) =>
+  value === null || value === undefined || value === '' || (Array.isArray(value) && value.length === 0);
+
+/** What the target of a merge lacks and the source has; tags united, notes appended. */
+function fillFrom(target: CustomerRecord, source: CustomerRecord) {
+  const plain: PlainChanges = {};
+  const personal: PersonalChanges = {};
+  const plainKeys = ['legalForm', 'paymentTerms', 'creditLimit', 'language', 'ownerId'] as const;
+  for (const key of plainKeys)
+    if (isEmpty(target[key]) && !isEmpty(source[key])) Object.assign(plain, { [key]: source[key] });
+  const personalKeys = PERSONAL_KEYS.filter((k) => !['name', 'firstName', 'lastName', 'tags', 'notes'].includes(k));
+  for (const key of personalKeys) {
+    if (isEmpty(target[key]) && !isEmpty(source[key])) Object.assign(personal, { [key]: source[key] });
+  }
+  const known = new Set(target.tags.map((tag) => tag.toLocaleLowerCase('de')));
+  const tags = [...target.tags, ...source.tags.filter((tag) => !known.has(tag.toLocaleLowerCase('de')))].slice(0, 20);
+  if (tags.length > target.tags.length) personal.tags = tags;
+  if (source.notes)
+    personal.notes = target.notes ? `${target.notes}\n\n— ${source.number} —\n${source.notes}` : source.notes;
+  return { plain, personal };
 }
 
 function refuseErased(record: CustomerRecord): void {
@@ -312,7 +354,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     return db.transaction((tx) => record(current.id, expectedVersion ?? current.version, build(key), fact, meta, tx));
   }
 
-  return {
+  const service: CustomersService = {
     async create(fields, meta) {
       const { phones, name } = await check(fields, null);
       const { status, ...full } = draftOf(fields, phones, name);
@@ -433,7 +475,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
           let after: Customer = current;
           if (action.kind === 'status') {
             if (current.status !== action.status) {
-              after = await this.setStatus(id, action.status, action.reason, await meta(), current.version);
+              after = await service.setStatus(id, action.status, action.reason, await meta(), current.version);
             }
           } else {
             const has = folded(current.tags);
@@ -445,7 +487,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
                   : null;
             const changes: ParsedCustomerFields =
               action.kind === 'owner' ? { ownerId: action.ownerId } : { tags: tags ?? current.tags };
-            after = await this.update(id, changes, await meta(), current.version);
+            after = await service.update(id, changes, await meta(), current.version);
           }
           if (after.version === current.version) result.unchanged += 1;
           else result.changed += 1;
@@ -521,16 +563,84 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       });
     },
 
+    async merge(sourceId, targetId, meta, expected = {}) {
+      if (sourceId === targetId) {
+        throw new AppError('validation', 'a customer cannot be merged into itself', {
+          reason: 'merge_itself',
+          issues: [{ path: 'sourceId', rule: 'merge_itself', message: 'choose another customer' }],
+        });
+      }
+      const source = await get(sourceId);
+      const target = await get(targetId);
+      refuseErased(source);
+      refuseErased(target);
+      const { plain, personal } = fillFrom(target, source);
+      const key = await keyring.dataKey(customerSubject(targetId));
+      if (!key)
+        throw new AppError('conflict', "this customer's personal data was erased", { reason: 'customer_erased' });
+      return db.transaction(async (tx) => {
+        let version = expected.target ?? target.version;
+        if (Object.keys(plain).length + Object.keys(personal).length > 0) {
+          await record(
+            targetId,
+            version,
+            updated(key, plain, personal),
+            { kind: 'updated', plain, personal },
+            meta,
+            tx,
+          );
+          version += 1;
+        }
+        const after = await record(
+          targetId,
+          version,
+          absorbed(sourceId, source.number),
+          { kind: 'absorbed', from: sourceId, number: source.number },
+          meta,
+          tx,
+        );
+        const [stored] = await events.append(
+          customerStream(sourceId),
+          expected.source ?? source.version,
+          [merged(targetId)],
+          meta,
+          tx,
+        );
+        if (!stored) throw new Error('no event appended');
+        await applyCustomerEvent(repo, stored, { kind: 'merged', into: targetId }, tx);
+        for (const dependent of dependents) await dependent.merge(sourceId, targetId, meta, tx);
+        return after;
+      });
+    },
+
+    async absorbedInto(id) {
+      const found: { id: string; number: string }[] = [];
+      const visit = async (of: string) => {
+        for (const event of await events.readStream(customerStream(of))) {
+          if (event.type !== customerAbsorbed.type) continue;
+          const data = event.data as { from: string; number: string };
+          found.push({ id: data.from, number: data.number });
+          await visit(data.from);
+        }
+      };
+      await visit(id);
+      return found;
+    },
+
     async erase(id, meta) {
       const current = await get(id);
       if (current.erasedAt !== null)
         throw new AppError('conflict', 'this customer was erased already', { reason: 'customer_erased' });
+      const mergedIn = await service.absorbedInto(id);
       return db.transaction(async (tx) => {
         const after = await record(id, current.version, erased(), { kind: 'erased' }, meta, tx);
         for (const dependent of dependents) await dependent.erase(id, meta, tx);
         await keyring.shred(customerSubject(id), tx);
+        // Customers merged into this one: their logs are part of its history, and go with it.
+        for (const from of mergedIn) await keyring.shred(customerSubject(from.id), tx);
         return after;
       });
     },
   };
+  return service;
 }

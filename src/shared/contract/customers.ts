@@ -400,6 +400,19 @@ export const customersContract = {
     output: z.object({ deleted: z.literal(true) }),
     permission: 'customers.delete',
   }),
+  'customers.merge': procedure({
+    summary: 'Merge a duplicate into the customer that stays: its history, contacts and activities go along',
+    input: z.strictObject({
+      /** The duplicate: it leaves the list; its number is not given again. */
+      sourceId: customerId,
+      /** The customer that stays; it takes what it lacks from the duplicate. */
+      targetId: customerId,
+      sourceVersion: z.number().int().positive().optional(),
+      targetVersion: z.number().int().positive().optional(),
+    }),
+    output: customerSchema,
+    permission: 'customers.delete',
+  }),
   'customers.duplicates': procedure({
     summary: 'Customers that are likely the same as the given fields (before saving or importing)',
     input: z.strictObject({
@@ -427,6 +440,8 @@ export const customersContract = {
     input: z.strictObject({ id: customerId }),
     output: z.array(
       z.object({
+        /** The event's place in the company's log: orders the entries of merged customers. */
+        position: z.number().int(),
         version: z.number().int(),
         type: z.string(),
         at: z.string(),
@@ -435,6 +450,8 @@ export const customersContract = {
         changes: z.record(z.string(), z.unknown()),
         /** For each changed field, its value before this event (null when it was empty). */
         before: z.record(z.string(), z.unknown()),
+        /** The number of the customer merged into this one whose event this is (null: this customer's own). */
+        mergedFrom: z.string().nullable(),
       }),
     ),
     permission: 'customers.read',

@@ -78,6 +78,7 @@ export const procedureNames = [
   'customers.delete',
   'customers.duplicates',
   'customers.bulk',
+  'customers.merge',
   'customers.views',
   'customers.saveView',
   'customers.deleteView',

@@ -165,6 +165,16 @@ export class CustomerFormDialog {
     await expect(this.activities.filter({ hasText: subject })).toBeVisible();
   }
 
+  /** Merges the customer found by `search` and named `duplicate` into the open one. */
+  async mergeDuplicate(search: string, duplicate: string): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Merge a duplicate…' }).click();
+    const merge = this.page.getByRole('dialog', { name: /^Merge a duplicate into/ });
+    await merge.getByLabel('Find the duplicate').fill(search);
+    await merge.getByRole('radio', { name: new RegExp(duplicate.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) }).check();
+    await merge.getByRole('button', { name: 'Merge' }).click();
+    await expect(merge).toBeHidden();
+  }
+
   /** Closes without saving (Escape), as a keyboard user would. */
   async close(): Promise<void> {
     await this.page.keyboard.press('Escape');

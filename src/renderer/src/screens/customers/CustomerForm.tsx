@@ -42,6 +42,7 @@ import { useChange, useProcedure } from '../../lib/query';
 import { useGuardedClose } from '../../lib/use-guarded-close';
 import { CustomerDelete } from './CustomerDelete';
 import { CustomerGdpr } from './CustomerGdpr';
+import { CustomerMerge } from './CustomerMerge';
 import { CustomerContacts } from './CustomerContacts';
 import { CustomerTimeline } from './CustomerTimeline';
 import { CustomerStatusMove } from './CustomerStatusMove';
@@ -439,6 +440,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
         <Textarea {...input('notes')} autosize minRows={3} />
         {customer && canGdpr && <CustomerGdpr customer={customer} onErased={onClose} />}
         <Group justify="flex-end">
+          {customer && canDelete && !erased && <CustomerMerge customer={customer} onMerged={onClose} />}
           {customer && canDelete && <CustomerDelete customer={customer} onDeleted={onClose} />}
           <Button variant="default" onClick={guard.request}>
             {readOnly ? t('common.close') : t('customers.cancel')}

@@ -58,20 +58,28 @@ export function historyItem(entry: HistoryEntry, t: TFunction, format: Intl.Date
   const erased = t('privacy.erased');
   return (
     <Timeline.Item
-      key={`event-${entry.version}`}
+      key={`event-${entry.position}`}
       title={
         entry.type === 'customer.created'
           ? t('history.created')
           : entry.type === 'customer.erased'
             ? t('history.erased')
-            : t('history.changed')
+            : entry.type === 'customer.absorbed'
+              ? t('history.absorbed', {
+                  number: typeof entry.changes['mergedNumber'] === 'string' ? entry.changes['mergedNumber'] : '',
+                })
+              : entry.type === 'customer.merged'
+                ? t('history.merged')
+                : t('history.changed')
       }
       data-testid="history-entry"
     >
       <Text size="xs" c="dimmed">
         {format.format(new Date(entry.at))} · {entry.userName ?? t('history.unknownUser')}
+        {entry.mergedFrom && ` · ${t('history.from', { number: entry.mergedFrom })}`}
       </Text>
       {Object.entries(entry.changes)
+        .filter(([field]) => !field.startsWith('merged'))
         .filter(([, v]) => entry.type !== 'customer.created' || (v !== null && v !== ''))
         .map(([field, after]) => (
           <Text size="sm" key={field}>
