@@ -137,7 +137,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
         clear: (tx) => contactRepo.clear(tx),
         prepare: async (page, tx) => {
           const facts = await decodeContacts(page, keyring, tx);
-          return (write) => foldStreams(page, facts, contactRows(contactRepo), write);
+          return (write) => foldStreams(page, facts, contactRows(contactRepo, customerRepo), write);
         },
       },
       {

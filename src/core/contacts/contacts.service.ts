@@ -78,11 +78,19 @@ export function createContactsRepo(db: Executor, keyring: Keyring) {
     return new Map((await records(rows, tx)).map((r) => [r.id, r]));
   }
 
-  async function write(ids: readonly string[], list: readonly ContactRecord[], tx: Executor): Promise<void> {
-    await rowsInChunks(ids, async (chunk) => {
+  /**
+   * Writes the rows of `ids` (`list` replaces them; ids without a record are removed). Returns the
+   * customers whose contacts changed, before and after (their search words follow the names).
+   */
+  async function write(ids: readonly string[], list: readonly ContactRecord[], tx: Executor): Promise<Set<string>> {
+    const before = await rowsInChunks(ids, async (chunk) => {
+      const owners = await tx.rows(
+        sql`SELECT ${col(t.customerId)} AS c FROM ${contacts} WHERE ${tx.inList(col(t.id), chunk)}`,
+      );
       await tx.run(sql`DELETE FROM ${contacts} WHERE ${tx.inList(col(t.id), chunk)}`);
-      return [];
+      return owners.map((row) => String(row['c']));
     });
+    const touched = new Set([...before, ...list.map((r) => r.customerId)]);
     const sealing = list.filter((r) => r.erasedAt === null).map((r) => contactSubject(r.id));
     const keys = sealing.length > 0 ? await keyring.dataKeys(sealing, tx) : new Map<string, DataKey>();
     await tx.insert(
@@ -105,6 +113,7 @@ export function createContactsRepo(db: Executor, keyring: Keyring) {
         };
       }),
     );
+    return touched;
   }
 
   return {
@@ -123,14 +132,14 @@ export function createContactsRepo(db: Executor, keyring: Keyring) {
 }
 export type ContactsRepo = ReturnType<typeof createContactsRepo>;
 
-/** How replay folds contact events onto the projection. */
-export function contactRows(repo: ContactsRepo): StreamRows<ContactRecord, ContactFact> {
+/** How replay folds contact events onto the projection (and the customers' search words after). */
+export function contactRows(repo: ContactsRepo, customers: CustomersRepo): StreamRows<ContactRecord, ContactFact> {
   return {
     idOf: contactIdOf,
     starts: (event) => event.type === contactAdded.type,
     load: repo.load,
     next: nextContact,
-    write: repo.write,
+    write: async (ids, list, tx) => customers.reindex([...(await repo.write(ids, list, tx))], tx),
   };
 }
 
@@ -207,7 +216,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
     const [stored] = await events.append(contactStream(id), version, [event], meta, tx);
     if (!stored) throw new Error('no event appended');
     const next = nextContact(current, stored, fact);
-    await repo.write([id], next ? [next] : [], tx);
+    await deps.customers.reindex([...(await repo.write([id], next ? [next] : [], tx))], tx);
     return next;
   }
 

@@ -159,6 +159,31 @@ describe.each(testDialects)('contact persons on %s', (dialect) => {
     expect(await contactsOf(erasedCustomer.id)).toEqual(snapshot);
   });
 
+  it("finds a customer by its contacts' names, and no longer once they are gone", async () => {
+    const found = async (search: string) =>
+      (await call<{ items: { name: string }[] }>('customers.list', { search })).items.map((c) => c.name);
+    const customer = await company('Suchbar Maschinenbau GmbH');
+    const contact = await call<Contact>('contacts.add', {
+      customerId: customer.id,
+      fields: { name: 'Xaver Quirinus' },
+    });
+    expect(await found('quirinus')).toEqual(['Suchbar Maschinenbau GmbH']);
+    expect(await found('xaver suchbar')).toEqual(['Suchbar Maschinenbau GmbH']);
+    await call('contacts.update', { id: contact.id, changes: { name: 'Xaver Quirin-Lenz' } });
+    expect(await found('quirinus')).toEqual([]);
+    expect(await found('lenz')).toEqual(['Suchbar Maschinenbau GmbH']);
+    // A change of the customer keeps its contacts' words.
+    await call('customers.update', { id: customer.id, changes: { billingAddress: { city: 'Ulm' } } });
+    expect(await found('lenz ulm')).toEqual(['Suchbar Maschinenbau GmbH']);
+    value(await kontor.call('events.replay', {}));
+    expect(await found('lenz')).toEqual(['Suchbar Maschinenbau GmbH']);
+    await call('contacts.erase', { id: contact.id });
+    expect(await found('lenz')).toEqual([]);
+    value(await kontor.call('events.replay', {}));
+    expect(await found('lenz')).toEqual([]);
+    expect(await found('suchbar')).toEqual(['Suchbar Maschinenbau GmbH']);
+  });
+
   it('removes a contact with their data', async () => {
     const customer = await company('Entfernen GmbH');
     const contact = await call<Contact>('contacts.add', { customerId: customer.id, fields: { name: 'Gina Raus' } });

@@ -14,6 +14,7 @@ import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db
 import { customerSubject } from './customers.events';
 import { primaryPhone, type CustomerRecord } from './customers.record';
 import type { CustomersRepo } from './customers.repo';
+import { contactsSqlite } from '../contacts/contacts.schema';
 import { customersSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
 import { createCustomerLists, type ListOptions } from './customers.list.sql';
 import { customerWords, queryWords, sortKey, sortName } from './customers.search';
@@ -26,6 +27,8 @@ const isoOrNull = (v: unknown): string | null => (v === null || v === undefined 
 const c = customersSqlite;
 const w = customerWordsSqlite;
 const s = sequencesSqlite;
+/** Contact persons' names are words of their customer (see customerWords). */
+const k = contactsSqlite;
 /** A row read with `selectColumns(c)`: keyed by the definition's property names. */
 type Row = Record<keyof typeof c.$inferSelect, unknown>;
 
@@ -93,6 +96,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
   const sequences = db.table(getTableName(s));
+  const contactsTable = db.table(getTableName(k));
   const all = selectColumns(c);
   const summary = sql.join(
     Object.entries(summaryColumns).map(([property, column]) => sql`${col(column)} AS ${sql.identifier(property)}`),
@@ -157,11 +161,31 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
   const wordKey = (name: string, number: string) => `${name}\u0001${number}`;
   const sortKeyOf = (record: CustomerRecord) => wordKey(sortName(record.name), record.number);
 
+  /** The names of the customers' contact persons (not erased), by customer. */
+  async function contactNames(ids: readonly string[], tx: Executor): Promise<Map<string, string[]>> {
+    const rows = await rowsInChunks(ids, (chunk) =>
+      tx.rows(sql`SELECT ${col(k.customerId)} AS c, ${col(k.name)} AS n FROM ${contactsTable}
+        WHERE ${tx.inList(col(k.customerId), chunk)} AND ${col(k.erasedAt)} IS NULL`),
+    );
+    const names = new Map<string, string[]>();
+    for (const row of rows) {
+      const id = String(row['c']);
+      names.set(id, [...(names.get(id) ?? []), String(row['n'])]);
+    }
+    return names;
+  }
+
   async function writeWords(list: readonly CustomerRecord[], tx: Executor): Promise<void> {
+    const names = await contactNames(
+      list.map((r) => r.id),
+      tx,
+    );
     const rows: (typeof w.$inferInsert)[] = [];
     for (const record of list) {
       const sortKey = sortKeyOf(record);
-      for (const { word, rank } of customerWords(record)) rows.push({ word, rank, sortKey, customerId: record.id });
+      for (const { word, rank } of customerWords(record, names.get(record.id))) {
+        rows.push({ word, rank, sortKey, customerId: record.id });
+      }
     }
     await tx.insert(w, rows);
   }
@@ -238,6 +262,17 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       }
       lists.changed();
       return changed === 1;
+    },
+    async reindex(ids, tx) {
+      if (ids.length === 0) return;
+      const stored = await getMany(ids, tx);
+      for (const record of stored.values()) {
+        await tx.run(
+          sql`DELETE FROM ${words} WHERE ${col(w.sortKey)} = ${sortKeyOf(record)} AND ${col(w.customerId)} = ${record.id}`,
+        );
+      }
+      await writeWords([...stored.values()], tx);
+      lists.changed();
     },
     async remove(id, tx, fromVersion) {
       const stored = await storedKey(id, fromVersion, tx);

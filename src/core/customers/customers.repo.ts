@@ -28,6 +28,8 @@ export interface CustomersRepo {
   getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
+  /** Writes the customers' search words again (their contact persons changed), in `tx`. */
+  reindex(ids: readonly string[], tx: Executor): Promise<void>;
   /** Removes the customer (and its search words) if the stored version is `fromVersion`; false when not. */
   remove(id: string, tx: Executor, fromVersion: number): Promise<boolean>;
   /**

@@ -68,8 +68,11 @@ function phoneWords(e164: string): string[] {
   return words;
 }
 
-/** Every word of a customer with its rank; each word once, at its best rank. */
-export function customerWords(record: CustomerRecord): IndexedWord[] {
+/**
+ * Every word of a customer with its rank; each word once, at its best rank. Its contact persons'
+ * names count as contact ways (rank 1): a customer is found by the people one talks to there.
+ */
+export function customerWords(record: CustomerRecord, contactNames: readonly string[] = []): IndexedWord[] {
   if (record.erasedAt !== null) return [];
   const best = new Map<string, 0 | 1 | 2>();
   const add = (rank: 0 | 1 | 2, words: readonly string[]) => {
@@ -84,6 +87,7 @@ export function customerWords(record: CustomerRecord): IndexedWord[] {
   const digits = record.number.replace(/\D/g, '');
   if (digits) add(0, [digits, String(Number(digits))]);
   if (record.email) add(1, wordsOfValue(record.email));
+  for (const name of contactNames) add(1, wordsOfValue(name));
   for (const phone of [record.phone, record.mobile, record.fax]) if (phone) add(1, phoneWords(phone));
   for (const address of [record.billingAddress, record.shippingAddress]) {
     if (!address) continue;
