@@ -18,7 +18,10 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import type { Grant } from '../../../shared/contract';
+import { spotlight } from '@mantine/spotlight';
 import { ComingSoon } from '../components/ComingSoon';
+import { modKey } from '../lib/shortcuts';
+import { CommandPalette } from './CommandPalette';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NavIcon } from '../components/NavIcon';
 import { call } from '../lib/api';
@@ -157,6 +160,11 @@ export function Shell() {
             </Text>
           </Group>
           <Group>
+            <Tooltip label={`${modKey(t)}+K`}>
+              <Button variant="default" size="xs" onClick={() => spotlight.open()} aria-keyshortcuts="Control+K Meta+K">
+                {t('palette.open')}
+              </Button>
+            </Tooltip>
             <LanguageSwitch labels="short" size="xs" />
             <ThemeToggle />
             <UserMenu go={go} />
@@ -177,6 +185,7 @@ export function Shell() {
         ))}
       </AppShell.Navbar>
       {/* Keyed by company: switching remounts every screen, so no state or error of the last one stays. */}
+      <CommandPalette go={go} />
       <AppShell.Main key={status.tenant?.id ?? 'none'}>
         <Invitations />
         {shown === 'customers' && <CustomersScreen />}

@@ -81,7 +81,7 @@ describe('customer table', () => {
     expect(screen.getByTestId('customer-count').textContent).toBe('60.001 Kunden');
     expect(screen.queryByRole('link', { name: 'Neuer Kunde' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Neuer Kunde' })).toBeNull();
-    expect(screen.getByText('Strg+K Suche · Alt+N neuer Kunde')).toBeTruthy();
+    expect(screen.getByText('Strg+K Befehle · / Suche · Alt+N neuer Kunde')).toBeTruthy();
   });
 
   it('says “about” when a broad search estimated its count', async () => {

@@ -95,7 +95,8 @@ export function CustomersScreen() {
     });
 
   useHotkeys([
-    ['mod+K', () => searchRef.current?.focus()],
+    // Ctrl/⌘ K opens the command palette (app/CommandPalette.tsx); `/` goes to the search.
+    ['/', () => searchRef.current?.focus()],
     ['alt+N', () => canWrite && go(paths.newCustomer())],
   ]);
   useEffect(() => setPage(1), [debounced, sort, direction, filters]);
@@ -233,8 +234,7 @@ export function CustomersScreen() {
           e.preventDefault();
           first.focus();
         }}
-        rightSection={<Kbd size="xs">{`${modKey(t)} K`}</Kbd>}
-        rightSectionWidth={64}
+        rightSection={<Kbd size="xs">/</Kbd>}
       />
       {showFilters && <FilterPanel filters={filters} onChange={setFilters} />}
       {selected.size > 0 && (
