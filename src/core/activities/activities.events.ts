@@ -8,7 +8,7 @@ import { sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
-import { eventAad } from '../events/stream-records';
+import { eventAad, openAndRead, type ParsedEvent } from '../events/stream-records';
 import { customerSubject } from '../customers/customers.events';
 
 export const contentSchema = z.object({ subject: z.string(), body: z.string().nullable() });
@@ -118,13 +118,13 @@ export const movedActivity = (customerId: string): NewEvent => ({
 });
 export const removedActivity = (): NewEvent => ({ type: activityRemoved.type, schemaVersion: 1, data: {} });
 
-function parse(event: StoredEvent, tenantId: string) {
+function parse(event: StoredEvent, tenantId: string): ParsedEvent<ActivityFact> {
   const aad = eventAad(tenantId, event.stream, event.type, event.schemaVersion);
   switch (event.type) {
     case activityLogged.type: {
       const { customerId, kind, content, ...plain } = upcast(activityLogged, event.schemaVersion, event.data);
       return {
-        sealed: { subject: customerSubject(customerId), aad, sealed: content },
+        toOpen: { subject: customerSubject(customerId), aad, sealed: content },
         read: (opened: unknown): ActivityFact => ({
           kind: 'logged',
           customerId,
@@ -137,7 +137,7 @@ function parse(event: StoredEvent, tenantId: string) {
     case activityChanged.type: {
       const { customerId, content, ...plain } = upcast(activityChanged, event.schemaVersion, event.data);
       return {
-        sealed: content === undefined ? null : { subject: customerSubject(customerId), aad, sealed: content },
+        toOpen: content === undefined ? null : { subject: customerSubject(customerId), aad, sealed: content },
         read: (opened: unknown): ActivityFact => ({
           kind: 'changed',
           plain,
@@ -146,38 +146,31 @@ function parse(event: StoredEvent, tenantId: string) {
       };
     }
     case activityDone.type:
-      return { sealed: null, read: (): ActivityFact => ({ kind: 'done' }) };
+      return { toOpen: null, read: (): ActivityFact => ({ kind: 'done' }) };
     case activityReopened.type:
-      return { sealed: null, read: (): ActivityFact => ({ kind: 'reopened' }) };
+      return { toOpen: null, read: (): ActivityFact => ({ kind: 'reopened' }) };
     case activityMoved.type: {
       const { customerId } = upcast(activityMoved, event.schemaVersion, event.data);
-      return { sealed: null, read: (): ActivityFact => ({ kind: 'moved', customerId }) };
+      return { toOpen: null, read: (): ActivityFact => ({ kind: 'moved', customerId }) };
     }
     case activityRemoved.type:
-      return { sealed: null, read: (): ActivityFact => ({ kind: 'removed' }) };
+      return { toOpen: null, read: (): ActivityFact => ({ kind: 'removed' }) };
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
 }
 
-/** What a page of events says, opened in one batch on the crypto pool (replay). */
-export async function decodeActivities(
+/** What a page of events says, opened in one batch on the crypto pool (replay, the event list). */
+export function decodeActivities(
   events: readonly StoredEvent[],
   keyring: Keyring,
   tx?: Executor,
 ): Promise<ActivityFact[]> {
-  const parsed = events.map((event) => parse(event, keyring.tenantId));
-  const at: number[] = [];
-  const requests: { subject: string; aad: string; sealed: string }[] = [];
-  parsed.forEach((p, i) => {
-    if (!p.sealed) return;
-    at.push(i);
-    requests.push(p.sealed);
-  });
-  const opened = await keyring.openMany(requests, tx);
-  const values: unknown[] = new Array(events.length).fill(undefined);
-  at.forEach((i, n) => (values[i] = opened[n] ?? null));
-  return parsed.map((p, i) => p.read(values[i]));
+  return openAndRead(
+    events.map((event) => parse(event, keyring.tenantId)),
+    keyring,
+    tx,
+  );
 }
 
 /** What the event does to the activity's row (null: no row). The same code serves commands and replay. */

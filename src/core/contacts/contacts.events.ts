@@ -7,7 +7,7 @@ import { sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
-import { eventAad } from '../events/stream-records';
+import { eventAad, openAndRead, type ParsedEvent } from '../events/stream-records';
 
 export const personalSchema = z.object({
   name: z.string(),
@@ -101,14 +101,15 @@ export const removed = (): NewEvent => ({ type: contactRemoved.type, schemaVersi
 export const erased = (): NewEvent => ({ type: contactErased.type, schemaVersion: 1, data: {} });
 
 /** An event, upcast, with the sealed payload to open (if any) and how to read the opened value. */
-function parse(event: StoredEvent, tenantId: string) {
+function parse(event: StoredEvent, tenantId: string): ParsedEvent<ContactFact> {
   const aad = eventAad(tenantId, event.stream, event.type, event.schemaVersion);
+  const subject = contactSubject(contactIdOf(event.stream));
+  const sealed = (payload: string | undefined) => (payload === undefined ? null : { subject, aad, sealed: payload });
   switch (event.type) {
     case contactAdded.type: {
       const data = upcast(contactAdded, event.schemaVersion, event.data);
       return {
-        sealed: data.personal,
-        aad,
+        toOpen: sealed(data.personal),
         read: (opened: unknown): ContactFact => ({
           kind: 'added',
           customerId: data.customerId,
@@ -120,8 +121,7 @@ function parse(event: StoredEvent, tenantId: string) {
     case contactChanged.type: {
       const data = upcast(contactChanged, event.schemaVersion, event.data);
       return {
-        sealed: data.personal ?? null,
-        aad,
+        toOpen: sealed(data.personal),
         read: (opened: unknown): ContactFact => ({
           kind: 'changed',
           ...(data.primary !== undefined && { primary: data.primary }),
@@ -131,39 +131,28 @@ function parse(event: StoredEvent, tenantId: string) {
     }
     case contactMoved.type: {
       const data = upcast(contactMoved, event.schemaVersion, event.data);
-      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'moved', ...data }) };
+      return { toOpen: null, read: (): ContactFact => ({ kind: 'moved', ...data }) };
     }
     case contactRemoved.type:
-      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'removed' }) };
+      return { toOpen: null, read: (): ContactFact => ({ kind: 'removed' }) };
     case contactErased.type:
-      return { sealed: null, aad, read: (): ContactFact => ({ kind: 'erased' }) };
+      return { toOpen: null, read: (): ContactFact => ({ kind: 'erased' }) };
     default:
       throw new Error(`${event.stream}: unknown event type ${event.type}`);
   }
 }
 
 /** What a page of events says, opened in one batch on the crypto pool (replay, history). */
-export async function decodeContacts(
+export function decodeContacts(
   events: readonly StoredEvent[],
   keyring: Keyring,
   tx?: Executor,
 ): Promise<ContactFact[]> {
-  const parsed = events.map((event) => parse(event, keyring.tenantId));
-  const at: number[] = [];
-  const requests: { subject: string; aad: string; sealed: string }[] = [];
-  parsed.forEach((p, i) => {
-    if (p.sealed === null) return;
-    at.push(i);
-    requests.push({
-      subject: contactSubject(contactIdOf((events[i] as StoredEvent).stream)),
-      aad: p.aad,
-      sealed: p.sealed,
-    });
-  });
-  const opened = await keyring.openMany(requests, tx);
-  const values: unknown[] = new Array(events.length).fill(undefined);
-  at.forEach((i, n) => (values[i] = opened[n] ?? null));
-  return parsed.map((p, i) => p.read(values[i]));
+  return openAndRead(
+    events.map((event) => parse(event, keyring.tenantId)),
+    keyring,
+    tx,
+  );
 }
 
 /** What the event does to the contact's row (null: no row). The same code serves commands and replay. */

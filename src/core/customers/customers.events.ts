@@ -8,6 +8,7 @@ import { openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyrin
 import type { Executor } from '../db/executor';
 import type { EventMeta, NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
+import { openAndRead } from '../events/stream-records';
 import {
   DEFAULT_PLAIN,
   EMPTY_PERSONAL,
@@ -350,23 +351,15 @@ function next(
  * What a page of events says, decrypted in one batch on the crypto pool's threads (replay): the
  * calling thread is free meanwhile to write the previous page. Erased subjects' data reads as null.
  */
-export async function decodeMany(
-  events: readonly StoredEvent[],
-  keyring: Keyring,
-  tx: Executor,
-): Promise<CustomerFact[]> {
-  const parsed = events.map((event) => parse(event, keyring.tenantId));
-  const sealedAt: number[] = [];
-  const toOpen: { subject: string; aad: string; sealed: string }[] = [];
-  parsed.forEach(({ toOpen: item }, at) => {
-    if (!item) return;
-    sealedAt.push(at);
-    toOpen.push({ subject: subjectOfStream((events[at] as StoredEvent).stream), ...item });
-  });
-  const opened = await keyring.openMany(toOpen, tx);
-  const values: unknown[] = new Array(events.length).fill(undefined);
-  sealedAt.forEach((at, i) => (values[at] = opened[i] ?? null));
-  return parsed.map(({ read }, at) => read(values[at]));
+export function decodeMany(events: readonly StoredEvent[], keyring: Keyring, tx: Executor): Promise<CustomerFact[]> {
+  return openAndRead(
+    events.map((event) => {
+      const { toOpen, read } = parse(event, keyring.tenantId);
+      return { toOpen: toOpen && { subject: subjectOfStream(event.stream), ...toOpen }, read };
+    }),
+    keyring,
+    tx,
+  );
 }
 /** Replay: folds each stream's events of a page in memory and writes every customer once. */
 export async function applyCustomerFacts(

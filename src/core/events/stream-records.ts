@@ -1,5 +1,6 @@
 // Helpers of projections that keep one row per stream (contacts, activities): the binding of a
 // sealed payload to its event, and replay's fold of a page onto the stored rows.
+import type { Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { StoredEvent } from './event-store';
 
@@ -48,4 +49,29 @@ export async function foldStreams<R, F>(
     records,
     tx,
   );
+}
+
+/** An event, parsed: the sealed payload it holds (if any) and how to read it once opened. */
+export interface ParsedEvent<F> {
+  readonly toOpen: { readonly subject: string; readonly aad: string; readonly sealed: string } | null;
+  /** `opened` is the opened payload, null when the subject's key is gone, undefined when nothing was sealed. */
+  readonly read: (opened: unknown) => F;
+}
+
+/**
+ * Opens the sealed payloads of a page of parsed events in one batch on the crypto pool (the calling
+ * thread is free meanwhile) and reads each event; a payload whose key is gone reads as null.
+ */
+export async function openAndRead<F>(parsed: readonly ParsedEvent<F>[], keyring: Keyring, tx?: Executor): Promise<F[]> {
+  const at: number[] = [];
+  const requests: { subject: string; aad: string; sealed: string }[] = [];
+  parsed.forEach(({ toOpen }, i) => {
+    if (!toOpen) return;
+    at.push(i);
+    requests.push(toOpen);
+  });
+  const opened = requests.length > 0 ? await keyring.openMany(requests, tx) : [];
+  const values: unknown[] = new Array(parsed.length).fill(undefined);
+  at.forEach((i, n) => (values[i] = opened[n] ?? null));
+  return parsed.map(({ read }, i) => read(values[i]));
 }
