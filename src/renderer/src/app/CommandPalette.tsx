@@ -8,7 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { Grant } from '../../../shared/contract';
 import { useSignedIn } from '../lib/auth';
 import { useProcedure } from '../lib/query';
-import { paths, type Route } from './route';
+import { navigation, paths } from './route';
 
 interface Command {
   readonly id: string;
@@ -33,19 +33,14 @@ export function CommandPalette({ go }: { go: (path: string) => void }) {
     { search: debounced, limit: 8 },
     { enabled: canRead && debounced.length >= 2 },
   );
-  const screen = (route: Exclude<Route, 'profile'>, needs: readonly Grant[]): Command => ({
-    id: `screen-${route}`,
-    label: t(`nav.${route}`),
-    description: t('palette.screen'),
-    go: paths.area(route),
-    needs,
-  });
   const commands: Command[] = [
-    screen('customers', ['customers.read']),
-    screen('tasks', ['customers.read']),
-    screen('analytics', ['analytics.read']),
-    screen('admin', ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage', 'tenants.manage']),
-    screen('settings', []),
+    ...navigation.map(({ route, needs }) => ({
+      id: `screen-${route}`,
+      label: t(`nav.${route}`),
+      description: t('palette.screen'),
+      go: paths.area(route),
+      needs,
+    })),
     {
       id: 'new-customer',
       label: t('customers.new'),

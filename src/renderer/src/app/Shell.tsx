@@ -17,7 +17,6 @@ import {
 } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
-import type { Grant } from '../../../shared/contract';
 import { spotlight } from '@mantine/spotlight';
 import { ComingSoon } from '../components/ComingSoon';
 import { modKey } from '../lib/shortcuts';
@@ -32,19 +31,7 @@ import { ProfileScreen } from '../screens/profile/ProfileScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
 import { TasksScreen } from '../screens/tasks/TasksScreen';
 import { Link } from 'wouter';
-import { paths, useArea, type Route } from './route';
-
-/** Which permission shows a navigation entry; the main process enforces them regardless. */
-const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
-  { route: 'customers', needs: ['customers.read'] },
-  { route: 'tasks', needs: ['customers.read'] },
-  { route: 'analytics', needs: ['analytics.read'] },
-  {
-    route: 'admin',
-    needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage', 'tenants.manage', 'installation.manage'],
-  },
-  { route: 'settings', needs: [] },
-];
+import { navigation, paths, useArea, type Route } from './route';
 
 /** Companies that invited the user: join or decline, right where they land after signing in. */
 function Invitations() {

@@ -2,6 +2,7 @@
 // server, and back/forward move between them. wouter's hash location keeps history in the browser
 // (pushState), so every place a user opens is a step they can go back to.
 import { useLocation } from 'wouter';
+import type { Grant } from '../../../shared/contract';
 
 export const routes = ['customers', 'tasks', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
@@ -28,3 +29,15 @@ export function useArea(): [Route, (path: string, options?: { replace?: boolean 
   const [location, navigate] = useLocation();
   return [areaOf(location), navigate];
 }
+
+/** Which permission shows a navigation entry; the main process enforces them regardless. */
+export const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
+  { route: 'customers', needs: ['customers.read'] },
+  { route: 'tasks', needs: ['customers.read'] },
+  { route: 'analytics', needs: ['analytics.read'] },
+  {
+    route: 'admin',
+    needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage', 'tenants.manage', 'installation.manage'],
+  },
+  { route: 'settings', needs: [] },
+];
