@@ -2,13 +2,7 @@
 // "my open tasks", and what happens to them when their customer is erased or deleted.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASURE_MARKER, type Activity, type Customer, type MyTask } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type Caller, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type Caller, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('activities on %s', (dialect) => {
   let kontor: TestKontor;

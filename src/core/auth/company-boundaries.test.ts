@@ -4,13 +4,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthStatus, User } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type Caller, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type Caller, type TestKontor, value } from '../db/testing';
 
 const INITIAL = 'initial password 1';
 

@@ -1,13 +1,7 @@
 // Identity on every dialect: sign-in, throttling and lockout, 2FA, sessions, the last administrator.
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, TEST_ADMIN, testDialects, type Caller, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, TEST_ADMIN, testDialects, type Caller, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('identity on %s', (dialect) => {
   let kontor: TestKontor;

@@ -4,13 +4,7 @@ import { generate } from 'otplib';
 import { sql } from 'drizzle-orm';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, TEST_ADMIN, testDialects, type Caller, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, TEST_ADMIN, testDialects, type Caller, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('sign-in details on %s', (dialect) => {
   let kontor: TestKontor;

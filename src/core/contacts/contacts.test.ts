@@ -4,13 +4,7 @@ import { sql } from 'drizzle-orm';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERASURE_MARKER, type Contact, type Customer, type GdprExport } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('contact persons on %s', (dialect) => {
   let kontor: TestKontor;

@@ -3,19 +3,21 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import { openKontor } from '../app';
 import { defaultMigrationsDir } from '../config';
-import { memoryKeyStore, openTestKontor, quietLogger, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
+import {
+  memoryKeyStore,
+  openTestKontor,
+  quietLogger,
+  TEST_ADMIN,
+  testDialects,
+  type TestKontor,
+  value,
+} from '../db/testing';
 import { systemClock, uuidv7Source } from '../deps';
 import { importKeyBackup } from '../keys/key-backup';
 import { keyNames, newKey } from '../keys/keystore';
 import { createKeyring } from './keyring';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 const passphrase = 'correct horse battery staple';
 

@@ -1,13 +1,7 @@
 // Saved views of the customer list (per user), and the "has open tasks" filter, on every dialect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Activity, Customer, CustomerPage, SavedView } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type Caller, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type Caller, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('customer views on %s', (dialect) => {
   let kontor: TestKontor;

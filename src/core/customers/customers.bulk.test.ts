@@ -2,13 +2,7 @@
 // reported per customer while the others go on, and the selection as an export filter.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkResult, Customer, CustomerPage } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('bulk actions on %s', (dialect) => {
   let kontor: TestKontor;

@@ -3,13 +3,7 @@
 import fc from 'fast-check';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 
 const text = fc.option(
   fc.string({ minLength: 1, maxLength: 20 }).filter((s) => s.trim() !== ''),

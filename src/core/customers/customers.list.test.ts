@@ -7,16 +7,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerSortKeys, type CustomerListInput } from '../../shared/contract';
 import { customerListInputSchema } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import { createKeyring } from '../crypto/keyring';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 import { systemClock, uuidv7Source } from '../deps';
 import { createCustomersRepo, type TenantCustomersRepo } from './customers.repo.sql';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 const NAMES = ['Müller', 'mueller', 'Schmidt', 'Öztürk', 'Ada', 'ada', 'Zoë', 'Bäcker', 'Becker', 'Ärzte'];
 const CITIES = ['Berlin', 'Köln', 'Wien', null];

@@ -4,12 +4,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, CustomerPage, LikelyDuplicate } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('customers on %s', (dialect) => {
   let kontor: TestKontor;

@@ -3,17 +3,11 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import { createKeyring } from '../crypto/keyring';
-import { memoryKeyStore, openTestKontor, testDialects, type TestKontor } from '../db/testing';
+import { memoryKeyStore, openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 import { systemClock, uuidv7, uuidv7Source } from '../deps';
 import { keyNames } from '../keys/keystore';
 import { sealPlainCustomerEvents } from './customers.upgrade';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 describe.each(testDialects)('plain customer events from before encryption on %s', (dialect) => {
   let kontor: TestKontor;

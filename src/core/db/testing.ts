@@ -56,6 +56,14 @@ export async function dropSchemasWithPrefix(db: PgDb, prefix: string): Promise<v
 
 export type Caller = (name: string, input?: unknown) => Promise<Result<unknown>>;
 
+/** The value of a result that must have succeeded; a failure fails the test with its code and message. */
+export function value<T>(result: Result<T>): T;
+export function value<T>(result: Result<unknown>): T;
+export function value(result: Result<unknown>): unknown {
+  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
+  return result.value;
+}
+
 export const TEST_ADMIN = { email: 'admin@test.example', password: 'test admin password', company: 'Test GmbH' };
 
 export interface TestKontor extends Kontor {

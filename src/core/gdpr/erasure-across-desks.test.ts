@@ -4,7 +4,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
 import { openKontor, type Kontor } from '../app';
 import { defaultMigrationsDir } from '../config';
 import {
@@ -14,12 +13,8 @@ import {
   sharedPgConnection,
   TEST_ADMIN,
   type TestKontor,
+  value,
 } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 describe('erasure seen by another desk on the same Postgres database', () => {
   const keyStore = memoryKeyStore();

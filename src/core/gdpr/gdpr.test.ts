@@ -9,17 +9,11 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, CustomerPage, GdprExport, RetentionReport } from '../../shared/contract';
 import { ERASURE_MARKER } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
 import { openEncryptedSqlite } from '../db/sqlite';
 import { tenantSchemaName } from '../db/pg-stores';
 import { tenantDatabaseFile } from '../db/sqlite-stores';
-import { memoryKeyStore, openTestKontor, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
+import { memoryKeyStore, openTestKontor, TEST_ADMIN, testDialects, type TestKontor, value } from '../db/testing';
 import { keyNames } from '../keys/keystore';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 const person = {
   name: 'Zacharias Quellenberg',

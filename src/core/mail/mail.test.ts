@@ -3,14 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { mailErrorKind } from '../../shared/mail-errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
 import { selfSignedCertificate, startSmtpPeer, type SmtpPeer } from '../../../test/fixtures/smtp-peer';
-import { openTestKontor, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, TEST_ADMIN, testDialects, type TestKontor, value } from '../db/testing';
 
 const certificate = selfSignedCertificate();
 const SMTP_USER = 'kontor';
@@ -116,7 +110,7 @@ describe.each(testDialects)('mail on %s', (dialect) => {
     expect(value<{ attempts: number }[]>(await kontor.call('mail.outbox', { status: 'pending' }))[0]?.attempts).toBe(1);
     await advance(60_000);
     await kontor.mail.processDue();
-    [item] = value(await kontor.call('mail.outbox', { status: 'pending' }));
+    [item] = value<(typeof item)[]>(await kontor.call('mail.outbox', { status: 'pending' }));
     expect(item).toMatchObject({ attempts: 2 });
     await advance(120_000);
     await kontor.mail.processDue();

@@ -3,14 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../db/testing';
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 import { createSettingsStore } from './settings.store';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
 
 describe.each(testDialects)('settings stores on %s', (dialect) => {
   let kontor: TestKontor;

@@ -1,12 +1,6 @@
 // Companies: create, rename, archive and restore, on every dialect.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../../shared/errors';
-import { openTestKontor, TEST_ADMIN, testDialects, type TestKontor } from '../db/testing';
-
-function value<T>(result: Result<unknown>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value as T;
-}
+import { openTestKontor, TEST_ADMIN, testDialects, type TestKontor, value } from '../db/testing';
 
 describe.each(testDialects)('companies on %s', (dialect) => {
   let kontor: TestKontor;

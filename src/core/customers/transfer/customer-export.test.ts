@@ -8,12 +8,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Customer, CustomerPage, ExportResult, ImportResult } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../../db/testing';
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../../db/testing';
 
 describe.each(testDialects)('customer export on %s', (dialect) => {
   let kontor: TestKontor;

@@ -10,12 +10,7 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerPage, ImportInspection, ImportResult } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
-import { openTestKontor, testDialects, type TestKontor } from '../../db/testing';
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
-  return result.value;
-}
+import { openTestKontor, testDialects, type TestKontor, value } from '../../db/testing';
 
 const HEADER = 'Firma;E-Mail;Ort;IBAN;Telefon;Kreditlimit;Schlagworte';
 const GOOD = [
