@@ -49,9 +49,10 @@ describe.each(testDialects)('merging customers on %s', (dialect) => {
       tags: ['Nord', 'Messe'],
       notes: `Stammkunde\n\n— ${source.number} —\nAuf der Messe getroffen`,
     });
+    // The duplicate's address says where it went.
     expect(await kontor.call('customers.get', { id: source.id })).toMatchObject({
       ok: false,
-      error: { code: 'not_found' },
+      error: { code: 'not_found', details: { reason: 'customer_merged', number: target.number, into: target.id } },
     });
     const list = await call<CustomerPage>('customers.list', { search: 'zusammen' });
     expect(list.items.map((c) => c.id)).toEqual([target.id]);

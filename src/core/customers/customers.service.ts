@@ -27,6 +27,7 @@ import {
   applyCustomerEvent,
   created,
   customerAbsorbed,
+  customerMerged,
   createdRecord,
   customerStream,
   customerSubject,
@@ -275,8 +276,23 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
 
   async function get(id: string): Promise<CustomerRecord> {
     const record = await repo.get(id);
-    if (record === null) throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
-    return record;
+    if (record !== null) return record;
+    // A customer merged into another: say where it went (following later merges), not just "gone".
+    let at = id;
+    for (let hops = 0; hops < 20; hops++) {
+      const last = (await events.readStream(customerStream(at))).at(-1);
+      if (last?.type !== customerMerged.type) break;
+      at = (last.data as { into: string }).into;
+      const into = await repo.get(at);
+      if (into) {
+        throw new AppError('not_found', `customer ${id} was merged into ${into.number}`, {
+          reason: 'customer_merged',
+          into: into.id,
+          number: into.number,
+        });
+      }
+    }
+    throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
   }
 
   /** The rules across fields, on the record as it would be: the issues, or the name and phone numbers. */
