@@ -10,7 +10,7 @@ import { customerSubject } from '../customers/customers.events';
 import type { CustomersRepo } from '../customers/customers.repo';
 import { customersSqlite } from '../customers/customers.schema';
 import type { CustomerDependents } from '../customers/customers.service';
-import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
+import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull, toText } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
 import type { StreamRows } from '../events/stream-records';
@@ -37,9 +37,6 @@ const t = activitiesSqlite;
 const c = customersSqlite;
 type Row = Record<keyof typeof t.$inferSelect, unknown>;
 const contentAad = (id: string) => `activity:${id}:content`;
-const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
-const isoOrNull = (v: unknown) => (v === null || v === undefined ? null : iso(v));
-const text = (v: unknown) => (typeof v === 'string' ? v : null);
 
 /** The activities projection: content sealed with the customer's key, NULL once it is gone. */
 export function createActivitiesRepo(db: Executor, keyring: Keyring) {
@@ -58,15 +55,15 @@ export function createActivitiesRepo(db: Executor, keyring: Keyring) {
         id,
         customerId: String(row.customerId),
         kind: z.enum(['call', 'meeting', 'email', 'note', 'task']).parse(row.kind),
-        occurredAt: iso(row.occurredAt),
-        dueDate: text(row.dueDate),
-        assigneeId: text(row.assigneeId),
+        occurredAt: toIso(row.occurredAt),
+        dueDate: toText(row.dueDate),
+        assigneeId: toText(row.assigneeId),
         content: isSealed(row.content) && key ? contentSchema.parse(openJson(key, contentAad(id), row.content)) : null,
-        doneAt: isoOrNull(row.doneAt),
-        createdBy: text(row.createdBy),
+        doneAt: toIsoOrNull(row.doneAt),
+        createdBy: toText(row.createdBy),
         version: toNumber(row.version),
-        createdAt: iso(row.createdAt),
-        updatedAt: iso(row.updatedAt),
+        createdAt: toIso(row.createdAt),
+        updatedAt: toIso(row.updatedAt),
       };
     });
   }
@@ -128,8 +125,8 @@ export function createActivitiesRepo(db: Executor, keyring: Keyring) {
       const list = await records(rows, db);
       return list.map((record, i) => ({
         ...record,
-        number: text(rows[i]?.cNumber) ?? '',
-        name: text(rows[i]?.cName) ?? '',
+        number: toText(rows[i]?.cNumber) ?? '',
+        name: toText(rows[i]?.cName) ?? '',
       }));
     },
     /** Whether anyone but `creator` logged an activity on the customer. */

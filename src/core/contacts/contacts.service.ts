@@ -10,7 +10,7 @@ import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../cry
 import type { CustomersRepo } from '../customers/customers.repo';
 import type { CustomerDependents } from '../customers/customers.service';
 import { sortName } from '../customers/customers.search';
-import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
+import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent, StoredEvent } from '../events/event-store';
 import type { StreamRows } from '../events/stream-records';
@@ -43,7 +43,6 @@ const secretsSchema = z.object({
 });
 const NO_SECRETS = { role: null, email: null, phone: null };
 const secretsAad = (id: string) => `${contactSubject(id)}:secrets`;
-const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
 
 /** The contacts projection: rows keyed by contact id, secrets sealed with each contact's key. */
 export function createContactsRepo(db: Executor, keyring: Keyring) {
@@ -64,9 +63,9 @@ export function createContactsRepo(db: Executor, keyring: Keyring) {
         ...secrets,
         primary: toNumber(row.primary) === 1,
         version: toNumber(row.version),
-        createdAt: iso(row.createdAt),
-        updatedAt: iso(row.updatedAt),
-        erasedAt: row.erasedAt === null || row.erasedAt === undefined ? null : iso(row.erasedAt),
+        createdAt: toIso(row.createdAt),
+        updatedAt: toIso(row.updatedAt),
+        erasedAt: toIsoOrNull(row.erasedAt),
       };
     });
   }

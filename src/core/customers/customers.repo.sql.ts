@@ -10,7 +10,7 @@ import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { customerSchema, type CustomerSummary, type DuplicateReason } from '../../shared/contract';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
-import { col, rowsInChunks, selectColumns, toNumber, type Executor } from '../db/executor';
+import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull, toText } from '../db/executor';
 import { customerSubject } from './customers.events';
 import { primaryPhone, type CustomerRecord } from './customers.record';
 import type { CustomersRepo } from './customers.repo';
@@ -18,11 +18,6 @@ import { contactsSqlite } from '../contacts/contacts.schema';
 import { customersSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
 import { createCustomerLists, type ListOptions } from './customers.list.sql';
 import { customerWords, queryWords, sortKey, sortName } from './customers.search';
-
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
-/** timestamptz comes back as a Date from Postgres and as ISO text from SQLite. */
-const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
-const isoOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : iso(v));
 
 const c = customersSqlite;
 const w = customerWordsSqlite;
@@ -72,16 +67,16 @@ function summaryOf(row: Row): CustomerSummary {
     kind: row.kind === 'person' ? 'person' : 'company',
     status: z.enum(['lead', 'prospect', 'active', 'inactive', 'archived']).parse(row.status),
     name: String(row.name),
-    email: text(row.email),
-    phone: text(row.phone),
-    city: text(row.city),
-    country: text(row.country),
+    email: toText(row.email),
+    phone: toText(row.phone),
+    city: toText(row.city),
+    country: toText(row.country),
     tags: tagsOf(row.tags),
-    ownerId: text(row.ownerId),
+    ownerId: toText(row.ownerId),
     version: toNumber(row.version),
-    createdAt: iso(row.createdAt),
-    updatedAt: iso(row.updatedAt),
-    erasedAt: isoOrNull(row.erasedAt),
+    createdAt: toIso(row.createdAt),
+    updatedAt: toIso(row.updatedAt),
+    erasedAt: toIsoOrNull(row.erasedAt),
   };
 }
 
@@ -143,7 +138,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
 
   function toRecord(row: Row, key: DataKey | undefined): CustomerRecord {
     const details = detailsSchema.parse(JSON.parse(String(row.details)));
-    const sealed = text(row.secrets);
+    const sealed = toText(row.secrets);
     const secrets =
       sealed && isSealed(sealed) && key
         ? secretsSchema.parse(openJson(key, secretsAad(String(row.id)), sealed))

@@ -269,6 +269,20 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
   return make(db, false);
 }
 
+/** A text column's value, or null (NULL, or not text at all). */
+export function toText(value: unknown): string | null {
+  return typeof value === 'string' ? value : null;
+}
+
+/** A timestamp column as ISO text: timestamptz comes back as a Date from Postgres, as ISO text from SQLite. */
+export function toIso(value: unknown): string {
+  return new Date(value as string | Date).toISOString();
+}
+
+export function toIsoOrNull(value: unknown): string | null {
+  return value === null || value === undefined ? null : toIso(value);
+}
+
 /** count(*) is a bigint on Postgres (a string through pg); a number on SQLite. */
 export function toNumber(value: unknown): number {
   return typeof value === 'number' ? value : Number(value ?? 0);

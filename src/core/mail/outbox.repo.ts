@@ -3,7 +3,7 @@
 import { getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { OutboxItem } from '../../shared/contract';
-import { col, selectColumns, toNumber, type Executor } from '../db/executor';
+import { col, selectColumns, toNumber, type Executor, toText } from '../db/executor';
 import { outboxSqlite } from './mail.schema';
 
 const o = outboxSqlite;
@@ -18,7 +18,6 @@ export interface OutboxRow {
 }
 
 const statuses = z.enum(['pending', 'sent', 'failed']);
-const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 function toRow(row: Read): OutboxRow {
   return {
@@ -29,12 +28,12 @@ function toRow(row: Read): OutboxRow {
       status: statuses.parse(row.status),
       attempts: toNumber(row.attempts),
       nextAttemptAt: String(row.nextAttemptAt),
-      lastError: text(row.lastError),
+      lastError: toText(row.lastError),
       createdAt: String(row.createdAt),
-      sentAt: text(row.sentAt),
+      sentAt: toText(row.sentAt),
     },
     body: String(row.textBody),
-    expiresAt: text(row.expiresAt),
+    expiresAt: toText(row.expiresAt),
   };
 }
 
