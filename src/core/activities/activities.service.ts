@@ -3,13 +3,19 @@
 // is a projection updated in the same transaction. Text is sealed with the customer's data key.
 import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { ERASURE_MARKER, type Activity, type MyTask, type ParsedActivityFields } from '../../shared/contract';
+import {
+  activityKinds,
+  ERASURE_MARKER,
+  type Activity,
+  type MyTask,
+  type ParsedActivityFields,
+} from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { customerSubject } from '../customers/customers.events';
 import type { CustomersRepo } from '../customers/customers.repo';
 import { customersSqlite } from '../customers/customers.schema';
-import type { CustomerDependents } from '../customers/customers.service';
+import { findCustomer, refuseErased, type CustomerDependents } from '../customers/customers.service';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull, toText } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
@@ -54,7 +60,7 @@ export function createActivitiesRepo(db: Executor, keyring: Keyring) {
       return {
         id,
         customerId: String(row.customerId),
-        kind: z.enum(['call', 'meeting', 'email', 'note', 'task']).parse(row.kind),
+        kind: z.enum(activityKinds).parse(row.kind),
         occurredAt: toIso(row.occurredAt),
         dueDate: toText(row.dueDate),
         assigneeId: toText(row.assigneeId),
@@ -181,15 +187,11 @@ function invalid(path: string, rule: string, message: string): AppError {
 export function createActivitiesService(deps: ActivitiesServiceDeps) {
   const { db, repo, events, keyring, ids } = deps;
 
+  /** The key that seals a customer's activities; the customer must not be erased. */
   async function customerKey(customerId: string, tx?: Executor): Promise<DataKey> {
-    const customer = await deps.customers.get(customerId, tx);
-    if (!customer) throw new AppError('not_found', `no customer with id ${customerId}`, { reason: 'no_customer' });
-    const key = customer.erasedAt === null ? await keyring.dataKey(customerSubject(customerId), tx) : null;
-    if (!key) {
-      throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed", {
-        reason: 'customer_erased',
-      });
-    }
+    refuseErased(await findCustomer(deps.customers, events, customerId, tx));
+    const key = await keyring.dataKey(customerSubject(customerId), tx);
+    if (!key) throw new Error(`customer ${customerId} is not erased but has no data key`);
     return key;
   }
 
@@ -252,9 +254,7 @@ export function createActivitiesService(deps: ActivitiesServiceDeps) {
   return {
     dependents,
     async list(customerId: string): Promise<Activity[]> {
-      if (!(await deps.customers.get(customerId))) {
-        throw new AppError('not_found', `no customer with id ${customerId}`, { reason: 'no_customer' });
-      }
+      await findCustomer(deps.customers, events, customerId);
       return (await repo.ofCustomer(customerId)).map(toActivity);
     },
 

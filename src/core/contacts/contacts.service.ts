@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors';
 import { checkPhone } from '../../shared/identifiers';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import type { CustomersRepo } from '../customers/customers.repo';
-import type { CustomerDependents } from '../customers/customers.service';
+import { findCustomer, refuseErased, type CustomerDependents } from '../customers/customers.service';
 import { sortName } from '../customers/customers.search';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull } from '../db/executor';
 import type { IdSource } from '../deps';
@@ -160,14 +160,10 @@ const clean = (value: string | null | undefined) =>
 export function createContactsService(deps: ContactsServiceDeps) {
   const { db, repo, events, keyring, ids } = deps;
 
+  /** The customer a contact belongs to, which must not be erased. */
   async function customerOf(customerId: string, tx?: Executor) {
-    const customer = await deps.customers.get(customerId, tx);
-    if (!customer) throw new AppError('not_found', `no customer with id ${customerId}`, { reason: 'no_customer' });
-    if (customer.erasedAt !== null) {
-      throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed", {
-        reason: 'customer_erased',
-      });
-    }
+    const customer = await findCustomer(deps.customers, events, customerId, tx);
+    refuseErased(customer);
     return customer;
   }
 
@@ -235,13 +231,11 @@ export function createContactsService(deps: ContactsServiceDeps) {
     }
   }
 
-  function refuseErased(contact: ContactRecord) {
+  function refuseErasedContact(contact: ContactRecord) {
     if (contact.erasedAt !== null) {
       throw new AppError('conflict', "this contact person's data was erased", { reason: 'contact_erased' });
     }
   }
-
-  const toContact = (record: ContactRecord): Contact => record;
 
   /** Every contact of a customer gets `event` (their keys shredded after), inside the customer's transaction. */
   async function endAll(customerId: string, meta: EventMeta, tx: Executor, how: 'erase' | 'remove') {
@@ -278,12 +272,10 @@ export function createContactsService(deps: ContactsServiceDeps) {
 
   return {
     dependents,
-    get: async (id: string) => toContact(await get(id)),
+    get: (id: string): Promise<Contact> => get(id),
     async list(customerId: string): Promise<Contact[]> {
-      if (!(await deps.customers.get(customerId))) {
-        throw new AppError('not_found', `no customer with id ${customerId}`, { reason: 'no_customer' });
-      }
-      return (await repo.ofCustomer(customerId)).map(toContact);
+      await findCustomer(deps.customers, events, customerId);
+      return repo.ofCustomer(customerId);
     },
 
     async add(customerId: string, fields: ParsedContactFields, meta: EventMeta): Promise<Contact> {
@@ -318,7 +310,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
         );
         if (primary) await demoteOthers(customerId, id, meta, tx);
         if (!made) throw new Error('no contact made');
-        return toContact(made);
+        return made;
       });
     },
 
@@ -329,7 +321,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
       expectedVersion?: number,
     ): Promise<Contact> {
       const current = await get(id);
-      refuseErased(current);
+      refuseErasedContact(current);
       const customer = await customerOf(current.customerId);
       const personal = await personalOf(changes, customer.country);
       const personalChanged = Object.fromEntries(
@@ -337,7 +329,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
       ) as ContactPersonalChanges;
       const primary =
         changes.primary !== undefined && changes.primary !== current.primary ? changes.primary : undefined;
-      if (Object.keys(personalChanged).length === 0 && primary === undefined) return toContact(current);
+      if (Object.keys(personalChanged).length === 0 && primary === undefined) return current;
       return db.transaction(async (tx) => {
         const key = await keyring.dataKey(contactSubject(id), tx);
         const next = await record(
@@ -351,7 +343,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
         );
         if (primary) await demoteOthers(current.customerId, id, meta, tx);
         if (!next) throw new Error('contact gone after a change');
-        return toContact(next);
+        return next;
       });
     },
 
@@ -372,7 +364,7 @@ export function createContactsService(deps: ContactsServiceDeps) {
         const after = await record(id, current.version, erased(), { kind: 'erased' }, current, meta, tx);
         await keyring.shred(contactSubject(id), tx);
         if (!after) throw new Error('contact gone after erasure');
-        return toContact(after);
+        return after;
       });
     },
 

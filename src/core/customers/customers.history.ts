@@ -2,6 +2,7 @@
 // changed, decrypted (or the erasure marker). The history screen and the GDPR export share it.
 import type { Keyring } from '../crypto/keyring';
 import type { EventStore } from '../events/event-store';
+import { upcast } from '../events/event-types';
 import {
   customerAbsorbed,
   customerCreated,
@@ -67,7 +68,7 @@ export async function customerHistory(
   if (absorbed.length === 0) return own;
   const merged: HistoryEntry[] = [];
   for (const e of absorbed) {
-    const { from, number } = e.data as { from: string; number: string };
+    const { from, number } = upcast(customerAbsorbed, e.schemaVersion, e.data);
     merged.push(...(await customerHistory(from, deps, number)));
   }
   return [...own, ...merged].sort((a, b) => a.position - b.position);

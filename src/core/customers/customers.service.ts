@@ -22,6 +22,7 @@ import type { DataKey, Keyring } from '../crypto/keyring';
 import type { Executor } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
+import { upcast } from '../events/event-types';
 import {
   absorbed,
   applyCustomerEvent,
@@ -224,12 +225,42 @@ function fillFrom(target: CustomerRecord, source: CustomerRecord) {
   return { plain, personal };
 }
 
-function refuseErased(record: CustomerRecord): void {
+/** Refuses any change of a customer whose personal data was erased. */
+export function refuseErased(record: Pick<CustomerRecord, 'erasedAt'>): void {
   if (record.erasedAt !== null) {
     throw new AppError('conflict', "this customer's personal data was erased; the record can no longer be changed", {
       reason: 'customer_erased',
     });
   }
+}
+
+/**
+ * The stored customer, or `not_found`; a customer merged into another says where it went
+ * (following later merges), not just "gone". Every area that acts on a customer looks it up here.
+ */
+export async function findCustomer(
+  repo: Pick<CustomersRepo, 'get'>,
+  events: Pick<EventStore, 'readStream'>,
+  id: string,
+  tx?: Executor,
+): Promise<CustomerRecord> {
+  const record = await repo.get(id, tx);
+  if (record !== null) return record;
+  let at = id;
+  for (let hops = 0; hops < 20; hops++) {
+    const last = (await events.readStream(customerStream(at), tx)).at(-1);
+    if (last?.type !== customerMerged.type) break;
+    at = upcast(customerMerged, last.schemaVersion, last.data).into;
+    const into = await repo.get(at, tx);
+    if (into) {
+      throw new AppError('not_found', `customer ${id} was merged into ${into.number}`, {
+        reason: 'customer_merged',
+        into: into.id,
+        number: into.number,
+      });
+    }
+  }
+  throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
 }
 
 function invalid(issues: readonly { path: string; rule: string; message: string }[]): AppError {
@@ -274,26 +305,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
   const { db, repo, events, keyring, ids } = deps;
   const dependents = deps.dependents ?? [];
 
-  async function get(id: string): Promise<CustomerRecord> {
-    const record = await repo.get(id);
-    if (record !== null) return record;
-    // A customer merged into another: say where it went (following later merges), not just "gone".
-    let at = id;
-    for (let hops = 0; hops < 20; hops++) {
-      const last = (await events.readStream(customerStream(at))).at(-1);
-      if (last?.type !== customerMerged.type) break;
-      at = (last.data as { into: string }).into;
-      const into = await repo.get(at);
-      if (into) {
-        throw new AppError('not_found', `customer ${id} was merged into ${into.number}`, {
-          reason: 'customer_merged',
-          into: into.id,
-          number: into.number,
-        });
-      }
-    }
-    throw new AppError('not_found', `no customer with id ${id}`, { reason: 'no_customer' });
-  }
+  const get = (id: string) => findCustomer(repo, events, id);
 
   /** The rules across fields, on the record as it would be: the issues, or the name and phone numbers. */
   async function issuesOf(fields: ParsedCustomerFields, current: CustomerRecord | null, homeCountry: string) {
@@ -634,9 +646,9 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       const visit = async (of: string) => {
         for (const event of await events.readStream(customerStream(of))) {
           if (event.type !== customerAbsorbed.type) continue;
-          const data = event.data as { from: string; number: string };
-          found.push({ id: data.from, number: data.number });
-          await visit(data.from);
+          const { from, number } = upcast(customerAbsorbed, event.schemaVersion, event.data);
+          found.push({ id: from, number });
+          await visit(from);
         }
       };
       await visit(id);
