@@ -116,7 +116,6 @@ export function createContactsRepo(db: Executor, keyring: Keyring) {
   }
 
   return {
-    tables: [getTableName(t)],
     load,
     write,
     async ofCustomer(customerId: string, tx: Executor = db): Promise<ContactRecord[]> {

@@ -170,11 +170,18 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     return names;
   }
 
-  async function writeWords(list: readonly CustomerRecord[], tx: Executor): Promise<void> {
-    const names = await contactNames(
-      list.map((r) => r.id),
-      tx,
-    );
+  /**
+   * Writes the customers' search words. `withContacts` adds their contact persons' names; a new
+   * customer has none yet (a contact is added after its customer, in the log as in commands), so
+   * inserts (replay's pages, imports) skip that lookup.
+   */
+  async function writeWords(list: readonly CustomerRecord[], tx: Executor, withContacts: boolean): Promise<void> {
+    const names = withContacts
+      ? await contactNames(
+          list.map((r) => r.id),
+          tx,
+        )
+      : new Map<string, string[]>();
     const rows: (typeof w.$inferInsert)[] = [];
     for (const record of list) {
       const sortKey = sortKeyOf(record);
@@ -213,7 +220,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
-    await writeWords(list, tx);
+    await writeWords(list, tx, false);
     lists.changed();
   }
 
@@ -253,7 +260,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
       if (changed === 1) {
         await dropWords(record.id, stored, tx);
-        await writeWords([record], tx);
+        await writeWords([record], tx, true);
       }
       lists.changed();
       return changed === 1;
@@ -266,7 +273,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
           sql`DELETE FROM ${words} WHERE ${col(w.sortKey)} = ${sortKeyOf(record)} AND ${col(w.customerId)} = ${record.id}`,
         );
       }
-      await writeWords([...stored.values()], tx);
+      await writeWords([...stored.values()], tx, true);
       lists.changed();
     },
     async remove(id, tx, fromVersion) {
