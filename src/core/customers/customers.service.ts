@@ -353,19 +353,24 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
   }
 
   /** One event on the customer's stream after `version`, and the projection moved by it, in `tx`. */
-  async function record(
+  async function move(
     id: string,
     version: number,
     event: NewEvent,
     fact: CustomerFact,
     meta: EventMeta,
     tx: Executor,
-  ): Promise<Customer> {
+  ): Promise<Customer | null> {
     // The stream's version is the row's version: a stale caller gets `conflict` from the append.
     const [stored] = await events.append(customerStream(id), version, [event], meta, tx);
     if (!stored) throw new Error('no event appended');
-    const after = await applyCustomerEvent(repo, stored, fact, tx);
-    if (!after) throw new Error(`${stored.type} left no customer`);
+    return applyCustomerEvent(repo, stored, fact, tx);
+  }
+
+  /** As move, for an event after which the customer is still there (all but deletion and merging away). */
+  async function record(...args: Parameters<typeof move>): Promise<Customer> {
+    const after = await move(...args);
+    if (!after) throw new Error(`${args[2].type} left no customer`);
     return after;
   }
 
@@ -577,15 +582,7 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
         );
       }
       await db.transaction(async (tx) => {
-        const [stored] = await events.append(
-          customerStream(id),
-          expectedVersion ?? current.version,
-          [deleted()],
-          meta,
-          tx,
-        );
-        if (!stored) throw new Error('no event appended');
-        await applyCustomerEvent(repo, stored, { kind: 'deleted' }, tx);
+        await move(id, expectedVersion ?? current.version, deleted(), { kind: 'deleted' }, meta, tx);
         for (const dependent of dependents) await dependent.remove(id, meta, tx);
         if (current.erasedAt === null) await keyring.shred(customerSubject(id), tx);
       });
@@ -627,15 +624,14 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
           meta,
           tx,
         );
-        const [stored] = await events.append(
-          customerStream(sourceId),
+        await move(
+          sourceId,
           expected.source ?? source.version,
-          [merged(targetId)],
+          merged(targetId),
+          { kind: 'merged', into: targetId },
           meta,
           tx,
         );
-        if (!stored) throw new Error('no event appended');
-        await applyCustomerEvent(repo, stored, { kind: 'merged', into: targetId }, tx);
         for (const dependent of dependents) await dependent.merge(sourceId, targetId, meta, tx);
         return after;
       });
