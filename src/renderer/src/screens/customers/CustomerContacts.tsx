@@ -1,10 +1,11 @@
 // The contact persons of a company customer: a table, a form to add or change one, and removing,
 // exporting and erasing a single person (each has their own data key in the main process).
-import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Modal, Stack, Table, Text, TextInput } from '@mantine/core';
+import { ActionIcon, Badge, Button, Checkbox, Group, Menu, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Contact, Customer } from '../../../../shared/contract';
 import { printPhone } from '../../../../shared/identifiers';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { FormModal } from '../../components/FormModal';
 import { useCan } from '../../lib/auth';
@@ -85,25 +86,16 @@ function ContactEnd({
     onClose();
   };
   return (
-    <Modal
-      opened
-      onClose={onClose}
+    <ConfirmModal
       title={t(action === 'remove' ? 'contacts.removeTitle' : 'contacts.eraseTitle', { name: contact.name })}
-      closeButtonProps={{ 'aria-label': t('common.close') }}
+      confirmLabel={t(action === 'remove' ? 'contacts.remove' : 'privacy.eraseSubmit')}
+      busy={change.isPending}
+      error={change.error}
+      onConfirm={() => void go().catch(() => undefined)}
+      onClose={onClose}
     >
-      <Stack>
-        <Text size="sm">{t(action === 'remove' ? 'contacts.removeExplain' : 'contacts.eraseExplain')}</Text>
-        <ErrorAlert error={change.error} />
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onClose} data-autofocus>
-            {t('customers.cancel')}
-          </Button>
-          <Button color="red" loading={change.isPending} onClick={() => void go().catch(() => undefined)}>
-            {t(action === 'remove' ? 'contacts.remove' : 'privacy.eraseSubmit')}
-          </Button>
-        </Group>
-      </Stack>
-    </Modal>
+      <Text size="sm">{t(action === 'remove' ? 'contacts.removeExplain' : 'contacts.eraseExplain')}</Text>
+    </ConfirmModal>
   );
 }
 

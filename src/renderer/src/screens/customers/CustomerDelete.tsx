@@ -1,10 +1,10 @@
 // Deleting a customer created by mistake. The main process decides whether it may go (nobody but
 // its creator worked on it); otherwise the refusal explains that the customer is archived instead.
-import { Button, Group, Modal, Stack, Text } from '@mantine/core';
+import { Button, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../../shared/contract';
-import { ErrorAlert } from '../../components/ErrorAlert';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { notifySuccess } from '../../lib/notify';
 import { useChange } from '../../lib/query';
 
@@ -33,20 +33,18 @@ export function CustomerDelete({ customer, onDeleted }: { customer: Customer; on
       <Button variant="subtle" color="red" onClick={() => setAsking(true)}>
         {t('customers.delete')}
       </Button>
-      <Modal opened={asking} onClose={close} title={t('customers.deleteTitle', { name: customer.name })}>
-        <Stack>
-          <Text size="sm">{t('customers.deleteExplain')}</Text>
-          <ErrorAlert error={removing.error} />
-          <Group justify="flex-end">
-            <Button variant="default" onClick={close} data-autofocus>
-              {t('customers.cancel')}
-            </Button>
-            <Button color="red" loading={removing.isPending} disabled={removing.isError} onClick={remove}>
-              {t('customers.deleteSubmit')}
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
+      <ConfirmModal
+        opened={asking}
+        title={t('customers.deleteTitle', { name: customer.name })}
+        confirmLabel={t('customers.deleteSubmit')}
+        busy={removing.isPending}
+        error={removing.error}
+        disabled={removing.isError}
+        onConfirm={remove}
+        onClose={close}
+      >
+        <Text size="sm">{t('customers.deleteExplain')}</Text>
+      </ConfirmModal>
     </>
   );
 }

@@ -7,7 +7,6 @@ import {
   Checkbox,
   Group,
   Menu,
-  Modal,
   MultiSelect,
   Paper,
   SegmentedControl,
@@ -27,6 +26,7 @@ import {
   type SavedView,
 } from '../../../../shared/contract';
 import { countryChoices } from '../../../../shared/reference-lists';
+import { ConfirmModal } from '../../components/ConfirmModal';
 import { FormModal } from '../../components/FormModal';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { notifySuccess } from '../../lib/notify';
@@ -244,28 +244,14 @@ export function ViewsMenu({
       <ErrorAlert error={views.error} />
       {saving && <SaveView view={current} onClose={() => setSaving(false)} />}
       {deleting && (
-        <Modal
-          opened
-          onClose={() => setDeleting(null)}
+        <ConfirmModal
           title={t('customers.views.deleteTitle', { name: deleting.name })}
-          closeButtonProps={{ 'aria-label': t('common.close') }}
-        >
-          <Stack>
-            <ErrorAlert error={remove.error} />
-            <Group justify="flex-end">
-              <Button variant="default" onClick={() => setDeleting(null)} data-autofocus>
-                {t('customers.cancel')}
-              </Button>
-              <Button
-                color="red"
-                loading={remove.isPending}
-                onClick={() => remove.mutate({ name: deleting.name }, { onSuccess: () => setDeleting(null) })}
-              >
-                {t('customers.views.deleteSubmit')}
-              </Button>
-            </Group>
-          </Stack>
-        </Modal>
+          confirmLabel={t('customers.views.deleteSubmit')}
+          busy={remove.isPending}
+          error={remove.error}
+          onConfirm={() => remove.mutate({ name: deleting.name }, { onSuccess: () => setDeleting(null) })}
+          onClose={() => setDeleting(null)}
+        />
       )}
     </>
   );
