@@ -43,6 +43,7 @@ const t = activitiesSqlite;
 const c = customersSqlite;
 type Row = Record<keyof typeof t.$inferSelect, unknown>;
 const contentAad = (id: string) => `activity:${id}:content`;
+const kindSchema = z.enum(activityKinds);
 
 /** The activities projection: content sealed with the customer's key, NULL once it is gone. */
 export function createActivitiesRepo(db: Executor, keyring: Keyring) {
@@ -60,7 +61,7 @@ export function createActivitiesRepo(db: Executor, keyring: Keyring) {
       return {
         id,
         customerId: String(row.customerId),
-        kind: z.enum(activityKinds).parse(row.kind),
+        kind: kindSchema.parse(row.kind),
         occurredAt: toIso(row.occurredAt),
         dueDate: toText(row.dueDate),
         assigneeId: toText(row.assigneeId),

@@ -126,6 +126,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
         prefix: 'customer.',
         tables: customerRepo.tables,
         clear: (tx) => customerRepo.clear(tx),
+        around: (tx, run, signal) => customerRepo.withWordsDeferred(tx, run, signal),
         prepare: async (page, tx) => {
           const facts = await decodeMany(page, keyring, tx);
           return (write) => applyCustomerFacts(customerRepo, page, facts, write);

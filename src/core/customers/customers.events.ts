@@ -38,6 +38,7 @@ const statusSchema = z.enum(customerStatuses);
  * sealed content, up to version 3, has the legacy shape: name, email, phone, city, notes).
  */
 const sealed = z.union([z.string(), z.object({ plain: z.unknown() })]);
+const reasonSchema = z.string();
 const unchanged = (data: unknown) => data;
 
 export const customerCreated = defineEvent(
@@ -257,7 +258,7 @@ function parse(
           kind: 'status',
           from: data.from,
           to: data.to,
-          reason: opened === null ? null : z.string().parse(opened),
+          reason: opened === null ? null : reasonSchema.parse(opened),
         }),
       };
     }

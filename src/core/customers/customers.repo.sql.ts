@@ -8,7 +8,9 @@
 import { createHmac } from 'node:crypto';
 import { getTableColumns, getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { customerSchema, type CustomerSummary, type DuplicateReason } from '../../shared/contract';
+import { customerSchema, customerStatuses, type CustomerSummary, type DuplicateReason } from '../../shared/contract';
+import { throwIfCancelled } from '../../shared/errors';
+import { yieldToEventLoop } from '../yield';
 import { isSealed, openJson, sealJson, type DataKey, type Keyring } from '../crypto/keyring';
 import { col, rowsInChunks, selectColumns, toNumber, type Executor, toIso, toIsoOrNull, toText } from '../db/executor';
 import { customerSubject } from './customers.events';
@@ -58,14 +60,17 @@ function pick<K extends keyof CustomerRecord>(record: CustomerRecord, keys: read
 const hasSecrets = (record: CustomerRecord) => SECRET_KEYS.some((key) => record[key] !== null);
 
 const secretsAad = (id: string) => `${customerSubject(id)}:secrets`;
-const tagsOf = (v: unknown): string[] => z.array(z.string()).parse(JSON.parse(String(v)));
+// Made once: building a zod schema costs far more than using it (replay reads every row).
+const statusSchema = z.enum(customerStatuses);
+const tagsSchema = z.array(z.string());
+const tagsOf = (v: unknown): string[] => tagsSchema.parse(JSON.parse(String(v)));
 
 function summaryOf(row: Row): CustomerSummary {
   return {
     id: String(row.id),
     number: String(row.number),
     kind: row.kind === 'person' ? 'person' : 'company',
-    status: z.enum(['lead', 'prospect', 'active', 'inactive', 'archived']).parse(row.status),
+    status: statusSchema.parse(row.status),
     name: String(row.name),
     email: toText(row.email),
     phone: toText(row.phone),
@@ -87,6 +92,32 @@ export type TenantCustomersRepo = CustomersRepo & {
   clear(tx?: Executor): Promise<void>;
 };
 
+/** Words of one customer as the index stores them. */
+type WordRow = typeof w.$inferInsert;
+
+/** The index's own order (rank, word, sort key, customer): rows inserted in it append to the tree. */
+function byIndexKey(a: WordRow, b: WordRow): number {
+  if (a.rank !== b.rank) return a.rank - b.rank;
+  for (const key of ['word', 'sortKey', 'customerId'] as const) {
+    if (a[key] !== b[key]) return a[key] < b[key] ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * A replay writes its words in sorted runs of about `wordsPerRun` (≈ 30 MB of rows held at once).
+ * Tests make runs small, so that words are written before the customers change on later pages.
+ */
+export const wordRuns = { wordsPerRun: 200_000 };
+/** Customers read at once when a replay writes the words of those that changed. */
+const WORD_PAGE = 1_000;
+
+/** A replay's search words not yet written, and the customers whose words are written at its end. */
+interface WordBuild {
+  run: WordRow[];
+  readonly changed: Set<string>;
+}
+
 export function createCustomersRepo(db: Executor, keyring: Keyring, options: ListOptions = {}): TenantCustomersRepo {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
@@ -98,6 +129,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     sql`, `,
   );
   const lists = createCustomerLists(db, summary, options);
+  /** Replays in progress, by their transaction: their search words are written in sorted runs. */
+  const building = new WeakMap<Executor, WordBuild>();
 
   async function ibanHash(iban: string): Promise<string> {
     return createHmac('sha256', await keyring.indexKey())
@@ -176,20 +209,69 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
    * inserts (replay's pages, imports) skip that lookup.
    */
   async function writeWords(list: readonly CustomerRecord[], tx: Executor, withContacts: boolean): Promise<void> {
+    await tx.insert(w, await wordRows(list, tx, withContacts));
+  }
+
+  async function wordRows(list: readonly CustomerRecord[], tx: Executor, withContacts: boolean): Promise<WordRow[]> {
     const names = withContacts
       ? await contactNames(
           list.map((r) => r.id),
           tx,
         )
       : new Map<string, string[]>();
-    const rows: (typeof w.$inferInsert)[] = [];
+    const rows: WordRow[] = [];
     for (const record of list) {
       const sortKey = sortKeyOf(record);
       for (const { word, rank } of customerWords(record, names.get(record.id))) {
         rows.push({ word, rank, sortKey, customerId: record.id });
       }
     }
+    return rows;
+  }
+
+  /** Stored customers without their secrets (words need none, so no data key is unwrapped). */
+  async function plainRecords(ids: readonly string[], tx: Executor): Promise<CustomerRecord[]> {
+    const rows = await rowsInChunks(ids, (chunk) =>
+      tx.rows<Row>(sql`SELECT ${all} FROM ${customers} WHERE ${tx.inList(col(c.id), chunk)}`),
+    );
+    return rows.map((row) => toRecord(row, undefined));
+  }
+
+  /** Inserts a replay's run of words in the index's order, leaving out customers changed since. */
+  async function flushRun(build: WordBuild, tx: Executor): Promise<void> {
+    const rows = build.run.filter((row) => !build.changed.has(row.customerId)).sort(byIndexKey);
+    build.run = [];
     await tx.insert(w, rows);
+  }
+
+  /**
+   * During a replay: customers that change after their insert (a later page, a contact added) are
+   * written once more at its end, from their final row. The words their insert took, which may
+   * already be in the table, are removed by their full key (no other index exists meanwhile).
+   */
+  async function markChanged(ids: readonly string[], build: WordBuild, tx: Executor): Promise<void> {
+    const fresh = ids.filter((id) => !build.changed.has(id));
+    if (fresh.length === 0) return;
+    for (const id of fresh) build.changed.add(id);
+    const taken = await wordRows(await plainRecords(fresh, tx), tx, false);
+    for (const row of taken) {
+      await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.rank)} = ${row.rank} AND ${col(w.word)} = ${row.word}
+        AND ${col(w.sortKey)} = ${row.sortKey} AND ${col(w.customerId)} = ${row.customerId}`);
+    }
+  }
+
+  /** The end of a replay: the last run, then the changed customers' words from their final rows. */
+  async function finishWords(build: WordBuild, tx: Executor, signal: AbortSignal | undefined): Promise<void> {
+    await flushRun(build, tx);
+    const changed = [...build.changed];
+    build.changed.clear();
+    for (let i = 0; i < changed.length; i += WORD_PAGE) {
+      throwIfCancelled(signal, 'replay cancelled; nothing was changed');
+      build.run.push(...(await wordRows(await plainRecords(changed.slice(i, i + WORD_PAGE), tx), tx, true)));
+      if (build.run.length >= wordRuns.wordsPerRun) await flushRun(build, tx);
+      await yieldToEventLoop();
+    }
+    await flushRun(build, tx);
   }
 
   /** Removes a customer's words, found by the key they were written under. */
@@ -220,7 +302,11 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     const rows: (typeof c.$inferInsert)[] = [];
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
-    await writeWords(list, tx, false);
+    const build = building.get(tx);
+    if (build) {
+      build.run.push(...(await wordRows(list, tx, false)));
+      if (build.run.length >= wordRuns.wordsPerRun) await flushRun(build, tx);
+    } else await writeWords(list, tx, false);
     lists.changed();
   }
 
@@ -255,10 +341,12 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const sets = (Object.keys(changes) as (keyof typeof changes)[]).map(
         (property) => sql`${col(c[property])} = ${changes[property] ?? null}`,
       );
-      const stored = await storedKey(record.id, fromVersion, tx);
+      const build = building.get(tx);
+      if (build) await markChanged([record.id], build, tx);
+      const stored = build ? undefined : await storedKey(record.id, fromVersion, tx);
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
-      if (changed === 1) {
+      if (changed === 1 && !build) {
         await dropWords(record.id, stored, tx);
         await writeWords([record], tx, true);
       }
@@ -267,6 +355,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     },
     async reindex(ids, tx) {
       if (ids.length === 0) return;
+      const build = building.get(tx);
+      if (build) return markChanged(ids, build, tx);
       const stored = await getMany(ids, tx);
       for (const record of stored.values()) {
         await tx.run(
@@ -277,7 +367,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       lists.changed();
     },
     async remove(id, tx, fromVersion) {
-      const stored = await storedKey(id, fromVersion, tx);
+      const build = building.get(tx);
+      if (build) await markChanged([id], build, tx);
+      const stored = build ? undefined : await storedKey(id, fromVersion, tx);
       const removed = await tx.run(
         sql`DELETE FROM ${customers} WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${fromVersion}`,
       );
@@ -405,6 +497,18 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     nextInSequence: (name, tx) => reserveInSequence(name, 1, tx),
     reserveInSequence,
     tables: [getTableName(c), getTableName(w)],
+    async withWordsDeferred<T>(tx: Executor, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      const build: WordBuild = { run: [], changed: new Set() };
+      building.set(tx, build);
+      let value: T;
+      try {
+        value = await run();
+      } finally {
+        building.delete(tx);
+      }
+      await finishWords(build, tx, signal);
+      return value;
+    },
     async isEmpty(tx = db) {
       return (await tx.rows(sql`SELECT 1 AS one FROM ${customers} LIMIT 1`)).length === 0;
     },

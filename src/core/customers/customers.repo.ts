@@ -28,6 +28,12 @@ export interface CustomersRepo {
   getMany(ids: readonly string[], tx?: Executor): Promise<Map<string, CustomerRecord>>;
   /** Stores `record` only if the stored version is `fromVersion` (default `record.version - 1`); false when not. */
   replace(record: CustomerRecord, tx?: Executor, fromVersion?: number): Promise<boolean>;
+  /**
+   * Runs `run` (a replay's pages) without writing search words in `tx`, then writes every stored
+   * customer's words once, sorted by the index's key: written in the order of the log they land
+   * on random pages of the index, which a large replay pays for page by page (docs/foundation.md).
+   */
+  withWordsDeferred<T>(tx: Executor, run: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Writes the customers' search words again (their contact persons changed), in `tx`. */
   reindex(ids: readonly string[], tx: Executor): Promise<void>;
   /** Removes the customer (and its search words) if the stored version is `fromVersion`; false when not. */

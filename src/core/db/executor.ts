@@ -34,6 +34,13 @@ export interface Executor {
    * updating it row by row. Indexes behind primary keys and constraints stay.
    */
   withoutIndexes<T>(table: string, fn: () => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: runs a bulk load (replay) with more memory: SQLite's page cache grows to
+   * BULK_CACHE_MIB, so the tables being rebuilt stay decrypted in memory instead of being
+   * decrypted again on every visit (deleting the old rows, building each index); Postgres builds
+   * its indexes with as much maintenance memory. Back to normal afterwards.
+   */
+  withBulkMemory<T>(fn: () => Promise<T>): Promise<T>;
   /** Runs `fn` in one transaction; nested calls join the outer one. */
   transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T>;
   /**
@@ -89,6 +96,12 @@ function columnsOf(table: Table): ColumnOf[] {
 function valuesOf(row: Record<string, unknown>, columns: readonly ColumnOf[]): unknown[] {
   return columns.map((c) => row[c.property] ?? c.fallback);
 }
+
+/** The memory a bulk load may use for the store's cache (see Executor.withBulkMemory). */
+const BULK_CACHE_MIB = 256;
+
+/** Rows per INSERT statement on SQLite (fewer where a table has many columns). */
+const SQLITE_ROWS_PER_INSERT = 100;
 
 /** Values per IN list: Postgres takes them as parameters (at most 65,535 a statement). */
 const IN_LIST_CHUNK = 1000;
@@ -161,18 +174,25 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
         guard(async () => {
           if (list.length === 0) return;
           const columns = columnsOf(table);
-          const statement = prepare(
-            sql.raw(
-              `INSERT INTO "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-            ),
-          ).statement;
-          if (inTransaction || list.length === 1) {
-            for (const row of list) statement.run(valuesOf(row, columns));
-            return;
-          }
-          raw.transaction(() => {
-            for (const row of list) statement.run(valuesOf(row, columns));
-          })();
+          // Many rows per statement (each call into the driver costs about as much as a short
+          // row), the rest one by one: two statements per table, whatever the list's length.
+          const perStatement = Math.max(1, Math.min(SQLITE_ROWS_PER_INSERT, Math.floor(30_000 / columns.length)));
+          const row = `(${columns.map(() => '?').join(', ')})`;
+          const statementFor = (rows: number) =>
+            prepare(
+              sql.raw(
+                `INSERT INTO "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`,
+              ),
+            ).statement;
+          const write = () => {
+            const whole = list.length - (list.length % perStatement);
+            for (let i = 0; i < whole; i += perStatement) {
+              statementFor(perStatement).run(list.slice(i, i + perStatement).flatMap((r) => valuesOf(r, columns)));
+            }
+            for (const rest of list.slice(whole)) statementFor(1).run(valuesOf(rest, columns));
+          };
+          if (inTransaction || list.length === 1) write();
+          else raw.transaction(write)();
         }),
       async withoutIndexes(table, fn) {
         const indexes = raw
@@ -182,6 +202,16 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
         const value = await fn();
         for (const index of indexes) raw.exec(index.sql);
         return value;
+      },
+      async withBulkMemory(fn) {
+        const normal = raw.pragma('cache_size', { simple: true }) as number;
+        raw.pragma(`cache_size = -${BULK_CACHE_MIB * 1024}`);
+        try {
+          return await fn();
+        } finally {
+          raw.pragma(`cache_size = ${normal}`);
+          raw.pragma('shrink_memory');
+        }
       },
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);
@@ -254,6 +284,11 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
         const value = await fn();
         for (const index of indexes) await runner.execute(sql.raw(index.indexdef));
         return value;
+      },
+      async withBulkMemory(fn) {
+        // SET LOCAL ends with the transaction.
+        await runner.execute(sql.raw(`SET LOCAL maintenance_work_mem = '${BULK_CACHE_MIB}MB'`));
+        return fn();
       },
       async transaction<T>(fn: (tx: Executor) => Promise<T>): Promise<T> {
         if (inTransaction) return fn(self);

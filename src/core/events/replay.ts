@@ -23,6 +23,11 @@ export interface Projection {
    * previous page is being written, so it must not read the projection itself; the write may.
    */
   prepare(events: readonly StoredEvent[], tx: Executor): Promise<PageWrite>;
+  /**
+   * Runs the replay's pages (`run`) and may build, after them, what is cheaper to build once from
+   * the finished rows than page by page (the customers' search words).
+   */
+  readonly around?: <T>(tx: Executor, run: () => Promise<T>, signal?: AbortSignal) => Promise<T>;
 }
 
 export interface ReplayOptions {
@@ -61,16 +66,27 @@ export async function replay({
   signal,
   pageSize = 1000,
 }: ReplayOptions): Promise<number> {
-  return db.transaction(async (tx) => {
-    for (const projection of projections) await projection.clear(tx);
-    const tables = projections.flatMap((p) => p.tables);
-    // Each table's indexes are dropped inside the transaction and built again before it commits.
-    const withoutIndexes = tables.reduce<(fn: () => Promise<number>) => Promise<number>>(
-      (outer, table) => (fn) => outer(() => tx.withoutIndexes(table, fn)),
-      (fn) => fn(),
-    );
-    return withoutIndexes(() => rebuild(tx));
-  });
+  return db.transaction((tx) =>
+    tx.withBulkMemory(async () => {
+      for (const projection of projections) await projection.clear(tx);
+      type Wrap = (fn: () => Promise<number>) => Promise<number>;
+      const wraps: Wrap[] = [
+        // Each table's indexes are dropped inside the transaction and built again before it commits.
+        ...projections
+          .flatMap((p) => p.tables)
+          .map(
+            (table): Wrap =>
+              (fn) =>
+                tx.withoutIndexes(table, fn),
+          ),
+        ...projections.flatMap(({ around }): Wrap[] => (around ? [(fn) => around(tx, fn, signal)] : [])),
+      ];
+      return wraps.reduce<Wrap>(
+        (outer, wrap) => (fn) => outer(() => wrap(fn)),
+        (fn) => fn(),
+      )(() => rebuild(tx));
+    }),
+  );
 
   async function rebuild(tx: Executor): Promise<number> {
     let page = await events.readAll(0, pageSize, tx);
