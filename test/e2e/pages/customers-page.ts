@@ -89,6 +89,33 @@ export class CustomersPage {
     return dialog;
   }
 
+  /** Imports a CSV file through the import dialog with the mapping its headers suggest. */
+  async importCsv(name: string, csv: string, imported: number): Promise<void> {
+    await this.page.getByRole('button', { name: 'Import…' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Import customers' });
+    const chooser = this.page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Choose a CSV or Excel file…' }).click();
+    await (await chooser).setFiles({ name, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(dialog.getByTestId('import-result')).toContainText(
+      `${imported.toLocaleString('en')} customers imported.`,
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** The scrolling list of customers. */
+  get list(): Locator {
+    return this.page.getByTestId('customer-list');
+  }
+
+  /** Scrolls the list to a share of its length (0 the top, 1 the bottom), as the scroll bar does. */
+  async scrollTo(share: number): Promise<void> {
+    await this.list.evaluate((box, at) => {
+      box.scrollTop = at * (box.scrollHeight - box.clientHeight);
+    }, share);
+  }
+
   /** Opens a customer through the link in its row (each customer has its own address). */
   async openCustomer(name: string): Promise<CustomerFormDialog> {
     await this.row(name).getByRole('link').click();

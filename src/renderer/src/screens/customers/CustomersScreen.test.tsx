@@ -63,7 +63,7 @@ describe('customer table', () => {
     expect(document.activeElement).toBe(second);
     await user.keyboard('{ArrowDown}{Home}');
     expect(document.activeElement).toBe(first);
-    await user.keyboard('{End}{Enter}');
+    await user.keyboard('{ArrowDown}{Enter}');
     expect(location.history?.at(-1)).toBe(`/customers/${customer(2).id}`);
     const dialog = await screen.findByRole('dialog');
     await user.click(within(dialog).getByRole('button', { name: 'Close' }));
@@ -81,7 +81,9 @@ describe('customer table', () => {
     expect(screen.getByTestId('customer-count').textContent).toBe('60.001 Kunden');
     expect(screen.queryByRole('link', { name: 'Neuer Kunde' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Neuer Kunde' })).toBeNull();
-    expect(screen.getByText('Strg+K Befehle · / Suche · Alt+N neuer Kunde')).toBeTruthy();
+    expect(
+      screen.getByText('Strg+K Befehle · / Suche · ↑↓ Bild↑↓ Pos1 Ende in der Liste · Alt+N neuer Kunde'),
+    ).toBeTruthy();
   });
 
   it('says “about” when a broad search estimated its count', async () => {
