@@ -137,11 +137,12 @@ export interface BulkCreate {
   /** Whether the company has no customers yet: an import into it has no stored customers to compare with. */
   isEmpty(tx?: Executor): Promise<boolean>;
   /**
-   * Runs `fn` in `tx` with the projection's secondary indexes dropped, and builds them once at the
-   * end (a large first import: sorting each index once beats inserting into it row by row).
-   * Nothing may look customers up by those indexes meanwhile.
+   * Runs `fn` in `tx` as a bulk load, as a replay does: the projection's secondary indexes dropped
+   * and built once at the end, the search words written in sorted runs, a larger store cache (a
+   * large first import: sorting once beats inserting into each index row by row). Nothing may look
+   * customers up by those indexes or search them meanwhile.
    */
-  withoutIndexes<T>(tx: Executor, fn: () => Promise<T>): Promise<T>;
+  bulkLoad<T>(tx: Executor, fn: () => Promise<T>, options: { readonly dropIndexes: boolean }): Promise<T>;
   /** The rules of `create`, without storing anything. */
   check(fields: ParsedCustomerFields & { status?: CustomerStatus }): Promise<CustomerCheck>;
   /** For each draft, the customers already stored that are likely the same (read in `tx` when given). */
@@ -407,8 +408,12 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       const homeCountry = await deps.homeCountry();
       return {
         isEmpty: (tx) => repo.isEmpty(tx),
-        withoutIndexes<T>(tx: Executor, fn: () => Promise<T>) {
-          return repo.tables.reduce((inner, table) => () => tx.withoutIndexes(table, inner), fn)();
+        bulkLoad<T>(tx: Executor, fn: () => Promise<T>, { dropIndexes }: { readonly dropIndexes: boolean }) {
+          const load = (dropIndexes ? repo.tables : []).reduce(
+            (inner, table) => () => tx.withoutIndexes(table, inner),
+            () => repo.withWordsDeferred(tx, fn),
+          );
+          return tx.withBulkMemory(load);
         },
         async check(fields) {
           const { issues, phones, name } = await issuesOf(fields, null, homeCountry);

@@ -224,10 +224,11 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
         .transaction(async (tx) => {
           // Into a company without customers, nothing stored can be a duplicate (the file's own
           // rows are compared with each other): the indexes are then built once, after the rows.
-          if (await bulk.isEmpty(tx)) {
-            compareWithStored = false;
-            await bulk.withoutIndexes(tx, () => run(tx));
-          } else await run(tx);
+          // Otherwise they stay, for the duplicate checks; the search words go in sorted runs
+          // either way.
+          const empty = await bulk.isEmpty(tx);
+          if (empty) compareWithStored = false;
+          await bulk.bulkLoad(tx, () => run(tx), { dropIndexes: empty });
           if (rejected.length > 0) throw new RolledBack();
         })
         .catch((error: unknown) => {
