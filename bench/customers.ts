@@ -317,9 +317,12 @@ async function run(dialect: 'sqlite' | 'postgres', pgUrl: string | undefined, ro
   }
 }
 
-/** SQLite always; Postgres when `KONTOR_BENCH_PG_URL` names a server (`.ci` and this machine: 127.0.0.1). */
+/**
+ * SQLite (unless `KONTOR_BENCH_SQLITE=0`); Postgres when `KONTOR_BENCH_PG_URL` names a server
+ * (`.ci` and this machine: 127.0.0.1).
+ */
 export async function customerBenchmarks(rows: BenchRow[]): Promise<void> {
-  await run('sqlite', undefined, rows);
+  if (process.env['KONTOR_BENCH_SQLITE'] !== '0') await run('sqlite', undefined, rows);
   const url = process.env['KONTOR_BENCH_PG_URL'];
   if (url) await run('postgres', url, rows);
   else console.error('bench: KONTOR_BENCH_PG_URL is not set, so the Postgres run is skipped');
