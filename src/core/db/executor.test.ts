@@ -56,16 +56,17 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     await db.transaction((tx) =>
       tx.insert(
         customersSqlite,
-        Array.from({ length: 6000 }, (_, i) => row(i + 2)),
+        // Many rows per statement, and the rest one by one.
+        Array.from({ length: 6050 }, (_, i) => row(i + 2)),
       ),
     );
     const [count] = await db.rows(sql`SELECT count(*) AS n, count(city) AS c FROM ${db.table('customers')}`);
-    expect(Number(count?.['n'])).toBe(6001);
-    expect(Number(count?.['c'])).toBe(3000);
+    expect(Number(count?.['n'])).toBe(6051);
+    expect(Number(count?.['c'])).toBe(3025);
     const failed = await errorOf(() => db.transaction((tx) => tx.insert(customersSqlite, [row(7000), row(1)])));
     expect(isUniqueViolation(failed)).toBe(true);
     const [after] = await db.rows(sql`SELECT count(*) AS n FROM ${db.table('customers')}`);
-    expect(Number(after?.['n'])).toBe(6001);
+    expect(Number(after?.['n'])).toBe(6051);
 
     // A long list of ids is read in chunks, each with a bounded IN list.
     const wanted = [...Array.from({ length: 2500 }, (_, i) => row(i * 2 + 1).id), row(999_999).id];
@@ -104,6 +105,26 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
       ),
     );
     expect(await names()).toEqual(before);
+  });
+
+  it('gives a bulk load a larger cache (Postgres: maintenance memory) and takes it back afterwards', async () => {
+    const db = kontor.stores.system.sql;
+    const setting = async (tx: Executor) =>
+      tx.dialect === 'sqlite'
+        ? Number((await tx.rows(sql`PRAGMA cache_size`))[0]?.['cache_size'])
+        : String((await tx.rows(sql`SHOW maintenance_work_mem`))[0]?.['maintenance_work_mem']);
+    const before = await setting(db);
+    const during = await db.transaction((tx) => tx.withBulkMemory(() => setting(tx)));
+    expect(during).toBe(dialect === 'sqlite' ? -256 * 1024 : '256MB');
+    expect(await setting(db)).toBe(before);
+    await errorOf(() =>
+      db.transaction((tx) =>
+        tx.withBulkMemory(async () => {
+          throw new Error('cancelled halfway');
+        }),
+      ),
+    );
+    expect(await setting(db)).toBe(before);
   });
 
   it('stores a column’s plain default where a row leaves the property out', async () => {
