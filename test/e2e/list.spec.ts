@@ -8,6 +8,8 @@ const name = (i: number) => `Rollbahn ${String(i).padStart(4, '0')}`;
 
 test.describe('the customer list in the browser', () => {
   test('scrolls far down a long list, loading rows as they come into view', async ({ page }) => {
+    // Importing the 3,000 customers is most of it; a busy machine needs more than the default.
+    test.setTimeout(120_000);
     const customers = new CustomersPage(page);
     await customers.open();
     const rows = Array.from({ length: COUNT }, (_, i) => `${name(i + 1)};Kiel`);
