@@ -19,7 +19,7 @@ import {
 } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { DataKey, Keyring } from '../crypto/keyring';
-import type { Executor } from '../db/executor';
+import { withoutIndexesOf, type Executor } from '../db/executor';
 import type { IdSource } from '../deps';
 import type { EventMeta, EventStore, NewEvent } from '../events/event-store';
 import { upcast } from '../events/event-types';
@@ -409,11 +409,9 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
       return {
         isEmpty: (tx) => repo.isEmpty(tx),
         bulkLoad<T>(tx: Executor, fn: () => Promise<T>, { dropIndexes }: { readonly dropIndexes: boolean }) {
-          const load = (dropIndexes ? repo.tables : []).reduce(
-            (inner, table) => () => tx.withoutIndexes(table, inner),
-            () => repo.withWordsDeferred(tx, fn),
+          return tx.withBulkMemory(() =>
+            withoutIndexesOf(tx, dropIndexes ? repo.tables : [], () => repo.withWordsDeferred(tx, fn)),
           );
-          return tx.withBulkMemory(load);
         },
         async check(fields) {
           const { issues, phones, name } = await issuesOf(fields, null, homeCountry);

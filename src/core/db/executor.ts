@@ -103,6 +103,14 @@ const BULK_CACHE_MIB = 256;
 /** Rows per INSERT statement on SQLite (fewer where a table has many columns). */
 const SQLITE_ROWS_PER_INSERT = 100;
 
+/**
+ * Runs `fn` in `tx` with the secondary indexes of every one of `tables` dropped, and builds them
+ * again before it returns (Executor.withoutIndexes, once per table).
+ */
+export function withoutIndexesOf<T>(tx: Executor, tables: readonly string[], fn: () => Promise<T>): Promise<T> {
+  return tables.reduce<() => Promise<T>>((inner, table) => () => tx.withoutIndexes(table, inner), fn)();
+}
+
 /** Values per IN list: Postgres takes them as parameters (at most 65,535 a statement). */
 const IN_LIST_CHUNK = 1000;
 

@@ -4,7 +4,7 @@
 // Pages are pipelined: while page N is written, page N+1 is already read and being decrypted on
 // the crypto pool's threads (Projection.prepare), so the main thread never waits for cryptography.
 import { throwIfCancelled } from '../../shared/errors';
-import type { Executor } from '../db/executor';
+import { withoutIndexesOf, type Executor } from '../db/executor';
 import { yieldToEventLoop } from '../yield';
 import type { EventStore, StoredEvent } from './event-store';
 
@@ -69,22 +69,17 @@ export async function replay({
   return db.transaction((tx) =>
     tx.withBulkMemory(async () => {
       for (const projection of projections) await projection.clear(tx);
-      type Wrap = (fn: () => Promise<number>) => Promise<number>;
-      const wraps: Wrap[] = [
-        // Each table's indexes are dropped inside the transaction and built again before it commits.
-        ...projections
-          .flatMap((p) => p.tables)
-          .map(
-            (table): Wrap =>
-              (fn) =>
-                tx.withoutIndexes(table, fn),
-          ),
-        ...projections.flatMap(({ around }): Wrap[] => (around ? [(fn) => around(tx, fn, signal)] : [])),
-      ];
-      return wraps.reduce<Wrap>(
-        (outer, wrap) => (fn) => outer(() => wrap(fn)),
-        (fn) => fn(),
-      )(() => rebuild(tx));
+      // The projections' own bulk work (the customers' search words) runs around the pages; each
+      // table's indexes are dropped inside the transaction and built again before it commits.
+      const pages = projections.reduce<() => Promise<number>>(
+        (inner, { around }) => (around ? () => around(tx, inner, signal) : inner),
+        () => rebuild(tx),
+      );
+      return withoutIndexesOf(
+        tx,
+        projections.flatMap((p) => p.tables),
+        pages,
+      );
     }),
   );
 

@@ -118,7 +118,8 @@ export function CustomersScreen() {
       );
   }, [opened]);
 
-  const listQuery = { ...(debounced && { search: debounced }), ...filters, sort, direction };
+  /** The search, filters and order as they are now: what the list shows and a saved view keeps. */
+  const query = { ...(debounced && { search: debounced }), ...filters, sort, direction };
   const [total, setTotal] = useState<number | null>(null);
   const geometry = {
     total: total ?? 0,
@@ -127,7 +128,7 @@ export function CustomersScreen() {
   };
   const view = listWindow(scrollTop, geometry);
   const blocks = [Math.floor(view.first / BLOCK), Math.floor(Math.max(view.first, view.last) / BLOCK)] as const;
-  const blockQuery = (block: number) => ({ ...listQuery, limit: BLOCK, position: block * BLOCK });
+  const blockQuery = (block: number) => ({ ...query, limit: BLOCK, position: block * BLOCK });
   const listA = useProcedure('customers.list', blockQuery(blocks[0]));
   const listB = useProcedure('customers.list', blockQuery(blocks[1]), { enabled: blocks[1] !== blocks[0] });
   const data = listA.data ?? listB.data;
@@ -137,16 +138,20 @@ export function CustomersScreen() {
   /** The loaded customer at a row of the whole list, if its block is here. */
   const rowAt = (index: number): CustomerSummary | undefined => {
     const page = Math.floor(index / BLOCK) === blocks[0] ? listA.data : listB.data;
-    return page?.items[index - (page.position ?? 0)];
+    return page?.items[index - page.position];
   };
   const shown: { index: number; customer: CustomerSummary | undefined }[] = [];
   for (let index = view.first; index <= view.last; index++) shown.push({ index, customer: rowAt(index) });
   const pageIds = shown.flatMap(({ customer }) => (customer ? [customer.id] : []));
 
+  /** The link of a row of the whole list, if it is rendered and loaded. */
+  const rowLink = (index: number) =>
+    tableRef.current?.querySelector<HTMLAnchorElement>(`a[data-row-index="${index}"]`) ?? null;
+
   /** Moves the focus to a row of the whole list, scrolling it into view first when it is not rendered. */
   function focusRow(index: number) {
     const target = Math.max(0, Math.min(geometry.total - 1, index));
-    const link = tableRef.current?.querySelector<HTMLAnchorElement>(`a[data-row-index="${target}"]`);
+    const link = rowLink(target);
     const box = scrollRef.current;
     if (link && box) {
       const row = link.closest('tr');
@@ -165,7 +170,7 @@ export function CustomersScreen() {
   }
   useEffect(() => {
     if (pendingFocus === null) return;
-    const link = tableRef.current?.querySelector<HTMLAnchorElement>(`a[data-row-index="${pendingFocus}"]`);
+    const link = rowLink(pendingFocus);
     if (!link) return;
     link.focus();
     setPendingFocus(null);
@@ -198,8 +203,6 @@ export function CustomersScreen() {
     }
   }
 
-  /** The search, filters, order and columns as they are now: what a saved view keeps. */
-  const query = listQuery;
   function applyView(view: SavedView) {
     const { search: viewSearch, sort: viewSort, direction: viewDirection, ...viewFilters } = view.query;
     setSearch(viewSearch ?? '');
