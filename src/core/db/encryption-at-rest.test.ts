@@ -1,6 +1,6 @@
 // What an attacker with the files sees: nothing of the customers, and a wrong key changes nothing.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -113,36 +113,50 @@ describe('encryption at rest (SQLite)', () => {
   });
 });
 
-describe('database files from before raw keys', () => {
-  it('re-keys a file keyed through the passphrase form once, keeping its data; a wrong key still fails', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kontor-rekey-'));
-    try {
-      const file = join(dir, 'old.db');
-      const key = newKey();
-      // As Kontor 0.1 wrote it: the key given as a passphrase, so SQLCipher derived the page key.
-      const old = new Database(file);
-      old.pragma(`cipher='sqlcipher'`);
-      old.pragma('legacy=4');
-      old.pragma(`hexkey='${key.toString('hex')}'`);
-      old.pragma('journal_mode = WAL');
-      old.exec("CREATE TABLE t (name TEXT); INSERT INTO t VALUES ('Zacharias Quellenberg')");
-      old.close();
+describe('database files from earlier versions (SQLCipher 4)', () => {
+  // The first versions gave the key as a passphrase (SQLCipher derived the page key); later ones raw.
+  it.each([
+    ['the key as a passphrase', (hex: string) => `hexkey='${hex}'`],
+    ['the raw key', (hex: string) => `key="x'${hex}'"`],
+  ])(
+    're-encrypts a SQLCipher file keyed with %s once, keeping its data and its log; a wrong key still fails',
+    (_, keyed) => {
+      const dir = mkdtempSync(join(tmpdir(), 'kontor-rekey-'));
+      try {
+        const key = newKey();
+        const open = (file: string, cipher: string[], keyPragma: string) => {
+          const db = new Database(file);
+          for (const pragma of [...cipher, keyPragma]) db.pragma(pragma);
+          return db;
+        };
+        const sqlcipher = [`cipher='sqlcipher'`, 'legacy=4'];
+        const old = open(join(dir, 'live.db'), sqlcipher, keyed(key.toString('hex')));
+        old.pragma('journal_mode = WAL');
+        old.pragma('wal_autocheckpoint = 0');
+        old.exec("CREATE TABLE t (name TEXT); INSERT INTO t VALUES ('Zacharias Quellenberg')");
+        // The files as a crash would leave them: the last commit only in the write-ahead log.
+        const file = join(dir, 'old.db');
+        copyFileSync(join(dir, 'live.db'), file);
+        copyFileSync(join(dir, 'live.db-wal'), `${file}-wal`);
+        old.close();
+        rmSync(join(dir, 'live.db'));
 
-      expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
-      const upgraded = openEncryptedSqlite(file, key);
-      expect(upgraded.prepare('SELECT name FROM t').pluck().get()).toBe('Zacharias Quellenberg');
-      upgraded.close();
+        expect(() => openEncryptedSqlite(file, newKey())).toThrow(/key does not match this database/);
+        const upgraded = openEncryptedSqlite(file, key);
+        expect(upgraded.prepare('SELECT name FROM t').pluck().get()).toBe('Zacharias Quellenberg');
+        upgraded.close();
 
-      // Now the raw key opens it directly; the passphrase form no longer does.
-      const raw = new Database(file);
-      raw.pragma(`cipher='sqlcipher'`);
-      raw.pragma('legacy=4');
-      raw.pragma(`key="x'${key.toString('hex')}'"`);
-      expect(raw.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
-      raw.close();
-      for (const f of filesOf(dir)) expect(containsAny(f, names), f).toEqual([]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+        // Now only the current cipher with the raw key opens it.
+        const raw = open(file, [`cipher='aegis'`], `key="x'${key.toString('hex')}'"`);
+        expect(raw.prepare('SELECT count(*) FROM t').pluck().get()).toBe(1);
+        raw.close();
+        const before = open(file, sqlcipher, keyed(key.toString('hex')));
+        expect(() => before.prepare('SELECT count(*) FROM t').pluck().get()).toThrow(/not a database/);
+        before.close();
+        for (const f of filesOf(dir)) expect(containsAny(f, names), f).toEqual([]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

@@ -1,4 +1,4 @@
-// The store thread against real SQLCipher files: it copies committed pages into the database file
+// The store thread against real encrypted files: it copies committed pages into the database file
 // while the writing connection never checkpoints, truncates on request, refuses a wrong key, and
 // hands a file back when it ends.
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
