@@ -9,7 +9,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { z } from 'zod';
 import type { CustomerListQuery, CustomerSortKey } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
-import { col, toNumber, type Executor, type Row } from '../db/executor';
+import { col, rowsInChunks, toNumber, type Executor, type Row } from '../db/executor';
 import { activitiesSqlite as a } from '../activities/activities.schema';
 import { eventsSqlite } from '../events/events.schema';
 import { customersSqlite as c, customerWordsSqlite as w } from './customers.schema';
@@ -21,6 +21,13 @@ const ANCHOR_EVERY = 500;
 const COUNT_ENTRIES = 1_000;
 /** Index entries counted per query word (to choose the driving word and scale the estimate). */
 const DRIVER_PROBE = 20_000;
+/**
+ * A query of several words is answered from its words' index entries read whole and intersected in
+ * memory when the other words have at most this many entries together, and at most SET_RATIO times
+ * as many as the driving word (see search()).
+ */
+const SET_ENTRIES = 30_000;
+const SET_RATIO = 4;
 /** List orders whose counts and anchors are kept (per filter set and sort). */
 const CACHED_ORDERS = 16;
 
@@ -38,6 +45,10 @@ const ORDERS: Record<CustomerSortKey, readonly SQLiteColumn[]> = {
   updatedAt: [c.updatedAt, c.sortName, c.number, c.id],
 };
 const SEARCH_ORDER = [w.word, w.sortKey, w.customerId] as const;
+/** A search entry's place in the index (rank first), as its cursor carries it. */
+const entryKey = (row: Row): Key => [toNumber(row['r']), ...SEARCH_ORDER.map((column) => keyValue(row[column.name]))];
+/** The customer of a search entry. */
+const customerOf = (row: Row) => String(row[w.customerId.name]);
 
 const cursorSchema = z.object({
   o: z.string(),
@@ -105,12 +116,14 @@ export interface ListOptions {
   readonly anchorEvery?: number;
   /** Entries a search's count looks at before it estimates (tests make it small). */
   readonly countEntries?: number;
+  /** Entries per word up to which a query of several words reads its words whole (tests set 0). */
+  readonly setEntries?: number;
 }
 
 export function createCustomerLists(
   db: Executor,
   summary: SQL,
-  { anchorEvery = ANCHOR_EVERY, countEntries = COUNT_ENTRIES }: ListOptions = {},
+  { anchorEvery = ANCHOR_EVERY, countEntries = COUNT_ENTRIES, setEntries = SET_ENTRIES }: ListOptions = {},
 ) {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
@@ -298,6 +311,9 @@ export function createCustomerLists(
 
   // --- Search ----------------------------------------------------------------------------------
 
+  const searchColumns = SEARCH_ORDER.map((column) => col(column, 'w'));
+  const searchOrdering = sql.join(searchColumns, sql`, `);
+
   const inRange = (alias: string, word: string) =>
     sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
 
@@ -328,12 +344,62 @@ export function createCustomerLists(
   }
 
   /**
+   * Whether reading the other words' entries whole is cheaper than checking the driver's entries
+   * one by one: they are counted only up to what the first way may read.
+   */
+  async function readWhole(driverEntries: number, others: readonly string[]): Promise<boolean> {
+    if (driverEntries >= DRIVER_PROBE) return false;
+    let budget = Math.min(setEntries, SET_RATIO * driverEntries);
+    for (const word of others) {
+      budget -= await entries(word, budget + 1);
+      if (budget < 0) return false;
+    }
+    return true;
+  }
+
+  /**
+   * The first-seen entries of the driver, in index order, of the customers that have every query
+   * word and pass the filters: each word's entries are read whole and intersected in memory. Reading
+   * a range costs a fraction of a microsecond per entry, where checking a candidate for another word
+   * costs a lookup in the owner index (a page of it decrypted, ≈ 15 µs on a large store): so two
+   * words with a few thousand entries each and few customers in common (a surname and a city) cost
+   * a few milliseconds here instead of a lookup per entry of the driver.
+   */
+  async function bySets(driver: string, others: readonly string[], query: CustomerListQuery): Promise<Row[]> {
+    const ordered = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
+      WHERE ${col(w.rank, 'w')} IN (0, 1, 2) AND ${inRange('w', driver)} ORDER BY ${col(w.rank, 'w')}, ${searchOrdering}`);
+    let matched = new Set(ordered.map(customerOf));
+    for (const word of others) {
+      if (matched.size === 0) break;
+      const rows = await db.rows(sql`SELECT ${col(w.customerId, 'e')} AS c FROM ${words} e
+        WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)}`);
+      const both = new Set<string>();
+      for (const row of rows) if (matched.has(String(row['c']))) both.add(String(row['c']));
+      matched = both;
+    }
+    const listed = filters(query, 'f');
+    if (listed.length > 0 && matched.size > 0) {
+      const passed = await rowsInChunks([...matched], (chunk) =>
+        db.rows(sql`SELECT ${col(c.id, 'f')} AS c FROM ${customers} f
+          WHERE ${db.inList(col(c.id, 'f'), chunk)} AND ${sql.join(listed, sql` AND `)}`),
+      );
+      matched = new Set(passed.map((row) => String(row['c'])));
+    }
+    const first: Row[] = [];
+    for (const row of ordered) {
+      if (matched.delete(customerOf(row))) first.push(row);
+    }
+    return first;
+  }
+
+  /**
    * Search: one query word drives (the one with the fewest index entries), read in index order
    * rank by rank; the other words and the filters must hold for each customer it finds. A customer
    * appears once, at its best entry for the driver, which is its first one in that order: within
    * a page the scan skips customers it has seen, and a page after a cursor drops customers that
    * have an entry before the cursor (one query per batch). Pages continue after a cursor (rank,
-   * word, sort key, id).
+   * word, sort key, id). Several words with few entries (bySets) give the same page, order and
+   * cursor from their entries read whole, with an exact count.
    */
   async function search(query: CustomerListQuery, terms: readonly string[]): Promise<CustomerListPage> {
     const single = terms.length === 1;
@@ -342,6 +408,15 @@ export function createCustomerLists(
       others,
       count: driverEntries,
     } = single ? { driver: terms[0] ?? '', others: [], count: undefined } : await driverOf(terms);
+    const orderName = `search:${terms.join(' ')}`;
+    const from = query.cursor ? decodeCursor(query.cursor, orderName, 4) : null;
+    if (driverEntries !== undefined && (await readWhole(driverEntries, others))) {
+      const found = await bySets(driver, others, query);
+      const cursorAt = JSON.stringify(from);
+      const at = from ? found.findIndex((row) => JSON.stringify(entryKey(row)) === cursorAt) + 1 : query.position;
+      // A cursor whose row is gone (changed since its page) is continued by the scan below.
+      if (!from || at > 0) return pageOf(found.slice(at, at + query.limit), found.length, true);
+    }
     const conditions = [
       inRange('w', driver),
       ...others.map(
@@ -354,9 +429,7 @@ export function createCustomerLists(
       conditions.push(sql`EXISTS (SELECT 1 FROM ${customers} f WHERE ${col(c.id, 'f')} = ${col(w.customerId, 'w')}
         AND ${sql.join(listed, sql` AND `)})`);
     }
-    const orderName = `search:${terms.join(' ')}`;
     const id = sql`${col(w.customerId, 'w')}`;
-    const idOf = (row: Row) => String(row[w.customerId.name]);
 
     // The count reads a bounded part of the driver's entries: all of them when there are at most
     // COUNT_ENTRIES (exact), else the first COUNT_ENTRIES, and the share that matches the other
@@ -374,26 +447,23 @@ export function createCustomerLists(
     const entriesOfDriver = exact ? examined : (driverEntries ?? (await entries(driver, DRIVER_PROBE)));
     const total = exact ? matched : Math.round((matched * entriesOfDriver) / Math.max(1, examined));
 
-    const from = query.cursor ? decodeCursor(query.cursor, orderName, 4) : null;
-    const columns = SEARCH_ORDER.map((column) => col(column, 'w'));
-    const ordering = sql.join(columns, sql`, `);
     /** Of the customers of `entries`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
     const listedBefore = async (entries: readonly Row[], cursor: Key): Promise<Set<string>> => {
       const keys = entries.map((row) => String(row[w.sortKey.name]));
       const rows = await db.rows(sql`SELECT DISTINCT ${col(w.customerId, 'w')} FROM ${words} w
-        WHERE ${db.inList(col(w.sortKey, 'w'), keys)} AND ${db.inList(col(w.customerId, 'w'), entries.map(idOf))}
+        WHERE ${db.inList(col(w.sortKey, 'w'), keys)} AND ${db.inList(col(w.customerId, 'w'), entries.map(customerOf))}
         AND ${inRange('w', driver)}
-        AND (${col(w.rank, 'w')}, ${ordering}) <= (${sql.join(
+        AND (${col(w.rank, 'w')}, ${searchOrdering}) <= (${sql.join(
           cursor.map((v) => sql`${v}`),
           sql`, `,
         )})`);
-      return new Set(rows.map(idOf));
+      return new Set(rows.map(customerOf));
     };
 
     const seen = new Set<string>();
     /** True the first time a customer comes up in this scan (its best entry). */
     const firstSight = (row: Row) => {
-      const customer = idOf(row);
+      const customer = customerOf(row);
       if (seen.has(customer)) return false;
       seen.add(customer);
       return true;
@@ -406,13 +476,13 @@ export function createCustomerLists(
       let start: Key | null = from && rank === Number(from[0]) ? from.slice(1) : null;
       for (;;) {
         const here = [sql`${col(w.rank, 'w')} = ${rank}`, ...conditions];
-        if (start) here.push(after(columns, start, 'asc'));
-        const rows = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${ordering} FROM ${words} w
-          WHERE ${sql.join(here, sql` AND `)} ORDER BY ${ordering} LIMIT ${batch}`);
+        if (start) here.push(after(searchColumns, start, 'asc'));
+        const rows = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
+          WHERE ${sql.join(here, sql` AND `)} ORDER BY ${searchOrdering} LIMIT ${batch}`);
         let fresh = rows.filter(firstSight);
         if (from && fresh.length > 0) {
           const earlier = await listedBefore(fresh, from);
-          fresh = fresh.filter((row) => !earlier.has(idOf(row)));
+          fresh = fresh.filter((row) => !earlier.has(customerOf(row)));
         }
         for (const row of fresh) {
           if (skip > 0) {
@@ -427,23 +497,25 @@ export function createCustomerLists(
         start = SEARCH_ORDER.map((column) => keyValue(last[column.name]));
       }
     }
-    const ids = picked.map(idOf);
-    const found =
-      ids.length === 0
-        ? []
-        : await db.rows(sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
-    const byId = new Map(found.map((row) => [String(row['id']), row]));
-    const last = picked[picked.length - 1];
-    return {
-      rows: ids.map((i) => byId.get(i)).filter((r): r is Row => r !== undefined),
-      total,
-      exact,
-      position: query.position,
-      next:
-        last && picked.length === query.limit
-          ? encodeCursor(orderName, [toNumber(last['r']), ...SEARCH_ORDER.map((column) => keyValue(last[column.name]))])
-          : null,
-    };
+    return pageOf(picked, total, exact);
+
+    /** The page of the picked index entries (each a customer's first): their rows and the cursor after them. */
+    async function pageOf(picked: readonly Row[], total: number, exact: boolean): Promise<CustomerListPage> {
+      const ids = picked.map(customerOf);
+      const found =
+        ids.length === 0
+          ? []
+          : await db.rows(sql`SELECT ${summary} FROM ${customers} WHERE ${db.inList(col(c.id), ids)}`);
+      const byId = new Map(found.map((row) => [String(row['id']), row]));
+      const last = picked[picked.length - 1];
+      return {
+        rows: ids.map((i) => byId.get(i)).filter((r): r is Row => r !== undefined),
+        total,
+        exact,
+        position: query.position,
+        next: last && picked.length === query.limit ? encodeCursor(orderName, entryKey(last)) : null,
+      };
+    }
   }
 
   return {
