@@ -27,7 +27,9 @@ const DRIVER_PROBE = 20_000;
  * as many as the driving word (see search()).
  */
 const SET_ENTRIES = 30_000;
-const SET_RATIO = 4;
+const SET_RATIO = 10;
+/** Up to this many customers found that way, only their entries of the driving word are read as rows. */
+const ORDERED_BY_LIST = 1_000;
 /** List orders whose counts and anchors are kept (per filter set and sort). */
 const CACHED_ORDERS = 16;
 
@@ -118,12 +120,19 @@ export interface ListOptions {
   readonly countEntries?: number;
   /** Entries per word up to which a query of several words reads its words whole (tests set 0). */
   readonly setEntries?: number;
+  /** Customers found that way up to which only their entries are read as rows (tests set 0). */
+  readonly orderedByList?: number;
 }
 
 export function createCustomerLists(
   db: Executor,
   summary: SQL,
-  { anchorEvery = ANCHOR_EVERY, countEntries = COUNT_ENTRIES, setEntries = SET_ENTRIES }: ListOptions = {},
+  {
+    anchorEvery = ANCHOR_EVERY,
+    countEntries = COUNT_ENTRIES,
+    setEntries = SET_ENTRIES,
+    orderedByList = ORDERED_BY_LIST,
+  }: ListOptions = {},
 ) {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
@@ -366,25 +375,34 @@ export function createCustomerLists(
    * a few milliseconds here instead of a lookup per entry of the driver.
    */
   async function bySets(driver: string, others: readonly string[], query: CustomerListQuery): Promise<Row[]> {
-    const ordered = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
-      WHERE ${col(w.rank, 'w')} IN (0, 1, 2) AND ${inRange('w', driver)} ORDER BY ${col(w.rank, 'w')}, ${searchOrdering}`);
-    let matched = new Set(ordered.map(customerOf));
+    const customersOf = async (word: string) =>
+      (
+        await db.column(sql`SELECT ${col(w.customerId, 'e')} FROM ${words} e
+          WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)}`)
+      ).map(String);
+    let matched = new Set(await customersOf(driver));
     for (const word of others) {
       if (matched.size === 0) break;
-      const rows = await db.rows(sql`SELECT ${col(w.customerId, 'e')} AS c FROM ${words} e
-        WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)}`);
       const both = new Set<string>();
-      for (const row of rows) if (matched.has(String(row['c']))) both.add(String(row['c']));
+      for (const id of await customersOf(word)) if (matched.has(id)) both.add(id);
       matched = both;
     }
     const listed = filters(query, 'f');
     if (listed.length > 0 && matched.size > 0) {
       const passed = await rowsInChunks([...matched], (chunk) =>
-        db.rows(sql`SELECT ${col(c.id, 'f')} AS c FROM ${customers} f
+        db.column(sql`SELECT ${col(c.id, 'f')} FROM ${customers} f
           WHERE ${db.inList(col(c.id, 'f'), chunk)} AND ${sql.join(listed, sql` AND `)}`),
       );
-      matched = new Set(passed.map((row) => String(row['c'])));
+      matched = new Set(passed.map(String));
     }
+    if (matched.size === 0) return [];
+    // The driver's entries in index order: of just these customers when they are few (the range
+    // is read again, but only their entries become rows), else all of them.
+    const few = matched.size <= orderedByList;
+    const ordered = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
+      WHERE ${col(w.rank, 'w')} IN (0, 1, 2) AND ${inRange('w', driver)}
+      ${few ? sql`AND ${db.inList(col(w.customerId, 'w'), [...matched])}` : sql``}
+      ORDER BY ${col(w.rank, 'w')}, ${searchOrdering}`);
     const first: Row[] = [];
     for (const row of ordered) {
       if (matched.delete(customerOf(row))) first.push(row);

@@ -73,6 +73,8 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
   let repo: TenantCustomersRepo;
   /** The same lists, but a search of several words checks the driver's entries one by one. */
   let probing: TenantCustomersRepo;
+  /** The same lists, reading words whole but ordering from all of the driver's entries. */
+  let ordering: TenantCustomersRepo;
   let all: Stored[];
   let ownerId: string;
 
@@ -107,6 +109,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
     });
     repo = createCustomersRepo(store.sql, keyring, { anchorEvery: 4 });
     probing = createCustomersRepo(store.sql, keyring, { anchorEvery: 4, setEntries: 0 });
+    ordering = createCustomersRepo(store.sql, keyring, { anchorEvery: 4, orderedByList: 0 });
     all = await store.sql.rows<Stored & Record<string, unknown>>(
       sql`SELECT id, sort_name, number, email_sort, city_sort, status, country, owner_id, tags, created_at, updated_at
         FROM ${store.sql.table('customers')}`,
@@ -117,6 +120,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
 
   const page = async (input: CustomerListInput) => repo.list(customerListInputSchema.parse(input));
   const probed = async (input: CustomerListInput) => probing.list(customerListInputSchema.parse(input));
+  const ordered = async (input: CustomerListInput) => ordering.list(customerListInputSchema.parse(input));
 
   const filters = fc.record(
     {
@@ -172,10 +176,12 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
         ),
       ));
 
-  // Several words are answered two ways: each word's entries read whole and intersected (the
-  // default for words with few entries), or the driver's entries checked one by one.
+  // Several words are answered in two ways: each word's entries read whole and intersected (the
+  // default for words with few entries; the order from the found customers' entries or from all of
+  // the driver's), or the driver's entries checked one by one.
   it.each([
     ['read whole', () => page],
+    ['read whole, ordered from all entries', () => ordered],
     ['checked one by one', () => probed],
   ])('pages a search by cursor: every match once, the same order as one long page (%s)', async (_, pager) => {
     const page = pager();
@@ -227,7 +233,9 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
           );
           const read = await page(input);
           const checked = await probed(input);
+          const fromAll = await ordered(input);
           expect(read.items.map((c) => c.id)).toEqual(checked.items.map((c) => c.id));
+          expect(fromAll.items.map((c) => c.id)).toEqual(checked.items.map((c) => c.id));
           expect(read.next).toEqual(checked.next);
           expect(read.total).toBe(matching.length);
           expect(read.exact).toBe(true);

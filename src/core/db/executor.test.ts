@@ -35,6 +35,19 @@ describe.each(testDialects)('driver errors on %s', (dialect) => {
     expect(isUniqueViolation(new Error('UNIQUE constraint failed: settings.key'))).toBe(false);
   });
 
+  it('answers the first column of each row, and the same statement still answers whole rows', async () => {
+    const db = kontor.stores.system.sql;
+    const settings = db.table('settings');
+    await db.run(sql`INSERT INTO ${settings} (key, value) VALUES ('col-a', '1'), ('col-b', '2')`);
+    const query = sql`SELECT key, value FROM ${settings} WHERE key LIKE 'col-%' ORDER BY key`;
+    expect(await db.column(query)).toEqual(['col-a', 'col-b']);
+    expect(await db.rows(query)).toEqual([
+      { key: 'col-a', value: '1' },
+      { key: 'col-b', value: '2' },
+    ]);
+    expect(await db.column(sql`SELECT key FROM ${settings} WHERE key = 'none'`)).toEqual([]);
+  });
+
   it('inserts rows by property name, many at once, absent properties as NULL, inside a transaction or not', async () => {
     const db = (await kontor.stores.tenant((await kontor.tenants.setup('Executor GmbH')).id)).sql;
     const row = (i: number) => ({
