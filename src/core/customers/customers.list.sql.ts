@@ -109,6 +109,7 @@ export interface CustomerListPage {
   rows: Row[];
   total: number;
   exact: boolean;
+  atLeast?: boolean;
   position: number;
   next: string | null;
 }
@@ -122,6 +123,8 @@ export interface ListOptions {
   readonly setEntries?: number;
   /** Customers found that way up to which only their entries are read as rows (tests set 0). */
   readonly orderedByList?: number;
+  /** Index entries per query word counted at most (tests make it small). */
+  readonly driverProbe?: number;
 }
 
 export function createCustomerLists(
@@ -132,6 +135,7 @@ export function createCustomerLists(
     countEntries = COUNT_ENTRIES,
     setEntries = SET_ENTRIES,
     orderedByList = ORDERED_BY_LIST,
+    driverProbe = DRIVER_PROBE,
   }: ListOptions = {},
 ) {
   const customers = db.table(getTableName(c));
@@ -339,12 +343,12 @@ export function createCustomerLists(
   }
 
   /**
-   * The query word with the fewest index entries, and their number (up to DRIVER_PROBE). Longer
+   * The query word with the fewest index entries, and their number (up to driverProbe). Longer
    * words are counted first (they tend to have fewer); each next word only up to the fewest so far.
    */
   async function driverOf(terms: readonly string[]): Promise<{ driver: string; others: string[]; count: number }> {
     const [first, ...rest] = [...terms].sort((a, b) => b.length - a.length) as [string, ...string[]];
-    let best = { word: first, count: await entries(first, DRIVER_PROBE) };
+    let best = { word: first, count: await entries(first, driverProbe) };
     for (const word of rest) {
       const count = await entries(word, best.count);
       if (count < best.count) best = { word, count };
@@ -357,7 +361,7 @@ export function createCustomerLists(
    * one by one: they are counted only up to what the first way may read.
    */
   async function readWhole(driverEntries: number, others: readonly string[]): Promise<boolean> {
-    if (driverEntries >= DRIVER_PROBE) return false;
+    if (driverEntries >= driverProbe) return false;
     let budget = Math.min(setEntries, SET_RATIO * driverEntries);
     for (const word of others) {
       budget -= await entries(word, budget + 1);
@@ -462,8 +466,10 @@ export function createCustomerLists(
     const matched = toNumber(sample?.['d']);
     const exact = examined < countEntries;
     // A single word's entries are counted only now, when the estimate needs them.
-    const entriesOfDriver = exact ? examined : (driverEntries ?? (await entries(driver, DRIVER_PROBE)));
+    const entriesOfDriver = exact ? examined : (driverEntries ?? (await entries(driver, driverProbe)));
     const total = exact ? matched : Math.round((matched * entriesOfDriver) / Math.max(1, examined));
+    // The driver has more entries than were counted: the estimate covers only the counted ones.
+    const atLeast = !exact && entriesOfDriver >= driverProbe;
 
     /** Of the customers of `entries`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
     const listedBefore = async (entries: readonly Row[], cursor: Key): Promise<Set<string>> => {
@@ -515,10 +521,15 @@ export function createCustomerLists(
         start = SEARCH_ORDER.map((column) => keyValue(last[column.name]));
       }
     }
-    return pageOf(picked, total, exact);
+    return pageOf(picked, total, exact, atLeast);
 
     /** The page of the picked index entries (each a customer's first): their rows and the cursor after them. */
-    async function pageOf(picked: readonly Row[], total: number, exact: boolean): Promise<CustomerListPage> {
+    async function pageOf(
+      picked: readonly Row[],
+      total: number,
+      exact: boolean,
+      atLeast = false,
+    ): Promise<CustomerListPage> {
       const ids = picked.map(customerOf);
       const found =
         ids.length === 0
@@ -530,6 +541,7 @@ export function createCustomerLists(
         rows: ids.map((i) => byId.get(i)).filter((r): r is Row => r !== undefined),
         total,
         exact,
+        ...(atLeast && { atLeast }),
         position: query.position,
         next: last && picked.length === query.limit ? encodeCursor(orderName, entryKey(last)) : null,
       };

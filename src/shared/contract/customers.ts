@@ -303,6 +303,11 @@ export const customerPageSchema = z.object({
   /** All rows of the list; a broad search estimates it from a sample (then `exact` is false). */
   total: z.number().int().min(0),
   exact: z.boolean(),
+  /**
+   * The estimate covers only the first part of a very broad search (a prefix that most customers
+   * have): there are more matches than `total`, and the list ends there ("more than …").
+   */
+  atLeast: z.boolean().optional(),
   /** The row index of the first item. */
   position: z.number().int().min(0),
   limit: z.number().int(),

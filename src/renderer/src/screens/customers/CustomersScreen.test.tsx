@@ -96,6 +96,16 @@ describe('customer table', () => {
     expect(screen.getByTestId('customer-count').textContent).toBe('about 12,400 customers');
   });
 
+  it('says “more than” when a very broad search counted only part of its matches', async () => {
+    await renderWithApp(<CustomersScreen />, {
+      status: signedIn(['customers.read']),
+      path: '/customers',
+      answers: { 'customers.list': () => ({ ...page, total: 20_000, exact: false, atLeast: true }) },
+    });
+    await screen.findByRole('link', { name: 'Open Kunde 1' });
+    expect(screen.getByTestId('customer-count').textContent).toBe('more than 20,000 customers');
+  });
+
   it('shows a failed load as a translated sentence', async () => {
     const { AppError } = await import('../../../../shared/errors');
     await renderWithApp(<CustomersScreen />, {

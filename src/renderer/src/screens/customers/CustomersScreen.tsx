@@ -255,7 +255,9 @@ export function CustomersScreen() {
           <Title order={2}>{t('customers.title')}</Title>
           {data && (
             <Text c="dimmed" data-testid="customer-count">
-              {t(data.exact ? 'customers.count' : 'customers.countAbout', { count: data.total })}
+              {t(data.exact ? 'customers.count' : data.atLeast ? 'customers.countMore' : 'customers.countAbout', {
+                count: data.total,
+              })}
             </Text>
           )}
         </Group>
