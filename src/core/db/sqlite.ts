@@ -35,11 +35,14 @@ function checkKey(db: SqliteDatabase): void {
 const notADatabase = (error: unknown) =>
   /not a database|encrypted|SQLITE_NOTADB/i.test(error instanceof Error ? error.message : String(error));
 
-/** The file opened with these cipher pragmas and key, or null when they do not open it. */
+/**
+ * The file opened with these cipher pragmas and key, or null when they do not open it. A lock held
+ * by another connection is waited for (up to 5 s) before the key is checked.
+ */
 function tryOpen(file: string, cipher: readonly string[], key: string): SqliteDatabase | null {
   const db = new Database(file);
   try {
-    for (const pragma of [...cipher, key]) db.pragma(pragma);
+    for (const pragma of [...cipher, key, 'busy_timeout = 5000']) db.pragma(pragma);
     checkKey(db);
     return db;
   } catch (error) {
@@ -84,7 +87,6 @@ export function openEncryptedSqlite(file: string, key: Buffer): SqliteDatabase {
       { reason: 'wrong_database_key' },
     );
   }
-  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
