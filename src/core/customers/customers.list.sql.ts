@@ -329,12 +329,17 @@ export function createCustomerLists(
 
   const inRange = (alias: string, word: string) =>
     sql`${col(w.word, alias)} >= ${word} AND ${col(w.word, alias)} < ${prefixEnd(word)}`;
+  /**
+   * Every entry beginning `word`, at any rank: listing the ranks lets both dialects seek the
+   * primary key, which starts with the rank.
+   */
+  const anyRank = (alias: string, word: string) => sql`${col(w.rank, alias)} IN (0, 1, 2) AND ${inRange(alias, word)}`;
 
   /** The first `limit` index entries beginning `word` (all ranks), as a subquery `w` of sort key and customer. */
   const firstEntries = (word: string, limit: number) => sql`(SELECT ${col(w.sortKey, 'e')} AS ${sql.identifier(
     w.sortKey.name,
   )}, ${col(w.customerId, 'e')} AS ${sql.identifier(w.customerId.name)} FROM ${words} e
-    WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)} LIMIT ${limit}) w`;
+    WHERE ${anyRank('e', word)} LIMIT ${limit}) w`;
 
   /** How many index entries begin `word`, counted up to `limit`. */
   async function entries(word: string, limit: number): Promise<number> {
@@ -380,10 +385,7 @@ export function createCustomerLists(
    */
   async function bySets(driver: string, others: readonly string[], query: CustomerListQuery): Promise<Row[]> {
     const customersOf = async (word: string) =>
-      (
-        await db.column(sql`SELECT ${col(w.customerId, 'e')} FROM ${words} e
-          WHERE ${col(w.rank, 'e')} IN (0, 1, 2) AND ${inRange('e', word)}`)
-      ).map(String);
+      (await db.column(sql`SELECT ${col(w.customerId, 'e')} FROM ${words} e WHERE ${anyRank('e', word)}`)).map(String);
     let matched = new Set(await customersOf(driver));
     for (const word of others) {
       if (matched.size === 0) break;
@@ -404,7 +406,7 @@ export function createCustomerLists(
     // is read again, but only their entries become rows), else all of them.
     const few = matched.size <= orderedByList;
     const ordered = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
-      WHERE ${col(w.rank, 'w')} IN (0, 1, 2) AND ${inRange('w', driver)}
+      WHERE ${anyRank('w', driver)}
       ${few ? sql`AND ${db.inList(col(w.customerId, 'w'), [...matched])}` : sql``}
       ORDER BY ${col(w.rank, 'w')}, ${searchOrdering}`);
     const first: Row[] = [];
@@ -518,7 +520,7 @@ export function createCustomerLists(
         }
         const last = rows[rows.length - 1];
         if (!last || rows.length < batch) break;
-        start = SEARCH_ORDER.map((column) => keyValue(last[column.name]));
+        start = entryKey(last).slice(1);
       }
     }
     return pageOf(picked, total, exact, atLeast);
