@@ -1,5 +1,5 @@
 // Time and ids come in as dependencies, so services and tests are deterministic.
-import { randomBytes } from 'node:crypto';
+import { randomView } from './crypto/random';
 
 export interface Clock {
   now(): Date;
@@ -12,7 +12,7 @@ export interface IdSource {
 
 export const systemClock: Clock = { now: () => new Date() };
 
-export function uuidv7(time: number = Date.now(), random: Buffer = randomBytes(10)): string {
+export function uuidv7(time: number = Date.now(), random: Buffer = randomView(10)): string {
   const bytes = Buffer.alloc(16);
   bytes.writeUIntBE(time, 0, 6);
   random.copy(bytes, 6, 0, 10);

