@@ -70,7 +70,8 @@ async function load(kontor: Kontor, tenantId: string, master: Buffer, store: obj
   // As autovacuum leaves a table some time after a bulk load: statistics, and on Postgres the
   // visibility map that lets index-only scans skip the table's rows.
   if (tenant.sql.dialect === 'postgres') {
-    await tenant.sql.run(sql`VACUUM (ANALYZE) ${tenant.sql.table('customers')}, ${tenant.sql.table('customer_words')}`);
+    const tables = ['customers', 'customer_words', 'customer_word_lists'].map((name) => tenant.sql.table(name));
+    await tenant.sql.run(sql`VACUUM (ANALYZE) ${sql.join(tables, sql`, `)}`);
   } else await tenant.sql.run(sql.raw('ANALYZE'));
   const [loaded] = await tenant.sql.rows(sql`SELECT count(*) AS n FROM ${tenant.sql.table('customers')}`);
   if (Number(loaded?.['n']) !== CUSTOMER_COUNT)

@@ -12,8 +12,8 @@ import { AppError } from '../../shared/errors';
 import { col, rowsInChunks, toNumber, type Executor, type Row } from '../db/executor';
 import { activitiesSqlite as a } from '../activities/activities.schema';
 import { eventsSqlite } from '../events/events.schema';
-import { customersSqlite as c, customerWordsSqlite as w } from './customers.schema';
-import { prefixEnd } from './customers.search';
+import { customersSqlite as c, customerWordListsSqlite as l, customerWordsSqlite as w } from './customers.schema';
+import { listNeedle, prefixEnd, wordsOfList } from './customers.search';
 
 /** The keys of every this many rows of a list order are remembered for jumps. */
 const ANCHOR_EVERY = 500;
@@ -83,6 +83,23 @@ function decodeCursor(cursor: string, order: string, length: number): Key {
 const keyValue = (v: unknown): string | number =>
   v instanceof Date ? v.toISOString() : typeof v === 'number' ? v : String(v);
 
+/**
+ * Two keys compared as the index compares them: numbers as numbers, text by its bytes in UTF-8
+ * (SQLite's BINARY, Postgres' COLLATE "C"; a uuid's text sorts as its bytes).
+ */
+function compareKeys(a: Key, b: Key): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const x = a[i] as string | number;
+    const y = b[i] as string | number;
+    const order =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : Buffer.compare(Buffer.from(String(x), 'utf8'), Buffer.from(String(y), 'utf8'));
+    if (order !== 0) return order;
+  }
+  return a.length - b.length;
+}
+
 /** `(a, b, c) > (x, y, z)`: a row comparison both dialects answer from an index. */
 function after(columns: SQL[], key: Key, direction: 'asc' | 'desc'): SQL {
   const op = sql.raw(direction === 'asc' ? '>' : '<');
@@ -140,6 +157,7 @@ export function createCustomerLists(
 ) {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
+  const wordLists = db.table(getTableName(l));
   const events = db.table(getTableName(eventsSqlite));
   const activities = db.table(getTableName(a));
   const orders = new Map<string, OrderState>();
@@ -441,13 +459,17 @@ export function createCustomerLists(
       // A cursor whose row is gone (changed since its page) is continued by the scan below.
       if (!from || at > 0) return pageOf(found.slice(at, at + query.limit), found.length, true);
     }
-    const conditions = [
-      inRange('w', driver),
-      ...others.map(
-        (word) => sql`EXISTS (SELECT 1 FROM ${words} o WHERE ${col(w.sortKey, 'o')} = ${col(w.sortKey, 'w')}
-          AND ${col(w.customerId, 'o')} = ${col(w.customerId, 'w')} AND ${inRange('o', word)})`,
-      ),
-    ];
+    // The other words, checked in the customer's word list: one lookup whatever their number.
+    const conditions = [inRange('w', driver)];
+    if (others.length > 0) {
+      const contains = others.map((word) =>
+        db.dialect === 'sqlite'
+          ? sql`instr(${col(l.words, 'o')}, ${listNeedle(word)}) > 0`
+          : sql`strpos(${col(l.words, 'o')}, ${listNeedle(word)}) > 0`,
+      );
+      conditions.push(sql`EXISTS (SELECT 1 FROM ${wordLists} o WHERE ${col(l.sortKey, 'o')} = ${col(w.sortKey, 'w')}
+        AND ${col(l.customerId, 'o')} = ${col(w.customerId, 'w')} AND ${sql.join(contains, sql` AND `)})`);
+    }
     const listed = filters(query, 'f');
     if (listed.length > 0) {
       conditions.push(sql`EXISTS (SELECT 1 FROM ${customers} f WHERE ${col(c.id, 'f')} = ${col(w.customerId, 'w')}
@@ -476,14 +498,19 @@ export function createCustomerLists(
     /** Of the customers of `entries`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
     const listedBefore = async (entries: readonly Row[], cursor: Key): Promise<Set<string>> => {
       const keys = entries.map((row) => String(row[w.sortKey.name]));
-      const rows = await db.rows(sql`SELECT DISTINCT ${col(w.customerId, 'w')} FROM ${words} w
-        WHERE ${db.inList(col(w.sortKey, 'w'), keys)} AND ${db.inList(col(w.customerId, 'w'), entries.map(customerOf))}
-        AND ${inRange('w', driver)}
-        AND (${col(w.rank, 'w')}, ${searchOrdering}) <= (${sql.join(
-          cursor.map((v) => sql`${v}`),
-          sql`, `,
-        )})`);
-      return new Set(rows.map(customerOf));
+      const rows = await db.rows(sql`SELECT ${col(l.sortKey, 'o')} AS k, ${col(l.customerId, 'o')} AS c,
+        ${col(l.words, 'o')} AS words FROM ${wordLists} o
+        WHERE ${db.inList(col(l.sortKey, 'o'), keys)} AND ${db.inList(col(l.customerId, 'o'), entries.map(customerOf))}`);
+      const before = new Set<string>();
+      for (const row of rows) {
+        const customer = String(row['c']);
+        const earlier = wordsOfList(String(row['words'])).some(
+          ({ word, rank }) =>
+            word.startsWith(driver) && compareKeys([rank, word, String(row['k']), customer], cursor) <= 0,
+        );
+        if (earlier) before.add(customer);
+      }
+      return before;
     };
 
     const seen = new Set<string>();

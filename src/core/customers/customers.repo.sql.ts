@@ -17,12 +17,21 @@ import { customerSubject } from './customers.events';
 import { primaryPhone, type CustomerRecord } from './customers.record';
 import type { CustomersRepo } from './customers.repo';
 import { contactsSqlite } from '../contacts/contacts.schema';
-import { customersSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
+import { customersSqlite, customerWordListsSqlite, customerWordsSqlite, sequencesSqlite } from './customers.schema';
 import { createCustomerLists, type ListOptions } from './customers.list.sql';
-import { customerWords, queryWords, sortKey, sortName } from './customers.search';
+import {
+  customerWords,
+  listOfWords,
+  queryWords,
+  sortKey,
+  sortName,
+  wordsOfList,
+  type IndexedWord,
+} from './customers.search';
 
 const c = customersSqlite;
 const w = customerWordsSqlite;
+const l = customerWordListsSqlite;
 const s = sequencesSqlite;
 /** Contact persons' names are words of their customer (see customerWords). */
 const k = contactsSqlite;
@@ -92,50 +101,51 @@ export type TenantCustomersRepo = CustomersRepo & {
   clear(tx?: Executor): Promise<void>;
 };
 
-/** Words of one customer as the index stores them. */
+/** A row of the word index. */
 type WordRow = typeof w.$inferInsert;
+/** A customer's words, under the key the index keeps them (its sort key and id). */
+interface CustomerEntries {
+  readonly sortKey: string;
+  readonly customerId: string;
+  readonly words: readonly IndexedWord[];
+}
 
-/** A customer's entries first, then the other's (sort key, then id). */
-function byCustomerKey(a: WordRow, b: WordRow): number {
+function byCustomerKey(a: CustomerEntries, b: CustomerEntries): number {
   if (a.sortKey !== b.sortKey) return a.sortKey < b.sortKey ? -1 : 1;
   return a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0;
 }
 
 /**
- * Word rows in the index's own order (rank, word, sort key, customer), so that inserting them
- * appends to the tree. `rows` holds each customer's words together (as wordRows makes them): the
- * customers are sorted, then their rows dealt into one bucket per rank and word in that order, and
- * only the distinct words are sorted — about 2.5 times faster than comparing every row with every
- * other (a replay of 1,000,000 customers sorts some 17,000,000 rows).
+ * The customers' word rows in the index's own order (rank, word, sort key, customer), so that
+ * inserting them appends to the tree, and their word lists in theirs (sort key, customer). The
+ * customers are sorted, then their words dealt into one bucket per rank and word in that order,
+ * and only the distinct words are sorted — about 2.5 times faster than comparing every row with
+ * every other (a replay of 1,000,000 customers sorts some 17,000,000 rows).
  */
-function inIndexOrder(rows: readonly WordRow[]): WordRow[] {
-  const customers: { first: number; end: number }[] = [];
-  for (let i = 0; i < rows.length;) {
-    const id = rows[i]?.customerId;
-    let end = i + 1;
-    while (end < rows.length && rows[end]?.customerId === id) end++;
-    customers.push({ first: i, end });
-    i = end;
-  }
-  customers.sort((a, b) => byCustomerKey(rows[a.first] as WordRow, rows[b.first] as WordRow));
+function inIndexOrder(entries: CustomerEntries[]): { rows: WordRow[]; lists: WordListRow[] } {
+  entries.sort(byCustomerKey);
   const byRank = [new Map<string, WordRow[]>(), new Map<string, WordRow[]>(), new Map<string, WordRow[]>()];
-  for (const { first, end } of customers) {
-    for (let i = first; i < end; i++) {
-      const row = rows[i] as WordRow;
-      const words = byRank[row.rank];
-      if (!words) throw new Error(`no search rank ${row.rank}`);
-      const bucket = words.get(row.word);
-      if (bucket) bucket.push(row);
-      else words.set(row.word, [row]);
+  for (const { sortKey, customerId, words } of entries) {
+    for (const { word, rank } of words) {
+      const bucket = byRank[rank]?.get(word);
+      if (bucket) bucket.push({ word, rank, sortKey, customerId });
+      else byRank[rank]?.set(word, [{ word, rank, sortKey, customerId }]);
     }
   }
-  const sorted: WordRow[] = [];
+  const rows: WordRow[] = [];
   // Plain string order is the index's (word compared as text), as byCustomerKey's is.
   for (const words of byRank) {
-    for (const word of [...words.keys()].sort()) for (const row of words.get(word) ?? []) sorted.push(row);
+    for (const word of [...words.keys()].sort()) for (const row of words.get(word) ?? []) rows.push(row);
   }
-  return sorted;
+  return { rows, lists: entries.filter((e) => e.words.length > 0).map(listRow) };
 }
+
+type WordListRow = typeof l.$inferInsert;
+const listRow = ({ sortKey, customerId, words }: CustomerEntries): WordListRow => ({
+  sortKey,
+  customerId,
+  words: listOfWords(words),
+});
 
 /**
  * A replay writes its words in sorted runs of about `wordsPerRun` (≈ 30 MB of rows held at once).
@@ -147,13 +157,16 @@ const WORD_PAGE = 1_000;
 
 /** A replay's search words not yet written, and the customers whose words are written at its end. */
 interface WordBuild {
-  run: WordRow[];
+  run: CustomerEntries[];
+  /** Words in `run`. */
+  words: number;
   readonly changed: Set<string>;
 }
 
 export function createCustomersRepo(db: Executor, keyring: Keyring, options: ListOptions = {}): TenantCustomersRepo {
   const customers = db.table(getTableName(c));
   const words = db.table(getTableName(w));
+  const wordLists = db.table(getTableName(l));
   const sequences = db.table(getTableName(s));
   const contactsTable = db.table(getTableName(k));
   const all = selectColumns(c);
@@ -242,24 +255,31 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
    * inserts (replay's pages, imports) skip that lookup.
    */
   async function writeWords(list: readonly CustomerRecord[], tx: Executor, withContacts: boolean): Promise<void> {
-    await tx.insert(w, await wordRows(list, tx, withContacts));
+    await insertEntries(await entriesOf(list, tx, withContacts), tx);
   }
 
-  async function wordRows(list: readonly CustomerRecord[], tx: Executor, withContacts: boolean): Promise<WordRow[]> {
+  async function insertEntries(entries: CustomerEntries[], tx: Executor): Promise<void> {
+    const { rows, lists } = inIndexOrder(entries);
+    await tx.insert(w, rows);
+    await tx.insert(l, lists);
+  }
+
+  async function entriesOf(
+    list: readonly CustomerRecord[],
+    tx: Executor,
+    withContacts: boolean,
+  ): Promise<CustomerEntries[]> {
     const names = withContacts
       ? await contactNames(
           list.map((r) => r.id),
           tx,
         )
       : new Map<string, string[]>();
-    const rows: WordRow[] = [];
-    for (const record of list) {
-      const sortKey = sortKeyOf(record);
-      for (const { word, rank } of customerWords(record, names.get(record.id))) {
-        rows.push({ word, rank, sortKey, customerId: record.id });
-      }
-    }
-    return rows;
+    return list.map((record) => ({
+      sortKey: sortKeyOf(record),
+      customerId: record.id,
+      words: customerWords(record, names.get(record.id)),
+    }));
   }
 
   /** Stored customers without their secrets (words need none, so no data key is unwrapped). */
@@ -270,27 +290,46 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     return rows.map((row) => toRecord(row, undefined));
   }
 
+  /** Adds customers' words to a replay's run, and writes the run once it is long enough. */
+  async function addToRun(build: WordBuild, entries: readonly CustomerEntries[], tx: Executor): Promise<void> {
+    for (const entry of entries) {
+      build.run.push(entry);
+      build.words += entry.words.length;
+    }
+    if (build.words >= wordRuns.wordsPerRun) await flushRun(build, tx);
+  }
+
   /** Inserts a replay's run of words in the index's order, leaving out customers changed since. */
   async function flushRun(build: WordBuild, tx: Executor): Promise<void> {
-    const rows = build.run.filter((row) => !build.changed.has(row.customerId));
+    const entries = build.run.filter((entry) => !build.changed.has(entry.customerId));
     build.run = [];
-    await tx.insert(w, inIndexOrder(rows));
+    build.words = 0;
+    await insertEntries(entries, tx);
+  }
+
+  /** Removes the customers' words (each row by its full key) and their word lists. */
+  async function deleteEntries(entries: readonly CustomerEntries[], tx: Executor): Promise<void> {
+    for (const { sortKey, customerId, words: list } of entries) {
+      for (const { word, rank } of list) {
+        await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.rank)} = ${rank} AND ${col(w.word)} = ${word}
+          AND ${col(w.sortKey)} = ${sortKey} AND ${col(w.customerId)} = ${customerId}`);
+      }
+      await tx.run(
+        sql`DELETE FROM ${wordLists} WHERE ${col(l.sortKey)} = ${sortKey} AND ${col(l.customerId)} = ${customerId}`,
+      );
+    }
   }
 
   /**
    * During a replay: customers that change after their insert (a later page, a contact added) are
    * written once more at its end, from their final row. The words their insert took, which may
-   * already be in the table, are removed by their full key (no other index exists meanwhile).
+   * already be in the table, are removed by their full key.
    */
   async function markChanged(ids: readonly string[], build: WordBuild, tx: Executor): Promise<void> {
     const fresh = ids.filter((id) => !build.changed.has(id));
     if (fresh.length === 0) return;
     for (const id of fresh) build.changed.add(id);
-    const taken = await wordRows(await plainRecords(fresh, tx), tx, false);
-    for (const row of taken) {
-      await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.rank)} = ${row.rank} AND ${col(w.word)} = ${row.word}
-        AND ${col(w.sortKey)} = ${row.sortKey} AND ${col(w.customerId)} = ${row.customerId}`);
-    }
+    await deleteEntries(await entriesOf(await plainRecords(fresh, tx), tx, false), tx);
   }
 
   /** The end of a replay: the last run, then the changed customers' words from their final rows. */
@@ -300,18 +339,18 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     build.changed.clear();
     for (let i = 0; i < changed.length; i += WORD_PAGE) {
       throwIfCancelled(signal, 'replay cancelled; nothing was changed');
-      build.run.push(...(await wordRows(await plainRecords(changed.slice(i, i + WORD_PAGE), tx), tx, true)));
-      if (build.run.length >= wordRuns.wordsPerRun) await flushRun(build, tx);
+      await addToRun(build, await entriesOf(await plainRecords(changed.slice(i, i + WORD_PAGE), tx), tx, true), tx);
       await yieldToEventLoop();
     }
     await flushRun(build, tx);
   }
 
-  /** Removes a customer's words, found by the key they were written under. */
-  async function dropWords(id: string, stored: Row | undefined, tx: Executor): Promise<void> {
-    if (!stored) return;
-    await tx.run(sql`DELETE FROM ${words} WHERE ${col(w.sortKey)} = ${wordKey(String(stored.sortName), String(stored.number))}
-      AND ${col(w.customerId)} = ${id}`);
+  /** Removes a customer's words, as its word list under `sortKey` names them. */
+  async function dropWords(id: string, sortKey: string, tx: Executor): Promise<void> {
+    const [list] = await tx.column(sql`SELECT ${col(l.words)} FROM ${wordLists}
+      WHERE ${col(l.sortKey)} = ${sortKey} AND ${col(l.customerId)} = ${id}`);
+    if (typeof list !== 'string') return;
+    await deleteEntries([{ sortKey, customerId: id, words: wordsOfList(list) }], tx);
   }
 
   /** The stored sort name and number of a customer (the key of its words), if it is stored at `version`. */
@@ -336,10 +375,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     for (const record of list) rows.push(await toRow(record, keys.get(customerSubject(record.id)) ?? null));
     await tx.insert(c, rows);
     const build = building.get(tx);
-    if (build) {
-      build.run.push(...(await wordRows(list, tx, false)));
-      if (build.run.length >= wordRuns.wordsPerRun) await flushRun(build, tx);
-    } else await writeWords(list, tx, false);
+    if (build) await addToRun(build, await entriesOf(list, tx, false), tx);
+    else await writeWords(list, tx, false);
     lists.changed();
   }
 
@@ -379,8 +416,8 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const stored = build ? undefined : await storedKey(record.id, fromVersion, tx);
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
-      if (changed === 1 && !build) {
-        await dropWords(record.id, stored, tx);
+      if (changed === 1 && stored) {
+        await dropWords(record.id, wordKey(String(stored.sortName), String(stored.number)), tx);
         await writeWords([record], tx, true);
       }
       lists.changed();
@@ -391,11 +428,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const build = building.get(tx);
       if (build) return markChanged(ids, build, tx);
       const stored = await getMany(ids, tx);
-      for (const record of stored.values()) {
-        await tx.run(
-          sql`DELETE FROM ${words} WHERE ${col(w.sortKey)} = ${sortKeyOf(record)} AND ${col(w.customerId)} = ${record.id}`,
-        );
-      }
+      for (const record of stored.values()) await dropWords(record.id, sortKeyOf(record), tx);
       await writeWords([...stored.values()], tx, true);
       lists.changed();
     },
@@ -406,7 +439,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const removed = await tx.run(
         sql`DELETE FROM ${customers} WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${fromVersion}`,
       );
-      if (removed === 1) await dropWords(id, stored, tx);
+      if (removed === 1 && stored) await dropWords(id, wordKey(String(stored.sortName), String(stored.number)), tx);
       lists.changed();
       return removed === 1;
     },
@@ -531,7 +564,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     reserveInSequence,
     tables: [getTableName(c), getTableName(w)],
     async withWordsDeferred<T>(tx: Executor, run: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-      const build: WordBuild = { run: [], changed: new Set() };
+      const build: WordBuild = { run: [], words: 0, changed: new Set() };
       building.set(tx, build);
       let value: T;
       try {
@@ -548,6 +581,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     async clear(tx = db) {
       await tx.run(sql`DELETE FROM ${customers}`);
       await tx.run(sql`DELETE FROM ${words}`);
+      await tx.run(sql`DELETE FROM ${wordLists}`);
       lists.changed();
     },
   };

@@ -69,13 +69,25 @@ export const customerWordsSqlite = sqliteTable(
     sortKey: text('sort_key').notNull(),
     customerId: text('customer_id').notNull(),
   },
-  (t) => [
-    sqlitePrimaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
-    // A customer's words by its sort key first: a search reads the driving word's entries in
-    // sort-key order, so its probes for the other words walk this index forwards (pages stay in
-    // the cache) instead of jumping about by random customer ids.
-    index('customer_words_owner_idx').on(t.sortKey, t.customerId, t.word),
-  ],
+  (t) => [sqlitePrimaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] })],
+);
+
+/**
+ * All indexed words of a customer in one row (customers.search.ts, listOfWords): what a search
+ * checks the other words of a query against, one lookup per customer instead of one per word, and
+ * what tells which rows of customer_words to remove when the customer changes. Keyed by sort key
+ * first: a search reads the driving word's entries in sort-key order, so its lookups here walk the
+ * table forwards (pages stay in the cache) instead of jumping about by random customer ids. One
+ * row per customer is a fraction of the size of a second index over every word.
+ */
+export const customerWordListsSqlite = sqliteTable(
+  'customer_word_lists',
+  {
+    sortKey: text('sort_key').notNull(),
+    customerId: text('customer_id').notNull(),
+    words: text('words').notNull(),
+  },
+  (t) => [sqlitePrimaryKey({ columns: [t.sortKey, t.customerId] })],
 );
 
 /** Unqualified, for drizzle-kit: migrations are applied inside the tenant's schema. */
@@ -129,10 +141,17 @@ export const customerWordsPg = pgTable(
     sortKey: pgText('sort_key').notNull(),
     customerId: uuid('customer_id').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] }),
-    pgIndex('customer_words_owner_idx').on(t.sortKey, t.customerId, t.word),
-  ],
+  (t) => [primaryKey({ columns: [t.rank, t.word, t.sortKey, t.customerId] })],
+);
+
+export const customerWordListsPg = pgTable(
+  'customer_word_lists',
+  {
+    sortKey: pgText('sort_key').notNull(),
+    customerId: uuid('customer_id').notNull(),
+    words: pgText('words').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.sortKey, t.customerId] })],
 );
 
 /** Per-company counters (customer numbers): a number once given is never given again. */

@@ -1,7 +1,15 @@
 // The search index's words and the query's words: folding, splitting, phone numbers, user text.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { foldForSearch, MAX_WORD, queryWords, wordsOfValue } from './customers.search';
+import {
+  foldForSearch,
+  listNeedle,
+  listOfWords,
+  MAX_WORD,
+  queryWords,
+  wordsOfList,
+  wordsOfValue,
+} from './customers.search';
 
 /** The definition, without the ASCII shortcut foldForSearch takes. */
 const folded = (text: string) =>
@@ -71,6 +79,53 @@ describe('words of a query', () => {
         }
       }),
       { numRuns: 1000 },
+    );
+  });
+});
+
+describe('word lists', () => {
+  const indexed = fc.array(
+    fc.record({
+      word: fc.oneof(...['weber', 'ltd', 'k0000002', 'berlin', '10115', 'de'].map((w) => fc.constant(w)), fc.string()),
+      rank: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    }),
+    { maxLength: 25 },
+  );
+  // Words as customerWords makes them: folded, letters and digits only, each once.
+  const asIndexed = (list: readonly { word: string; rank: 0 | 1 | 2 }[]) => {
+    const seen = new Set<string>();
+    return list
+      .map(({ word, rank }) => ({ word: wordsOfValue(word).join(''), rank }))
+      .filter(({ word }) => word.length > 0 && !seen.has(word) && seen.add(word));
+  };
+
+  it('give back the words and ranks they were made of', () => {
+    fc.assert(
+      fc.property(indexed, (list) => {
+        const words = asIndexed(list);
+        const byRank = (ws: readonly { word: string; rank: number }[]) =>
+          [...ws].sort((a, b) => a.rank - b.rank || (a.word < b.word ? -1 : a.word > b.word ? 1 : 0));
+        expect(byRank(wordsOfList(listOfWords(words)))).toEqual(byRank(words));
+      }),
+    );
+    expect(
+      listOfWords([
+        { word: 'weber', rank: 0 },
+        { word: 'berlin', rank: 2 },
+      ]),
+    ).toBe(' weber | | berlin');
+  });
+
+  it('contain the needle of a query word exactly when one of their words begins with it (property)', () => {
+    fc.assert(
+      fc.property(indexed, fc.oneof(fc.constantFrom('we', 'berl', 'k00', '1', 'lt'), fc.string()), (list, typed) => {
+        const words = asIndexed(list);
+        for (const query of queryWords(typed)) {
+          const found = listOfWords(words).includes(listNeedle(query));
+          expect(found).toBe(words.some(({ word }) => word.startsWith(query)));
+        }
+      }),
+      { numRuns: 500 },
     );
   });
 });

@@ -97,6 +97,34 @@ export function customerWords(record: CustomerRecord, contactNames: readonly str
   return [...best].map(([word, rank]) => ({ word, rank }));
 }
 
+/** Between the ranks of a word list (words are letters and digits only, so never part of one). */
+const RANKS_APART = ' |';
+
+/**
+ * A customer's words as one text (customer_word_lists): a space before every word, the ranks in
+ * order and apart by `|` — ` weber ltd k0000002 | info webertde | berlin 10115`. A query word
+ * begins one of its words exactly when the text contains a space and the query word
+ * (`instr(words, ' ' || ?)`), so one lookup checks every other word of a query.
+ */
+export function listOfWords(words: readonly IndexedWord[]): string {
+  const ranks: string[][] = [[], [], []];
+  for (const { word, rank } of words) ranks[rank]?.push(word);
+  return ranks.map((list) => list.map((word) => ` ${word}`).join('')).join(RANKS_APART);
+}
+
+/** The words of a word list, with their ranks (listOfWords backwards). */
+export function wordsOfList(list: string): IndexedWord[] {
+  return list.split(RANKS_APART).flatMap((part, rank) =>
+    part
+      .split(' ')
+      .filter((word) => word.length > 0)
+      .map((word) => ({ word, rank: rank as 0 | 1 | 2 })),
+  );
+}
+
+/** What a word list contains where one of its words begins `word` (see listOfWords). */
+export const listNeedle = (word: string): string => ` ${word}`;
+
 /** A query that looks like a phone number is one word of its digits (`030 1234567`). */
 const PHONE_QUERY = /^\+?[\d\s()/.-]{6,}$/;
 

@@ -30,6 +30,7 @@ const expectedTables = {
   tenant: [
     'customer_activities',
     'customer_contacts',
+    'customer_word_lists',
     'customer_words',
     'customers',
     'data_keys',

@@ -79,7 +79,8 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
         sql: tenantSql,
         compact: async () => {
           await tenantSql.run(
-            sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_words')}`,
+            sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_words')},
+              ${tenantSql.table('customer_word_lists')}`,
           );
         },
       };
