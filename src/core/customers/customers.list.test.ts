@@ -268,12 +268,54 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
     expect(estimated.items).toEqual(exact.items);
     // Counting stops before the driving word's entries end: the estimate is only a lower bound.
     const partly = createCustomersRepo(store.sql, keyring, { countEntries: 6, driverProbe: 10 });
-    for (const search of ['e', 'e m']) {
-      const counted = await partly.list(customerListInputSchema.parse({ search, limit: 500 }));
+    for (const [search, limit] of [
+      ['e', 500],
+      ['e m', 1],
+      ['e m', 2],
+    ] as const) {
+      const counted = await partly.list(customerListInputSchema.parse({ search, limit }));
       expect(counted.exact, search).toBe(false);
       expect(counted.atLeast, search).toBe(true);
-      expect(counted.items, search).toEqual((await page({ search, limit: 500 })).items);
+      expect(counted.items, search).toEqual((await page({ search, limit })).items);
     }
+    // A first page whose scan read every entry of the driving word counts exactly what it found.
+    const whole = await page({ search: 'e m', limit: 500 });
+    expect(await partly.list(customerListInputSchema.parse({ search: 'e m', limit: 500 }))).toMatchObject({
+      exact: true,
+      total: whole.total,
+      items: whole.items,
+    });
+  });
+
+  it('counts a search of several words from its first page as from a sample of its own (property)', async () => {
+    const store = await kontor.stores.tenant(
+      value<{ tenant: { id: string } }>(await kontor.call('auth.status', {})).tenant.id,
+    );
+    const keyring = createKeyring({
+      db: store.sql,
+      tenantId: 'counting',
+      master: randomBytes(32),
+      clock: systemClock,
+      ids: uuidv7Source(systemClock),
+    });
+    // The count reuses the first page's checks; a second page (after a cursor) counts on its own.
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('e m', 'a e', 'e', 'm b', 'er'),
+        // Samples smaller and larger than what a page's scan reads (its batches hold 12 or more rows).
+        fc.integer({ min: 1, max: 150 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.constantFrom(undefined, ['active'] as const),
+        async (search, countEntries, limit, status) => {
+          const repo = createCustomersRepo(store.sql, keyring, { countEntries, setEntries: 0 });
+          const first = await repo.list(customerListInputSchema.parse({ search, limit, status }));
+          if (!first.next) return;
+          const second = await repo.list(customerListInputSchema.parse({ search, limit, status, cursor: first.next }));
+          expect({ total: first.total, exact: first.exact }).toEqual({ total: second.total, exact: second.exact });
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('reaches the last page from the end, and an empty page past it', async () => {
