@@ -43,6 +43,8 @@ export interface CompanyServices {
   readonly contacts: ContactsService;
   readonly activities: ActivitiesService;
   readonly gdpr: GdprService;
+  /** After an import or a replay: the store's statistics and visibility map (TenantStore.afterBulkWrite). */
+  readonly afterBulkWrite: () => Promise<void>;
 }
 
 export interface CompanyServicesDeps {
@@ -163,6 +165,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       // One command of Kontor's own: its metadata is made before the transaction.
       await customers.numberUnnumbered(await deps.commandMeta(null));
       await settings.set(PROJECTION_KEY, PROJECTION_VERSION);
+      await store.afterBulkWrite();
     }
     const gdpr = createGdprService({
       tenantId,
@@ -178,7 +181,19 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       clock,
       compact: () => store.compact(),
     });
-    return { tenantId, sql: store.sql, settings, keyring, events, projections, customers, contacts, activities, gdpr };
+    return {
+      tenantId,
+      sql: store.sql,
+      settings,
+      keyring,
+      events,
+      projections,
+      customers,
+      contacts,
+      activities,
+      gdpr,
+      afterBulkWrite: () => store.afterBulkWrite(),
+    };
   }
 
   /**

@@ -359,6 +359,28 @@ export function createCustomerLists(
   )}, ${col(w.customerId, 'e')} AS ${sql.identifier(w.customerId.name)} FROM ${words} e
     WHERE ${anyRank('e', word)} LIMIT ${limit}) w`;
 
+  /**
+   * The first `limit` entries beginning `word` in the index's order (rank, word, sort key,
+   * customer), as a subquery `w` with the index's columns: one ordered range per rank, so neither
+   * dialect sorts more than three times `limit` rows, and both take the same entries (a plain
+   * LIMIT takes whichever rows a plan meets first; Postgres scans a small table in any order).
+   */
+  const sampleOf = (word: string, limit: number) => {
+    const columns = (alias: string) =>
+      sql.join(
+        [w.rank, ...SEARCH_ORDER].map((column) => col(column, alias)),
+        sql`, `,
+      );
+    const arm = (rank: number) => sql`SELECT * FROM (SELECT ${columns('e')} FROM ${words} e
+      WHERE ${col(w.rank, 'e')} = ${rank} AND ${inRange('e', word)}
+      ORDER BY ${sql.join(
+        SEARCH_ORDER.map((column) => col(column, 'e')),
+        sql`, `,
+      )} LIMIT ${limit}) ${sql.identifier(`a${rank}`)}`;
+    return sql`(SELECT ${columns('u')} FROM (${arm(0)} UNION ALL ${arm(1)} UNION ALL ${arm(2)}) u
+      ORDER BY ${columns('u')} LIMIT ${limit}) w`;
+  };
+
   /** How many index entries begin `word`, counted up to `limit`. */
   async function entries(word: string, limit: number): Promise<number> {
     const [row] = await db.rows(sql`SELECT count(*) AS n FROM ${firstEntries(word, limit)}`);
@@ -498,7 +520,7 @@ export function createCustomerLists(
     const sampled = async () => {
       const matches = rest.length > 0 ? sql`CASE WHEN ${sql.join(rest, sql` AND `)} THEN ${id} END` : id;
       const [sample] = await db.rows(
-        sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM ${firstEntries(driver, countEntries)}`,
+        sql`SELECT count(*) AS n, count(DISTINCT ${matches}) AS d FROM ${sampleOf(driver, countEntries)}`,
       );
       return estimate(toNumber(sample?.['n']), toNumber(sample?.['d']));
     };
@@ -511,19 +533,16 @@ export function createCustomerLists(
      */
     const scanned = async (found: readonly Row[], to: Key | null) => {
       if (!to) return { total: new Set(found.map(customerOf)).size, exact: true, atLeast: false };
-      const perRank = await db.rows(sql`SELECT ${col(w.rank, 'e')} AS r, count(*) AS n
-        FROM (SELECT ${col(w.rank, 'e')} FROM ${words} e WHERE ${anyRank('e', driver)} LIMIT ${countEntries}) e
-        GROUP BY ${col(w.rank, 'e')} ORDER BY ${col(w.rank, 'e')}`);
-      const counted = perRank.reduce((sum, row) => sum + toNumber(row['n']), 0);
-      const lastRank = perRank[perRank.length - 1];
-      if (counted < countEntries || !lastRank) return sampled();
-      const rank = toNumber(lastRank['r']);
-      const [end] = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering} FROM ${words} w
-        WHERE ${col(w.rank, 'w')} = ${rank} AND ${inRange('w', driver)}
-        ORDER BY ${searchOrdering} LIMIT 1 OFFSET ${toNumber(lastRank['n']) - 1}`);
-      if (!end) return sampled();
+      // The sample's last entry, and how many entries the sample has.
+      const descending = sql.join(
+        [w.rank, ...SEARCH_ORDER].map((column) => sql`${col(column, 'w')} DESC`),
+        sql`, `,
+      );
+      const [end] = await db.rows(sql`SELECT ${col(w.rank, 'w')} AS r, ${searchOrdering}, count(*) OVER () AS n
+        FROM ${sampleOf(driver, countEntries)} ORDER BY ${descending} LIMIT 1`);
+      if (!end || toNumber(end['n']) < countEntries) return sampled();
       const last = entryKey(end);
-      const reached = to.length === 1 ? rank <= Number(to[0]) : compareKeys(last, to) <= 0;
+      const reached = to.length === 1 ? Number(last[0]) <= Number(to[0]) : compareKeys(last, to) <= 0;
       if (!reached) return sampled();
       const inSample = found.filter((row) => compareKeys(entryKey(row), last) <= 0);
       return estimate(countEntries, new Set(inSample.map(customerOf)).size);

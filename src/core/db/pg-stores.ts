@@ -7,6 +7,9 @@ import { queryRows, quoteIdent, schemaExists, type PgConnection, type PgDb } fro
 import type { Stores, TenantStore } from './stores';
 import { AppError } from '../../shared/errors';
 
+/** The projection tables a replay rebuilds and an import fills (see TenantStore.afterBulkWrite). */
+const BULK_WRITTEN = ['customers', 'customer_words', 'customer_word_lists', 'customer_contacts', 'customer_activities'];
+
 export interface PgStoresOptions {
   readonly connection: PgConnection;
   readonly migrationsDir: string;
@@ -82,6 +85,10 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
             sql`VACUUM ${tenantSql.table('data_keys')}, ${tenantSql.table('customers')}, ${tenantSql.table('customer_words')},
               ${tenantSql.table('customer_word_lists')}`,
           );
+        },
+        afterBulkWrite: async () => {
+          const tables = BULK_WRITTEN.map((name) => tenantSql.table(name));
+          await tenantSql.run(sql`VACUUM (ANALYZE) ${sql.join(tables, sql`, `)}`);
         },
       };
       open.set(tenantId, store);

@@ -107,6 +107,11 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
       compact: async () => {
         if (!(await storeThread().truncate(file))) await tenantSql.rows(sql.raw('PRAGMA wal_checkpoint(TRUNCATE)'));
       },
+      afterBulkWrite: async () => {
+        // Statistics of the tables that changed much, each from a bounded sample of its rows.
+        await tenantSql.rows(sql.raw('PRAGMA analysis_limit = 1000'));
+        await tenantSql.rows(sql.raw('PRAGMA optimize = 0x10002'));
+      },
     };
     open.set(tenantId, { close, store });
     return store;

@@ -10,6 +10,13 @@ export interface TenantStore {
    * checkpoint and truncate the WAL; Postgres: vacuum the key and projection tables).
    */
   compact(): Promise<void>;
+  /**
+   * After a bulk write (an import, a replay): what the database would otherwise do some time later
+   * by itself — statistics for the query planner, and on Postgres the visibility map without which
+   * an index-only scan reads every entry's table row (a search right after loading 1,000,000
+   * customers measured p95 ≈ 237 ms instead of ≈ 29 ms).
+   */
+  afterBulkWrite(): Promise<void>;
 }
 
 export interface SystemStore {

@@ -45,7 +45,8 @@ export function eventsHandlers({
     },
     // Long: it commits in the company's store, then the audit log records it (see docs/architecture.md).
     'events.replay': async (_input, ctx) => {
-      const { events, projections, sql, tenantId } = await companies.of(ctx.session);
+      const company = await companies.of(ctx.session);
+      const { events, projections, sql, tenantId } = company;
       const started = clock.now().getTime();
       const count = await replay({
         db: sql,
@@ -54,6 +55,7 @@ export function eventsHandlers({
         signal: ctx.signal,
         onProgress: (done) => ctx.progress({ done, total: null, message: 'events' }),
       });
+      await company.afterBulkWrite();
       await audit.append({
         ...auditActor(ctx.session),
         action: 'events.replayed',

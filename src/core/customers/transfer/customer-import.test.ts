@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { sql } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CustomerPage, ImportInspection, ImportResult } from '../../../shared/contract';
 import type { Result } from '../../../shared/errors';
@@ -232,6 +234,25 @@ describe.each(testDialects)('customer import on %s', (dialect) => {
       expect(progress.slice(0, 2)).toEqual([500, 1_000]);
       const kept = (await total()) - before;
       expect(kept).toBe(mode === 'all' ? 0 : 1_000);
+    }
+  });
+
+  it('leaves the store ready for searches after a large import: statistics, and on Postgres the visibility map', async () => {
+    const lines = ['Name;Ort'];
+    for (let i = 0; i < 1_200; i++) lines.push(`Statistik ${i} GmbH;Ort ${i}`);
+    value(await importFile(file('statistics.csv', lines.join('\n'))));
+    const store = await kontor.currentStore();
+    if (dialect === 'postgres') {
+      // VACUUM sets pages all-visible (relallvisible) and ANALYZE counts the rows (reltuples).
+      const name = new PgDialect().sqlToQuery(sql`${store.sql.table('customers')}`).sql;
+      const [row] = await store.sql.rows(
+        sql`SELECT relallvisible AS visible, reltuples AS tuples FROM pg_class WHERE oid = to_regclass(${name})`,
+      );
+      expect(Number(row?.['visible'])).toBeGreaterThan(0);
+      expect(Number(row?.['tuples'])).toBeGreaterThanOrEqual(1_200);
+    } else {
+      const rows = await store.sql.rows(sql`SELECT tbl FROM sqlite_stat1 WHERE tbl IN ('customers', 'customer_words')`);
+      expect(new Set(rows.map((r) => r['tbl']))).toEqual(new Set(['customers', 'customer_words']));
     }
   });
 });

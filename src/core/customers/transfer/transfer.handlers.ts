@@ -14,6 +14,9 @@ import { cellText, openTable } from './table-source';
 /** Company setting: the saved column mappings of imports. */
 const MAPPINGS_KEY = 'import.mappings';
 
+/** Imports of at least this many customers refresh the store's statistics afterwards (TenantStore.afterBulkWrite). */
+const BULK_ROWS = 1_000;
+
 /** Rows the inspection shows for the preview. */
 const PREVIEW_ROWS = 10;
 
@@ -98,6 +101,7 @@ export function transferHandlers({
         signal: ctx.signal,
         onProgress: (done, total) => ctx.progress({ done, total, message: 'rows' }),
       });
+      if (result.imported >= BULK_ROWS) await company.afterBulkWrite();
       if (result.imported > 0) {
         await audit.append({
           action: 'customers.imported',
