@@ -550,13 +550,16 @@ export function createCustomerLists(
 
     /** Of the customers of `entries`, those with an entry for the driver at or before the cursor (listed on an earlier page). */
     const listedBefore = async (entries: readonly Row[], cursor: Key): Promise<Set<string>> => {
+      // By sort key alone (it ends in the customer's number, so it is as good as unique): two lists
+      // of keys for the two columns would be looked up as every pair of them.
       const keys = entries.map((row) => String(row[w.sortKey.name]));
+      const customers = new Set(entries.map(customerOf));
       const rows = await db.rows(sql`SELECT ${col(l.sortKey, 'o')} AS k, ${col(l.customerId, 'o')} AS c,
-        ${col(l.words, 'o')} AS words FROM ${wordLists} o
-        WHERE ${db.inList(col(l.sortKey, 'o'), keys)} AND ${db.inList(col(l.customerId, 'o'), entries.map(customerOf))}`);
+        ${col(l.words, 'o')} AS words FROM ${wordLists} o WHERE ${db.inList(col(l.sortKey, 'o'), keys)}`);
       const before = new Set<string>();
       for (const row of rows) {
         const customer = String(row['c']);
+        if (!customers.has(customer)) continue;
         const earlier = wordsOfList(String(row['words'])).some(
           ({ word, rank }) =>
             word.startsWith(driver) && compareKeys([rank, word, String(row['k']), customer], cursor) <= 0,

@@ -10,6 +10,7 @@ import { customerListInputSchema } from '../../shared/contract';
 import { createKeyring } from '../crypto/keyring';
 import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 import { systemClock, uuidv7Source } from '../deps';
+import type { ListOptions } from './customers.list.sql';
 import { createCustomersRepo, type TenantCustomersRepo } from './customers.repo.sql';
 
 const NAMES = ['Müller', 'mueller', 'Schmidt', 'Öztürk', 'Ada', 'ada', 'Zoë', 'Bäcker', 'Becker', 'Ärzte'];
@@ -75,6 +76,8 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
   let probing: TenantCustomersRepo;
   /** The same lists, reading words whole but ordering from all of the driver's entries. */
   let ordering: TenantCustomersRepo;
+  /** A repository of the same store with other list options (tests make the limits small). */
+  let withOptions: (options: ListOptions) => TenantCustomersRepo;
   let all: Stored[];
   let ownerId: string;
 
@@ -107,6 +110,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
       clock: systemClock,
       ids,
     });
+    withOptions = (options) => createCustomersRepo(store.sql, keyring, options);
     repo = createCustomersRepo(store.sql, keyring, { anchorEvery: 4 });
     probing = createCustomersRepo(store.sql, keyring, { anchorEvery: 4, setEntries: 0 });
     ordering = createCustomersRepo(store.sql, keyring, { anchorEvery: 4, orderedByList: 0 });
@@ -248,17 +252,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
   });
 
   it('estimates the count of a broad search from a sample, and still lists every match', async () => {
-    const store = await kontor.stores.tenant(
-      value<{ tenant: { id: string } }>(await kontor.call('auth.status', {})).tenant.id,
-    );
-    const keyring = createKeyring({
-      db: store.sql,
-      tenantId: 'sampling',
-      master: randomBytes(32),
-      clock: systemClock,
-      ids: uuidv7Source(systemClock),
-    });
-    const sampling = createCustomersRepo(store.sql, keyring, { countEntries: 6 });
+    const sampling = withOptions({ countEntries: 6 });
     const exact = await page({ search: 'e', limit: 500 });
     const estimated = await sampling.list(customerListInputSchema.parse({ search: 'e', limit: 500 }));
     expect(exact.exact).toBe(true);
@@ -267,7 +261,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
     expect(estimated.total).toBeGreaterThan(0);
     expect(estimated.items).toEqual(exact.items);
     // Counting stops before the driving word's entries end: the estimate is only a lower bound.
-    const partly = createCustomersRepo(store.sql, keyring, { countEntries: 6, driverProbe: 10 });
+    const partly = withOptions({ countEntries: 6, driverProbe: 10 });
     for (const [search, limit] of [
       ['e', 500],
       ['e m', 1],
@@ -288,16 +282,6 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
   });
 
   it('counts a search of several words from its first page as from a sample of its own (property)', async () => {
-    const store = await kontor.stores.tenant(
-      value<{ tenant: { id: string } }>(await kontor.call('auth.status', {})).tenant.id,
-    );
-    const keyring = createKeyring({
-      db: store.sql,
-      tenantId: 'counting',
-      master: randomBytes(32),
-      clock: systemClock,
-      ids: uuidv7Source(systemClock),
-    });
     // The count reuses the first page's checks; a second page (after a cursor) counts on its own.
     await fc.assert(
       fc.asyncProperty(
@@ -307,7 +291,7 @@ describe.each(testDialects)('customer list pages on %s', (dialect) => {
         fc.integer({ min: 1, max: 40 }),
         fc.constantFrom(undefined, ['active'] as const),
         async (search, countEntries, limit, status) => {
-          const repo = createCustomersRepo(store.sql, keyring, { countEntries, setEntries: 0 });
+          const repo = withOptions({ countEntries, setEntries: 0 });
           const first = await repo.list(customerListInputSchema.parse({ search, limit, status }));
           if (!first.next) return;
           const second = await repo.list(customerListInputSchema.parse({ search, limit, status, cursor: first.next }));
