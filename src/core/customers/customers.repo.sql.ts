@@ -353,12 +353,12 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
     await deleteEntries([{ sortKey, customerId: id, words: wordsOfList(list) }], tx);
   }
 
-  /** The stored sort name and number of a customer (the key of its words), if it is stored at `version`. */
-  async function storedKey(id: string, version: number, tx: Executor): Promise<Row | undefined> {
+  /** The key a customer's words are stored under (its stored sort name and number), if it is stored at `version`. */
+  async function storedKey(id: string, version: number, tx: Executor): Promise<string | undefined> {
     const [row] = await tx.rows<Row>(sql`SELECT ${col(c.sortName)} AS ${sql.identifier('sortName')},
       ${col(c.number)} AS ${sql.identifier('number')} FROM ${customers}
       WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${version}`);
-    return row;
+    return row && wordKey(String(row.sortName), String(row.number));
   }
 
   /** Many rows at once (replay writes a page of customers in one call). */
@@ -417,7 +417,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const changed = await tx.run(sql`UPDATE ${customers} SET ${sql.join(sets, sql`, `)}
         WHERE ${col(c.id)} = ${record.id} AND ${col(c.version)} = ${fromVersion}`);
       if (changed === 1 && stored) {
-        await dropWords(record.id, wordKey(String(stored.sortName), String(stored.number)), tx);
+        await dropWords(record.id, stored, tx);
         await writeWords([record], tx, true);
       }
       lists.changed();
@@ -439,7 +439,7 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       const removed = await tx.run(
         sql`DELETE FROM ${customers} WHERE ${col(c.id)} = ${id} AND ${col(c.version)} = ${fromVersion}`,
       );
-      if (removed === 1 && stored) await dropWords(id, wordKey(String(stored.sortName), String(stored.number)), tx);
+      if (removed === 1 && stored) await dropWords(id, stored, tx);
       lists.changed();
       return removed === 1;
     },
