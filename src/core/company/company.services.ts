@@ -73,7 +73,7 @@ export const HOME_COUNTRY_KEY = 'company.country';
 
 /** Company setting: the shape of the customers projection, rebuilt by a replay when it changes. */
 const PROJECTION_KEY = 'projection.customers';
-const PROJECTION_VERSION = 5;
+const PROJECTION_VERSION = 6;
 
 /** Company setting: the event log was checked for plain personal data (from before field encryption). */
 const SEALED_MARK = 'events.sealed';

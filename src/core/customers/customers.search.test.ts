@@ -1,11 +1,14 @@
 // The search index's words and the query's words: folding, splitting, phone numbers, user text.
 import fc from 'fast-check';
+import { getCountries, getExampleNumber, parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import {
   foldForSearch,
   listNeedle,
   listOfWords,
   MAX_WORD,
+  phoneWords,
   queryWords,
   wordsOfList,
   wordsOfValue,
@@ -43,9 +46,15 @@ describe('foldForSearch', () => {
 
 describe('words of a value', () => {
   it('indexes every ending that starts at a word, without separators', () => {
-    expect(wordsOfValue('jw@muster.de')).toEqual(['jwmusterde', 'musterde', 'de']);
+    expect(wordsOfValue('jw@muster.de')).toEqual(['jwmusterde', 'musterde']);
+    expect(wordsOfValue('info@weber.com')).toEqual(['infowebercom', 'webercom', 'com']);
     expect(wordsOfValue('Müller-Lüdenscheidt GmbH')).toEqual(['mullerludenscheidt', 'ludenscheidt', 'gmbh']);
-    expect(wordsOfValue('K-00012')).toEqual(['k00012', '00012']);
+  });
+
+  it('keeps words of digits without their leading zeros', () => {
+    expect(wordsOfValue('K-00012')).toEqual(['k00012', '12']);
+    expect(wordsOfValue('01067 Dresden')).toEqual(['1067', 'dresden']);
+    expect(wordsOfValue('0 00 000')).toEqual(['0', '0', '0']);
   });
 
   it('cuts long words', () => {
@@ -62,9 +71,17 @@ describe('words of a query', () => {
   });
 
   it('reads a phone number as one word of digits', () => {
-    expect(queryWords('030 1234567')).toEqual(['0301234567']);
+    expect(queryWords('030 1234567')).toEqual(['301234567']);
     expect(queryWords('+49 (30) 123-4567')).toEqual(['49301234567']);
+    expect(queryWords('0049 30 1234567')).toEqual(['49301234567']);
     expect(queryWords('2026 Kiel')).toEqual(['2026', 'kiel']);
+  });
+
+  it('drops the leading zeros of a word of digits, as the index does', () => {
+    expect(queryWords('K-00012')).toEqual(['k00012']);
+    expect(queryWords('00012')).toEqual(['12']);
+    expect(queryWords('01067')).toEqual(['1067']);
+    expect(queryWords('000')).toEqual(['0']);
   });
 
   it('treats any text as words, never as syntax: at most 8 words of bounded length (property)', () => {
@@ -80,6 +97,22 @@ describe('words of a query', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('words of a phone number', () => {
+  it('are its digits and its national number, as libphonenumber reads it, in every country', () => {
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, examples);
+      if (!example) continue;
+      const e164 = example.number;
+      const national = parsePhoneNumberFromString(e164)?.nationalNumber ?? '';
+      expect(phoneWords(e164), `${country} ${e164}`).toEqual([e164.slice(1), national.replace(/^0+(?=\d)/, '')]);
+    }
+  });
+
+  it('read codes no country uses from the full metadata', () => {
+    expect(phoneWords('+80012345678')).toEqual(['80012345678', '12345678']);
   });
 });
 

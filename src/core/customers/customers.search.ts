@@ -5,7 +5,7 @@
 // order, the first page of a query that matches half a million customers reads about one page of
 // the index instead of scoring every match (what FTS5's `ORDER BY rank` or a tsvector ranking
 // would do). See docs/customers.md.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { getCountries, getCountryCallingCode, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CustomerRecord } from './customers.record';
 
 /** Indexed words are cut to this length; a longer query word is cut the same way. */
@@ -40,16 +40,39 @@ export function sortKey(value: string | null): string {
 
 const separator = /[^\p{L}\p{N}]+/u;
 
+const LEADING_ZEROS = /^0+(?=\d)/;
+const DIGITS = /^\d+$/;
+
+/**
+ * A word of digits without its leading zeros (`00012` is `12`, `0301234567` is `301234567`), in
+ * the index and in queries alike: a customer number, a phone number dialled with its trunk prefix
+ * or an international `00`, and a postal code are found however many zeros they are typed with, and
+ * the index holds one word where it held two.
+ */
+function withoutLeadingZeros(word: string): string {
+  return DIGITS.test(word) ? word.replace(LEADING_ZEROS, '') : word;
+}
+
+/**
+ * Endings inside a run shorter than this are not indexed on their own: `de` of `info@weber.de`
+ * would stand for most customers and find none of them better than its prefix does.
+ */
+const MIN_ENDING = 3;
+
 /**
  * The words of a value: for each run between spaces, every ending that starts at a word inside it,
- * without separators — `jw@muster.de` gives `jwmusterde`, `musterde` and `de`, so `muster.de` and
- * `jw@muster` both find it, and `Müller-Lüdenscheidt` is found by `Lüdenscheidt`.
+ * without separators — `jw@muster.de` gives `jwmusterde` and `musterde` (not `de`: see
+ * MIN_ENDING), so `muster.de` and `jw@muster` both find it, and `Müller-Lüdenscheidt` is found by
+ * `Lüdenscheidt`.
  */
 export function wordsOfValue(value: string): string[] {
   const words: string[] = [];
   for (const chunk of foldForSearch(value).split(/\s+/)) {
     const parts = chunk.split(separator).filter((p) => p.length > 0);
-    for (let i = 0; i < parts.length; i++) words.push(parts.slice(i).join('').slice(0, MAX_WORD));
+    for (let i = 0; i < parts.length; i++) {
+      const word = parts.slice(i).join('');
+      if (i === 0 || word.length >= MIN_ENDING) words.push(withoutLeadingZeros(word.slice(0, MAX_WORD)));
+    }
   }
   return words;
 }
@@ -59,13 +82,26 @@ export interface IndexedWord {
   readonly rank: 0 | 1 | 2;
 }
 
-/** Phone numbers are found by their digits: as stored (E.164 without +) and as dialled at home. */
-function phoneWords(e164: string): string[] {
-  const words = [e164.replace(/\D/g, '')];
-  const national = parsePhoneNumberFromString(e164)?.nationalNumber;
-  // With the trunk prefix most countries dial at home (030 …), and without it.
-  if (national) words.push(`0${national}`, national);
-  return words;
+/** The country calling codes: E.164 assigns them as a prefix code, so none begins another. */
+const CALLING_CODES = new Set(getCountries().map((country) => getCountryCallingCode(country)));
+
+/** The national number of an E.164 number's digits (its calling code cut off). */
+function nationalNumber(digits: string): string | undefined {
+  for (let length = 1; length <= 3; length++) {
+    if (CALLING_CODES.has(digits.slice(0, length))) return digits.slice(length);
+  }
+  // Codes no country uses (+800, +882 …): the full metadata knows them.
+  return parsePhoneNumberFromString(`+${digits}`)?.nationalNumber;
+}
+
+/**
+ * Phone numbers are found by their digits: as stored (E.164 without +) and as dialled at home
+ * (030 …: the query's leading zeros go, so the national number finds it).
+ */
+export function phoneWords(e164: string): string[] {
+  const digits = e164.replace(/\D/g, '');
+  const national = nationalNumber(digits);
+  return national ? [digits, withoutLeadingZeros(national)] : [digits];
 }
 
 /**
@@ -85,7 +121,7 @@ export function customerWords(record: CustomerRecord, contactNames: readonly str
   for (const name of [record.firstName, record.lastName]) if (name) add(0, wordsOfValue(name));
   add(0, wordsOfValue(record.number));
   const digits = record.number.replace(/\D/g, '');
-  if (digits) add(0, [digits, String(Number(digits))]);
+  if (digits) add(0, [withoutLeadingZeros(digits)]);
   if (record.email) add(1, wordsOfValue(record.email));
   for (const name of contactNames) add(1, wordsOfValue(name));
   for (const phone of [record.phone, record.mobile, record.fax]) if (phone) add(1, phoneWords(phone));
@@ -135,11 +171,11 @@ const PHONE_QUERY = /^\+?[\d\s()/.-]{6,}$/;
 export function queryWords(search: string): string[] {
   const trimmed = search.trim();
   if (PHONE_QUERY.test(trimmed) && (trimmed.match(/\d/g)?.length ?? 0) >= 6) {
-    return [trimmed.replace(/\D/g, '')];
+    return [withoutLeadingZeros(trimmed.replace(/\D/g, ''))];
   }
   const words = new Set<string>();
   for (const chunk of foldForSearch(trimmed).split(/\s+/)) {
-    const word = chunk.split(separator).join('').slice(0, MAX_WORD);
+    const word = withoutLeadingZeros(chunk.split(separator).join('').slice(0, MAX_WORD));
     if (word.length > 0) words.add(word);
   }
   // A word that begins another word of the query adds nothing (`mul muller`).

@@ -218,6 +218,7 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     expect(await find('Müller')).toEqual(['Mueller KG']);
     expect(await find('089 1234567')).toEqual(['Mueller KG']);
     expect(await find('+49 89 1234567')).toEqual(['Mueller KG']);
+    expect(await find('0049 89 1234567')).toEqual(['Mueller KG']);
     expect(await find('weiss zzz')).toEqual([]);
   });
 
@@ -229,6 +230,10 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     value(await call('customers.create', { name: 'Anders AG', billingAddress: { city: 'Rangsdorf' } }));
     value(await call('customers.create', { name: 'Zeta', email: 'rang@zeta.de' }));
     expect(await find(exact.number)).toEqual(['Rang Bau']);
+    // Its digits with or without the leading zeros (`K-00001`: `00001`, `1`).
+    const digits = exact.number.replace(/\D/g, '');
+    expect(await find(digits)).toEqual(['Rang Bau']);
+    expect(await find(String(Number(digits)))).toEqual(['Rang Bau']);
     // An exact word of the name, then names beginning with it, then contact ways, then places.
     expect(await find('rang')).toEqual(['Rang Bau', 'Rangliste GmbH', 'Zeta', 'Anders AG']);
     const page = value(await call<CustomerPage>('customers.list', { search: 'rang', limit: 2, position: 1 }));
