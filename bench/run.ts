@@ -30,6 +30,7 @@ import { keyNames, type KeyStore } from '../src/core/keys/keystore';
 import { DEFAULT_KDF, deriveKek } from '../src/core/keys/passphrase-store';
 import { runCli } from '../src/cli/cli';
 import { customerBenchmarks, type BenchRow } from './customers';
+import { analyticsBenchmark } from './analytics';
 import { importBenchmark } from './import';
 import { customerGenerator, prng } from './customer-data';
 import type { Tenant } from '../src/shared/contract';
@@ -432,9 +433,9 @@ async function eventBenchmarks(kontor: Kontor, dataDir: string, keyStore: KeySto
 
 /**
  * `npm run bench -- --only NAME` runs the benchmarks whose name starts with NAME: router,
- * permission, cli, encryption, sign-in, append, replay-one, replay-all, customers, import (the
- * replays include the append they replay; customers is the 1,000,000-customer list and search;
- * import reads 100,000 customers from CSV).
+ * permission, cli, encryption, sign-in, append, replay-one, replay-all, customers, import,
+ * analytics (the replays include the append they replay; customers is the 1,000,000-customer list
+ * and search; import reads 100,000 customers from CSV; analytics fits the models on CDNOW).
  */
 function selected(name: string): boolean {
   const at = process.argv.indexOf('--only');
@@ -480,6 +481,10 @@ async function main(): Promise<void> {
     await eventBenchmarks(kontor, dataDir, keyStore);
     if (selected('customers')) await customerBenchmarks(rows);
     if (selected('import')) await importBenchmark(rows);
+    if (selected('analytics')) {
+      console.error('bench: analytics models…');
+      analyticsBenchmark(rows);
+    }
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

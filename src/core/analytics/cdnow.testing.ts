@@ -1,0 +1,36 @@
+// The CDNOW reference data (test/fixtures/cdnow, copied from ../shared/data/cdnow) for the models'
+// tests and benchmark: the published calibration summary, and the raw purchases.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RepeatSummary } from './bgnbd';
+import type { Purchase } from './summary';
+
+const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'cdnow');
+
+/** `cdnow_customers_summary.csv`: ID, frequency, recency, T (weeks, calibration to 1997-09-30). */
+export function cdnowSummary(): RepeatSummary[] {
+  const [, ...lines] = readFileSync(join(DIR, 'cdnow_customers_summary.csv'), 'utf8').trim().split('\n');
+  return lines.map((line) => {
+    const [, x, tx, T] = line.split(',').map(Number);
+    return { x: x ?? Number.NaN, tx: tx ?? Number.NaN, T: T ?? Number.NaN };
+  });
+}
+
+/** `CDNOW_sample.txt`: original id, customer id, YYYYMMDD, CDs, dollars. */
+export function cdnowPurchases(): Purchase[] {
+  return readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const [, customer = '', day = '', , amount = ''] = line.trim().split(/\s+/);
+      return { customer, date: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, amount: Number(amount) };
+    });
+}
+
+/** The published values (test/fixtures/cdnow/README.md). */
+export const PUBLISHED = {
+  bgnbd: { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258, logLikelihood: -9582.43 },
+  gammaGamma: { p: 6.25, q: 3.74, v: 15.44, logLikelihood: -4055.92 },
+  firstTenSpend: [24.66, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17],
+  meanSpend: 35.25,
+};

@@ -1,0 +1,148 @@
+// The Gamma-Gamma model of spend per purchase (Fader & Hardie 2013, "The Gamma-Gamma Model of
+// Monetary Value"): each purchase's amount is gamma-distributed around the customer's own mean
+// (shape p), and the customers' means vary by another gamma (q, v). From a repeat customer's number
+// of repeat purchases x and their mean amount m̄, it gives the amount to expect from her next
+// purchases: between the population's mean and her own, nearer her own the more she has bought.
+// The model assumes that how much a customer spends does not depend on how often she buys; the
+// correlation of the two is reported beside the fit for the user to see (spendCorrelation).
+import gammaln from '@stdlib/math-base-special-gammaln';
+import { AppError } from '../../shared/errors';
+import { byRepeatCount, MAX_LOG_PARAM, notIdentified } from './bgnbd';
+import { nelderMead, standardErrors } from './optimize';
+
+/** A repeat customer: repeat purchases (x > 0) and their mean amount. */
+export interface SpendSummary {
+  readonly x: number;
+  readonly meanSpend: number;
+}
+
+export interface GammaGammaParams {
+  readonly p: number;
+  readonly q: number;
+  readonly v: number;
+}
+
+export interface GammaGammaFit {
+  readonly params: GammaGammaParams;
+  readonly standardErrors: { readonly [K in keyof GammaGammaParams]: number | null };
+  readonly logLikelihood: number;
+  readonly customers: number;
+  /** Pearson correlation of x and mean spend over the customers fitted; near 0 is what the model assumes. */
+  readonly spendCorrelation: number;
+  readonly evaluations: number;
+}
+
+/** The customers as columns with the logarithms of their means, and their distinct x. */
+interface Prepared {
+  readonly x: Float64Array;
+  readonly m: Float64Array;
+  readonly logM: Float64Array;
+  readonly slot: Uint32Array;
+  readonly distinct: readonly number[];
+}
+
+function prepare(rows: readonly SpendSummary[]): Prepared {
+  return {
+    x: Float64Array.from(rows, (row) => row.x),
+    m: Float64Array.from(rows, (row) => row.meanSpend),
+    logM: Float64Array.from(rows, (row) => Math.log(row.meanSpend)),
+    ...byRepeatCount(rows.map((row) => row.x)),
+  };
+}
+
+/** The terms that depend on x only are computed once per distinct x. */
+function logLikelihoodOf({ p, q, v }: GammaGammaParams, data: Prepared): number {
+  if (!(p > 0 && q > 0 && v > 0)) return Number.NEGATIVE_INFINITY;
+  const fixed = -gammaln(q) + q * Math.log(v);
+  const byX = data.distinct.map((x) => fixed + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x));
+  let sum = 0;
+  for (let i = 0; i < data.x.length; i++) {
+    const x = data.x[i] as number;
+    const px = p * x;
+    sum += (byX[data.slot[i] as number] as number) + (px - 1) * (data.logM[i] as number);
+    sum -= (px + q) * Math.log(x * (data.m[i] as number) + v);
+  }
+  return sum;
+}
+
+export function gammaGammaLogLikelihood(params: GammaGammaParams, rows: readonly SpendSummary[]): number {
+  return logLikelihoodOf(params, prepare(rows));
+}
+
+/** The repeat customers the model can use, or a reason why there are none. */
+function usable(rows: readonly SpendSummary[]): SpendSummary[] {
+  const repeat = rows.filter((row) => row.x > 0);
+  if (repeat.some((row) => !(Number.isFinite(row.meanSpend) && row.meanSpend > 0))) {
+    throw new AppError(
+      'validation',
+      'spend per purchase must be more than zero (credit notes count against their invoice, not as purchases)',
+      { reason: 'analytics_bad_amount' },
+    );
+  }
+  if (repeat.length < 2) {
+    throw new AppError('validation', 'spend can be estimated only from at least two customers who bought again', {
+      reason: 'analytics_no_repeat',
+    });
+  }
+  return repeat;
+}
+
+function correlation(xs: readonly number[], ys: readonly number[]): number {
+  const n = xs.length;
+  const mx = xs.reduce((s, x) => s + x, 0) / n;
+  const my = ys.reduce((s, y) => s + y, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    const dx = (xs[i] ?? 0) - mx;
+    const dy = (ys[i] ?? 0) - my;
+    sxy += dx * dy;
+    sxx += dx * dx;
+    syy += dy * dy;
+  }
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : 0;
+}
+
+/** The maximum-likelihood fit on the repeat customers among `rows` (x > 0). */
+export function fitGammaGamma(rows: readonly SpendSummary[], signal?: AbortSignal): GammaGammaFit {
+  const repeat = usable(rows);
+  const fromLogs = (w: readonly number[]): GammaGammaParams => ({
+    p: Math.exp(w[0] ?? 0),
+    q: Math.exp(w[1] ?? 0),
+    v: Math.exp(w[2] ?? 0),
+  });
+  const meanSpend = repeat.reduce((s, row) => s + row.meanSpend, 0) / repeat.length;
+  // Start where the population's mean spend p·v/(q − 1) is the data's mean.
+  const data = prepare(repeat);
+  const start = [0, Math.log(2), Math.log(meanSpend)];
+  const minimum = nelderMead((w) => -logLikelihoodOf(fromLogs(w), data), start, { signal });
+  if (minimum.at.some((w) => Math.abs(w) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(repeat);
+  const params = fromLogs(minimum.at);
+  const errors = standardErrors(
+    (w) => -logLikelihoodOf({ p: w[0] ?? 0, q: w[1] ?? 0, v: w[2] ?? 0 }, data),
+    [params.p, params.q, params.v],
+  );
+  return {
+    params,
+    standardErrors: { p: errors[0] ?? null, q: errors[1] ?? null, v: errors[2] ?? null },
+    logLikelihood: -minimum.value,
+    customers: repeat.length,
+    spendCorrelation: correlation(
+      repeat.map((row) => row.x),
+      repeat.map((row) => row.meanSpend),
+    ),
+    evaluations: minimum.evaluations,
+  };
+}
+
+/**
+ * The amount to expect per purchase from a customer: for a repeat customer a weighted mean of the
+ * population's mean p·v/(q − 1) and her own m̄; for one without repeat purchases the population's.
+ * Null when q ≤ 1 (the population's mean does not exist).
+ */
+export function expectedSpend({ p, q, v }: GammaGammaParams, { x, meanSpend }: SpendSummary): number | null {
+  if (!(q > 1)) return null;
+  if (x <= 0) return (p * v) / (q - 1);
+  return (p * (v + x * meanSpend)) / (p * x + q - 1);
+}

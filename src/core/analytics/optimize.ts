@@ -1,0 +1,174 @@
+// Maximum-likelihood fitting for the customer models: Nelder–Mead on the logarithms of the
+// parameters (all of them are positive), restarted from its own result until a restart no longer
+// improves it (a simplex can collapse early on a long, curved ridge), and standard errors from a
+// numerical Hessian of the log-likelihood at the optimum. Three or four parameters and a
+// likelihood that is cheap to evaluate do not need gradients. The method is a hundred lines after
+// Lagarias et al. (1998); npm offers it only in 0.0.x packages (fmin), which we would rather not
+// depend on for numbers a manager acts on.
+
+export interface Minimum {
+  /** Where the minimum is. */
+  readonly at: number[];
+  /** The function's value there. */
+  readonly value: number;
+  /** Evaluations of the function, over all restarts. */
+  readonly evaluations: number;
+}
+
+export interface MinimizeOptions {
+  /** Size of the first simplex's steps along each axis. */
+  readonly step?: number;
+  /** Stop when the simplex's values and points are within these of its best. */
+  readonly valueTolerance?: number;
+  readonly pointTolerance?: number;
+  readonly maxEvaluations?: number;
+  /** Checked between iterations: a long fit can be cancelled. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Minimises `f` from `start`; a non-finite value counts as +∞ (outside the model's domain). */
+export function nelderMead(
+  f: (x: readonly number[]) => number,
+  start: readonly number[],
+  options: MinimizeOptions = {},
+) {
+  const { valueTolerance = 1e-10, pointTolerance = 1e-9, maxEvaluations = 20_000, signal } = options;
+  let evaluations = 0;
+  const value = (x: readonly number[]) => {
+    evaluations += 1;
+    const y = f(x);
+    return Number.isFinite(y) ? y : Number.POSITIVE_INFINITY;
+  };
+
+  function run(from: readonly number[], step: number): Minimum {
+    const n = from.length;
+    const points: number[][] = [[...from]];
+    for (let i = 0; i < n; i++) {
+      const p = [...from];
+      p[i] = (p[i] ?? 0) + step;
+      points.push(p);
+    }
+    let values = points.map(value);
+    const combine = (a: readonly number[], b: readonly number[], t: number) =>
+      a.map((ai, i) => ai + t * ((b[i] ?? 0) - ai));
+    while (evaluations < maxEvaluations) {
+      signal?.throwIfAborted();
+      const order = values.map((_, i) => i).sort((i, j) => (values[i] ?? 0) - (values[j] ?? 0));
+      const sorted = order.map((i) => points[i] as number[]);
+      values = order.map((i) => values[i] as number);
+      points.splice(0, points.length, ...sorted);
+      const best = points[0] as number[];
+      const worst = points[n] as number[];
+      const spread = Math.max(...values.map((v) => Math.abs(v - (values[0] ?? 0))));
+      const size = Math.max(...points.map((p) => Math.max(...p.map((pi, i) => Math.abs(pi - (best[i] ?? 0))))));
+      if (spread <= valueTolerance && size <= pointTolerance) break;
+      const centroid = best.map((_, i) => points.slice(0, n).reduce((sum, p) => sum + (p[i] ?? 0), 0) / n);
+      const reflected = combine(centroid, worst, -1);
+      const fr = value(reflected);
+      const fBest = values[0] ?? 0;
+      const fSecond = values[n - 1] ?? 0;
+      const fWorst = values[n] ?? 0;
+      if (fr < fBest) {
+        const expanded = combine(centroid, worst, -2);
+        const fe = value(expanded);
+        [points[n], values[n]] = fe < fr ? [expanded, fe] : [reflected, fr];
+      } else if (fr < fSecond) {
+        [points[n], values[n]] = [reflected, fr];
+      } else {
+        const outside = fr < fWorst;
+        const contracted = combine(centroid, worst, outside ? -0.5 : 0.5);
+        const fc = value(contracted);
+        if (fc < (outside ? fr : fWorst)) {
+          [points[n], values[n]] = [contracted, fc];
+        } else {
+          for (let i = 1; i <= n; i++) {
+            points[i] = combine(best, points[i] as number[], 0.5);
+            values[i] = value(points[i] as number[]);
+          }
+        }
+      }
+    }
+    const at = values.indexOf(Math.min(...values));
+    return { at: points[at] as number[], value: values[at] as number, evaluations };
+  }
+
+  let result = run(start, options.step ?? 0.5);
+  // Restart from the result with a fresh simplex until that gains nothing.
+  for (let restart = 0; restart < 10 && evaluations < maxEvaluations; restart++) {
+    const again = run(result.at, 0.05);
+    const gained = result.value - again.value;
+    result = again.value < result.value ? again : result;
+    if (gained <= valueTolerance) break;
+  }
+  return { ...result, evaluations };
+}
+
+/**
+ * Standard errors of a maximum-likelihood estimate: the square roots of the diagonal of the
+ * inverse of the negative log-likelihood's Hessian at `at` (central differences). Null where the
+ * Hessian is not positive definite there (the estimate is at an edge, or the data cannot tell the
+ * parameters apart).
+ */
+export function standardErrors(negativeLogLikelihood: (x: readonly number[]) => number, at: readonly number[]) {
+  const n = at.length;
+  const h = at.map((x) => 1e-4 * Math.max(Math.abs(x), 1e-2));
+  const f = (dx: readonly number[]) => negativeLogLikelihood(at.map((x, i) => x + (dx[i] ?? 0)));
+  const unit = (i: number, s: number) => at.map((_, k) => (k === i ? s * (h[i] ?? 0) : 0));
+  const add = (a: readonly number[], b: readonly number[]) => a.map((x, i) => x + (b[i] ?? 0));
+  const f0 = f(at.map(() => 0));
+  const hessian = at.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const hi = h[i] ?? 0;
+    (hessian[i] as number[])[i] = (f(unit(i, 1)) - 2 * f0 + f(unit(i, -1))) / (hi * hi);
+    for (let j = 0; j < i; j++) {
+      const hj = h[j] ?? 0;
+      const value =
+        (f(add(unit(i, 1), unit(j, 1))) -
+          f(add(unit(i, 1), unit(j, -1))) -
+          f(add(unit(i, -1), unit(j, 1))) +
+          f(add(unit(i, -1), unit(j, -1)))) /
+        (4 * hi * hj);
+      (hessian[i] as number[])[j] = value;
+      (hessian[j] as number[])[i] = value;
+    }
+  }
+  const inverse = invert(hessian);
+  return at.map((_, i) => {
+    const variance = inverse?.[i]?.[i];
+    return variance !== undefined && Number.isFinite(variance) && variance > 0 ? Math.sqrt(variance) : null;
+  });
+}
+
+/** The inverse of a small symmetric matrix by Cholesky; null when it is not positive definite. */
+function invert(m: readonly (readonly number[])[]): number[][] | null {
+  const n = m.length;
+  const l = m.map(() => new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = m[i]?.[j] ?? 0;
+      for (let k = 0; k < j; k++) sum -= (l[i]?.[k] ?? 0) * (l[j]?.[k] ?? 0);
+      if (i === j) {
+        if (!(sum > 0)) return null;
+        (l[i] as number[])[i] = Math.sqrt(sum);
+      } else {
+        (l[i] as number[])[j] = sum / (l[j]?.[j] ?? 1);
+      }
+    }
+  }
+  // Columns of the inverse: solve L Lᵀ x = e_c.
+  const inverse = m.map(() => new Array<number>(n).fill(0));
+  for (let c = 0; c < n; c++) {
+    const y = new Array<number>(n).fill(0);
+    for (let i = 0; i < n; i++) {
+      let sum = i === c ? 1 : 0;
+      for (let k = 0; k < i; k++) sum -= (l[i]?.[k] ?? 0) * (y[k] ?? 0);
+      y[i] = sum / (l[i]?.[i] ?? 1);
+    }
+    for (let i = n - 1; i >= 0; i--) {
+      let sum = y[i] ?? 0;
+      for (let k = i + 1; k < n; k++) sum -= (l[k]?.[i] ?? 0) * (inverse[k]?.[c] ?? 0);
+      (inverse[i] as number[])[c] = sum / (l[i]?.[i] ?? 1);
+    }
+  }
+  return inverse;
+}
