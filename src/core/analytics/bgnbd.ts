@@ -11,7 +11,7 @@ import betaln from '@stdlib/math-base-special-betaln';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
 import { AppError } from '../../shared/errors';
-import { nelderMead, standardErrors } from './optimize';
+import { assertConverged, minimizeFromStarts, standardErrors } from './optimize';
 
 /** A customer's purchases in the calibration period: repeat purchases, time of the last, age. */
 export interface RepeatSummary {
@@ -37,19 +37,30 @@ export interface BgNbdFit {
   readonly evaluations: number;
 }
 
+/** A column's distinct values and each row's index among them: what depends on the value alone is computed once per value. */
+export interface Distinct {
+  readonly values: readonly number[];
+  readonly slot: Uint32Array;
+}
+
+export function distinctValues(column: readonly number[]): Distinct {
+  const values = [...new Set(column)];
+  const slotOf = new Map(values.map((value, i) => [value, i]));
+  return { values, slot: Uint32Array.from(column, (value) => slotOf.get(value) ?? 0) };
+}
+
 /**
  * The customers as columns, customers alike in (x, t_x, T) once with their count (at CDNOW, the
- * 1,411 without repeat purchases are 84 rows: their first purchase's day), and the distinct counts
- * of repeat purchases among them.
+ * 1,411 without repeat purchases are 84 rows: their first purchase's day). x, t_x and T each take
+ * few distinct values (counts; days of the period), so the likelihood's terms in them are computed
+ * per distinct value: a few hundred logarithms per evaluation instead of thousands.
  */
 interface Prepared {
   readonly x: Float64Array;
-  readonly tx: Float64Array;
-  readonly T: Float64Array;
   readonly count: Float64Array;
-  /** Index into `distinct` of each row's x. */
-  readonly slot: Uint32Array;
-  readonly distinct: readonly number[];
+  readonly xs: Distinct;
+  readonly lasts: Distinct;
+  readonly ages: Distinct;
 }
 
 function prepare(rows: readonly RepeatSummary[]): Prepared {
@@ -63,37 +74,34 @@ function prepare(rows: readonly RepeatSummary[]): Prepared {
   const groups = [...alike.values()];
   return {
     x: Float64Array.from(groups, ({ row }) => row.x),
-    tx: Float64Array.from(groups, ({ row }) => row.tx),
-    T: Float64Array.from(groups, ({ row }) => row.T),
     count: Float64Array.from(groups, ({ count }) => count),
-    ...byRepeatCount(groups.map(({ row }) => row.x)),
+    xs: distinctValues(groups.map(({ row }) => row.x)),
+    lasts: distinctValues(groups.map(({ row }) => row.tx)),
+    ages: distinctValues(groups.map(({ row }) => row.T)),
   };
-}
-
-/**
- * The distinct counts of repeat purchases, and each row's index among them: the terms of a
- * likelihood that depend on x alone are computed once per distinct x.
- */
-export function byRepeatCount(xs: readonly number[]): { readonly distinct: number[]; readonly slot: Uint32Array } {
-  const distinct = [...new Set(xs)].sort((p, q) => p - q);
-  const slotOf = new Map(distinct.map((x, i) => [x, i]));
-  return { distinct, slot: Uint32Array.from(xs, (x) => slotOf.get(x) ?? 0) };
 }
 
 function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, data: Prepared): number {
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return Number.NEGATIVE_INFINITY;
   const lnBab = betaln(a, b);
-  const common = data.distinct.map((x) => gammaln(r + x) - gammaln(r) + r * Math.log(alpha));
-  const stays = data.distinct.map((x) => betaln(a, b + x) - lnBab);
-  const leaves = data.distinct.map((x) => (x > 0 ? betaln(a + 1, b + x - 1) - lnBab : Number.NEGATIVE_INFINITY));
+  const { xs, lasts, ages } = data;
+  const common = xs.values.map((x) => gammaln(r + x) - gammaln(r) + r * Math.log(alpha));
+  const stays = xs.values.map((x) => betaln(a, b + x) - lnBab);
+  const leaves = xs.values.map((x) => (x > 0 ? betaln(a + 1, b + x - 1) - lnBab : Number.NEGATIVE_INFINITY));
+  const logLast = lasts.values.map((tx) => Math.log(alpha + tx));
+  const logAge = ages.values.map((T) => Math.log(alpha + T));
   let sum = 0;
   for (let i = 0; i < data.x.length; i++) {
-    const s = data.slot[i] as number;
-    const rx = r + (data.x[i] as number);
-    const active = (stays[s] as number) - rx * Math.log(alpha + (data.T[i] as number));
-    const gone = (leaves[s] as number) - rx * Math.log(alpha + (data.tx[i] as number));
-    const high = Math.max(active, gone);
-    const one = (common[s] as number) + high + Math.log(Math.exp(active - high) + Math.exp(gone - high));
+    const s = xs.slot[i] as number;
+    const x = data.x[i] as number;
+    const rx = r + x;
+    const active = (stays[s] as number) - rx * (logAge[ages.slot[i] as number] as number);
+    let one = (common[s] as number) + active;
+    if (x > 0) {
+      // log(e^active + e^gone) = max + log1p(e^-|active − gone|): one exp instead of two.
+      const gone = (leaves[s] as number) - rx * (logLast[lasts.slot[i] as number] as number);
+      one = (common[s] as number) + Math.max(active, gone) + Math.log1p(Math.exp(-Math.abs(active - gone)));
+    }
     sum += (data.count[i] as number) * one;
   }
   return sum;
@@ -156,16 +164,22 @@ export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): 
     a: Math.exp(v[2] ?? 0),
     b: Math.exp(v[3] ?? 0),
   });
-  // Start where the rate's mean matches the data's repeat purchases per unit of time.
+  // Starts around where the rate's mean matches the data's repeat purchases per unit of time.
   const meanRate =
     rows.reduce((s, row) => s + row.x, 0) /
     Math.max(
       rows.reduce((s, row) => s + row.T, 0),
       1e-9,
     );
-  const start = [0, Math.log(1 / Math.max(meanRate, 1e-9)), 0, 0];
-  const minimum = nelderMead((v) => -logLikelihoodOf(fromLogs(v), data), start, { signal });
+  const scale = Math.log(1 / Math.max(meanRate, 1e-9));
+  const starts = [
+    [0, scale, 0, 0],
+    [-1, scale - 1, 1, 1],
+    [1, scale + 1, -1, 0],
+  ];
+  const minimum = minimizeFromStarts((v) => -logLikelihoodOf(fromLogs(v), data), starts, { signal });
   if (minimum.at.some((v) => Math.abs(v) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(rows);
+  assertConverged(minimum);
   const params = fromLogs(minimum.at);
   const errors = standardErrors(
     (v) => -logLikelihoodOf({ r: v[0] ?? 0, alpha: v[1] ?? 0, a: v[2] ?? 0, b: v[3] ?? 0 }, data),

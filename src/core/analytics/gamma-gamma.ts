@@ -7,8 +7,8 @@
 // correlation of the two is reported beside the fit for the user to see (spendCorrelation).
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { AppError } from '../../shared/errors';
-import { byRepeatCount, MAX_LOG_PARAM, notIdentified } from './bgnbd';
-import { nelderMead, standardErrors } from './optimize';
+import { distinctValues, MAX_LOG_PARAM, notIdentified, type Distinct } from './bgnbd';
+import { assertConverged, minimizeFromStarts, standardErrors } from './optimize';
 
 /** A repeat customer: repeat purchases (x > 0) and their mean amount. */
 export interface SpendSummary {
@@ -37,8 +37,7 @@ interface Prepared {
   readonly x: Float64Array;
   readonly m: Float64Array;
   readonly logM: Float64Array;
-  readonly slot: Uint32Array;
-  readonly distinct: readonly number[];
+  readonly xs: Distinct;
 }
 
 function prepare(rows: readonly SpendSummary[]): Prepared {
@@ -46,7 +45,7 @@ function prepare(rows: readonly SpendSummary[]): Prepared {
     x: Float64Array.from(rows, (row) => row.x),
     m: Float64Array.from(rows, (row) => row.meanSpend),
     logM: Float64Array.from(rows, (row) => Math.log(row.meanSpend)),
-    ...byRepeatCount(rows.map((row) => row.x)),
+    xs: distinctValues(rows.map((row) => row.x)),
   };
 }
 
@@ -54,12 +53,12 @@ function prepare(rows: readonly SpendSummary[]): Prepared {
 function logLikelihoodOf({ p, q, v }: GammaGammaParams, data: Prepared): number {
   if (!(p > 0 && q > 0 && v > 0)) return Number.NEGATIVE_INFINITY;
   const fixed = -gammaln(q) + q * Math.log(v);
-  const byX = data.distinct.map((x) => fixed + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x));
+  const byX = data.xs.values.map((x) => fixed + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x));
   let sum = 0;
   for (let i = 0; i < data.x.length; i++) {
     const x = data.x[i] as number;
     const px = p * x;
-    sum += (byX[data.slot[i] as number] as number) + (px - 1) * (data.logM[i] as number);
+    sum += (byX[data.xs.slot[i] as number] as number) + (px - 1) * (data.logM[i] as number);
     sum -= (px + q) * Math.log(x * (data.m[i] as number) + v);
   }
   return sum;
@@ -113,11 +112,16 @@ export function fitGammaGamma(rows: readonly SpendSummary[], signal?: AbortSigna
     v: Math.exp(w[2] ?? 0),
   });
   const meanSpend = repeat.reduce((s, row) => s + row.meanSpend, 0) / repeat.length;
-  // Start where the population's mean spend p·v/(q − 1) is the data's mean.
+  // Starts around where the population's mean spend p·v/(q − 1) is the data's mean.
   const data = prepare(repeat);
-  const start = [0, Math.log(2), Math.log(meanSpend)];
-  const minimum = nelderMead((w) => -logLikelihoodOf(fromLogs(w), data), start, { signal });
+  const starts = [
+    [0, Math.log(2), Math.log(meanSpend)],
+    [1, Math.log(4), Math.log(meanSpend) + 1],
+    [-1, Math.log(1.5), Math.log(meanSpend) - 1],
+  ];
+  const minimum = minimizeFromStarts((w) => -logLikelihoodOf(fromLogs(w), data), starts, { signal });
   if (minimum.at.some((w) => Math.abs(w) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(repeat);
+  assertConverged(minimum);
   const params = fromLogs(minimum.at);
   const errors = standardErrors(
     (w) => -logLikelihoodOf({ p: w[0] ?? 0, q: w[1] ?? 0, v: w[2] ?? 0 }, data),

@@ -14,6 +14,7 @@ import {
 import { cdnowPurchases, cdnowSummary, PUBLISHED } from './cdnow.testing';
 import { lifetimeValue, unitsPerMonth } from './clv';
 import { expectedSpend, fitGammaGamma, type SpendSummary } from './gamma-gamma';
+import { assertConverged, minimizeFromStarts } from './optimize';
 import { summarize } from './summary';
 
 /** `actual` equals `expected` to `digits` significant digits. */
@@ -247,6 +248,18 @@ describe('data the models cannot be fitted to', () => {
         ]),
       ),
     ).toBe('analytics_bad_amount');
+  });
+
+  it('says so when a fit does not converge, instead of returning where it stopped', () => {
+    const bowl = (v: readonly number[]) => v.reduce((s, x, i) => s + (i + 1) * (x - 3) ** 2, 0);
+    const found = minimizeFromStarts(bowl, [
+      [0, 0, 0, 0],
+      [5, 5, 5, 5],
+    ]);
+    expect(found.converged).toBe(true);
+    for (const x of found.at) expect(x).toBeCloseTo(3, 6);
+    const cut = minimizeFromStarts(bowl, [[0, 0, 0, 0]], { maxEvaluations: 20 });
+    expect(reason(() => assertConverged(cut))).toBe('analytics_not_converged');
   });
 
   it('refuses a fit whose likelihood has no maximum inside the model (a handful of customers)', () => {

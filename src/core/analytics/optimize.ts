@@ -6,6 +6,8 @@
 // Lagarias et al. (1998); npm offers it only in 0.0.x packages (fmin), which we would rather not
 // depend on for numbers a manager acts on.
 
+import { AppError } from '../../shared/errors';
+
 export interface Minimum {
   /** Where the minimum is. */
   readonly at: number[];
@@ -13,6 +15,8 @@ export interface Minimum {
   readonly value: number;
   /** Evaluations of the function, over all restarts. */
   readonly evaluations: number;
+  /** Whether the simplex met the tolerances (not the evaluation limit). */
+  readonly converged: boolean;
 }
 
 export interface MinimizeOptions {
@@ -32,7 +36,7 @@ export function nelderMead(
   start: readonly number[],
   options: MinimizeOptions = {},
 ) {
-  const { valueTolerance = 1e-10, pointTolerance = 1e-9, maxEvaluations = 20_000, signal } = options;
+  const { valueTolerance = 1e-9, pointTolerance = 1e-7, maxEvaluations = 5_000, signal } = options;
   let evaluations = 0;
   const value = (x: readonly number[]) => {
     evaluations += 1;
@@ -41,6 +45,7 @@ export function nelderMead(
   };
 
   function run(from: readonly number[], step: number): Minimum {
+    let converged = false;
     const n = from.length;
     const points: number[][] = [[...from]];
     for (let i = 0; i < n; i++) {
@@ -61,7 +66,10 @@ export function nelderMead(
       const worst = points[n] as number[];
       const spread = Math.max(...values.map((v) => Math.abs(v - (values[0] ?? 0))));
       const size = Math.max(...points.map((p) => Math.max(...p.map((pi, i) => Math.abs(pi - (best[i] ?? 0))))));
-      if (spread <= valueTolerance && size <= pointTolerance) break;
+      if (spread <= valueTolerance && size <= pointTolerance) {
+        converged = true;
+        break;
+      }
       const centroid = best.map((_, i) => points.slice(0, n).reduce((sum, p) => sum + (p[i] ?? 0), 0) / n);
       const reflected = combine(centroid, worst, -1);
       const fr = value(reflected);
@@ -89,7 +97,7 @@ export function nelderMead(
       }
     }
     const at = values.indexOf(Math.min(...values));
-    return { at: points[at] as number[], value: values[at] as number, evaluations };
+    return { at: points[at] as number[], value: values[at] as number, evaluations, converged };
   }
 
   let result = run(start, options.step ?? 0.5);
@@ -97,10 +105,47 @@ export function nelderMead(
   for (let restart = 0; restart < 10 && evaluations < maxEvaluations; restart++) {
     const again = run(result.at, 0.05);
     const gained = result.value - again.value;
-    result = again.value < result.value ? again : result;
+    result = again.value < result.value ? again : { ...result, converged: again.converged };
     if (gained <= valueTolerance) break;
   }
   return { ...result, evaluations };
+}
+
+/** Tolerances of the looks from the other starting points (see minimizeFromStarts). */
+const LOOK = { valueTolerance: 1e-6, pointTolerance: 1e-4 } as const;
+
+/**
+ * The minimum over several starting points (a likelihood may have more than one hill): a full run
+ * from the first, a coarse look from each other one, and a full run from a look that ends lower
+ * than the best so far. `converged` says whether the result met the tolerances (assertConverged).
+ */
+export function minimizeFromStarts(
+  f: (x: readonly number[]) => number,
+  starts: readonly (readonly number[])[],
+  options: MinimizeOptions = {},
+): Minimum {
+  const [first, ...others] = starts;
+  if (!first) throw new RangeError('no starting point');
+  let best = nelderMead(f, first, options);
+  let evaluations = best.evaluations;
+  for (const start of others) {
+    const look = nelderMead(f, start, { ...options, ...LOOK });
+    evaluations += look.evaluations;
+    if (look.value >= best.value) continue;
+    const found = nelderMead(f, look.at, options);
+    evaluations += found.evaluations;
+    if (found.value < best.value) best = found;
+  }
+  return { ...best, evaluations };
+}
+
+/** A fit is an error or a result, never a silent guess: `analytics_not_converged` when it did not converge. */
+export function assertConverged(minimum: Minimum): void {
+  if (minimum.converged) return;
+  throw new AppError('internal', `the fit did not converge within ${minimum.evaluations} evaluations`, {
+    reason: 'analytics_not_converged',
+    evaluations: minimum.evaluations,
+  });
 }
 
 /**

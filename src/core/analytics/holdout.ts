@@ -1,0 +1,82 @@
+// Model quality: fit BG/NBD on a calibration period, predict each customer's purchases in the
+// holdout period after it, and compare with what they bought — per number of repeat purchases in
+// calibration (the chart of FHL 2005, figure 5) and in total, with the mean absolute error per
+// customer as the one number.
+import { expectedPurchases, fitBgNbd, type BgNbdFit } from './bgnbd';
+import type { TimeUnit } from './clv';
+import { dayNumber, daysPerUnit, summarize, type Purchase } from './summary';
+
+export interface HoldoutOptions {
+  /** Last day of the calibration period, `YYYY-MM-DD`. */
+  readonly calibrationEnd: string;
+  /** Last day of the holdout period. */
+  readonly holdoutEnd: string;
+  readonly unit: TimeUnit;
+  /** Customers with at least this many repeat purchases share the last bucket (7 by default: 0 … 6, 7+). */
+  readonly lastBucket?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HoldoutBucket {
+  /** Repeat purchases in calibration; the last bucket holds this many and more. */
+  readonly x: number;
+  readonly customers: number;
+  /** Mean purchases per customer in the holdout period, predicted and bought. */
+  readonly predicted: number;
+  readonly actual: number;
+}
+
+export interface HoldoutResult {
+  readonly fit: BgNbdFit;
+  /** The holdout period's length in the unit. */
+  readonly length: number;
+  readonly buckets: readonly HoldoutBucket[];
+  readonly predictedTotal: number;
+  readonly actualTotal: number;
+  readonly meanAbsoluteError: number;
+}
+
+export function holdoutCheck(purchases: readonly Purchase[], options: HoldoutOptions): HoldoutResult {
+  const { calibrationEnd, holdoutEnd, unit, lastBucket = 7, signal } = options;
+  const end = dayNumber(calibrationEnd);
+  const stop = dayNumber(holdoutEnd);
+  if (!(stop > end)) throw new RangeError('the holdout period must end after the calibration period');
+  const summaries = summarize(purchases, { calibrationEnd, unit });
+  const fit = fitBgNbd(summaries, signal);
+  const length = (stop - end) / daysPerUnit(unit);
+  /** Per customer: the days with a purchase in the holdout period. */
+  const later = new Map<string, Set<number>>();
+  for (const { customer, date } of purchases) {
+    const day = dayNumber(date);
+    if (day <= end || day > stop) continue;
+    let own = later.get(customer);
+    if (!own) later.set(customer, (own = new Set<number>()));
+    own.add(day);
+  }
+  const sums = Array.from({ length: lastBucket + 1 }, () => ({ customers: 0, predicted: 0, actual: 0 }));
+  let errors = 0;
+  for (const summary of summaries) {
+    const predicted = expectedPurchases(fit.params, summary, length);
+    const actual = later.get(summary.customer)?.size ?? 0;
+    const bucket = sums[Math.min(summary.x, lastBucket)];
+    if (bucket) {
+      bucket.customers += 1;
+      bucket.predicted += predicted;
+      bucket.actual += actual;
+    }
+    errors += Math.abs(predicted - actual);
+  }
+  return {
+    fit,
+    length,
+    buckets: sums.map((sum, x) => ({
+      x,
+      customers: sum.customers,
+      predicted: sum.customers > 0 ? sum.predicted / sum.customers : 0,
+      actual: sum.customers > 0 ? sum.actual / sum.customers : 0,
+    })),
+    predictedTotal: sums.reduce((s, b) => s + b.predicted, 0),
+    actualTotal: sums.reduce((s, b) => s + b.actual, 0),
+    meanAbsoluteError: summaries.length > 0 ? errors / summaries.length : 0,
+  };
+}
