@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RepeatSummary } from './bgnbd';
+import { parseCdnow } from '../sales/cdnow';
 import type { Purchase } from './summary';
 
 const DIR = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'cdnow');
@@ -16,15 +17,11 @@ export function cdnowSummary(): RepeatSummary[] {
   });
 }
 
-/** `CDNOW_sample.txt`: original id, customer id, YYYYMMDD, CDs, dollars. */
+/** `CDNOW_sample.txt` through the import's parser, amounts in dollars. */
 export function cdnowPurchases(): Purchase[] {
-  return readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const [, customer = '', day = '', , amount = ''] = line.trim().split(/\s+/);
-      return { customer, date: `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`, amount: Number(amount) };
-    });
+  const { purchases, problems } = parseCdnow(readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8'));
+  if (problems.length > 0) throw new Error(`CDNOW_sample.txt: ${JSON.stringify(problems[0])}`);
+  return purchases.map(({ customer, date, amount }) => ({ customer, date, amount: amount / 100 }));
 }
 
 /** The published values (test/fixtures/cdnow/README.md). */
