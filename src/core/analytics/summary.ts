@@ -23,12 +23,19 @@ export interface CustomerSummary extends RepeatSummary {
 const DAY_MS = 86_400_000;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Days of the dates seen lately: a ledger has a few thousand distinct dates in a million purchases. */
+const dayCache = new Map<string, number>();
+
 /** Days since 1970-01-01 of a `YYYY-MM-DD` date; NaN for anything else. */
 export function dayNumber(date: string): number {
+  const known = dayCache.get(date);
+  if (known !== undefined) return known;
   const m = DATE.exec(date);
-  if (!m) return Number.NaN;
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  return new Date(ms).toISOString().startsWith(date) ? ms / DAY_MS : Number.NaN;
+  const ms = m ? Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) : Number.NaN;
+  const day = m && new Date(ms).toISOString().startsWith(date) ? ms / DAY_MS : Number.NaN;
+  if (dayCache.size >= 100_000) dayCache.clear();
+  dayCache.set(date, day);
+  return day;
 }
 
 export const daysPerUnit = (unit: TimeUnit): number => (unit === 'day' ? 1 : 7);

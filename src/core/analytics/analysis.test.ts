@@ -1,0 +1,50 @@
+// A whole analysis as the refresh runs it, on CDNOW and with refunds.
+import { describe, expect, it } from 'vitest';
+import { analyze } from './analysis';
+import { cdnowPurchases } from './cdnow.testing';
+import { SEGMENTS } from './rfm';
+import type { Purchase } from './summary';
+
+describe('an analysis of a company’s purchases', () => {
+  it('scores every CDNOW customer with finite numbers and a segment', () => {
+    const analysis = analyze(cdnowPurchases(), { asOf: '1998-06-30', unit: 'week' });
+    expect(analysis.customers).toHaveLength(2357);
+    expect(analysis.gammaGamma).not.toBeNull();
+    expect(analysis.spendExcluded).toBe(0);
+    for (const c of analysis.customers) {
+      expect(c.pAlive >= 0 && c.pAlive <= 1).toBe(true);
+      expect(c.churnRisk).toBeCloseTo(1 - c.pAlive, 12);
+      expect(Number.isFinite(c.expectedPurchases) && c.expectedPurchases >= 0).toBe(true);
+      expect(c.clv !== null && Number.isFinite(c.clv) && c.clv >= 0).toBe(true);
+      expect(SEGMENTS).toContain(c.rfm.segment);
+    }
+    expect(analysis.cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
+    // The most valuable customers are the ones who bought often and lately.
+    const [best] = [...analysis.customers].sort((p, q) => (q.clv ?? 0) - (p.clv ?? 0));
+    expect(best?.rfm.frequency).toBe(5);
+  });
+
+  it('leaves a customer whose repeat purchases were refunded out of the spend model, and says so', () => {
+    const refunded: Purchase[] = [
+      { customer: 'refund', date: '1997-03-01', amount: 20 },
+      { customer: 'refund', date: '1997-04-01', amount: 30 },
+      { customer: 'refund', date: '1997-04-02', amount: -30 },
+    ];
+    const analysis = analyze([...cdnowPurchases(), ...refunded], { asOf: '1998-06-30', unit: 'week' });
+    expect(analysis.spendExcluded).toBe(1);
+    const customer = analysis.customers.find((c) => c.customer === 'refund');
+    expect(customer).toMatchObject({ x: 2, expectedSpend: null, clv: null });
+    expect(Number.isFinite(customer?.pAlive)).toBe(true);
+  });
+
+  it('scores purchases without a spend model when fewer than two customers bought again for money', () => {
+    // CDNOW with every amount but customer 1's set to zero (free samples, say).
+    const free = cdnowPurchases().map((p) => (p.customer === '0001' ? p : { ...p, amount: 0 }));
+    const analysis = analyze(free, { asOf: '1998-06-30', unit: 'week' });
+    expect(analysis.gammaGamma).toBeNull();
+    // Up to June 1998, 1,139 customers bought again; all but customer 1 for nothing.
+    expect(analysis.spendExcluded).toBe(1138);
+    expect(analysis.customers.every((c) => c.expectedSpend === null && c.clv === null)).toBe(true);
+    expect(analysis.customers.every((c) => Number.isFinite(c.pAlive))).toBe(true);
+  });
+});

@@ -1,0 +1,114 @@
+// One analysis of a company's purchases, as the analytics refresh will run it: the customers'
+// summaries up to a day, both models fitted, and per customer the chance she is still active, the
+// purchases and spend to expect, her lifetime value and her RFM segment; beside it the cohorts.
+import { AppError } from '../../shared/errors';
+import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from './bgnbd';
+import { lifetimeValue, unitsPerMonth, type TimeUnit } from './clv';
+import { cohortRetention, type Cohort } from './cohorts';
+import { expectedSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
+import { DEFAULT_SEGMENT_RULES, rfmScores, type RfmScore, type SegmentRule } from './rfm';
+import { dayNumber, summarize, type Purchase } from './summary';
+
+export interface AnalysisOptions {
+  /** The last day of the data, `YYYY-MM-DD`: ages and recency count up to it. */
+  readonly asOf: string;
+  readonly unit: TimeUnit;
+  readonly horizonMonths?: number;
+  readonly monthlyDiscount?: number;
+  readonly margin?: number;
+  readonly segmentRules?: readonly SegmentRule[];
+  readonly signal?: AbortSignal;
+}
+
+export interface CustomerScore {
+  readonly customer: string;
+  readonly x: number;
+  readonly tx: number;
+  readonly T: number;
+  readonly pAlive: number;
+  /** 1 − P(alive). */
+  readonly churnRisk: number;
+  /** Purchases to expect over the horizon. */
+  readonly expectedPurchases: number;
+  /** Amount to expect per purchase; null where spend cannot be modelled (see Analysis.gammaGamma). */
+  readonly expectedSpend: number | null;
+  readonly clv: number | null;
+  readonly rfm: RfmScore;
+}
+
+export interface Analysis {
+  readonly bgnbd: BgNbdFit;
+  /** Null when spend cannot be modelled (fewer than two repeat customers with positive spend). */
+  readonly gammaGamma: GammaGammaFit | null;
+  /** Repeat customers left out of the spend model because their repeat purchases sum to zero or less (refunds). */
+  readonly spendExcluded: number;
+  readonly customers: readonly CustomerScore[];
+  readonly cohorts: readonly Cohort[];
+}
+
+export function analyze(purchases: readonly Purchase[], options: AnalysisOptions): Analysis {
+  const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
+  const summaries = summarize(purchases, { calibrationEnd: asOf, unit });
+  const bgnbd = fitBgNbd(summaries, signal);
+  const repeat = summaries.flatMap(({ x, meanSpend }) => (meanSpend === null ? [] : [{ x, meanSpend }]));
+  const positive = repeat.filter((row) => row.meanSpend > 0);
+  let gammaGamma: GammaGammaFit | null = null;
+  try {
+    gammaGamma = fitGammaGamma(positive, signal);
+  } catch (error) {
+    const reason = error instanceof AppError ? error.details?.['reason'] : undefined;
+    if (reason !== 'analytics_no_repeat' && reason !== 'analytics_not_identified') throw error;
+  }
+
+  const end = dayNumber(asOf);
+  const totals = new Map<string, { revenue: number; last: number }>();
+  for (const { customer, date, amount } of purchases) {
+    const day = dayNumber(date);
+    if (day > end) continue;
+    const own = totals.get(customer) ?? { revenue: 0, last: day };
+    totals.set(customer, { revenue: own.revenue + amount, last: Math.max(own.last, day) });
+  }
+  const rfm = rfmScores(
+    summaries.map((s) => {
+      const own = totals.get(s.customer);
+      return {
+        customer: s.customer,
+        daysSinceLast: end - (own?.last ?? end),
+        purchases: s.x + 1,
+        revenue: own?.revenue ?? 0,
+      };
+    }),
+    options.segmentRules ?? DEFAULT_SEGMENT_RULES,
+  );
+
+  const horizon = horizonMonths * unitsPerMonth(unit);
+  const customers = summaries.map((s, i): CustomerScore => {
+    if (i % 10_000 === 0) signal?.throwIfAborted();
+    const pAlive = probabilityAlive(bgnbd.params, s);
+    const spendable = s.meanSpend === null || s.meanSpend > 0;
+    const spend =
+      gammaGamma && spendable ? expectedSpend(gammaGamma.params, { x: s.x, meanSpend: s.meanSpend ?? 0 }) : null;
+    return {
+      customer: s.customer,
+      x: s.x,
+      tx: s.tx,
+      T: s.T,
+      pAlive,
+      churnRisk: 1 - pAlive,
+      expectedPurchases: expectedPurchases(bgnbd.params, s, horizon),
+      expectedSpend: spend,
+      clv:
+        spend === null
+          ? null
+          : lifetimeValue(bgnbd.params, s, spend, { unit, months: horizonMonths, monthlyDiscount, margin }),
+      rfm: rfm[i] as RfmScore,
+    };
+  });
+  return {
+    bgnbd,
+    gammaGamma,
+    spendExcluded: repeat.length - positive.length,
+    customers,
+    cohorts: cohortRetention(purchases.filter((p) => dayNumber(p.date) <= end)),
+  };
+}
