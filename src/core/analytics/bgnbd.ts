@@ -8,10 +8,11 @@
 // distinct x, so an evaluation costs a few logarithms per customer and a fit of a few thousand
 // customers takes milliseconds.
 import betaln from '@stdlib/math-base-special-betaln';
+import digamma from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
 import { AppError } from '../../shared/errors';
-import { assertConverged, minimizeFromStarts, standardErrors } from './optimize';
+import { assertConverged, minimizeWithGradient, standardErrors, type ValueAndGradient } from './optimize';
 
 /** A customer's purchases in the calibration period: repeat purchases, time of the last, age. */
 export interface RepeatSummary {
@@ -81,8 +82,13 @@ function prepare(rows: readonly RepeatSummary[]): Prepared {
   };
 }
 
-function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, data: Prepared): number {
-  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return Number.NEGATIVE_INFINITY;
+/**
+ * The negative log-likelihood and its gradient in the parameters' logarithms (the fit's
+ * coordinates). Per customer, log(e^active + e^gone) is max + log1p(e^−|active − gone|), and the
+ * share of e^active in the sum weighs the derivatives of the two terms.
+ */
+function negativeLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Prepared): ValueAndGradient {
+  if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.POSITIVE_INFINITY, gradient: [0, 0, 0, 0] };
   const lnBab = betaln(a, b);
   const { xs, lasts, ages } = data;
   const common = xs.values.map((x) => gammaln(r + x) - gammaln(r) + r * Math.log(alpha));
@@ -90,21 +96,56 @@ function logLikelihoodOf({ r, alpha, a, b }: BgNbdParams, data: Prepared): numbe
   const leaves = xs.values.map((x) => (x > 0 ? betaln(a + 1, b + x - 1) - lnBab : Number.NEGATIVE_INFINITY));
   const logLast = lasts.values.map((tx) => Math.log(alpha + tx));
   const logAge = ages.values.map((T) => Math.log(alpha + T));
+  const inverseLast = lasts.values.map((tx) => 1 / (alpha + tx));
+  const inverseAge = ages.values.map((T) => 1 / (alpha + T));
+  // Derivatives of the terms in x alone (ψ: digamma).
+  const psiAB = digamma(a + b);
+  const dBab = { a: digamma(a) - psiAB, b: digamma(b) - psiAB };
+  const drCommon = xs.values.map((x) => digamma(r + x) - digamma(r) + Math.log(alpha));
+  const psiABX = xs.values.map((x) => digamma(a + b + x));
+  const daStay = psiABX.map((psi) => psiAB - psi);
+  const dbStay = xs.values.map((x, k) => digamma(b + x) - (psiABX[k] as number) - dBab.b);
+  const daLeave = psiABX.map((psi) => digamma(a + 1) - psi - dBab.a);
+  const dbLeave = xs.values.map((x, k) => (x > 0 ? digamma(b + x - 1) - (psiABX[k] as number) - dBab.b : 0));
   let sum = 0;
+  let dr = 0;
+  let dAlpha = 0;
+  let da = 0;
+  let db = 0;
   for (let i = 0; i < data.x.length; i++) {
     const s = xs.slot[i] as number;
+    const age = ages.slot[i] as number;
     const x = data.x[i] as number;
+    const count = data.count[i] as number;
     const rx = r + x;
-    const active = (stays[s] as number) - rx * (logAge[ages.slot[i] as number] as number);
+    const active = (stays[s] as number) - rx * (logAge[age] as number);
     let one = (common[s] as number) + active;
+    let stay = 1;
+    let last = 0;
     if (x > 0) {
-      // log(e^active + e^gone) = max + log1p(e^-|active − gone|): one exp instead of two.
-      const gone = (leaves[s] as number) - rx * (logLast[lasts.slot[i] as number] as number);
-      one = (common[s] as number) + Math.max(active, gone) + Math.log1p(Math.exp(-Math.abs(active - gone)));
+      last = lasts.slot[i] as number;
+      const gone = (leaves[s] as number) - rx * (logLast[last] as number);
+      const e = Math.exp(-Math.abs(active - gone));
+      one = (common[s] as number) + Math.max(active, gone) + Math.log1p(e);
+      stay = active >= gone ? 1 / (1 + e) : e / (1 + e);
     }
-    sum += (data.count[i] as number) * one;
+    const leave = 1 - stay;
+    sum += count * one;
+    dr += count * ((drCommon[s] as number) - stay * (logAge[age] as number) - leave * (logLast[last] as number));
+    dAlpha += count * (r / alpha - rx * (stay * (inverseAge[age] as number) + leave * (inverseLast[last] as number)));
+    da += count * (stay * (daStay[s] as number) + leave * (daLeave[s] as number));
+    db += count * (stay * (dbStay[s] as number) + leave * (dbLeave[s] as number));
   }
-  return sum;
+  return { value: -sum, gradient: [-dr * r, -dAlpha * alpha, -da * a, -db * b] };
+}
+
+function logLikelihoodOf(params: BgNbdParams, data: Prepared): number {
+  return -negativeLogLikelihood(params, data).value;
+}
+
+/** What the fit minimises, with its gradient in the parameters' logarithms (for tests of the gradient). */
+export function bgnbdObjective(params: BgNbdParams, rows: readonly RepeatSummary[]): ValueAndGradient {
+  return negativeLogLikelihood(params, prepare(rows));
 }
 
 /** The log-likelihood of the customers' purchases under the parameters. */
@@ -177,7 +218,7 @@ export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): 
     [-1, scale - 1, 1, 1],
     [1, scale + 1, -1, 0],
   ];
-  const minimum = minimizeFromStarts((v) => -logLikelihoodOf(fromLogs(v), data), starts, { signal });
+  const minimum = minimizeWithGradient((v) => negativeLogLikelihood(fromLogs(v), data), starts, { signal });
   if (minimum.at.some((v) => Math.abs(v) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(rows);
   assertConverged(minimum);
   const params = fromLogs(minimum.at);

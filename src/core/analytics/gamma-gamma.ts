@@ -5,10 +5,11 @@
 // purchases: between the population's mean and her own, nearer her own the more she has bought.
 // The model assumes that how much a customer spends does not depend on how often she buys; the
 // correlation of the two is reported beside the fit for the user to see (spendCorrelation).
+import digamma from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { AppError } from '../../shared/errors';
 import { distinctValues, MAX_LOG_PARAM, notIdentified, type Distinct } from './bgnbd';
-import { assertConverged, minimizeFromStarts, standardErrors } from './optimize';
+import { assertConverged, minimizeWithGradient, standardErrors, type ValueAndGradient } from './optimize';
 
 /** A repeat customer: repeat purchases (x > 0) and their mean amount. */
 export interface SpendSummary {
@@ -49,19 +50,44 @@ function prepare(rows: readonly SpendSummary[]): Prepared {
   };
 }
 
-/** The terms that depend on x only are computed once per distinct x. */
-function logLikelihoodOf({ p, q, v }: GammaGammaParams, data: Prepared): number {
-  if (!(p > 0 && q > 0 && v > 0)) return Number.NEGATIVE_INFINITY;
+/**
+ * The negative log-likelihood and its gradient in the parameters' logarithms (the fit's
+ * coordinates); the terms that depend on x only are computed once per distinct x.
+ */
+function negativeLogLikelihood({ p, q, v }: GammaGammaParams, data: Prepared): ValueAndGradient {
+  if (!(p > 0 && q > 0 && v > 0)) return { value: Number.POSITIVE_INFINITY, gradient: [0, 0, 0] };
   const fixed = -gammaln(q) + q * Math.log(v);
-  const byX = data.xs.values.map((x) => fixed + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x));
+  const xs = data.xs.values;
+  const byX = xs.map((x) => fixed + gammaln(p * x + q) - gammaln(p * x) + p * x * Math.log(x));
+  // ∂/∂p and ∂/∂q of the terms in x alone.
+  const dpX = xs.map((x) => x * (digamma(p * x + q) - digamma(p * x) + Math.log(x)));
+  const dqX = xs.map((x) => digamma(p * x + q) - digamma(q) + Math.log(v));
   let sum = 0;
+  let dp = 0;
+  let dq = 0;
+  let dv = 0;
   for (let i = 0; i < data.x.length; i++) {
     const x = data.x[i] as number;
+    const slot = data.xs.slot[i] as number;
     const px = p * x;
-    sum += (byX[data.xs.slot[i] as number] as number) + (px - 1) * (data.logM[i] as number);
-    sum -= (px + q) * Math.log(x * (data.m[i] as number) + v);
+    const logM = data.logM[i] as number;
+    const total = x * (data.m[i] as number) + v;
+    const logTotal = Math.log(total);
+    sum += (byX[slot] as number) + (px - 1) * logM - (px + q) * logTotal;
+    dp += (dpX[slot] as number) + x * (logM - logTotal);
+    dq += (dqX[slot] as number) - logTotal;
+    dv += q / v - (px + q) / total;
   }
-  return sum;
+  return { value: -sum, gradient: [-dp * p, -dq * q, -dv * v] };
+}
+
+function logLikelihoodOf(params: GammaGammaParams, data: Prepared): number {
+  return -negativeLogLikelihood(params, data).value;
+}
+
+/** What the fit minimises, with its gradient in the parameters' logarithms (for tests of the gradient). */
+export function gammaGammaObjective(params: GammaGammaParams, rows: readonly SpendSummary[]): ValueAndGradient {
+  return negativeLogLikelihood(params, prepare(rows));
 }
 
 export function gammaGammaLogLikelihood(params: GammaGammaParams, rows: readonly SpendSummary[]): number {
@@ -119,7 +145,7 @@ export function fitGammaGamma(rows: readonly SpendSummary[], signal?: AbortSigna
     [1, Math.log(4), Math.log(meanSpend) + 1],
     [-1, Math.log(1.5), Math.log(meanSpend) - 1],
   ];
-  const minimum = minimizeFromStarts((w) => -logLikelihoodOf(fromLogs(w), data), starts, { signal });
+  const minimum = minimizeWithGradient((w) => negativeLogLikelihood(fromLogs(w), data), starts, { signal });
   if (minimum.at.some((w) => Math.abs(w) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(repeat);
   assertConverged(minimum);
   const params = fromLogs(minimum.at);

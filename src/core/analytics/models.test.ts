@@ -2,8 +2,10 @@
 // on simulated customers with known parameters, and on data they cannot be fitted to.
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
+import fc from 'fast-check';
 import {
   bgnbdLogLikelihood,
+  bgnbdObjective,
   expectedPurchases,
   fitBgNbd,
   probabilityAlive,
@@ -13,8 +15,8 @@ import {
 } from './bgnbd';
 import { cdnowPurchases, cdnowSummary, PUBLISHED } from './cdnow.testing';
 import { lifetimeValue, unitsPerMonth } from './clv';
-import { expectedSpend, fitGammaGamma, type SpendSummary } from './gamma-gamma';
-import { assertConverged, minimizeFromStarts } from './optimize';
+import { expectedSpend, fitGammaGamma, gammaGammaObjective, type SpendSummary } from './gamma-gamma';
+import { assertConverged, bfgs, minimizeWithGradient } from './optimize';
 import { summarize } from './summary';
 
 /** `actual` equals `expected` to `digits` significant digits. */
@@ -193,6 +195,49 @@ describe('fits on simulated customers', () => {
   });
 });
 
+describe('the gradients the fits follow', () => {
+  /** Central differences in the parameters' logarithms. */
+  const numeric = (f: (u: number[]) => number, u: number[]) =>
+    u.map((_, i) => {
+      const h = 1e-5;
+      const up = u.map((v, k) => (k === i ? v + h : v));
+      const down = u.map((v, k) => (k === i ? v - h : v));
+      return (f(up) - f(down)) / (2 * h);
+    });
+  const logs = (n: number) => fc.array(fc.double({ min: -2, max: 3, noNaN: true }), { minLength: n, maxLength: n });
+  const close = (analytic: readonly number[], approximate: readonly number[]) =>
+    analytic.forEach((g, i) =>
+      expect(Math.abs(g - (approximate[i] ?? 0))).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(g))),
+    );
+
+  it('are the derivatives of the log-likelihoods, anywhere (property)', () => {
+    const summaries = cdnowSummary();
+    const spend = cdnowFromPurchases().flatMap((s) =>
+      s.meanSpend === null ? [] : [{ x: s.x, meanSpend: s.meanSpend }],
+    );
+    const bg = (u: number[]) => ({
+      r: Math.exp(u[0] ?? 0),
+      alpha: Math.exp(u[1] ?? 0),
+      a: Math.exp(u[2] ?? 0),
+      b: Math.exp(u[3] ?? 0),
+    });
+    const gg = (u: number[]) => ({ p: Math.exp(u[0] ?? 0), q: Math.exp(u[1] ?? 0), v: Math.exp(u[2] ?? 0) });
+    fc.assert(
+      fc.property(logs(4), logs(3), (u, w) => {
+        close(
+          bgnbdObjective(bg(u), summaries).gradient,
+          numeric((x) => bgnbdObjective(bg(x), summaries).value, u),
+        );
+        close(
+          gammaGammaObjective(gg(w), spend).gradient,
+          numeric((x) => gammaGammaObjective(gg(x), spend).value, w),
+        );
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
 describe('data the models cannot be fitted to', () => {
   const reason = (fn: () => unknown) => {
     try {
@@ -251,14 +296,17 @@ describe('data the models cannot be fitted to', () => {
   });
 
   it('says so when a fit does not converge, instead of returning where it stopped', () => {
-    const bowl = (v: readonly number[]) => v.reduce((s, x, i) => s + (i + 1) * (x - 3) ** 2, 0);
-    const found = minimizeFromStarts(bowl, [
+    const bowl = (v: readonly number[]) => ({
+      value: v.reduce((s, x, i) => s + (i + 1) * (x - 3) ** 2, 0),
+      gradient: v.map((x, i) => 2 * (i + 1) * (x - 3)),
+    });
+    const found = minimizeWithGradient(bowl, [
       [0, 0, 0, 0],
       [5, 5, 5, 5],
     ]);
     expect(found.converged).toBe(true);
     for (const x of found.at) expect(x).toBeCloseTo(3, 6);
-    const cut = minimizeFromStarts(bowl, [[0, 0, 0, 0]], { maxEvaluations: 20 });
+    const cut = bfgs(bowl, [0, 0, 0, 0], { maxIterations: 1 });
     expect(reason(() => assertConverged(cut))).toBe('analytics_not_converged');
   });
 
