@@ -12,7 +12,7 @@ import digamma from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
 import { AppError } from '../../shared/errors';
-import { assertConverged, minimizeWithGradient, standardErrors, type ValueAndGradient } from './optimize';
+import { maximumLikelihood, type ValueAndGradient } from './optimize';
 
 /** A customer's purchases in the calibration period: repeat purchases, time of the last, age. */
 export interface RepeatSummary {
@@ -139,9 +139,12 @@ function negativeLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Prepared):
   return { value: -sum, gradient: [-dr * r, -dAlpha * alpha, -da * a, -db * b] };
 }
 
-function logLikelihoodOf(params: BgNbdParams, data: Prepared): number {
-  return -negativeLogLikelihood(params, data).value;
-}
+const paramsOf = (v: readonly number[]): BgNbdParams => ({
+  r: v[0] ?? 0,
+  alpha: v[1] ?? 0,
+  a: v[2] ?? 0,
+  b: v[3] ?? 0,
+});
 
 /** What the fit minimises, with its gradient in the parameters' logarithms (for tests of the gradient). */
 export function bgnbdObjective(params: BgNbdParams, rows: readonly RepeatSummary[]): ValueAndGradient {
@@ -150,7 +153,7 @@ export function bgnbdObjective(params: BgNbdParams, rows: readonly RepeatSummary
 
 /** The log-likelihood of the customers' purchases under the parameters. */
 export function bgnbdLogLikelihood(params: BgNbdParams, rows: readonly RepeatSummary[]): number {
-  return logLikelihoodOf(params, prepare(rows));
+  return -negativeLogLikelihood(params, prepare(rows)).value;
 }
 
 /** Refuses data the model cannot be fitted to, with a reason the screen can say. */
@@ -179,13 +182,7 @@ export function checkSummaries(rows: readonly RepeatSummary[]): void {
   }
 }
 
-/**
- * A fitted parameter beyond e^±15 (3·10⁻⁷ … 3·10⁶) means the likelihood has no maximum inside the
- * model: the data cannot tell its parameters apart (a handful of customers, say), and what such a
- * fit predicts means nothing.
- */
-export const MAX_LOG_PARAM = 15;
-
+/** Thrown when a fit's parameters run off (see optimize.ts, MAX_LOG_PARAM). */
 export function notIdentified(rows: readonly { readonly x: number }[]): never {
   const repeat = rows.filter((row) => row.x > 0).length;
   throw new AppError(
@@ -199,12 +196,6 @@ export function notIdentified(rows: readonly { readonly x: number }[]): never {
 export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): BgNbdFit {
   checkSummaries(rows);
   const data = prepare(rows);
-  const fromLogs = (v: readonly number[]): BgNbdParams => ({
-    r: Math.exp(v[0] ?? 0),
-    alpha: Math.exp(v[1] ?? 0),
-    a: Math.exp(v[2] ?? 0),
-    b: Math.exp(v[3] ?? 0),
-  });
   // Starts around where the rate's mean matches the data's repeat purchases per unit of time.
   const meanRate =
     rows.reduce((s, row) => s + row.x, 0) /
@@ -218,21 +209,18 @@ export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): 
     [-1, scale - 1, 1, 1],
     [1, scale + 1, -1, 0],
   ];
-  const minimum = minimizeWithGradient((v) => negativeLogLikelihood(fromLogs(v), data), starts, { signal });
-  if (minimum.at.some((v) => Math.abs(v) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(rows);
-  assertConverged(minimum);
-  const params = fromLogs(minimum.at);
-  const errors = standardErrors(
-    (v) => -logLikelihoodOf({ r: v[0] ?? 0, alpha: v[1] ?? 0, a: v[2] ?? 0, b: v[3] ?? 0 }, data),
-    [params.r, params.alpha, params.a, params.b],
-  );
+  const fit = maximumLikelihood((v) => negativeLogLikelihood(paramsOf(v), data), starts, {
+    signal,
+    unidentified: () => notIdentified(rows),
+  });
+  const [r = null, alpha = null, a = null, b = null] = fit.standardErrors;
   return {
-    params,
-    standardErrors: { r: errors[0] ?? null, alpha: errors[1] ?? null, a: errors[2] ?? null, b: errors[3] ?? null },
-    logLikelihood: -minimum.value,
+    params: paramsOf(fit.at),
+    standardErrors: { r, alpha, a, b },
+    logLikelihood: fit.logLikelihood,
     customers: rows.length,
     repeatCustomers: rows.filter((row) => row.x > 0).length,
-    evaluations: minimum.evaluations,
+    evaluations: fit.evaluations,
   };
 }
 

@@ -8,8 +8,8 @@
 import digamma from '@stdlib/math-base-special-digamma';
 import gammaln from '@stdlib/math-base-special-gammaln';
 import { AppError } from '../../shared/errors';
-import { distinctValues, MAX_LOG_PARAM, notIdentified, type Distinct } from './bgnbd';
-import { assertConverged, minimizeWithGradient, standardErrors, type ValueAndGradient } from './optimize';
+import { distinctValues, notIdentified, type Distinct } from './bgnbd';
+import { maximumLikelihood, type ValueAndGradient } from './optimize';
 
 /** A repeat customer: repeat purchases (x > 0) and their mean amount. */
 export interface SpendSummary {
@@ -81,9 +81,7 @@ function negativeLogLikelihood({ p, q, v }: GammaGammaParams, data: Prepared): V
   return { value: -sum, gradient: [-dp * p, -dq * q, -dv * v] };
 }
 
-function logLikelihoodOf(params: GammaGammaParams, data: Prepared): number {
-  return -negativeLogLikelihood(params, data).value;
-}
+const paramsOf = (w: readonly number[]): GammaGammaParams => ({ p: w[0] ?? 0, q: w[1] ?? 0, v: w[2] ?? 0 });
 
 /** What the fit minimises, with its gradient in the parameters' logarithms (for tests of the gradient). */
 export function gammaGammaObjective(params: GammaGammaParams, rows: readonly SpendSummary[]): ValueAndGradient {
@@ -91,7 +89,7 @@ export function gammaGammaObjective(params: GammaGammaParams, rows: readonly Spe
 }
 
 export function gammaGammaLogLikelihood(params: GammaGammaParams, rows: readonly SpendSummary[]): number {
-  return logLikelihoodOf(params, prepare(rows));
+  return -negativeLogLikelihood(params, prepare(rows)).value;
 }
 
 /** The repeat customers the model can use, or a reason why there are none. */
@@ -132,37 +130,29 @@ function correlation(xs: readonly number[], ys: readonly number[]): number {
 /** The maximum-likelihood fit on the repeat customers among `rows` (x > 0). */
 export function fitGammaGamma(rows: readonly SpendSummary[], signal?: AbortSignal): GammaGammaFit {
   const repeat = usable(rows);
-  const fromLogs = (w: readonly number[]): GammaGammaParams => ({
-    p: Math.exp(w[0] ?? 0),
-    q: Math.exp(w[1] ?? 0),
-    v: Math.exp(w[2] ?? 0),
-  });
-  const meanSpend = repeat.reduce((s, row) => s + row.meanSpend, 0) / repeat.length;
-  // Starts around where the population's mean spend p·v/(q − 1) is the data's mean.
   const data = prepare(repeat);
+  // Starts around where the population's mean spend p·v/(q − 1) is the data's mean.
+  const logMeanSpend = Math.log(repeat.reduce((s, row) => s + row.meanSpend, 0) / repeat.length);
   const starts = [
-    [0, Math.log(2), Math.log(meanSpend)],
-    [1, Math.log(4), Math.log(meanSpend) + 1],
-    [-1, Math.log(1.5), Math.log(meanSpend) - 1],
+    [0, Math.log(2), logMeanSpend],
+    [1, Math.log(4), logMeanSpend + 1],
+    [-1, Math.log(1.5), logMeanSpend - 1],
   ];
-  const minimum = minimizeWithGradient((w) => negativeLogLikelihood(fromLogs(w), data), starts, { signal });
-  if (minimum.at.some((w) => Math.abs(w) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) notIdentified(repeat);
-  assertConverged(minimum);
-  const params = fromLogs(minimum.at);
-  const errors = standardErrors(
-    (w) => -logLikelihoodOf({ p: w[0] ?? 0, q: w[1] ?? 0, v: w[2] ?? 0 }, data),
-    [params.p, params.q, params.v],
-  );
+  const fit = maximumLikelihood((w) => negativeLogLikelihood(paramsOf(w), data), starts, {
+    signal,
+    unidentified: () => notIdentified(repeat),
+  });
+  const [p = null, q = null, v = null] = fit.standardErrors;
   return {
-    params,
-    standardErrors: { p: errors[0] ?? null, q: errors[1] ?? null, v: errors[2] ?? null },
-    logLikelihood: -minimum.value,
+    params: paramsOf(fit.at),
+    standardErrors: { p, q, v },
+    logLikelihood: fit.logLikelihood,
     customers: repeat.length,
     spendCorrelation: correlation(
       repeat.map((row) => row.x),
       repeat.map((row) => row.meanSpend),
     ),
-    evaluations: minimum.evaluations,
+    evaluations: fit.evaluations,
   };
 }
 

@@ -308,3 +308,41 @@ export function minimizeWithGradient(
   }
   return { ...best, evaluations };
 }
+
+/**
+ * Parameters beyond e^±15 (3·10⁻⁷ … 3·10⁶) mean the likelihood has no maximum inside the model:
+ * the data cannot tell the parameters apart (a handful of customers, say), and what such a fit
+ * predicts means nothing.
+ */
+export const MAX_LOG_PARAM = 15;
+
+export interface MaximumLikelihood {
+  /** The estimate, in the parameters themselves. */
+  readonly at: readonly number[];
+  readonly standardErrors: readonly (number | null)[];
+  readonly logLikelihood: number;
+  readonly evaluations: number;
+}
+
+/**
+ * A maximum-likelihood fit of positive parameters: `negativeLogLikelihood` takes the parameters
+ * and gives its value and its gradient in their logarithms, where the search runs (from `starts`,
+ * in logarithms). A parameter that runs off beyond MAX_LOG_PARAM calls `unidentified`; a search
+ * that does not converge is an error (assertConverged).
+ */
+export function maximumLikelihood(
+  negativeLogLikelihood: (params: readonly number[]) => ValueAndGradient,
+  starts: readonly (readonly number[])[],
+  { signal, unidentified }: { readonly signal?: AbortSignal | undefined; readonly unidentified: () => never },
+): MaximumLikelihood {
+  const minimum = minimizeWithGradient((logs) => negativeLogLikelihood(logs.map(Math.exp)), starts, { signal });
+  if (minimum.at.some((log) => Math.abs(log) > MAX_LOG_PARAM) || !Number.isFinite(minimum.value)) unidentified();
+  assertConverged(minimum);
+  const at = minimum.at.map(Math.exp);
+  return {
+    at,
+    standardErrors: standardErrors((params) => negativeLogLikelihood(params).value, at),
+    logLikelihood: -minimum.value,
+    evaluations: minimum.evaluations,
+  };
+}
