@@ -40,8 +40,8 @@ export function sortKey(value: string | null): string {
 
 const separator = /[^\p{L}\p{N}]+/u;
 
-const LEADING_ZEROS = /^0+(?=\d)/;
-const DIGITS = /^\d+$/;
+/** Zeros before the last digit of a word of digits only. */
+const LEADING_ZEROS = /^0+(?=\d+$)/;
 
 /**
  * A word of digits without its leading zeros (`00012` is `12`, `0301234567` is `301234567`), in
@@ -50,7 +50,7 @@ const DIGITS = /^\d+$/;
  * the index holds one word where it held two.
  */
 function withoutLeadingZeros(word: string): string {
-  return DIGITS.test(word) ? word.replace(LEADING_ZEROS, '') : word;
+  return word.replace(LEADING_ZEROS, '');
 }
 
 /**
