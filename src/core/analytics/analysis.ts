@@ -49,6 +49,7 @@ export interface Analysis {
 export function analyze(purchases: readonly Purchase[], options: AnalysisOptions): Analysis {
   const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
   const summaries = summarize(purchases, { calibrationEnd: asOf, unit });
+  const end = dayNumber(asOf);
   const bgnbd = fitBgNbd(summaries, signal);
   const repeat = summaries.flatMap(({ x, meanSpend }) => (meanSpend === null ? [] : [{ x, meanSpend }]));
   const positive = repeat.filter((row) => row.meanSpend > 0);
@@ -60,24 +61,13 @@ export function analyze(purchases: readonly Purchase[], options: AnalysisOptions
     if (reason !== 'analytics_no_repeat' && reason !== 'analytics_not_identified') throw error;
   }
 
-  const end = dayNumber(asOf);
-  const totals = new Map<string, { revenue: number; last: number }>();
-  for (const { customer, date, amount } of purchases) {
-    const day = dayNumber(date);
-    if (day > end) continue;
-    const own = totals.get(customer) ?? { revenue: 0, last: day };
-    totals.set(customer, { revenue: own.revenue + amount, last: Math.max(own.last, day) });
-  }
   const rfm = rfmScores(
-    summaries.map((s) => {
-      const own = totals.get(s.customer);
-      return {
-        customer: s.customer,
-        daysSinceLast: end - (own?.last ?? end),
-        purchases: s.x + 1,
-        revenue: own?.revenue ?? 0,
-      };
-    }),
+    summaries.map(({ customer, daysSinceLast, x, revenue }) => ({
+      customer,
+      daysSinceLast,
+      purchases: x + 1,
+      revenue,
+    })),
     options.segmentRules ?? DEFAULT_SEGMENT_RULES,
   );
 

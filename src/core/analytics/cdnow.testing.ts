@@ -17,9 +17,14 @@ export function cdnowSummary(): RepeatSummary[] {
   });
 }
 
+/** `CDNOW_sample.txt` as it is. */
+export function cdnowSampleText(): string {
+  return readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8');
+}
+
 /** `CDNOW_sample.txt` through the import's parser, amounts in dollars. */
 export function cdnowPurchases(): Purchase[] {
-  const { purchases, problems } = parseCdnow(readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8'));
+  const { purchases, problems } = parseCdnow(cdnowSampleText());
   if (problems.length > 0) throw new Error(`CDNOW_sample.txt: ${JSON.stringify(problems[0])}`);
   return purchases.map(({ customer, date, amount }) => ({ customer, date, amount: amount / 100 }));
 }

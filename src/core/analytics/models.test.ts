@@ -47,7 +47,9 @@ describe('BG/NBD on CDNOW', () => {
   it('fits the same from the raw purchases', () => {
     const summaries = cdnowFromPurchases();
     expect(summaries).toHaveLength(2357);
-    expect(summaries.find((s) => s.customer === '0001')).toMatchObject({ x: 2, meanSpend: 22.345 });
+    const one = summaries.find((s) => s.customer === '0001');
+    expect(one).toMatchObject({ x: 2, meanSpend: 22.345, first: '1997-01-01', daysSinceLast: 59 });
+    expect(one?.revenue).toBeCloseTo(74.02, 9);
     const raw = fitBgNbd(summaries);
     const { r, alpha, a, b } = raw.params;
     expectParams({ r, alpha, a, b }, PUBLISHED.bgnbd, 3);

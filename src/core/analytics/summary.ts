@@ -3,7 +3,7 @@
 // period's end) and the mean amount of the repeat purchases. Purchases of one customer on one day
 // count as one purchase of their total (the convention of the published CDNOW results).
 import type { RepeatSummary } from './bgnbd';
-import { DAYS_PER_MONTH, type TimeUnit } from './clv';
+import type { TimeUnit } from './clv';
 
 export interface Purchase {
   readonly customer: string;
@@ -18,6 +18,10 @@ export interface CustomerSummary extends RepeatSummary {
   readonly meanSpend: number | null;
   /** `YYYY-MM-DD` of the first purchase. */
   readonly first: string;
+  /** Days from the last purchase to the period's end. */
+  readonly daysSinceLast: number;
+  /** All purchases' amounts in the period, the first one's too. */
+  readonly revenue: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,8 +43,6 @@ export function dayNumber(date: string): number {
 }
 
 export const daysPerUnit = (unit: TimeUnit): number => (unit === 'day' ? 1 : 7);
-
-export { DAYS_PER_MONTH };
 
 /**
  * The customers' summaries for a calibration period that ends on `calibrationEnd` (inclusive):
@@ -69,13 +71,16 @@ export function summarize(
     const first = order[0] ?? end;
     const last = order.at(-1) ?? first;
     const repeat = order.slice(1).map((day) => own.get(day) ?? 0);
+    const repeatTotal = repeat.reduce((s, v) => s + v, 0);
     summaries.push({
       customer,
       x: repeat.length,
       tx: (last - first) / per,
       T: (end - first) / per,
-      meanSpend: repeat.length > 0 ? repeat.reduce((s, v) => s + v, 0) / repeat.length : null,
+      meanSpend: repeat.length > 0 ? repeatTotal / repeat.length : null,
       first: new Date(first * DAY_MS).toISOString().slice(0, 10),
+      daysSinceLast: end - last,
+      revenue: (own.get(first) ?? 0) + repeatTotal,
     });
   }
   return summaries;

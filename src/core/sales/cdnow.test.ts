@@ -1,18 +1,13 @@
 // The CDNOW format: the whole sample reads without a problem, and each kind of bad line is reported
 // with its number while the others are read.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cdnowSampleText } from '../analytics/cdnow.testing';
 import { parseCdnow } from './cdnow';
 import { centsOf } from './money';
 
 describe('the CDNOW format', () => {
   it('reads the whole sample: 6,919 purchases of 2,357 customers, amounts in cents', () => {
-    const text = readFileSync(
-      join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'cdnow', 'CDNOW_sample.txt'),
-      'utf8',
-    );
-    const { purchases, problems } = parseCdnow(text);
+    const { purchases, problems } = parseCdnow(cdnowSampleText());
     expect(problems).toEqual([]);
     expect(purchases).toHaveLength(6919);
     expect(new Set(purchases.map((p) => p.customer)).size).toBe(2357);
