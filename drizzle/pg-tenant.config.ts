@@ -8,6 +8,7 @@ export default defineConfig({
     './src/core/customers/customers.schema.ts',
     './src/core/contacts/contacts.schema.ts',
     './src/core/activities/activities.schema.ts',
+    './src/core/sales/sales.schema.ts',
     './src/core/events/events.schema.ts',
     './src/core/crypto/keys.schema.ts',
   ],

@@ -10,6 +10,7 @@ import {
   contract,
   gdprExportSchema,
   importResultSchema,
+  saleImportResultSchema,
   savedMappingSchema,
   savedViewSchema,
   defaultListColumns,
@@ -63,6 +64,9 @@ const options = {
   view: { type: 'string' },
   'dry-run': { type: 'boolean' },
   'allow-duplicates': { type: 'boolean' },
+  'create-customers': { type: 'boolean' },
+  currency: { type: 'string' },
+  'vat-rate': { type: 'string' },
   yes: { type: 'boolean' },
   replace: { type: 'boolean' },
   'admin-email': { type: 'string' },
@@ -118,6 +122,13 @@ function writeFileAtomically(file: string, data: Buffer | string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
+}
+
+/** A percentage typed as `19` or `7.5`, in basis points. */
+function percentFlag(raw: string, flag: string): number {
+  if (!/^\d{1,3}(\.\d{1,2})?$/.test(raw.trim()))
+    throw new UsageError(`${flag} must be a percentage like 19 or 7.5, got '${raw}'`);
+  return Math.round(Number(raw) * 100);
 }
 
 function yearsFlag(flags: Flags): number | null {
@@ -288,6 +299,33 @@ const commands: Record<string, Command> = {
         dryRun: result.dryRun,
         ...(result.rejectedFile !== null && { rejectedFile: result.rejectedFile }),
       };
+    },
+  },
+  'sales import': {
+    required: ['tenant'],
+    optional: ['format', 'mapping', 'create-customers', 'currency', 'vat-rate', 'mode', 'dry-run'],
+    argument: { value: 'FILE', meaning: 'the CSV, XLSX or CDNOW file of transactions' },
+    procedure: 'sales.import',
+    note: 'Each row is one transaction: customer (by customer number), date, amount (net), optionally quantity, document number, description and customer name; it becomes a paid invoice (a credit note when negative). --format cdnow reads the CDNOW transaction format (amounts in USD unless --currency says otherwise). Without --mapping (a JSON file { "column": "customer" | "date" | "amount" | … }), columns named Kunde/Customer, Datum/Date, Betrag/Amount, … map by themselves. --create-customers makes a customer for each reference no customer number matches, with the reference as its number. --vat-rate is in percent (19). Prints { imported, customersCreated, rejected: [{ row, column, reason }] }; Ctrl+C cancels.',
+    async run(f, s, _env, io, file) {
+      const vatRate = f['vat-rate'] === undefined ? undefined : percentFlag(f['vat-rate'], '--vat-rate');
+      const result = saleImportResultSchema.parse(
+        await s.call(
+          'sales.import',
+          {
+            fileId: s.grant(file, 'read'),
+            ...(f.format !== undefined && { format: f.format }),
+            ...(f.mapping !== undefined && { mapping: mappingFile(f.mapping) }),
+            ...(f.currency !== undefined && { currency: f.currency }),
+            ...(vatRate !== undefined && { vatRate }),
+            ...(f.mode !== undefined && { mode: f.mode }),
+            createCustomers: f['create-customers'] ?? false,
+            dryRun: f['dry-run'] ?? false,
+          },
+          (done) => io.stderr(`\rimporting: ${done.toLocaleString('en')} rows read`),
+        ),
+      );
+      return result;
     },
   },
   'customers export': {

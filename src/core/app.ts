@@ -4,6 +4,7 @@
 // calls into service calls (src/core/<area>/<area>.handlers.ts).
 import { activitiesHandlers } from './activities/activities.handlers';
 import { contactsHandlers } from './contacts/contacts.handlers';
+import { salesHandlers } from './sales/sales.handlers';
 import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
 import { auditHandlers } from './audit/audit.handlers';
@@ -213,6 +214,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...eventsHandlers({ companies, audit, clock }),
     ...contactsHandlers({ companies, commandMeta }),
     ...activitiesHandlers({ companies, commandMeta }),
+    ...salesHandlers({ companies, commandMeta, files, audit }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
   } satisfies Handlers;

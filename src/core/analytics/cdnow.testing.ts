@@ -17,9 +17,12 @@ export function cdnowSummary(): RepeatSummary[] {
   });
 }
 
+/** Where `CDNOW_sample.txt` is (the import reads it from there). */
+export const CDNOW_SAMPLE_PATH = join(DIR, 'CDNOW_sample.txt');
+
 /** `CDNOW_sample.txt` as it is. */
 export function cdnowSampleText(): string {
-  return readFileSync(join(DIR, 'CDNOW_sample.txt'), 'utf8');
+  return readFileSync(CDNOW_SAMPLE_PATH, 'utf8');
 }
 
 /** `CDNOW_sample.txt` through the import's parser, amounts in dollars. */

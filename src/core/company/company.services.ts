@@ -28,6 +28,10 @@ import type { Clock, IdSource } from '../deps';
 import { createEventStore, type EventStore } from '../events/event-store';
 import { replay, type Projection } from '../events/replay';
 import { foldStreams } from '../events/stream-records';
+import { createSalesRepo, saleRows } from '../sales/sales.repo';
+import { createSalesService, type SalesService } from '../sales/sales.service';
+import type { SalesImportStores } from '../sales/sales-import';
+import { saleFact } from '../sales/sales.events';
 import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
 import { tenantOf, type Session } from '../session';
 import { createSettingsStore, type SettingsStore } from '../settings/settings.store';
@@ -42,6 +46,9 @@ export interface CompanyServices {
   readonly customers: CustomersService;
   readonly contacts: ContactsService;
   readonly activities: ActivitiesService;
+  readonly sales: SalesService;
+  /** What an import of transactions writes with: the store, the sales projection, the log, and customers by number. */
+  readonly salesImport: () => Promise<SalesImportStores>;
   readonly gdpr: GdprService;
   /** After an import or a replay: the store's statistics and visibility map (TenantStore.afterBulkWrite). */
   readonly afterBulkWrite: () => Promise<void>;
@@ -112,6 +119,8 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       clock,
       isMember,
     });
+    const salesRepo = createSalesRepo(store.sql);
+    const sales = createSalesService({ db: store.sql, repo: salesRepo, customers: customerRepo, events, ids, clock });
     const customers = createCustomersService({
       db: store.sql,
       repo: customerRepo,
@@ -121,7 +130,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       numbering: async () => (await settings.get(NUMBERING_KEY, numberingSchema)) ?? DEFAULT_NUMBERING,
       homeCountry,
       isMember,
-      dependents: [contacts.dependents, activities.dependents],
+      dependents: [contacts.dependents, activities.dependents, sales.dependents],
     });
     const projections: Projection[] = [
       {
@@ -151,6 +160,15 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
         prepare: async (page, tx) => {
           const facts = await decodeActivities(page, keyring, tx);
           return (write) => foldStreams(page, facts, activityRows(activityRepo), write);
+        },
+      },
+      {
+        prefix: 'sale.',
+        tables: salesRepo.tables,
+        clear: (tx) => salesRepo.clear(tx),
+        prepare: async (page) => {
+          const facts = page.map(saleFact);
+          return (write) => foldStreams(page, facts, saleRows(salesRepo), write);
         },
       },
     ];
@@ -191,6 +209,14 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       customers,
       contacts,
       activities,
+      sales,
+      salesImport: async () => ({
+        db: store.sql,
+        repo: salesRepo,
+        events,
+        ids,
+        customers: { byNumbers: (numbers, tx) => customerRepo.byNumbers(numbers, tx), bulk: await customers.bulk() },
+      }),
       gdpr,
       afterBulkWrite: () => store.afterBulkWrite(),
     };

@@ -575,6 +575,15 @@ export function createCustomersRepo(db: Executor, keyring: Keyring, options: Lis
       await finishWords(build, tx, signal);
       return value;
     },
+    async byNumbers(numbers, tx = db) {
+      const rows = await rowsInChunks(numbers, (chunk) =>
+        tx.rows(sql`SELECT ${col(c.number)} AS number, ${col(c.id)} AS id, ${col(c.erasedAt)} AS erased
+          FROM ${customers} WHERE ${tx.inList(col(c.number), chunk)}`),
+      );
+      return new Map(
+        rows.map((row) => [String(row['number']), { id: String(row['id']), erased: row['erased'] !== null }]),
+      );
+    },
     async isEmpty(tx = db) {
       return (await tx.rows(sql`SELECT 1 AS one FROM ${customers} LIMIT 1`)).length === 0;
     },

@@ -50,6 +50,8 @@ export interface CustomersRepo {
   list(query: CustomerListQuery): Promise<Omit<CustomerPage, 'limit'>>;
   /** Customers not erased whose last change is before `cutoff` (ISO time), oldest first. */
   inactiveSince(cutoff: string): Promise<CustomerRecord[]>;
+  /** The customers that have these numbers: number → id and whether the customer was erased. */
+  byNumbers(numbers: readonly string[], tx?: Executor): Promise<Map<string, { id: string; erased: boolean }>>;
   /** Customers without a number (created before numbers existed), oldest first. */
   unnumbered(tx?: Executor): Promise<string[]>;
   /** The next value of a per-company counter (1, 2, …), inside the caller's transaction. */

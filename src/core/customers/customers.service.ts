@@ -147,8 +147,19 @@ export interface BulkCreate {
   check(fields: ParsedCustomerFields & { status?: CustomerStatus }): Promise<CustomerCheck>;
   /** For each draft, the customers already stored that are likely the same (read in `tx` when given). */
   duplicates(drafts: readonly CustomerDraft[], tx?: Executor): Promise<LikelyDuplicate[][]>;
-  /** Stores the drafts as new customers, in `tx`: numbers, keys, events and the projection by the page. */
-  create(drafts: readonly CustomerDraft[], meta: EventMeta, tx: Executor): Promise<Customer[]>;
+  /**
+   * Stores the drafts as new customers, in `tx`: numbers, keys, events and the projection by the
+   * page. `numbers` (one per draft) are kept as given instead of taken from the sequence: the
+   * customer numbers of the system a company moves from (see `isOwnNumber`).
+   */
+  create(
+    drafts: readonly CustomerDraft[],
+    meta: EventMeta,
+    tx: Executor,
+    numbers?: readonly string[],
+  ): Promise<Customer[]>;
+  /** Whether a number has the form of the company's own (prefix and digits): only the sequence gives those. */
+  isOwnNumber(number: string): boolean;
 }
 
 /**
@@ -422,12 +433,18 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
             drafts.map(({ personal }) => probeOf(personal, personal.bankAccount?.iban ?? null, personal.vatId)),
             tx,
           ),
-        async create(drafts, meta, tx) {
+        isOwnNumber: (number) =>
+          number.startsWith(numbering.prefix) && /^\d+$/.test(number.slice(numbering.prefix.length)),
+        async create(drafts, meta, tx, numbers) {
           if (drafts.length === 0) return [];
-          const first = await repo.reserveInSequence('customer', drafts.length, tx);
+          const first = numbers ? 0 : await repo.reserveInSequence('customer', drafts.length, tx);
           const made = drafts.map((draft, i) => ({
             id: ids.next(),
-            fact: { kind: 'created' as const, number: formatNumber(first + i, numbering), ...draft },
+            fact: {
+              kind: 'created' as const,
+              number: numbers?.[i] ?? formatNumber(first + i, numbering),
+              ...draft,
+            },
           }));
           const keys = await keyring.createMany(
             made.map(({ id }) => customerSubject(id)),

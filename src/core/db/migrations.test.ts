@@ -36,6 +36,7 @@ const expectedTables = {
     'data_keys',
     'events',
     'key_encryption_keys',
+    'sales_documents',
     'sequences',
     'settings',
   ],

@@ -8,7 +8,14 @@ import type { Stores, TenantStore } from './stores';
 import { AppError } from '../../shared/errors';
 
 /** The projection tables a replay rebuilds and an import fills (see TenantStore.afterBulkWrite). */
-const BULK_WRITTEN = ['customers', 'customer_words', 'customer_word_lists', 'customer_contacts', 'customer_activities'];
+const BULK_WRITTEN = [
+  'customers',
+  'customer_words',
+  'customer_word_lists',
+  'customer_contacts',
+  'customer_activities',
+  'sales_documents',
+];
 
 export interface PgStoresOptions {
   readonly connection: PgConnection;

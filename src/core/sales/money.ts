@@ -96,7 +96,7 @@ export function documentTotals(lines: readonly LineInput[]): DocumentTotals {
 }
 
 /** The lines of a credit note that reverses a document: every quantity negated. */
-export function reversed(lines: readonly LineInput[]): LineInput[] {
+export function reversed<L extends LineInput>(lines: readonly L[]): L[] {
   return lines.map((line) => ({
     ...line,
     quantity: line.quantity.startsWith('-') ? line.quantity.slice(1) : `-${line.quantity}`,

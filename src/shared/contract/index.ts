@@ -1,6 +1,7 @@
 // THE IPC contract: every procedure of every area, merged. Types and runtime checks come from here.
 import type { z } from 'zod';
 import { activitiesContract } from './activities';
+import { salesContract } from './sales';
 import { auditContract } from './audit';
 import { contactsContract } from './contacts';
 import { authContract } from './auth';
@@ -24,6 +25,7 @@ export const contract = {
   ...customerViewsContract,
   ...contactsContract,
   ...activitiesContract,
+  ...salesContract,
   ...appContract,
   ...settingsContract,
   ...tenantsContract,
@@ -58,6 +60,7 @@ export const namesAgree: NamesAgree = true;
 export { procedureNames, eventNames } from './names';
 export type { EventName } from './names';
 export * from './activities';
+export * from './sales';
 export * from './audit';
 export * from './contacts';
 export * from './auth';

@@ -106,7 +106,7 @@ const SYNONYMS: Readonly<Record<ImportField, readonly string[]>> = {
 };
 
 /** A header as the synonyms are written: folded, separators as single spaces. */
-function headerKey(header: string): string {
+export function headerKey(header: string): string {
   return foldForSearch(header)
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
@@ -179,6 +179,29 @@ export type RowReading =
 /** A cell that a spreadsheet would run: `=…`, `@…`, or `+`/`-` followed by something not a number. */
 const FORMULA = /^(?:[=@]|[+-][^\d\s(.,])/;
 const NEUTRALISED = /^'(?=[=+\-@])/;
+
+/**
+ * A cell's value as an import reads it: text trimmed (null when empty), a number as the XLSX had
+ * it, or why it cannot be read: another encoding, or a formula (never run, never imported).
+ */
+export function cellValue(cell: SourceCell): string | number | null | { readonly problem: string } {
+  if (typeof cell === 'number') return cell;
+  if (typeof cell === 'object') {
+    return {
+      problem:
+        cell.problem === 'encoding'
+          ? 'not readable as UTF-8 (the rest of the file is): this row was saved in another encoding'
+          : `a formula (${cell.text.slice(0, 40)}), not a value: formulas are not imported`,
+    };
+  }
+  // An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from running a cell.
+  const text = cell.trim().replace(NEUTRALISED, '');
+  if (text === '') return null;
+  if (FORMULA.test(text)) {
+    return { problem: `looks like a spreadsheet formula (${text.slice(0, 40)}): formulas are not imported` };
+  }
+  return text;
+}
 
 /** Words for a value, looked up the way headers are (folded, without spaces). */
 function byWord<T>(words: Record<string, T>): ReadonlyMap<string, T> {
@@ -293,32 +316,10 @@ export function rowReader(
     }
     const values = new Map<ImportField, string | number>();
     for (const { index, header: column, field } of columns) {
-      const cell = row[index] ?? '';
-      if (typeof cell === 'object') {
-        problems.push({
-          column,
-          reason:
-            cell.problem === 'encoding'
-              ? 'not readable as UTF-8 (the rest of the file is): this row was saved in another encoding'
-              : `a formula (${cell.text.slice(0, 40)}), not a value: formulas are not imported`,
-        });
-        continue;
-      }
-      if (typeof cell === 'number') {
-        values.set(field, cell);
-        continue;
-      }
-      // An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from running a cell.
-      const text = cell.trim().replace(NEUTRALISED, '');
-      if (text === '') continue;
-      if (FORMULA.test(text)) {
-        problems.push({
-          column,
-          reason: `looks like a spreadsheet formula (${text.slice(0, 40)}): formulas are not imported`,
-        });
-        continue;
-      }
-      values.set(field, text);
+      const cell = cellValue(row[index] ?? '');
+      if (cell === null) continue;
+      if (typeof cell === 'object') problems.push({ column, reason: cell.problem });
+      else values.set(field, cell);
     }
     const input = inputOf(values, (field, reason) => problems.push({ column: columnOf(field), reason }));
     if (problems.length > 0) return { ok: false, problems };
