@@ -8,7 +8,13 @@ export default defineConfig({
       outDir: 'out/main',
       // keytar is an optional dependency: loaded at run time when present, never bundled.
       externalizeDeps: { include: ['keytar'] },
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      // The analytics worker is a bundle of its own beside index.js (core/analytics/analysis-runner.ts).
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          'analysis.worker': resolve('src/core/analytics/analysis.worker.ts'),
+        },
+      },
     },
   },
   preload: {

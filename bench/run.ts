@@ -482,8 +482,8 @@ async function main(): Promise<void> {
     if (selected('customers')) await customerBenchmarks(rows);
     if (selected('import')) await importBenchmark(rows);
     if (selected('analytics')) {
-      console.error('bench: analytics models…');
-      analyticsBenchmark(rows);
+      console.error('bench: analytics…');
+      await analyticsBenchmark(rows);
     }
   } finally {
     await kontor.close();

@@ -9,6 +9,7 @@ export default defineConfig({
     './src/core/contacts/contacts.schema.ts',
     './src/core/activities/activities.schema.ts',
     './src/core/sales/sales.schema.ts',
+    './src/core/analytics/analytics.schema.ts',
     './src/core/events/events.schema.ts',
     './src/core/crypto/keys.schema.ts',
   ],

@@ -2,19 +2,27 @@
 // Bundles the `kontor` command into one JavaScript file (out/cli/kontor.mjs), so it starts without
 // a TypeScript compiler: esbuild, because it bundles a Node entry point in well under a second
 // and is already what tsx and drizzle-kit run on. Packages stay external (native modules load from
-// node_modules). Runs after `npm ci` (prepare) and in `npm run build`.
+// node_modules). Beside it, the analytics worker (out/cli/analysis.worker.mjs), which the command
+// starts from the directory it runs in (core/analytics/analysis-runner.ts). Runs after `npm ci`
+// (prepare) and in `npm run build`.
 import { build } from 'esbuild';
 import { join } from 'node:path';
 
 const root = join(import.meta.dirname, '..');
-await build({
-  entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-  outfile: join(root, 'out', 'cli', 'kontor.mjs'),
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  sourcemap: 'linked',
-  logLevel: 'warning',
-});
+const entries = [
+  { from: join(root, 'src', 'cli', 'main.ts'), to: 'kontor.mjs' },
+  { from: join(root, 'src', 'core', 'analytics', 'analysis.worker.ts'), to: 'analysis.worker.mjs' },
+];
+for (const { from, to } of entries) {
+  await build({
+    entryPoints: [from],
+    outfile: join(root, 'out', 'cli', to),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}

@@ -1,12 +1,15 @@
 // `kontor sales import` and the analytics commands as an admin runs them, on local encrypted files:
 // the CDNOW sample in, the published model results out.
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CDNOW_SAMPLE_PATH } from '../core/analytics/cdnow.testing';
+import { CDNOW_SAMPLE_PATH, equalToDigits, PUBLISHED } from '../core/analytics/cdnow.testing';
 import { runCli } from './cli';
 
+const bin = join(import.meta.dirname, '..', '..', 'bin', 'kontor.mjs');
 const ENV = {
   KONTOR_USER: 'admin@cdnow.example',
   KONTOR_PASSWORD: 'cdnow admin password',
@@ -56,6 +59,57 @@ describe('kontor sales and analytics commands', { timeout: 120_000 }, () => {
     expect(done.code).toBe(0);
     expect(JSON.parse(done.stdout)).toMatchObject({ rows: 6919, imported: 6919, customersCreated: 2357, rejected: [] });
     expect(done.stderr).toContain('importing: 6,919 rows read');
+  });
+
+  it('fits the published models on the imported sample, in the bundled command and its worker', async () => {
+    // The real binary: out/cli/kontor.mjs starts out/cli/analysis.worker.mjs beside it.
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [bin, 'analytics', 'fit', '--tenant', 'CDNOW Inc', '--calibration-end', '1997-09-30', '--unit', 'week'],
+      { env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...ENV, KONTOR_DATA_DIR: dataDir } },
+    );
+    expect(stderr).not.toContain('main thread');
+    const fit = JSON.parse(stdout) as {
+      bgnbd: Record<'r' | 'alpha' | 'a' | 'b' | 'logLikelihood', number>;
+      gammaGamma: Record<'p' | 'q' | 'v', number>;
+      customers: number;
+      repeatCustomers: number;
+    };
+    expect(fit).toMatchObject({ customers: 2357, repeatCustomers: 946 });
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(equalToDigits(fit.bgnbd[key], PUBLISHED.bgnbd[key], 3), key).toBe(true);
+    }
+    expect(Math.abs(fit.bgnbd.logLikelihood - PUBLISHED.bgnbd.logLikelihood)).toBeLessThanOrEqual(0.1);
+    for (const key of ['p', 'q', 'v'] as const) {
+      expect(equalToDigits(fit.gammaGamma[key], PUBLISHED.gammaGamma[key], 3), key).toBe(true);
+    }
+  });
+
+  it('lists the customers likeliest to leave, refreshing first when there is no analysis', async () => {
+    const listed = await run(
+      'analytics',
+      'customers',
+      '--tenant',
+      'CDNOW Inc',
+      '--as-of',
+      '1998-06-30',
+      '--sort',
+      'churn',
+      '--limit',
+      '3',
+    );
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).toContain('analysing: holdout');
+    const { asOf, customers } = JSON.parse(listed.stdout) as {
+      asOf: string;
+      customers: { pAlive: number; segment: string }[];
+    };
+    expect(asOf).toBe('1998-06-30');
+    expect(customers).toHaveLength(3);
+    expect(customers.every((c) => c.pAlive < 0.5 && typeof c.segment === 'string')).toBe(true);
+    const byValue = await run('analytics', 'customers', '--tenant', 'CDNOW Inc', '--limit', '2');
+    const top = (JSON.parse(byValue.stdout) as { customers: { clv: number }[] }).customers;
+    expect(top[0]?.clv).toBeGreaterThanOrEqual(top[1]?.clv ?? 0);
   });
 
   it('says which flag is wrong and imports nothing', async () => {

@@ -11,6 +11,9 @@ import {
   gdprExportSchema,
   importResultSchema,
   saleImportResultSchema,
+  fitResultSchema,
+  analyticsRunSchema,
+  customerScoreSchema,
   savedMappingSchema,
   savedViewSchema,
   defaultListColumns,
@@ -65,6 +68,12 @@ const options = {
   'dry-run': { type: 'boolean' },
   'allow-duplicates': { type: 'boolean' },
   'create-customers': { type: 'boolean' },
+  'calibration-end': { type: 'string' },
+  'as-of': { type: 'string' },
+  unit: { type: 'string' },
+  horizon: { type: 'string' },
+  margin: { type: 'string' },
+  refresh: { type: 'boolean' },
   currency: { type: 'string' },
   'vat-rate': { type: 'string' },
   yes: { type: 'boolean' },
@@ -82,7 +91,11 @@ const CONNECTION = 'cli';
 
 /** What a command can do: call the router as the signed-in user. */
 interface Session {
-  call(name: ProcedureName, input: unknown, onProgress?: (done: number) => void): Promise<unknown>;
+  call(
+    name: ProcedureName,
+    input: unknown,
+    onProgress?: (done: number, message: string | null) => void,
+  ): Promise<unknown>;
   status(): Promise<AuthStatus>;
   /** Lets the command's procedures read or write a file named on the command line. */
   grant(path: string, access: FileAccess): string;
@@ -122,6 +135,26 @@ function writeFileAtomically(file: string, data: Buffer | string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   writeFileSync(tmp, data, { mode: 0o600 });
   renameSync(tmp, file);
+}
+
+/** `analytics refresh` and `analytics customers --refresh`: the refresh, its stages on stderr. */
+async function refreshAnalytics(f: Flags, s: Session, io: CliIo) {
+  const horizon = f.horizon === undefined ? undefined : Number(f.horizon);
+  if (horizon !== undefined && !Number.isInteger(horizon)) {
+    throw new UsageError(`--horizon must be a whole number of months, got '${f.horizon}'`);
+  }
+  const margin = f.margin === undefined ? undefined : percentFlag(f.margin, '--margin') / 10_000;
+  return s.call(
+    'analytics.refresh',
+    {
+      ...(f['as-of'] !== undefined && { asOf: f['as-of'] }),
+      ...(f.unit !== undefined && { unit: f.unit }),
+      ...(f.currency !== undefined && { currency: f.currency }),
+      ...(horizon !== undefined && { horizonMonths: horizon }),
+      ...(margin !== undefined && { margin }),
+    },
+    (_done, stage) => io.stderr(`\ranalysing: ${stage ?? ''}          `),
+  );
 }
 
 /** A percentage typed as `19` or `7.5`, in basis points. */
@@ -298,6 +331,84 @@ const commands: Record<string, Command> = {
         rows: result.rows,
         dryRun: result.dryRun,
         ...(result.rejectedFile !== null && { rejectedFile: result.rejectedFile }),
+      };
+    },
+  },
+  'analytics fit': {
+    required: ['tenant'],
+    optional: ['calibration-end', 'unit', 'currency'],
+    procedure: 'analytics.fit',
+    note: 'Fits on the purchases up to --calibration-end (default today), in weeks or days (--unit, default week). Prints { bgnbd: { r, alpha, a, b, logLikelihood }, gammaGamma: { p, q, v } (null when spend cannot be modelled), customers, repeatCustomers } and beside them the standard errors and timings. Stores nothing.',
+    async run(f, s, _env, io) {
+      const fit = fitResultSchema.parse(
+        await s.call(
+          'analytics.fit',
+          {
+            ...(f['calibration-end'] !== undefined && { calibrationEnd: f['calibration-end'] }),
+            ...(f.unit !== undefined && { unit: f.unit }),
+            ...(f.currency !== undefined && { currency: f.currency }),
+          },
+          (_done, stage) => io.stderr(`\rfitting: ${stage ?? ''}          `),
+        ),
+      );
+      const { standardErrors: bgnbdErrors, ...bgnbd } = fit.bgnbd;
+      const gammaGamma = fit.gammaGamma && { p: fit.gammaGamma.p, q: fit.gammaGamma.q, v: fit.gammaGamma.v };
+      return {
+        bgnbd,
+        gammaGamma,
+        customers: fit.customers,
+        repeatCustomers: fit.repeatCustomers,
+        transactions: fit.transactions,
+        calibrationEnd: fit.calibrationEnd,
+        unit: fit.unit,
+        currency: fit.currency,
+        standardErrors: { bgnbd: bgnbdErrors, gammaGamma: fit.gammaGamma?.standardErrors ?? null },
+        gammaGammaCheck: fit.gammaGamma && {
+          logLikelihood: fit.gammaGamma.logLikelihood,
+          spendCorrelation: fit.gammaGamma.spendCorrelation,
+        },
+        timings: fit.timings,
+      };
+    },
+  },
+  'analytics refresh': {
+    required: ['tenant'],
+    optional: ['as-of', 'unit', 'currency', 'horizon', 'margin'],
+    procedure: 'analytics.refresh',
+    note: 'Scores every customer as of --as-of (default today) and stores the result for the analytics screen and `analytics customers`. --horizon is in months (default 12), --margin in percent of revenue (default 100). Ctrl+C cancels, changing nothing.',
+    run: (f, s, _env, io) => refreshAnalytics(f, s, io),
+  },
+  'analytics customers': {
+    required: ['tenant'],
+    optional: ['limit', 'sort', 'refresh', 'as-of', 'unit', 'currency', 'horizon', 'margin'],
+    procedure: 'analytics.customers',
+    note: 'Per customer of the last analysis: P(alive), expected purchases and spend, CLV and RFM segment; --sort clv (default) or churn (likeliest to leave first). Refreshes first when there is no analysis yet or --refresh is given (then --as-of, --unit, … as for `analytics refresh`).',
+    async run(f, s, _env, io) {
+      if (f.refresh || (await s.call('analytics.status', {})) === null) await refreshAnalytics(f, s, io);
+      const limit = f.limit === undefined ? undefined : Number(f.limit);
+      if (limit !== undefined && !Number.isInteger(limit))
+        throw new UsageError(`--limit must be a whole number, got '${f.limit}'`);
+      const { run, items } = z.object({ run: analyticsRunSchema, items: z.array(customerScoreSchema) }).parse(
+        await s.call('analytics.customers', {
+          ...(f.sort !== undefined && { sort: f.sort }),
+          ...(limit !== undefined && { limit }),
+        }),
+      );
+      return {
+        asOf: run.asOf,
+        computedAt: run.computedAt,
+        currency: run.currency,
+        customers: items.map((c) => ({
+          number: c.number,
+          name: c.name,
+          pAlive: c.pAlive,
+          expectedPurchases: c.expectedPurchases,
+          expectedSpend: c.expectedSpend,
+          clv: c.clv,
+          segment: c.segment,
+          purchases: c.x + 1,
+          daysSinceLast: c.daysSinceLast,
+        })),
       };
     },
   },
@@ -638,7 +749,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
           ...(onProgress && {
             onProgress: (p) => {
               progressShown = true;
-              onProgress(p.done);
+              onProgress(p.done, p.message ?? null);
             },
           }),
         });

@@ -5,6 +5,8 @@
 import { activitiesHandlers } from './activities/activities.handlers';
 import { contactsHandlers } from './contacts/contacts.handlers';
 import { salesHandlers } from './sales/sales.handlers';
+import { analyticsHandlers } from './analytics/analytics.handlers';
+import { createAnalysisRunner } from './analytics/analysis-runner';
 import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
 import { auditHandlers } from './audit/audit.handlers';
@@ -181,6 +183,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ids,
     userName,
     commandMeta,
+    analysisRunner: createAnalysisRunner(logger),
     isMember: async (userId, tenantId) => (await repo.membershipsOf(userId)).some((m) => m.tenantId === tenantId),
   });
   const keys = createKeysService({ keyStore, tenants, identity: auth, audit, clock });
@@ -215,6 +218,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...contactsHandlers({ companies, commandMeta }),
     ...activitiesHandlers({ companies, commandMeta }),
     ...salesHandlers({ companies, commandMeta, files, audit }),
+    ...analyticsHandlers({ companies }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
   } satisfies Handlers;

@@ -7,7 +7,7 @@ import { lifetimeValue, unitsPerMonth, type TimeUnit } from './clv';
 import { cohortRetention, type Cohort } from './cohorts';
 import { expectedSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
 import { DEFAULT_SEGMENT_RULES, rfmScores, type RfmScore, type SegmentRule } from './rfm';
-import { dayNumber, summarize, type Purchase } from './summary';
+import { dayNumber, summarize, type CustomerSummary, type Purchase } from './summary';
 
 export interface AnalysisOptions {
   /** The last day of the data, `YYYY-MM-DD`: ages and recency count up to it. */
@@ -18,6 +18,8 @@ export interface AnalysisOptions {
   readonly margin?: number;
   readonly segmentRules?: readonly SegmentRule[];
   readonly signal?: AbortSignal;
+  /** Told as each step starts: summaries, bgnbd, gammaGamma, scores, cohorts. */
+  readonly onStage?: (stage: string) => void;
 }
 
 export interface CustomerScore {
@@ -25,6 +27,10 @@ export interface CustomerScore {
   readonly x: number;
   readonly tx: number;
   readonly T: number;
+  /** Days from the last purchase to the end of the data. */
+  readonly daysSinceLast: number;
+  /** All purchases' amounts up to the end of the data. */
+  readonly revenue: number;
   readonly pAlive: number;
   /** 1 − P(alive). */
   readonly churnRisk: number;
@@ -46,20 +52,35 @@ export interface Analysis {
   readonly cohorts: readonly Cohort[];
 }
 
-export function analyze(purchases: readonly Purchase[], options: AnalysisOptions): Analysis {
-  const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
-  const summaries = summarize(purchases, { calibrationEnd: asOf, unit });
-  const end = dayNumber(asOf);
-  const bgnbd = fitBgNbd(summaries, signal);
+/**
+ * Gamma-Gamma on the repeat customers whose repeat purchases sum to more than zero; null when
+ * spend cannot be modelled (too few of them, or data that cannot pin the parameters down).
+ */
+export function fitSpend(
+  summaries: readonly CustomerSummary[],
+  signal?: AbortSignal,
+): { gammaGamma: GammaGammaFit | null; spendExcluded: number } {
   const repeat = summaries.flatMap(({ x, meanSpend }) => (meanSpend === null ? [] : [{ x, meanSpend }]));
   const positive = repeat.filter((row) => row.meanSpend > 0);
-  let gammaGamma: GammaGammaFit | null = null;
   try {
-    gammaGamma = fitGammaGamma(positive, signal);
+    return { gammaGamma: fitGammaGamma(positive, signal), spendExcluded: repeat.length - positive.length };
   } catch (error) {
     const reason = error instanceof AppError ? error.details?.['reason'] : undefined;
     if (reason !== 'analytics_no_repeat' && reason !== 'analytics_not_identified') throw error;
+    return { gammaGamma: null, spendExcluded: repeat.length - positive.length };
   }
+}
+
+export function analyze(purchases: readonly Purchase[], options: AnalysisOptions): Analysis {
+  const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
+  options.onStage?.('summaries');
+  const summaries = summarize(purchases, { calibrationEnd: asOf, unit });
+  const end = dayNumber(asOf);
+  options.onStage?.('bgnbd');
+  const bgnbd = fitBgNbd(summaries, signal);
+  options.onStage?.('gammaGamma');
+  const { gammaGamma, spendExcluded } = fitSpend(summaries, signal);
+  options.onStage?.('scores');
 
   const rfm = rfmScores(
     summaries.map(({ customer, daysSinceLast, x, revenue }) => ({
@@ -83,6 +104,8 @@ export function analyze(purchases: readonly Purchase[], options: AnalysisOptions
       x: s.x,
       tx: s.tx,
       T: s.T,
+      daysSinceLast: s.daysSinceLast,
+      revenue: s.revenue,
       pAlive,
       churnRisk: 1 - pAlive,
       expectedPurchases: expectedPurchases(bgnbd.params, s, horizon),
@@ -94,10 +117,11 @@ export function analyze(purchases: readonly Purchase[], options: AnalysisOptions
       rfm: rfm[i] as RfmScore,
     };
   });
+  options.onStage?.('cohorts');
   return {
     bgnbd,
     gammaGamma,
-    spendExcluded: repeat.length - positive.length,
+    spendExcluded,
     customers,
     cohorts: cohortRetention(purchases.filter((p) => dayNumber(p.date) <= end)),
   };

@@ -39,3 +39,9 @@ export const PUBLISHED = {
   firstTenSpend: [24.66, 18.91, 35.17, 35.17, 35.17, 71.46, 18.91, 35.17, 27.28, 35.17],
   meanSpend: 35.25,
 };
+
+/** Whether `actual` equals `expected` to `digits` significant digits. */
+export function equalToDigits(actual: number, expected: number, digits: number): boolean {
+  const scale = 10 ** (Math.floor(Math.log10(Math.abs(expected))) - digits + 1);
+  return Math.abs(actual - expected) <= scale / 2 + 1e-12;
+}

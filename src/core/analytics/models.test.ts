@@ -13,7 +13,7 @@ import {
   type BgNbdParams,
   type RepeatSummary,
 } from './bgnbd';
-import { cdnowPurchases, cdnowSummary, PUBLISHED } from './cdnow.testing';
+import { cdnowPurchases, cdnowSummary, equalToDigits, PUBLISHED } from './cdnow.testing';
 import { lifetimeValue, unitsPerMonth } from './clv';
 import { expectedSpend, fitGammaGamma, gammaGammaObjective, type SpendSummary } from './gamma-gamma';
 import { assertConverged, bfgs, minimizeWithGradient } from './optimize';
@@ -21,8 +21,7 @@ import { summarize } from './summary';
 
 /** `actual` equals `expected` to `digits` significant digits. */
 function expectSignificant(actual: number, expected: number, digits: number, what: string): void {
-  const scale = 10 ** (Math.floor(Math.log10(Math.abs(expected))) - digits + 1);
-  expect(Math.abs(actual - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(scale / 2 + 1e-12);
+  expect(equalToDigits(actual, expected, digits), `${what}: ${actual} vs ${expected}`).toBe(true);
 }
 
 const expectParams = (fit: Record<string, number>, published: Record<string, number>, digits: number) => {

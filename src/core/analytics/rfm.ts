@@ -2,19 +2,11 @@
 // and named segments from the recency and frequency scores by rules an admin can adjust. The rules
 // are checked to name a segment for every pair of scores, so no customer is left without one.
 import { z } from 'zod';
+import { segments, type SegmentName } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
-export const SEGMENTS = [
-  'champions',
-  'loyal',
-  'potentialLoyalists',
-  'new',
-  'atRisk',
-  'cantLoseThem',
-  'hibernating',
-  'lost',
-] as const;
-export type Segment = (typeof SEGMENTS)[number];
+export const SEGMENTS = segments;
+export type Segment = SegmentName;
 
 const scoreRange = z
   .tuple([z.number().int().min(1).max(5), z.number().int().min(1).max(5)])

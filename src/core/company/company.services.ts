@@ -31,6 +31,8 @@ import { foldStreams } from '../events/stream-records';
 import { createSalesRepo, saleRows } from '../sales/sales.repo';
 import { createSalesService, type SalesService } from '../sales/sales.service';
 import type { SalesImportStores } from '../sales/sales-import';
+import type { AnalysisRunner } from '../analytics/analysis-runner';
+import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics.service';
 import { saleFact } from '../sales/sales.events';
 import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
 import { tenantOf, type Session } from '../session';
@@ -47,6 +49,7 @@ export interface CompanyServices {
   readonly contacts: ContactsService;
   readonly activities: ActivitiesService;
   readonly sales: SalesService;
+  readonly analytics: AnalyticsService;
   /** What an import of transactions writes with: the store, the sales projection, the log, and customers by number. */
   readonly salesImport: () => Promise<SalesImportStores>;
   readonly gdpr: GdprService;
@@ -63,6 +66,8 @@ export interface CompanyServicesDeps {
   readonly ids: IdSource;
   readonly userName: (userId: string) => Promise<string | null>;
   readonly commandMeta: CommandMeta;
+  /** Runs the analytics' models off the main thread. */
+  readonly analysisRunner: AnalysisRunner;
   /** Whether a user is a member of the company (may own its customers). */
   readonly isMember: (userId: string, tenantId: string) => Promise<boolean>;
 }
@@ -210,6 +215,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       contacts,
       activities,
       sales,
+      analytics: createAnalyticsService({ db: store.sql, runner: deps.analysisRunner, clock, ids }),
       salesImport: async () => ({
         db: store.sql,
         repo: salesRepo,

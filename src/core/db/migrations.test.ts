@@ -28,6 +28,8 @@ const expectedTables = {
     'users',
   ],
   tenant: [
+    'analytics_runs',
+    'analytics_scores',
     'customer_activities',
     'customer_contacts',
     'customer_word_lists',

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { activitiesContract } from './activities';
 import { salesContract } from './sales';
+import { analyticsContract } from './analytics';
 import { auditContract } from './audit';
 import { contactsContract } from './contacts';
 import { authContract } from './auth';
@@ -26,6 +27,7 @@ export const contract = {
   ...contactsContract,
   ...activitiesContract,
   ...salesContract,
+  ...analyticsContract,
   ...appContract,
   ...settingsContract,
   ...tenantsContract,
@@ -61,6 +63,7 @@ export { procedureNames, eventNames } from './names';
 export type { EventName } from './names';
 export * from './activities';
 export * from './sales';
+export * from './analytics';
 export * from './audit';
 export * from './contacts';
 export * from './auth';

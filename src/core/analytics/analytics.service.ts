@@ -1,0 +1,265 @@
+// Customer analytics of one company: the ledger read in pages, the models run on a worker thread
+// (analysis-runner.ts), the result stored — each run with its parameters and what it was computed
+// on, and the scores of every customer from the last run — so screens and the CLI read it at once.
+import { getTableName, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import {
+  analyticsRunSchema,
+  segments,
+  type AnalyticsRun,
+  type CustomerScoreRow,
+  type FitResult,
+  type SegmentName,
+} from '../../shared/contract';
+import { AppError } from '../../shared/errors';
+import { customersSqlite } from '../customers/customers.schema';
+import { col, selectColumns, toNumber, toText, type Executor } from '../db/executor';
+import type { Clock, IdSource } from '../deps';
+import { yieldToEventLoop } from '../yield';
+import type { AnalysisRunner } from './analysis-runner';
+import type { BgNbdFit } from './bgnbd';
+import type { TimeUnit } from './clv';
+import type { GammaGammaFit } from './gamma-gamma';
+import { readLedger } from './ledger';
+import { analyticsRunsSqlite, analyticsScoresSqlite } from './analytics.schema';
+
+const runs = analyticsRunsSqlite;
+const scores = analyticsScoresSqlite;
+const c = customersSqlite;
+type ScoreRow = Record<keyof typeof scores.$inferSelect, unknown>;
+
+/** Score rows per insert, with a yield between: other calls get in while a large refresh stores. */
+const STORE_CHUNK = 2000;
+
+/** The stages of a refresh, in order, for progress (done of total). */
+const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'holdout', 'store'] as const;
+
+export interface Progress {
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ((done: number, total: number, stage: string) => void) | undefined;
+}
+
+const bgnbdResult = (fit: BgNbdFit) => ({
+  ...fit.params,
+  logLikelihood: fit.logLikelihood,
+  standardErrors: fit.standardErrors,
+});
+const gammaGammaResult = (fit: GammaGammaFit | null) =>
+  fit && {
+    ...fit.params,
+    logLikelihood: fit.logLikelihood,
+    standardErrors: fit.standardErrors,
+    spendCorrelation: fit.spendCorrelation,
+  };
+
+const nullIfNaN = (value: number) => (Number.isNaN(value) ? null : value);
+
+export interface AnalyticsServiceDeps {
+  readonly db: Executor;
+  readonly runner: AnalysisRunner;
+  readonly clock: Clock;
+  readonly ids: IdSource;
+}
+
+export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServiceDeps) {
+  const runsTable = db.table(getTableName(runs));
+  const scoresTable = db.table(getTableName(scores));
+  const customersTable = db.table(getTableName(c));
+  const today = () => clock.now().toISOString().slice(0, 10);
+
+  async function ledgerUpTo(asOf: string, currency: string | undefined, signal?: AbortSignal) {
+    const read = await readLedger(db, { asOf, currency }, signal);
+    if (read.ledger.day.length === 0) {
+      throw new AppError(
+        'validation',
+        `the ledger has no purchases up to ${asOf}${currency ? ` in ${currency}` : ''}: import or record sales first`,
+        { reason: 'analytics_no_sales' },
+      );
+    }
+    return read;
+  }
+
+  async function store(run: AnalyticsRun, rows: (typeof scores.$inferInsert)[], signal?: AbortSignal) {
+    await db.transaction(async (tx) => {
+      await tx.run(sql`DELETE FROM ${scoresTable}`);
+      for (let at = 0; at < rows.length; at += STORE_CHUNK) {
+        if (signal?.aborted)
+          throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
+        await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
+        await yieldToEventLoop();
+      }
+      await tx.insert(runs, [{ id: run.id, computedAt: run.computedAt, run: JSON.stringify(run) }]);
+    });
+  }
+
+  async function status(): Promise<AnalyticsRun | null> {
+    const [row] = await db.rows(sql`SELECT ${col(runs.run)} AS run FROM ${runsTable}
+      ORDER BY ${col(runs.computedAt)} DESC LIMIT 1`);
+    return row ? analyticsRunSchema.parse(JSON.parse(String(row['run']))) : null;
+  }
+
+  return {
+    status,
+
+    async fit(
+      options: { calibrationEnd?: string | undefined; unit: TimeUnit; currency?: string | undefined },
+      { signal, onProgress }: Progress = {},
+    ): Promise<FitResult> {
+      const calibrationEnd = options.calibrationEnd ?? today();
+      const started = performance.now();
+      onProgress?.(0, 3, 'ledger');
+      const { ledger, currency } = await ledgerUpTo(calibrationEnd, options.currency, signal);
+      const read = performance.now() - started;
+      const outcome = await runner(
+        { kind: 'fit', ledger, calibrationEnd, unit: options.unit },
+        { signal, onStage: (stage) => onProgress?.(stage === 'bgnbd' ? 1 : 2, 3, stage) },
+      );
+      if (outcome.kind !== 'fit') throw new Error('the analysis worker answered another task');
+      onProgress?.(3, 3, 'done');
+      return {
+        calibrationEnd,
+        unit: options.unit,
+        currency,
+        bgnbd: bgnbdResult(outcome.bgnbd),
+        gammaGamma: gammaGammaResult(outcome.gammaGamma),
+        customers: outcome.bgnbd.customers,
+        repeatCustomers: outcome.bgnbd.repeatCustomers,
+        transactions: outcome.transactions,
+        timings: { ledger: read + outcome.timings.summaries, models: outcome.timings.models },
+      };
+    },
+
+    async refresh(
+      options: {
+        asOf?: string | undefined;
+        unit: TimeUnit;
+        currency?: string | undefined;
+        horizonMonths: number;
+        monthlyDiscount: number;
+        margin: number;
+      },
+      { signal, onProgress }: Progress = {},
+    ): Promise<AnalyticsRun> {
+      const started = performance.now();
+      const asOf = options.asOf ?? today();
+      const step = (stage: (typeof STAGES)[number]) => onProgress?.(STAGES.indexOf(stage), STAGES.length, stage);
+      step('ledger');
+      const { ledger, currency, otherCurrencies } = await ledgerUpTo(asOf, options.currency, signal);
+      const outcome = await runner(
+        {
+          kind: 'refresh',
+          ledger,
+          asOf,
+          unit: options.unit,
+          horizonMonths: options.horizonMonths,
+          monthlyDiscount: options.monthlyDiscount,
+          margin: options.margin,
+        },
+        { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
+      );
+      if (outcome.kind !== 'refresh') throw new Error('the analysis worker answered another task');
+      step('store');
+      const s = outcome.scores;
+      const counts = Object.fromEntries(segments.map((name) => [name, 0])) as Record<SegmentName, number>;
+      const rows = Array.from(s.customer, (customer, i): typeof scores.$inferInsert => {
+        const segment = segments[s.segment[i] ?? 0] ?? 'lost';
+        counts[segment] += 1;
+        return {
+          customerId: ledger.customers[customer] ?? '',
+          x: s.x[i] ?? 0,
+          daysSinceLast: s.daysSinceLast[i] ?? 0,
+          revenue: s.revenue[i] ?? 0,
+          pAlive: s.pAlive[i] ?? 0,
+          expectedPurchases: s.expectedPurchases[i] ?? 0,
+          expectedSpend: nullIfNaN(s.expectedSpend[i] ?? Number.NaN),
+          clv: nullIfNaN(s.clv[i] ?? Number.NaN),
+          recency: s.recency[i] ?? 1,
+          frequency: s.frequency[i] ?? 1,
+          monetary: s.monetary[i] ?? 1,
+          segment,
+        };
+      });
+      const run: AnalyticsRun = {
+        id: ids.next(),
+        computedAt: clock.now().toISOString(),
+        asOf,
+        unit: options.unit,
+        currency,
+        horizonMonths: options.horizonMonths,
+        monthlyDiscount: options.monthlyDiscount,
+        margin: options.margin,
+        customers: rows.length,
+        transactions: ledger.day.length,
+        otherCurrencies,
+        bgnbd: bgnbdResult(outcome.bgnbd),
+        gammaGamma: gammaGammaResult(outcome.gammaGamma),
+        spendExcluded: outcome.spendExcluded,
+        segments: counts,
+        cohorts: outcome.cohorts.map(({ month, customers, share }) => ({ month, customers, share: [...share] })),
+        holdout: outcome.holdout && {
+          ...outcome.holdout,
+          buckets: [...outcome.holdout.buckets],
+        },
+        milliseconds: 0,
+      };
+      await store(run, rows, signal);
+      const done = { ...run, milliseconds: Math.round(performance.now() - started) };
+      await db.run(
+        sql`UPDATE ${runsTable} SET ${col(runs.run)} = ${JSON.stringify(done)} WHERE ${col(runs.id)} = ${run.id}`,
+      );
+      onProgress?.(STAGES.length, STAGES.length, 'done');
+      return done;
+    },
+
+    async customers(query: {
+      sort: 'clv' | 'churn' | 'expectedPurchases' | 'revenue';
+      segment?: SegmentName | undefined;
+      limit: number;
+    }): Promise<{ run: AnalyticsRun; items: CustomerScoreRow[] }> {
+      const run = await status();
+      if (!run) {
+        throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
+          reason: 'analytics_not_computed',
+        });
+      }
+      const order = {
+        // Nulls (spend not modelled) last on both dialects.
+        clv: sql`(${col(scores.clv, 's')} IS NULL), ${col(scores.clv, 's')} DESC`,
+        churn: sql`${col(scores.pAlive, 's')} ASC`,
+        expectedPurchases: sql`${col(scores.expectedPurchases, 's')} DESC`,
+        revenue: sql`${col(scores.revenue, 's')} DESC`,
+      }[query.sort];
+      const rows = await db.rows<
+        ScoreRow & { cNumber: unknown; cName: unknown }
+      >(sql`SELECT ${selectColumns(scores, 's')},
+        ${col(c.number, 'c')} AS ${sql.identifier('cNumber')}, ${col(c.name, 'c')} AS ${sql.identifier('cName')}
+        FROM ${scoresTable} s JOIN ${customersTable} c ON ${col(c.id, 'c')} = ${col(scores.customerId, 's')}
+        ${query.segment ? sql`WHERE ${col(scores.segment, 's')} = ${query.segment}` : sql``}
+        ORDER BY ${order}, ${col(scores.customerId, 's')} LIMIT ${query.limit}`);
+      const segment = z.enum(segments);
+      const number = (value: unknown) => toNumber(value);
+      const nullable = (value: unknown) => (value === null || value === undefined ? null : toNumber(value));
+      return {
+        run,
+        items: rows.map((row) => ({
+          customerId: String(row.customerId),
+          number: toText(row.cNumber) ?? '',
+          name: toText(row.cName) ?? '',
+          x: number(row.x),
+          daysSinceLast: number(row.daysSinceLast),
+          revenue: number(row.revenue),
+          pAlive: number(row.pAlive),
+          churnRisk: 1 - number(row.pAlive),
+          expectedPurchases: number(row.expectedPurchases),
+          expectedSpend: nullable(row.expectedSpend),
+          clv: nullable(row.clv),
+          recency: number(row.recency),
+          frequency: number(row.frequency),
+          monetary: number(row.monetary),
+          segment: segment.parse(row.segment),
+        })),
+      };
+    },
+  };
+}
+export type AnalyticsService = ReturnType<typeof createAnalyticsService>;

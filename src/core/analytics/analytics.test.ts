@@ -1,0 +1,112 @@
+// Analytics through the router, on both dialects, from the ledger: the CDNOW sample imported as
+// sales gives the published model results; a refresh scores every customer on the worker thread,
+// stores the run and its scores, reports progress, can be cancelled; a ledger that cannot be
+// modelled says so plainly.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AnalyticsRun, CustomerScoreRow, FitResult } from '../../shared/contract';
+import type { Result } from '../../shared/errors';
+import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
+import { CDNOW_SAMPLE_PATH, equalToDigits, PUBLISHED } from './cdnow.testing';
+
+describe.each(testDialects)('analytics on %s', (dialect) => {
+  let kontor: TestKontor;
+  const warnings: string[] = [];
+  const call = <T>(name: string, input: unknown) => kontor.call(name, input) as Promise<Result<T>>;
+
+  beforeAll(async () => {
+    kontor = await openTestKontor(dialect, {
+      logger: { error: () => undefined, warn: (message) => void warnings.push(message) },
+    });
+  });
+  afterAll(async () => {
+    await kontor.dispose();
+    // The models ran on the worker thread, not on the main one.
+    expect(warnings.filter((w) => w.includes('main thread'))).toEqual([]);
+  });
+
+  it('says there is nothing to analyse before any sale, and that no analysis is stored', async () => {
+    expect(await call('analytics.fit', {})).toMatchObject({
+      ok: false,
+      error: { code: 'validation', details: { reason: 'analytics_no_sales' } },
+    });
+    expect(value(await call('analytics.status', {}))).toBeNull();
+    expect(await call('analytics.customers', {})).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', details: { reason: 'analytics_not_computed' } },
+    });
+  });
+
+  it('fits the published BG/NBD and Gamma-Gamma parameters on the CDNOW sample imported as sales', async () => {
+    const fileId = kontor.files.grant('test-admin', CDNOW_SAMPLE_PATH, 'read');
+    value(await call('sales.import', { fileId, format: 'cdnow', createCustomers: true }));
+    const fit = value(await call<FitResult>('analytics.fit', { calibrationEnd: '1997-09-30', unit: 'week' }));
+    expect(fit).toMatchObject({ customers: 2357, repeatCustomers: 946, currency: 'USD', unit: 'week' });
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(equalToDigits(fit.bgnbd[key], PUBLISHED.bgnbd[key], 3), `${key}: ${fit.bgnbd[key]}`).toBe(true);
+    }
+    expect(Math.abs(fit.bgnbd.logLikelihood - PUBLISHED.bgnbd.logLikelihood)).toBeLessThanOrEqual(0.1);
+    for (const key of ['p', 'q', 'v'] as const) {
+      const got = fit.gammaGamma?.[key] ?? 0;
+      expect(equalToDigits(got, PUBLISHED.gammaGamma[key], 3), `${key}: ${got}`).toBe(true);
+    }
+    expect(fit.bgnbd.standardErrors.r).toBeGreaterThan(0);
+  });
+
+  it('refreshes on a worker with progress, stores the run and every customer’s scores, and lists them', async () => {
+    const stages: string[] = [];
+    const run = value(
+      (await kontor.router.call(
+        'analytics.refresh',
+        { asOf: '1998-06-30', horizonMonths: 12 },
+        { meta: { connection: 'test-admin' }, onProgress: (p) => stages.push(p.message ?? '') },
+      )) as Result<AnalyticsRun>,
+    );
+    expect(stages).toEqual([
+      'ledger',
+      'summaries',
+      'bgnbd',
+      'gammaGamma',
+      'scores',
+      'cohorts',
+      'holdout',
+      'store',
+      'done',
+    ]);
+    expect(run).toMatchObject({ customers: 2357, transactions: 6919, currency: 'USD', asOf: '1998-06-30' });
+    expect(Object.values(run.segments).reduce((s, n) => s + n, 0)).toBe(2357);
+    expect(run.cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
+    expect(run.holdout?.buckets.length).toBe(8);
+    expect(run.holdout?.meanAbsoluteError).toBeGreaterThan(0);
+    expect(value(await call('analytics.status', {}))).toEqual(run);
+
+    const top = value(await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'clv', limit: 5 }));
+    expect(top.items).toHaveLength(5);
+    const clvs = top.items.map((c) => c.clv ?? 0);
+    expect(clvs).toEqual([...clvs].sort((p, q) => q - p));
+    expect(top.items[0]).toMatchObject({ number: expect.any(String), segment: expect.any(String) });
+    const leaving = value(
+      await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'churn', limit: 3 }),
+    );
+    expect(leaving.items.every((c) => c.churnRisk >= 0.5)).toBe(true);
+    const lost = value(
+      await call<{ items: CustomerScoreRow[] }>('analytics.customers', { segment: 'lost', limit: 1000 }),
+    );
+    expect(lost.items.length).toBe(run.segments.lost);
+  });
+
+  it('stops a refresh when cancelled and keeps the stored run as it was', async () => {
+    const before = value(await call<AnalyticsRun>('analytics.status', {}));
+    const controller = new AbortController();
+    const pending = kontor.router.call(
+      'analytics.refresh',
+      { asOf: '1998-06-30', unit: 'day' },
+      {
+        meta: { connection: 'test-admin' },
+        signal: controller.signal,
+        onProgress: (p) => p.message === 'bgnbd' && controller.abort(),
+      },
+    );
+    expect(await pending).toMatchObject({ ok: false, error: { details: { reason: 'cancelled' } } });
+    expect(value(await call<AnalyticsRun>('analytics.status', {}))).toEqual(before);
+  });
+});
