@@ -99,7 +99,7 @@ describe('kontor sales and analytics commands', { timeout: 120_000 }, () => {
       '3',
     );
     expect(listed.code).toBe(0);
-    expect(listed.stderr).toContain('analysing: holdout');
+    expect(listed.stderr).toContain('analysing: store');
     const { asOf, customers } = JSON.parse(listed.stdout) as {
       asOf: string;
       customers: { pAlive: number; segment: string }[];

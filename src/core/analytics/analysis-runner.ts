@@ -1,10 +1,11 @@
-// Runs an analysis task off the main thread: a worker thread per task (the fits and a hundred
-// thousand customers' scores take seconds of CPU; the main process keeps answering meanwhile),
+// Runs analysis tasks off the main thread, on up to two worker threads kept between tasks (the fits
+// and a hundred thousand customers' scores take seconds of CPU; the main process keeps answering),
 // its stages passed on as progress, a cancel ending the worker at once. The worker is the bundled
 // `analysis.worker.{mjs,js}` beside the running bundle (the app, the CLI), or in development the
 // TypeScript source through tsx. Where none can start, the task runs on the calling thread, and
 // the log says so.
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -49,13 +50,26 @@ function rebuilt(error: { code: string; message: string; details: Record<string,
   return new AppError(code, error.message, error.details ?? undefined);
 }
 
+/** Workers at most: a refresh runs its model-quality check beside the main analysis. */
+const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
+
+/** One worker and the tasks waiting for it. */
+interface Slot {
+  /** The worker, kept between tasks (starting one costs tens of milliseconds); null until needed. */
+  current: Worker | null;
+  /** Tasks run one after another on the slot's worker. */
+  queue: Promise<unknown>;
+  pending: number;
+}
+
 export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
   const source = workerSource();
   let warned = false;
-  /** The worker, kept between tasks (starting one costs tens of milliseconds); null until needed. */
-  let current: Worker | null = null;
-  /** Tasks run one after another on the one worker. */
-  let queue: Promise<unknown> = Promise.resolve();
+  const slots: Slot[] = Array.from({ length: WORKERS }, () => ({
+    current: null,
+    queue: Promise.resolve(),
+    pending: 0,
+  }));
 
   const inThread = (task: AnalysisTask, options: RunOptions): AnalysisOutcome => {
     if (!warned) {
@@ -66,11 +80,11 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
     return runAnalysisTask(task, options.onStage);
   };
 
-  function onWorker(code: string, evaluate: boolean, task: AnalysisTask, options: RunOptions) {
+  function onWorker(slot: Slot, code: string, evaluate: boolean, task: AnalysisTask, options: RunOptions) {
     return new Promise<AnalysisOutcome>((resolve, reject) => {
-      const fresh = current === null;
-      const worker = current ?? new Worker(code, { eval: evaluate });
-      current = worker;
+      const fresh = slot.current === null;
+      const worker = slot.current ?? new Worker(code, { eval: evaluate });
+      slot.current = worker;
       // Idle, the worker does not keep the process alive; busy, it does (the CLI waits for it).
       worker.ref();
       let ready = !fresh;
@@ -84,7 +98,7 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
         worker.off('exit', exited);
         if (keep) worker.unref();
         else {
-          if (current === worker) current = null;
+          if (slot.current === worker) slot.current = null;
           void worker.terminate();
         }
         outcome();
@@ -122,13 +136,16 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
   }
 
   return (task, options = {}) => {
+    // The slot with the fewest tasks waiting (the first when all are equal).
+    const slot = slots.reduce((best, s) => (s.pending < best.pending ? s : best));
+    slot.pending += 1;
     const run = async () => {
       if (options.signal?.aborted) throw cancelled();
       if (!source) return inThread(task, options);
-      return onWorker(source.code, source.eval, task, options);
+      return onWorker(slot, source.code, source.eval, task, options);
     };
-    const next = queue.then(run, run);
-    queue = next.catch(() => undefined);
+    const next = slot.queue.then(run, run).finally(() => (slot.pending -= 1));
+    slot.queue = next.catch(() => undefined);
     return next;
   };
 }

@@ -10,11 +10,17 @@ import type { Cohort } from './cohorts';
 import type { GammaGammaFit } from './gamma-gamma';
 import { fitBgNbd } from './bgnbd';
 import { holdoutCheck, type HoldoutResult } from './holdout';
-import { dateOfDay, ledgerPurchases, type Ledger } from './ledger';
 import { SEGMENTS, type SegmentRule } from './rfm';
-import { dayNumber, summarize } from './summary';
+import { dateOfDay, dayNumber, summarizeLedger, type Ledger } from './summary';
 
 export type AnalysisTask =
+  | {
+      /** Model quality: BG/NBD fitted on all but the later part of the data, checked on that part. */
+      readonly kind: 'holdout';
+      readonly ledger: Ledger;
+      readonly asOf: string;
+      readonly unit: TimeUnit;
+    }
   | {
       readonly kind: 'fit';
       readonly ledger: Ledger;
@@ -70,11 +76,37 @@ export interface RefreshOutcome {
   readonly gammaGamma: GammaGammaFit | null;
   readonly spendExcluded: number;
   readonly cohorts: readonly Cohort[];
-  readonly holdout: HoldoutOutcome | null;
+  /** Revenue per calendar month (`YYYY-MM`), the months without purchases too. */
+  readonly revenueByMonth: readonly { readonly month: string; readonly revenue: number }[];
   readonly scores: ScoreColumns;
 }
 
-export type AnalysisOutcome = FitOutcome | RefreshOutcome;
+/** Revenue per month up to `end` (a day number), every month from the first to the last. */
+function revenueByMonth(ledger: Ledger, end: number) {
+  const monthOf = new Map<number, number>();
+  const sums = new Map<number, number>();
+  for (let i = 0; i < ledger.day.length; i++) {
+    const day = ledger.day[i] as number;
+    if (day > end) continue;
+    let month = monthOf.get(day);
+    if (month === undefined) {
+      const date = dateOfDay(day);
+      monthOf.set(day, (month = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1));
+    }
+    sums.set(month, (sums.get(month) ?? 0) + (ledger.amount[i] as number));
+  }
+  if (sums.size === 0) return [];
+  const first = Math.min(...sums.keys());
+  const last = Math.max(...sums.keys());
+  return Array.from({ length: last - first + 1 }, (_, k) => {
+    const m = first + k;
+    const month = `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
+    return { month, revenue: Math.round((sums.get(m) ?? 0) * 100) / 100 };
+  });
+}
+
+export type AnalysisOutcome =
+  FitOutcome | RefreshOutcome | { readonly kind: 'holdout'; readonly holdout: HoldoutOutcome | null };
 
 /** The typed arrays of an outcome, to hand over instead of copying. */
 export function transferables(outcome: AnalysisOutcome): ArrayBuffer[] {
@@ -87,7 +119,7 @@ const MAX_HOLDOUT_DAYS = 364;
 const MIN_HOLDOUT_DAYS = 28;
 
 /** Model quality: the later part of the data held back (half of it, at most a year), or null when too short. */
-function holdout(task: Extract<AnalysisTask, { kind: 'refresh' }>, purchases: ReturnType<typeof ledgerPurchases>) {
+function holdout(task: Extract<AnalysisTask, { kind: 'holdout' }>): HoldoutOutcome | null {
   let first = Number.POSITIVE_INFINITY;
   for (const day of task.ledger.day) first = Math.min(first, day);
   const end = dayNumber(task.asOf);
@@ -99,7 +131,7 @@ function holdout(task: Extract<AnalysisTask, { kind: 'refresh' }>, purchases: Re
       fit: _fit,
       length: _length,
       ...rest
-    } = holdoutCheck(purchases, {
+    } = holdoutCheck(task.ledger, {
       calibrationEnd,
       holdoutEnd: task.asOf,
       unit: task.unit,
@@ -113,10 +145,10 @@ function holdout(task: Extract<AnalysisTask, { kind: 'refresh' }>, purchases: Re
 }
 
 export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => void = () => {}): AnalysisOutcome {
-  const purchases = ledgerPurchases(task.ledger);
+  if (task.kind === 'holdout') return { kind: 'holdout', holdout: holdout(task) };
   if (task.kind === 'fit') {
     const started = performance.now();
-    const summaries = summarize(purchases, { calibrationEnd: task.calibrationEnd, unit: task.unit });
+    const summaries = summarizeLedger(task.ledger, { calibrationEnd: task.calibrationEnd, unit: task.unit });
     const summarized = performance.now();
     onStage('bgnbd');
     const bgnbd = fitBgNbd(summaries);
@@ -126,11 +158,11 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
       kind: 'fit',
       bgnbd,
       gammaGamma,
-      transactions: purchases.length,
+      transactions: task.ledger.day.length,
       timings: { summaries: summarized - started, models: performance.now() - summarized },
     };
   }
-  const analysis = analyze(purchases, {
+  const analysis = analyze(task.ledger, {
     asOf: task.asOf,
     unit: task.unit,
     horizonMonths: task.horizonMonths,
@@ -139,8 +171,6 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
     ...(task.segmentRules && { segmentRules: task.segmentRules }),
     onStage,
   });
-  onStage('holdout');
-  const quality = holdout(task, purchases);
   const n = analysis.customers.length;
   const scores: ScoreColumns = {
     customer: new Int32Array(n),
@@ -157,7 +187,7 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
     segment: new Uint8Array(n),
   };
   analysis.customers.forEach((c, i) => {
-    scores.customer[i] = Number(c.customer);
+    scores.customer[i] = c.at;
     scores.x[i] = c.x;
     scores.daysSinceLast[i] = c.daysSinceLast;
     scores.revenue[i] = c.revenue;
@@ -176,7 +206,7 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
     gammaGamma: analysis.gammaGamma,
     spendExcluded: analysis.spendExcluded,
     cohorts: analysis.cohorts,
-    holdout: quality,
+    revenueByMonth: revenueByMonth(task.ledger, dayNumber(task.asOf)),
     scores,
   };
 }

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from './analysis';
 import { cdnowPurchases } from './cdnow.testing';
 import { SEGMENTS } from './rfm';
-import type { Purchase } from './summary';
+import { ledgerOf, type Purchase } from './summary';
 
 describe('an analysis of a company’s purchases', () => {
   it('scores every CDNOW customer with finite numbers and a segment', () => {
-    const analysis = analyze(cdnowPurchases(), { asOf: '1998-06-30', unit: 'week' });
+    const analysis = analyze(ledgerOf(cdnowPurchases()), { asOf: '1998-06-30', unit: 'week' });
     expect(analysis.customers).toHaveLength(2357);
     expect(analysis.gammaGamma).not.toBeNull();
     expect(analysis.spendExcluded).toBe(0);
@@ -30,7 +30,7 @@ describe('an analysis of a company’s purchases', () => {
       { customer: 'refund', date: '1997-04-01', amount: 30 },
       { customer: 'refund', date: '1997-04-02', amount: -30 },
     ];
-    const analysis = analyze([...cdnowPurchases(), ...refunded], { asOf: '1998-06-30', unit: 'week' });
+    const analysis = analyze(ledgerOf([...cdnowPurchases(), ...refunded]), { asOf: '1998-06-30', unit: 'week' });
     expect(analysis.spendExcluded).toBe(1);
     const customer = analysis.customers.find((c) => c.customer === 'refund');
     expect(customer).toMatchObject({ x: 2, expectedSpend: null, clv: null });
@@ -40,7 +40,7 @@ describe('an analysis of a company’s purchases', () => {
   it('scores purchases without a spend model when fewer than two customers bought again for money', () => {
     // CDNOW with every amount but customer 1's set to zero (free samples, say).
     const free = cdnowPurchases().map((p) => (p.customer === '0001' ? p : { ...p, amount: 0 }));
-    const analysis = analyze(free, { asOf: '1998-06-30', unit: 'week' });
+    const analysis = analyze(ledgerOf(free), { asOf: '1998-06-30', unit: 'week' });
     expect(analysis.gammaGamma).toBeNull();
     // Up to June 1998, 1,139 customers bought again; all but customer 1 for nothing.
     expect(analysis.spendExcluded).toBe(1138);

@@ -7,7 +7,7 @@ import { lifetimeValue, unitsPerMonth, type TimeUnit } from './clv';
 import { cohortRetention, type Cohort } from './cohorts';
 import { expectedSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
 import { DEFAULT_SEGMENT_RULES, rfmScores, type RfmScore, type SegmentRule } from './rfm';
-import { dayNumber, summarize, type CustomerSummary, type Purchase } from './summary';
+import { dayNumber, summarizeLedger, type CustomerSummary, type Ledger } from './summary';
 
 export interface AnalysisOptions {
   /** The last day of the data, `YYYY-MM-DD`: ages and recency count up to it. */
@@ -24,6 +24,8 @@ export interface AnalysisOptions {
 
 export interface CustomerScore {
   readonly customer: string;
+  /** The customer's index in the ledger's `customers`. */
+  readonly at: number;
   readonly x: number;
   readonly tx: number;
   readonly T: number;
@@ -71,10 +73,10 @@ export function fitSpend(
   }
 }
 
-export function analyze(purchases: readonly Purchase[], options: AnalysisOptions): Analysis {
+export function analyze(ledger: Ledger, options: AnalysisOptions): Analysis {
   const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
   options.onStage?.('summaries');
-  const summaries = summarize(purchases, { calibrationEnd: asOf, unit });
+  const summaries = summarizeLedger(ledger, { calibrationEnd: asOf, unit });
   const end = dayNumber(asOf);
   options.onStage?.('bgnbd');
   const bgnbd = fitBgNbd(summaries, signal);
@@ -101,6 +103,7 @@ export function analyze(purchases: readonly Purchase[], options: AnalysisOptions
       gammaGamma && spendable ? expectedSpend(gammaGamma.params, { x: s.x, meanSpend: s.meanSpend ?? 0 }) : null;
     return {
       customer: s.customer,
+      at: s.at,
       x: s.x,
       tx: s.tx,
       T: s.T,
@@ -123,6 +126,6 @@ export function analyze(purchases: readonly Purchase[], options: AnalysisOptions
     gammaGamma,
     spendExcluded,
     customers,
-    cohorts: cohortRetention(purchases.filter((p) => dayNumber(p.date) <= end)),
+    cohorts: cohortRetention(ledger, end),
   };
 }

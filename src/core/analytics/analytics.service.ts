@@ -5,7 +5,10 @@ import { getTableName, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   analyticsRunSchema,
+  type analyticsSorts,
+  segmentRulesSchema,
   segments,
+  type SegmentRule,
   type AnalyticsRun,
   type CustomerScoreRow,
   type FitResult,
@@ -22,6 +25,8 @@ import type { TimeUnit } from './clv';
 import type { GammaGammaFit } from './gamma-gamma';
 import { readLedger } from './ledger';
 import { analyticsRunsSqlite, analyticsScoresSqlite } from './analytics.schema';
+import { checkSegmentRules, DEFAULT_SEGMENT_RULES } from './rfm';
+import type { SettingsStore } from '../settings/settings.store';
 
 const runs = analyticsRunsSqlite;
 const scores = analyticsScoresSqlite;
@@ -29,10 +34,10 @@ const c = customersSqlite;
 type ScoreRow = Record<keyof typeof scores.$inferSelect, unknown>;
 
 /** Score rows per insert, with a yield between: other calls get in while a large refresh stores. */
-const STORE_CHUNK = 2000;
+const STORE_CHUNK = 500;
 
 /** The stages of a refresh, in order, for progress (done of total). */
-const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'holdout', 'store'] as const;
+const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'store'] as const;
 
 export interface Progress {
   readonly signal?: AbortSignal | undefined;
@@ -54,14 +59,44 @@ const gammaGammaResult = (fit: GammaGammaFit | null) =>
 
 const nullIfNaN = (value: number) => (Number.isNaN(value) ? null : value);
 
+/** Bands of CLV for the distribution chart: ten equal ones up to the 99th percentile, and the rest. */
+function clvBands(values: number[]): { from: number; to: number; customers: number }[] {
+  if (values.length === 0) return [];
+  values.sort((p, q) => p - q);
+  const low = Math.min(0, values[0] ?? 0);
+  const high = values[Math.min(values.length - 1, Math.floor(values.length * 0.99))] ?? 0;
+  const max = values[values.length - 1] ?? 0;
+  const width = (high - low) / 10 || 1;
+  const bands = Array.from({ length: 10 }, (_, k) => ({
+    from: low + k * width,
+    to: low + (k + 1) * width,
+    customers: 0,
+  }));
+  if (max > high) bands.push({ from: high, to: max, customers: 0 });
+  for (const value of values) {
+    const k = value >= high && max > high ? bands.length - 1 : Math.min(9, Math.floor((value - low) / width));
+    const band = bands[k];
+    if (band) band.customers += 1;
+  }
+  return bands.map(({ from, to, customers }) => ({
+    from: Math.round(from * 100) / 100,
+    to: Math.round(to * 100) / 100,
+    customers,
+  }));
+}
+
+/** Company setting: the rules from RFM scores to segments (absent: the defaults). */
+const SEGMENT_RULES_KEY = 'analytics.segmentRules';
+
 export interface AnalyticsServiceDeps {
   readonly db: Executor;
+  readonly settings: SettingsStore;
   readonly runner: AnalysisRunner;
   readonly clock: Clock;
   readonly ids: IdSource;
 }
 
-export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServiceDeps) {
+export function createAnalyticsService({ db, settings, runner, clock, ids }: AnalyticsServiceDeps) {
   const runsTable = db.table(getTableName(runs));
   const scoresTable = db.table(getTableName(scores));
   const customersTable = db.table(getTableName(c));
@@ -81,13 +116,16 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
 
   async function store(run: AnalyticsRun, rows: (typeof scores.$inferInsert)[], signal?: AbortSignal) {
     await db.transaction(async (tx) => {
-      await tx.run(sql`DELETE FROM ${scoresTable}`);
-      for (let at = 0; at < rows.length; at += STORE_CHUNK) {
-        if (signal?.aborted)
-          throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
-        await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
-        await yieldToEventLoop();
-      }
+      // The sort indexes are built once, after the rows, instead of row by row.
+      await tx.withoutIndexes(getTableName(scores), async () => {
+        await tx.run(sql`DELETE FROM ${scoresTable}`);
+        for (let at = 0; at < rows.length; at += STORE_CHUNK) {
+          if (signal?.aborted)
+            throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
+          await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
+          await yieldToEventLoop();
+        }
+      });
       await tx.insert(runs, [{ id: run.id, computedAt: run.computedAt, run: JSON.stringify(run) }]);
     });
   }
@@ -98,8 +136,21 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
     return row ? analyticsRunSchema.parse(JSON.parse(String(row['run']))) : null;
   }
 
+  async function segmentRules() {
+    const stored = await settings.get(SEGMENT_RULES_KEY, segmentRulesSchema);
+    return { rules: stored ?? [...DEFAULT_SEGMENT_RULES], isDefault: stored === undefined };
+  }
+
   return {
     status,
+    segmentRules,
+
+    /** Refuses rules that leave a pair of scores without a segment (rfm_rules_gap); null: the defaults. */
+    async setSegmentRules(rules: readonly SegmentRule[] | null) {
+      if (rules === null) await settings.delete(SEGMENT_RULES_KEY);
+      else await settings.set(SEGMENT_RULES_KEY, checkSegmentRules(rules));
+      return segmentRules();
+    },
 
     async fit(
       options: { calibrationEnd?: string | undefined; unit: TimeUnit; currency?: string | undefined },
@@ -145,18 +196,24 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
       const step = (stage: (typeof STAGES)[number]) => onProgress?.(STAGES.indexOf(stage), STAGES.length, stage);
       step('ledger');
       const { ledger, currency, otherCurrencies } = await ledgerUpTo(asOf, options.currency, signal);
-      const outcome = await runner(
-        {
-          kind: 'refresh',
-          ledger,
-          asOf,
-          unit: options.unit,
-          horizonMonths: options.horizonMonths,
-          monthlyDiscount: options.monthlyDiscount,
-          margin: options.margin,
-        },
-        { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
-      );
+      // Model quality on the second worker, beside the main analysis.
+      const [outcome, quality] = await Promise.all([
+        runner(
+          {
+            kind: 'refresh',
+            ledger,
+            asOf,
+            unit: options.unit,
+            horizonMonths: options.horizonMonths,
+            monthlyDiscount: options.monthlyDiscount,
+            margin: options.margin,
+            segmentRules: (await segmentRules()).rules,
+          },
+          { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
+        ),
+        runner({ kind: 'holdout', ledger, asOf, unit: options.unit }, { signal }),
+      ]);
+      if (quality.kind !== 'holdout') throw new Error('the analysis worker answered another task');
       if (outcome.kind !== 'refresh') throw new Error('the analysis worker answered another task');
       step('store');
       const s = outcome.scores;
@@ -196,10 +253,9 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
         spendExcluded: outcome.spendExcluded,
         segments: counts,
         cohorts: outcome.cohorts.map(({ month, customers, share }) => ({ month, customers, share: [...share] })),
-        holdout: outcome.holdout && {
-          ...outcome.holdout,
-          buckets: [...outcome.holdout.buckets],
-        },
+        revenueByMonth: [...outcome.revenueByMonth],
+        clvDistribution: clvBands(rows.flatMap((row) => (row.clv === null || row.clv === undefined ? [] : [row.clv]))),
+        holdout: quality.holdout && { ...quality.holdout, buckets: [...quality.holdout.buckets] },
         milliseconds: 0,
       };
       await store(run, rows, signal);
@@ -212,7 +268,7 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
     },
 
     async customers(query: {
-      sort: 'clv' | 'churn' | 'expectedPurchases' | 'revenue';
+      sort: (typeof analyticsSorts)[number];
       segment?: SegmentName | undefined;
       limit: number;
     }): Promise<{ run: AnalyticsRun; items: CustomerScoreRow[] }> {
@@ -226,6 +282,7 @@ export function createAnalyticsService({ db, runner, clock, ids }: AnalyticsServ
         // Nulls (spend not modelled) last on both dialects.
         clv: sql`(${col(scores.clv, 's')} IS NULL), ${col(scores.clv, 's')} DESC`,
         churn: sql`${col(scores.pAlive, 's')} ASC`,
+        valueAtRisk: sql`${col(scores.revenue, 's')} * (1 - ${col(scores.pAlive, 's')}) DESC`,
         expectedPurchases: sql`${col(scores.expectedPurchases, 's')} DESC`,
         revenue: sql`${col(scores.revenue, 's')} DESC`,
       }[query.sort];

@@ -61,21 +61,15 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
         { meta: { connection: 'test-admin' }, onProgress: (p) => stages.push(p.message ?? '') },
       )) as Result<AnalyticsRun>,
     );
-    expect(stages).toEqual([
-      'ledger',
-      'summaries',
-      'bgnbd',
-      'gammaGamma',
-      'scores',
-      'cohorts',
-      'holdout',
-      'store',
-      'done',
-    ]);
+    expect(stages).toEqual(['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'store', 'done']);
     expect(run).toMatchObject({ customers: 2357, transactions: 6919, currency: 'USD', asOf: '1998-06-30' });
     expect(Object.values(run.segments).reduce((s, n) => s + n, 0)).toBe(2357);
     expect(run.cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
     expect(run.holdout?.buckets.length).toBe(8);
+    // CDNOW's purchases run from January 1997 to June 1998: 18 months of revenue, summing to the ledger's.
+    expect(run.revenueByMonth.map((m) => m.month)).toHaveLength(18);
+    expect(run.revenueByMonth[0]?.month).toBe('1997-01');
+    expect(run.clvDistribution.reduce((sum, band) => sum + band.customers, 0)).toBe(2357);
     expect(run.holdout?.meanAbsoluteError).toBeGreaterThan(0);
     expect(value(await call('analytics.status', {}))).toEqual(run);
 
@@ -88,6 +82,11 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
       await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'churn', limit: 3 }),
     );
     expect(leaving.items.every((c) => c.churnRisk >= 0.5)).toBe(true);
+    const atRisk = value(
+      await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'valueAtRisk', limit: 10 }),
+    );
+    const risk = atRisk.items.map((c) => c.revenue * c.churnRisk);
+    expect(risk).toEqual([...risk].sort((p, q) => q - p));
     const lost = value(
       await call<{ items: CustomerScoreRow[] }>('analytics.customers', { segment: 'lost', limit: 1000 }),
     );
@@ -108,5 +107,21 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
     );
     expect(await pending).toMatchObject({ ok: false, error: { details: { reason: 'cancelled' } } });
     expect(value(await call<AnalyticsRun>('analytics.status', {}))).toEqual(before);
+  });
+
+  it('keeps the company’s segment rules: a gap is refused, the next refresh uses them, null restores the defaults', async () => {
+    const defaults = value(await call<{ isDefault: boolean }>('analytics.segmentRules', {}));
+    expect(defaults.isDefault).toBe(true);
+    const gap = await call('analytics.setSegmentRules', {
+      rules: [{ segment: 'loyal', recency: [1, 5], frequency: [2, 5] }],
+    });
+    expect(gap).toMatchObject({ ok: false, error: { details: { reason: 'rfm_rules_gap' } } });
+    const one = [{ segment: 'loyal', recency: [1, 5], frequency: [1, 5] }];
+    expect(value(await call('analytics.setSegmentRules', { rules: one }))).toEqual({ rules: one, isDefault: false });
+    const run = value(await call<AnalyticsRun>('analytics.refresh', { asOf: '1998-06-30' }));
+    expect(run.segments.loyal).toBe(2357);
+    expect(value(await call<{ isDefault: boolean }>('analytics.setSegmentRules', { rules: null })).isDefault).toBe(
+      true,
+    );
   });
 });

@@ -1,6 +1,6 @@
 // Cohort retention: customers grouped by the month of their first purchase, and the share of each
 // group that bought in each later month (month 0 is the first purchase's month: always 100 %).
-import { dayNumber, type Purchase } from './summary';
+import { byCustomer, dateOfDay, type Ledger } from './summary';
 
 export interface Cohort {
   /** `YYYY-MM` of the first purchase. */
@@ -17,24 +17,39 @@ const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date
 const monthName = (index: number) =>
   `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
 
-export function cohortRetention(purchases: Iterable<Purchase>): Cohort[] {
-  /** Per customer: the months with a purchase. */
-  const months = new Map<string, Set<number>>();
+/** Month index of each distinct day seen (a ledger has a few thousand days in a million purchases). */
+function monthOfDay(): (day: number) => number {
+  const known = new Map<number, number>();
+  return (day) => {
+    let month = known.get(day);
+    if (month === undefined) known.set(day, (month = monthIndex(dateOfDay(day))));
+    return month;
+  };
+}
+
+/** The cohorts of the ledger's purchases up to `end` (a day number; all when left out). */
+export function cohortRetention(ledger: Ledger, end = Number.POSITIVE_INFINITY): Cohort[] {
+  const { day } = ledger;
+  const month = monthOfDay();
+  const { start, order } = byCustomer(ledger, (i) => (day[i] as number) <= end);
   let last = Number.NEGATIVE_INFINITY;
-  for (const { customer, date } of purchases) {
-    if (Number.isNaN(dayNumber(date))) throw new RangeError(`not a date: ${date}`);
-    const month = monthIndex(date);
-    let own = months.get(customer);
-    if (!own) months.set(customer, (own = new Set<number>()));
-    own.add(month);
-    last = Math.max(last, month);
-  }
+  for (const i of order) last = Math.max(last, month(day[i] as number));
   const byFirst = new Map<number, number[]>();
-  for (const own of months.values()) {
-    const first = Math.min(...own);
+  const seen = new Set<number>();
+  for (let c = 0; c < ledger.customers.length; c++) {
+    const from = start[c] as number;
+    const to = start[c + 1] as number;
+    if (from === to) continue;
+    seen.clear();
+    let first = Number.POSITIVE_INFINITY;
+    for (let k = from; k < to; k++) {
+      const m = month(day[order[k] as number] as number);
+      seen.add(m);
+      first = Math.min(first, m);
+    }
     let active = byFirst.get(first);
     if (!active) byFirst.set(first, (active = new Array<number>(last - first + 1).fill(0)));
-    for (const month of own) active[month - first] = (active[month - first] ?? 0) + 1;
+    for (const m of seen) active[m - first] = (active[m - first] ?? 0) + 1;
   }
   return [...byFirst]
     .sort(([p], [q]) => p - q)

@@ -4,7 +4,7 @@
 // customer as the one number.
 import { expectedPurchases, fitBgNbd, type BgNbdFit } from './bgnbd';
 import type { TimeUnit } from './clv';
-import { dayNumber, daysPerUnit, summarize, type Purchase } from './summary';
+import { dayNumber, daysPerUnit, summarizeLedger, type Ledger } from './summary';
 
 export interface HoldoutOptions {
   /** Last day of the calibration period, `YYYY-MM-DD`. */
@@ -36,19 +36,20 @@ export interface HoldoutResult {
   readonly meanAbsoluteError: number;
 }
 
-export function holdoutCheck(purchases: readonly Purchase[], options: HoldoutOptions): HoldoutResult {
+export function holdoutCheck(ledger: Ledger, options: HoldoutOptions): HoldoutResult {
   const { calibrationEnd, holdoutEnd, unit, lastBucket = 7, signal } = options;
   const end = dayNumber(calibrationEnd);
   const stop = dayNumber(holdoutEnd);
   if (!(stop > end)) throw new RangeError('the holdout period must end after the calibration period');
-  const summaries = summarize(purchases, { calibrationEnd, unit });
+  const summaries = summarizeLedger(ledger, { calibrationEnd, unit });
   const fit = fitBgNbd(summaries, signal);
   const length = (stop - end) / daysPerUnit(unit);
-  /** Per customer: the days with a purchase in the holdout period. */
-  const later = new Map<string, Set<number>>();
-  for (const { customer, date } of purchases) {
-    const day = dayNumber(date);
+  /** Per customer (by index): the days with a purchase in the holdout period. */
+  const later = new Map<number, Set<number>>();
+  for (let i = 0; i < ledger.day.length; i++) {
+    const day = ledger.day[i] as number;
     if (day <= end || day > stop) continue;
+    const customer = ledger.customer[i] as number;
     let own = later.get(customer);
     if (!own) later.set(customer, (own = new Set<number>()));
     own.add(day);
@@ -57,7 +58,7 @@ export function holdoutCheck(purchases: readonly Purchase[], options: HoldoutOpt
   let errors = 0;
   for (const summary of summaries) {
     const predicted = expectedPurchases(fit.params, summary, length);
-    const actual = later.get(summary.customer)?.size ?? 0;
+    const actual = later.get(summary.at)?.size ?? 0;
     const bucket = sums[Math.min(summary.x, lastBucket)];
     if (bucket) {
       bucket.customers += 1;

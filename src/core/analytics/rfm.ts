@@ -1,29 +1,13 @@
 // RFM: recency, frequency and monetary value scored 1–5 by quintile among the company's customers,
 // and named segments from the recency and frequency scores by rules an admin can adjust. The rules
 // are checked to name a segment for every pair of scores, so no customer is left without one.
-import { z } from 'zod';
-import { segments, type SegmentName } from '../../shared/contract';
+import { segmentRulesSchema, segments, type SegmentName, type SegmentRule } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 
 export const SEGMENTS = segments;
 export type Segment = SegmentName;
 
-const scoreRange = z
-  .tuple([z.number().int().min(1).max(5), z.number().int().min(1).max(5)])
-  .refine(([lo, hi]) => lo <= hi, {
-    message: 'a range runs from its lower score to its higher',
-  });
-
-/** One rule: customers whose scores lie in the ranges (inclusive) belong to the segment. */
-export const segmentRuleSchema = z.object({
-  segment: z.enum(SEGMENTS),
-  recency: scoreRange,
-  frequency: scoreRange,
-});
-export type SegmentRule = z.infer<typeof segmentRuleSchema>;
-
-/** The first rule that matches decides. */
-export const segmentRulesSchema = z.array(segmentRuleSchema).min(1).max(50);
+export { segmentRuleSchema, segmentRulesSchema, type SegmentRule } from '../../shared/contract';
 
 /**
  * The default rules, on the grid of recency (5 = bought most recently) by frequency:

@@ -6,6 +6,7 @@ import { AppError } from '../../shared/errors';
 import { cdnowPurchases } from './cdnow.testing';
 import { cohortRetention } from './cohorts';
 import { holdoutCheck } from './holdout';
+import { ledgerOf } from './summary';
 import { checkSegmentRules, DEFAULT_SEGMENT_RULES, rfmScores, SEGMENTS, type RfmInput } from './rfm';
 
 const customer = (i: number, daysSinceLast: number, purchases: number, revenue: number): RfmInput => ({
@@ -95,14 +96,16 @@ describe('RFM', () => {
 
 describe('cohort retention', () => {
   it('counts each cohort’s buyers per month since its first', () => {
-    const cohorts = cohortRetention([
-      { customer: 'a', date: '2026-01-05', amount: 1 },
-      { customer: 'a', date: '2026-01-20', amount: 1 },
-      { customer: 'a', date: '2026-03-01', amount: 1 },
-      { customer: 'b', date: '2026-01-31', amount: 1 },
-      { customer: 'b', date: '2026-02-01', amount: 1 },
-      { customer: 'c', date: '2026-02-14', amount: 1 },
-    ]);
+    const cohorts = cohortRetention(
+      ledgerOf([
+        { customer: 'a', date: '2026-01-05', amount: 1 },
+        { customer: 'a', date: '2026-01-20', amount: 1 },
+        { customer: 'a', date: '2026-03-01', amount: 1 },
+        { customer: 'b', date: '2026-01-31', amount: 1 },
+        { customer: 'b', date: '2026-02-01', amount: 1 },
+        { customer: 'c', date: '2026-02-14', amount: 1 },
+      ]),
+    );
     expect(cohorts).toEqual([
       { month: '2026-01', customers: 2, active: [2, 1, 1], share: [1, 0.5, 0.5] },
       { month: '2026-02', customers: 1, active: [1, 0], share: [1, 0] },
@@ -110,7 +113,7 @@ describe('cohort retention', () => {
   });
 
   it('covers every CDNOW customer in the three cohorts of 1997’s first quarter', () => {
-    const cohorts = cohortRetention(cdnowPurchases());
+    const cohorts = cohortRetention(ledgerOf(cdnowPurchases()));
     expect(cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
     expect(cohorts.reduce((s, c) => s + c.customers, 0)).toBe(2357);
     for (const cohort of cohorts) {
@@ -124,7 +127,7 @@ describe('cohort retention', () => {
 
 describe('holdout check', () => {
   it('predicts CDNOW’s purchases in the 39 weeks after calibration, per bucket and in total', () => {
-    const result = holdoutCheck(cdnowPurchases(), {
+    const result = holdoutCheck(ledgerOf(cdnowPurchases()), {
       calibrationEnd: '1997-09-30',
       holdoutEnd: '1998-06-30',
       unit: 'week',

@@ -45,43 +45,128 @@ export function dayNumber(date: string): number {
 export const daysPerUnit = (unit: TimeUnit): number => (unit === 'day' ? 1 : 7);
 
 /**
+ * Purchases in columns: per purchase the customer (an index into `customers`), the day and the
+ * amount, in typed arrays (they travel to the analysis worker without being parsed again).
+ */
+export interface Ledger {
+  readonly customers: readonly string[];
+  readonly customer: Int32Array;
+  /** Days since 1970-01-01. */
+  readonly day: Int32Array;
+  readonly amount: Float64Array;
+}
+
+/** `YYYY-MM-DD` of a day number. */
+export const dateOfDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+
+/** Purchases as a ledger (tests, and callers with purchases in hand). */
+export function ledgerOf(purchases: readonly Purchase[]): Ledger {
+  const index = new Map<string, number>();
+  const customers: string[] = [];
+  const customer = new Int32Array(purchases.length);
+  const day = new Int32Array(purchases.length);
+  const amount = new Float64Array(purchases.length);
+  purchases.forEach((p, i) => {
+    let at = index.get(p.customer);
+    if (at === undefined) {
+      at = customers.length;
+      customers.push(p.customer);
+      index.set(p.customer, at);
+    }
+    const d = dayNumber(p.date);
+    if (Number.isNaN(d)) throw new RangeError(`not a date: ${p.date}`);
+    customer[i] = at;
+    day[i] = d;
+    amount[i] = p.amount;
+  });
+  return { customers, customer, day, amount };
+}
+
+/**
+ * Each customer's purchases, grouped: `order` lists the purchases' indexes customer by customer
+ * (a counting sort), `start[c]` … `start[c + 1]` are customer c's. Only purchases for which `keep`
+ * holds are listed.
+ */
+export function byCustomer(ledger: Ledger, keep: (i: number) => boolean = () => true) {
+  const n = ledger.customers.length;
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < ledger.customer.length; i++) {
+    if (!keep(i)) continue;
+    const at = (ledger.customer[i] as number) + 1;
+    start[at] = (start[at] as number) + 1;
+  }
+  for (let c = 0; c < n; c++) start[c + 1] = (start[c + 1] as number) + (start[c] as number);
+  const next = start.slice(0, n);
+  const order = new Int32Array(start[n] as number);
+  for (let i = 0; i < ledger.customer.length; i++) {
+    if (!keep(i)) continue;
+    const c = ledger.customer[i] as number;
+    order[next[c] as number] = i;
+    next[c] = (next[c] as number) + 1;
+  }
+  return { start, order };
+}
+
+export interface LedgerSummary extends CustomerSummary {
+  /** The customer's index in the ledger's `customers`. */
+  readonly at: number;
+}
+
+/**
  * The customers' summaries for a calibration period that ends on `calibrationEnd` (inclusive):
  * customers whose first purchase is after it are left out.
  */
-export function summarize(
-  purchases: Iterable<Purchase>,
+export function summarizeLedger(
+  ledger: Ledger,
   { calibrationEnd, unit }: { readonly calibrationEnd: string; readonly unit: TimeUnit },
-): CustomerSummary[] {
+): LedgerSummary[] {
   const end = dayNumber(calibrationEnd);
   if (Number.isNaN(end)) throw new RangeError(`not a date: ${calibrationEnd}`);
-  /** Per customer: amount per day. */
-  const days = new Map<string, Map<number, number>>();
-  for (const { customer, date, amount } of purchases) {
-    const day = dayNumber(date);
-    if (Number.isNaN(day)) throw new RangeError(`not a date: ${date}`);
-    if (day > end) continue;
-    let own = days.get(customer);
-    if (!own) days.set(customer, (own = new Map<number, number>()));
-    own.set(day, (own.get(day) ?? 0) + amount);
-  }
+  const { day, amount } = ledger;
+  const { start, order } = byCustomer(ledger, (i) => (day[i] as number) <= end);
   const per = daysPerUnit(unit);
-  const summaries: CustomerSummary[] = [];
-  for (const [customer, own] of days) {
-    const order = [...own.keys()].sort((p, q) => p - q);
-    const first = order[0] ?? end;
-    const last = order.at(-1) ?? first;
-    const repeat = order.slice(1).map((day) => own.get(day) ?? 0);
-    const repeatTotal = repeat.reduce((s, v) => s + v, 0);
+  const summaries: LedgerSummary[] = [];
+  for (let c = 0; c < ledger.customers.length; c++) {
+    const from = start[c] as number;
+    const to = start[c + 1] as number;
+    if (from === to) continue;
+    const own = Array.from(order.subarray(from, to)).sort((p, q) => (day[p] as number) - (day[q] as number));
+    // The customer's purchase days, and each day's total.
+    const days: number[] = [];
+    const sums: number[] = [];
+    for (const i of own) {
+      const d = day[i] as number;
+      if (days.length > 0 && days[days.length - 1] === d)
+        sums[sums.length - 1] = (sums.at(-1) ?? 0) + (amount[i] as number);
+      else {
+        days.push(d);
+        sums.push(amount[i] as number);
+      }
+    }
+    const first = days[0] as number;
+    const last = days[days.length - 1] as number;
+    let repeatTotal = 0;
+    for (let k = 1; k < sums.length; k++) repeatTotal += sums[k] as number;
+    const x = days.length - 1;
     summaries.push({
-      customer,
-      x: repeat.length,
+      at: c,
+      customer: ledger.customers[c] as string,
+      x,
       tx: (last - first) / per,
       T: (end - first) / per,
-      meanSpend: repeat.length > 0 ? repeatTotal / repeat.length : null,
-      first: new Date(first * DAY_MS).toISOString().slice(0, 10),
+      meanSpend: x > 0 ? repeatTotal / x : null,
+      first: dateOfDay(first),
       daysSinceLast: end - last,
-      revenue: (own.get(first) ?? 0) + repeatTotal,
+      revenue: (sums[0] as number) + repeatTotal,
     });
   }
   return summaries;
+}
+
+/** `summarizeLedger` of purchases in hand. */
+export function summarize(
+  purchases: readonly Purchase[],
+  period: { readonly calibrationEnd: string; readonly unit: TimeUnit },
+): CustomerSummary[] {
+  return summarizeLedger(ledgerOf(purchases), period);
 }

@@ -104,6 +104,8 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'analytics.fit': {},
   'analytics.refresh': {},
   'analytics.status': {},
+  'analytics.segmentRules': {},
+  'analytics.setSegmentRules': { rules: null },
   'analytics.customers': {},
   'gdpr.export': { customerId: UNKNOWN_ID },
   'gdpr.erase': { customerId: UNKNOWN_ID },

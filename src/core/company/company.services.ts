@@ -215,7 +215,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       contacts,
       activities,
       sales,
-      analytics: createAnalyticsService({ db: store.sql, runner: deps.analysisRunner, clock, ids }),
+      analytics: createAnalyticsService({ db: store.sql, settings, runner: deps.analysisRunner, clock, ids }),
       salesImport: async () => ({
         db: store.sql,
         repo: salesRepo,

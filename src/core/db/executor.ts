@@ -20,6 +20,8 @@ export interface Executor {
    * returns tens of thousands of ids (a search's word read whole).
    */
   column(query: SQL): Promise<unknown[]>;
+  /** Every row as an array of its columns in the query's order: no object per row (a ledger read whole). */
+  tuples(query: SQL): Promise<unknown[][]>;
   /** Runs a statement; returns the number of rows it changed. */
   run(query: SQL): Promise<number>;
   /**
@@ -146,14 +148,15 @@ function createMutex() {
 function statementCache(raw: SqliteDatabase, limit = 500) {
   const dialect = new SQLiteSyncDialect();
   const cache = new Map<string, Statement>();
-  /** `plucked`: a statement of its own that answers the first column of each row. */
-  return (query: SQL, plucked = false): { statement: Statement; params: unknown[] } => {
+  /** `pluck`: a statement of its own that answers the first column of each row; `raw`: each row as an array. */
+  return (query: SQL, mode: 'rows' | 'pluck' | 'raw' = 'rows'): { statement: Statement; params: unknown[] } => {
     const { sql: text, params } = dialect.sqlToQuery(query);
-    const key = plucked ? `pluck:${text}` : text;
+    const key = mode === 'rows' ? text : `${mode}:${text}`;
     let statement = cache.get(key);
     if (!statement) {
       statement = raw.prepare(text);
-      if (plucked) statement.pluck();
+      if (mode === 'pluck') statement.pluck();
+      if (mode === 'raw') statement.raw();
       if (cache.size >= limit) cache.delete(cache.keys().next().value as string);
       cache.set(key, statement);
     }
@@ -183,8 +186,13 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
         }),
       column: (query) =>
         guard(async () => {
-          const { statement, params } = prepare(query, true);
+          const { statement, params } = prepare(query, 'pluck');
           return statement.all(...params);
+        }),
+      tuples: (query) =>
+        guard(async () => {
+          const { statement, params } = prepare(query, 'raw');
+          return statement.all(...params) as unknown[][];
         }),
       run: (query) =>
         guard(async () => {
@@ -271,6 +279,7 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
             )})`,
       rows: <T extends Row>(query: SQL) => queryRows(runner, query) as Promise<T[]>,
       column: async (query) => (await queryRows(runner, query)).map((row) => Object.values(row)[0]),
+      tuples: async (query) => (await queryRows(runner, query)).map((row) => Object.values(row)),
       async run(query) {
         const result = (await runner.execute(query)) as { rowCount?: number | null; affectedRows?: number };
         return result.rowCount ?? result.affectedRows ?? 0;

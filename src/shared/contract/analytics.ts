@@ -20,6 +20,21 @@ export const segments = [
 export type SegmentName = (typeof segments)[number];
 
 const day = z.iso.date('A date reads YYYY-MM-DD');
+
+const scoreRange = z
+  .tuple([z.number().int().min(1).max(5), z.number().int().min(1).max(5)])
+  .refine(([lo, hi]) => lo <= hi, { message: 'a range runs from its lower score to its higher' });
+
+/** One rule: customers whose recency and frequency scores lie in the ranges (inclusive) belong to the segment. */
+export const segmentRuleSchema = z.object({
+  segment: z.enum(segments),
+  recency: scoreRange,
+  frequency: scoreRange,
+});
+export type SegmentRule = z.infer<typeof segmentRuleSchema>;
+
+/** The first rule that matches decides; together they must name a segment for every pair of scores. */
+export const segmentRulesSchema = z.array(segmentRuleSchema).min(1).max(50);
 const errors = <T extends z.ZodRawShape>(shape: T) => z.object(shape);
 const nullableNumber = z.number().nullable();
 
@@ -108,6 +123,10 @@ export const analyticsRunSchema = z.object({
   spendExcluded: z.number().int(),
   segments: z.record(z.enum(segments), z.number().int()),
   cohorts: z.array(cohortSchema),
+  /** Revenue per calendar month (`YYYY-MM`) up to the day of the analysis. */
+  revenueByMonth: z.array(z.object({ month: z.string(), revenue: z.number() })),
+  /** Customers per band of CLV (equal bands up to the 99th percentile, the rest in the last). */
+  clvDistribution: z.array(z.object({ from: z.number(), to: z.number(), customers: z.number().int() })),
   /** Null when the data is too short to hold a period back. */
   holdout: holdoutSchema.nullable(),
   milliseconds: z.number(),
@@ -135,7 +154,8 @@ export const customerScoreSchema = z.object({
 });
 export type CustomerScoreRow = z.infer<typeof customerScoreSchema>;
 
-export const analyticsSorts = ['clv', 'churn', 'expectedPurchases', 'revenue'] as const;
+/** `valueAtRisk`: revenue so far × churn risk, the valuable customers likeliest to leave first. */
+export const analyticsSorts = ['clv', 'churn', 'valueAtRisk', 'expectedPurchases', 'revenue'] as const;
 
 export const analyticsContract = {
   'analytics.fit': procedure({
@@ -159,6 +179,18 @@ export const analyticsContract = {
     input: z.strictObject({}),
     output: analyticsRunSchema.nullable(),
     permission: 'analytics.read',
+  }),
+  'analytics.segmentRules': procedure({
+    summary: "The company's rules from RFM scores to segments (the defaults until an admin changes them)",
+    input: z.strictObject({}),
+    output: z.object({ rules: segmentRulesSchema, isDefault: z.boolean() }),
+    permission: 'analytics.read',
+  }),
+  'analytics.setSegmentRules': procedure({
+    summary: 'Change the rules from RFM scores to segments (null: back to the defaults); the next refresh uses them',
+    input: z.strictObject({ rules: segmentRulesSchema.nullable() }),
+    output: z.object({ rules: segmentRulesSchema, isDefault: z.boolean() }),
+    permission: 'settings.manage',
   }),
   'analytics.customers': procedure({
     summary: 'The scored customers of the last analysis, the most valuable or the likeliest to leave first',

@@ -90,6 +90,8 @@ export const procedureNames = [
   'analytics.fit',
   'analytics.refresh',
   'analytics.status',
+  'analytics.segmentRules',
+  'analytics.setSegmentRules',
   'analytics.customers',
   'customers.merge',
   'customers.views',

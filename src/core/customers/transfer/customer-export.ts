@@ -113,7 +113,12 @@ function csvSink(path: string, header: readonly string[], language: ExportLangua
       await once(stream, 'close');
     },
     async abandon() {
-      stream.destroy();
+      // The file is opened asynchronously: wait until it is closed, or it appears after the rm.
+      if (!stream.closed) {
+        const closed = once(stream, 'close');
+        stream.destroy();
+        await closed;
+      }
       await rm(path, { force: true });
     },
   };

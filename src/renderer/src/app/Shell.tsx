@@ -18,7 +18,6 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { spotlight } from '@mantine/spotlight';
-import { ComingSoon } from '../components/ComingSoon';
 import { modKey } from '../lib/shortcuts';
 import { CommandPalette } from './CommandPalette';
 import { LanguageSwitch } from '../components/LanguageSwitch';
@@ -26,6 +25,7 @@ import { NavIcon } from '../components/NavIcon';
 import { call } from '../lib/api';
 import { useAuth, useSignedIn } from '../lib/auth';
 import { AdminScreen } from '../screens/admin/AdminScreen';
+import { AnalyticsScreen } from '../screens/analytics/AnalyticsScreen';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { ProfileScreen } from '../screens/profile/ProfileScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
@@ -180,7 +180,7 @@ export function Shell() {
         {shown === 'settings' && <SettingsScreen />}
         {shown === 'admin' && <AdminScreen />}
         {shown === 'profile' && <ProfileScreen />}
-        {shown === 'analytics' && <ComingSoon title={t('nav.analytics')} />}
+        {shown === 'analytics' && <AnalyticsScreen />}
       </AppShell.Main>
     </AppShell>
   );
