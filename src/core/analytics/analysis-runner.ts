@@ -60,6 +60,8 @@ interface Slot {
   /** Tasks run one after another on the slot's worker. */
   queue: Promise<unknown>;
   pending: number;
+  /** When it was last given a task (a counter): of two equally busy slots, the one given a task longer ago is likelier to be done first. */
+  assigned: number;
 }
 
 export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
@@ -69,7 +71,9 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
     current: null,
     queue: Promise.resolve(),
     pending: 0,
+    assigned: 0,
   }));
+  let assignments = 0;
 
   const inThread = (task: AnalysisTask, options: RunOptions): AnalysisOutcome => {
     if (!warned) {
@@ -136,9 +140,12 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
   }
 
   return (task, options = {}) => {
-    // The slot with the fewest tasks waiting (the first when all are equal).
-    const slot = slots.reduce((best, s) => (s.pending < best.pending ? s : best));
+    // The slot with the fewest tasks waiting; of equals, the one given a task longest ago.
+    const slot = slots.reduce((best, s) =>
+      s.pending < best.pending || (s.pending === best.pending && s.assigned < best.assigned) ? s : best,
+    );
     slot.pending += 1;
+    slot.assigned = ++assignments;
     const run = async () => {
       if (options.signal?.aborted) throw cancelled();
       if (!source) return inThread(task, options);

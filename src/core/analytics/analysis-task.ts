@@ -1,13 +1,13 @@
-// The work of an analysis as one function of plain data: the ledger's columns in, the fits and
-// every customer's scores out, in columns again (typed arrays cross to the main thread without a
-// copy). The analysis worker runs it (analysis.worker.ts); where no worker can start, the calling
+// The work of an analysis as tasks of plain data: the ledger's columns in; the fits, segments and
+// cohorts (model), and the customers' outlook in parts (scores), out in columns again (typed arrays
+// cross between threads without a copy). The analysis worker runs it (analysis.worker.ts); where no worker can start, the calling
 // thread does (analysis-runner.ts).
 import { AppError } from '../../shared/errors';
-import { analyze, fitSpend } from './analysis';
-import type { BgNbdFit } from './bgnbd';
+import { fitModel, fitSpend, outlook } from './analysis';
+import type { BgNbdFit, BgNbdParams } from './bgnbd';
 import type { TimeUnit } from './clv';
 import type { Cohort } from './cohorts';
-import type { GammaGammaFit } from './gamma-gamma';
+import type { GammaGammaFit, GammaGammaParams } from './gamma-gamma';
 import { fitBgNbd } from './bgnbd';
 import { holdoutCheck, type HoldoutResult } from './holdout';
 import { SEGMENTS, type SegmentRule } from './rfm';
@@ -28,15 +28,49 @@ export type AnalysisTask =
       readonly unit: TimeUnit;
     }
   | {
-      readonly kind: 'refresh';
+      /** Summaries, both fits, RFM segments, cohorts and revenue per month: what needs every customer. */
+      readonly kind: 'model';
       readonly ledger: Ledger;
       readonly asOf: string;
+      readonly unit: TimeUnit;
+      readonly segmentRules?: readonly SegmentRule[] | undefined;
+    }
+  | {
+      /** The outlook of some customers (a part of the model's summaries) from the fitted models. */
+      readonly kind: 'scores';
+      readonly customers: SummaryColumns;
+      readonly bgnbd: BgNbdParams;
+      readonly gammaGamma: GammaGammaParams | null;
       readonly unit: TimeUnit;
       readonly horizonMonths: number;
       readonly monthlyDiscount: number;
       readonly margin: number;
-      readonly segmentRules?: readonly SegmentRule[] | undefined;
     };
+
+/** The customers' summaries in columns; a mean spend that does not exist is NaN. */
+export interface SummaryColumns {
+  /** Index into the ledger's customers. */
+  readonly at: Int32Array;
+  readonly x: Int32Array;
+  readonly tx: Float64Array;
+  readonly T: Float64Array;
+  readonly meanSpend: Float64Array;
+  readonly daysSinceLast: Int32Array;
+  readonly revenue: Float64Array;
+}
+
+/** The customers `from` … `to` of summary columns (copies: a part travels to a worker on its own). */
+export function sliceSummaries(columns: SummaryColumns, from: number, to: number): SummaryColumns {
+  return {
+    at: columns.at.slice(from, to),
+    x: columns.x.slice(from, to),
+    tx: columns.tx.slice(from, to),
+    T: columns.T.slice(from, to),
+    meanSpend: columns.meanSpend.slice(from, to),
+    daysSinceLast: columns.daysSinceLast.slice(from, to),
+    revenue: columns.revenue.slice(from, to),
+  };
+}
 
 export interface FitOutcome {
   readonly kind: 'fit';
@@ -47,22 +81,20 @@ export interface FitOutcome {
   readonly timings: { readonly summaries: number; readonly models: number };
 }
 
-/** Every scored customer's values, one array per value; null values are NaN. */
-export interface ScoreColumns {
-  /** Index into the ledger's customers. */
-  readonly customer: Int32Array;
-  readonly x: Int32Array;
-  readonly daysSinceLast: Int32Array;
-  readonly revenue: Float64Array;
+/** Each customer's RFM scores, in the order of the summaries; the segment as an index into SEGMENTS. */
+export interface RfmColumns {
+  readonly recency: Uint8Array;
+  readonly frequency: Uint8Array;
+  readonly monetary: Uint8Array;
+  readonly segment: Uint8Array;
+}
+
+/** Each customer's outlook, in the order of the summaries given; null values are NaN. */
+export interface OutlookColumns {
   readonly pAlive: Float64Array;
   readonly expectedPurchases: Float64Array;
   readonly expectedSpend: Float64Array;
   readonly clv: Float64Array;
-  readonly recency: Uint8Array;
-  readonly frequency: Uint8Array;
-  readonly monetary: Uint8Array;
-  /** Index into SEGMENTS. */
-  readonly segment: Uint8Array;
 }
 
 export interface HoldoutOutcome extends Omit<HoldoutResult, 'fit' | 'length'> {
@@ -70,15 +102,34 @@ export interface HoldoutOutcome extends Omit<HoldoutResult, 'fit' | 'length'> {
   readonly holdoutEnd: string;
 }
 
-export interface RefreshOutcome {
-  readonly kind: 'refresh';
+export interface ModelOutcome {
+  readonly kind: 'model';
   readonly bgnbd: BgNbdFit;
   readonly gammaGamma: GammaGammaFit | null;
   readonly spendExcluded: number;
   readonly cohorts: readonly Cohort[];
   /** Revenue per calendar month (`YYYY-MM`), the months without purchases too. */
   readonly revenueByMonth: readonly { readonly month: string; readonly revenue: number }[];
-  readonly scores: ScoreColumns;
+  readonly summaries: SummaryColumns;
+  readonly rfm: RfmColumns;
+}
+
+export type AnalysisOutcome =
+  | FitOutcome
+  | ModelOutcome
+  | ({ readonly kind: 'scores' } & OutlookColumns)
+  | { readonly kind: 'holdout'; readonly holdout: HoldoutOutcome | null };
+
+/** The typed arrays of an outcome, to hand over instead of copying. */
+export function transferables(outcome: AnalysisOutcome): ArrayBuffer[] {
+  const columns: ArrayBufferView[] = [];
+  if (outcome.kind === 'model') {
+    columns.push(...(Object.values(outcome.summaries) as ArrayBufferView[]));
+    columns.push(...(Object.values(outcome.rfm) as ArrayBufferView[]));
+  } else if (outcome.kind === 'scores') {
+    columns.push(outcome.pAlive, outcome.expectedPurchases, outcome.expectedSpend, outcome.clv);
+  }
+  return columns.map((column) => column.buffer as ArrayBuffer);
 }
 
 /** Revenue per month up to `end` (a day number), every month from the first to the last. */
@@ -103,15 +154,6 @@ function revenueByMonth(ledger: Ledger, end: number) {
     const month = `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
     return { month, revenue: Math.round((sums.get(m) ?? 0) * 100) / 100 };
   });
-}
-
-export type AnalysisOutcome =
-  FitOutcome | RefreshOutcome | { readonly kind: 'holdout'; readonly holdout: HoldoutOutcome | null };
-
-/** The typed arrays of an outcome, to hand over instead of copying. */
-export function transferables(outcome: AnalysisOutcome): ArrayBuffer[] {
-  if (outcome.kind !== 'refresh') return [];
-  return Object.values(outcome.scores).map((column: ArrayBufferView) => column.buffer as ArrayBuffer);
 }
 
 /** The longest holdout period (days) model quality holds back, and the shortest worth a check. */
@@ -162,51 +204,82 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
       timings: { summaries: summarized - started, models: performance.now() - summarized },
     };
   }
-  const analysis = analyze(task.ledger, {
+  if (task.kind === 'scores') return { kind: 'scores', ...outlooks(task) };
+  const model = fitModel(task.ledger, {
     asOf: task.asOf,
     unit: task.unit,
-    horizonMonths: task.horizonMonths,
-    monthlyDiscount: task.monthlyDiscount,
-    margin: task.margin,
     ...(task.segmentRules && { segmentRules: task.segmentRules }),
     onStage,
   });
-  const n = analysis.customers.length;
-  const scores: ScoreColumns = {
-    customer: new Int32Array(n),
+  const n = model.summaries.length;
+  const summaries: SummaryColumns = {
+    at: new Int32Array(n),
     x: new Int32Array(n),
+    tx: new Float64Array(n),
+    T: new Float64Array(n),
+    meanSpend: new Float64Array(n),
     daysSinceLast: new Int32Array(n),
     revenue: new Float64Array(n),
-    pAlive: new Float64Array(n),
-    expectedPurchases: new Float64Array(n),
-    expectedSpend: new Float64Array(n),
-    clv: new Float64Array(n),
+  };
+  const rfm: RfmColumns = {
     recency: new Uint8Array(n),
     frequency: new Uint8Array(n),
     monetary: new Uint8Array(n),
     segment: new Uint8Array(n),
   };
-  analysis.customers.forEach((c, i) => {
-    scores.customer[i] = c.at;
-    scores.x[i] = c.x;
-    scores.daysSinceLast[i] = c.daysSinceLast;
-    scores.revenue[i] = c.revenue;
-    scores.pAlive[i] = c.pAlive;
-    scores.expectedPurchases[i] = c.expectedPurchases;
-    scores.expectedSpend[i] = c.expectedSpend ?? Number.NaN;
-    scores.clv[i] = c.clv ?? Number.NaN;
-    scores.recency[i] = c.rfm.recency;
-    scores.frequency[i] = c.rfm.frequency;
-    scores.monetary[i] = c.rfm.monetary;
-    scores.segment[i] = SEGMENTS.indexOf(c.rfm.segment);
+  model.summaries.forEach((s, i) => {
+    summaries.at[i] = s.at;
+    summaries.x[i] = s.x;
+    summaries.tx[i] = s.tx;
+    summaries.T[i] = s.T;
+    summaries.meanSpend[i] = s.meanSpend ?? Number.NaN;
+    summaries.daysSinceLast[i] = s.daysSinceLast;
+    summaries.revenue[i] = s.revenue;
+    const score = model.rfm[i];
+    rfm.recency[i] = score?.recency ?? 1;
+    rfm.frequency[i] = score?.frequency ?? 1;
+    rfm.monetary[i] = score?.monetary ?? 1;
+    rfm.segment[i] = SEGMENTS.indexOf(score?.segment ?? 'lost');
   });
   return {
-    kind: 'refresh',
-    bgnbd: analysis.bgnbd,
-    gammaGamma: analysis.gammaGamma,
-    spendExcluded: analysis.spendExcluded,
-    cohorts: analysis.cohorts,
+    kind: 'model',
+    bgnbd: model.bgnbd,
+    gammaGamma: model.gammaGamma,
+    spendExcluded: model.spendExcluded,
+    cohorts: model.cohorts,
     revenueByMonth: revenueByMonth(task.ledger, dayNumber(task.asOf)),
-    scores,
+    summaries,
+    rfm,
   };
+}
+
+/** The outlook of each customer of a scores task. */
+function outlooks(task: Extract<AnalysisTask, { kind: 'scores' }>): OutlookColumns {
+  const { customers: c } = task;
+  const n = c.at.length;
+  const out: OutlookColumns = {
+    pAlive: new Float64Array(n),
+    expectedPurchases: new Float64Array(n),
+    expectedSpend: new Float64Array(n),
+    clv: new Float64Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const meanSpend = c.meanSpend[i] as number;
+    const o = outlook(
+      task.bgnbd,
+      task.gammaGamma,
+      {
+        x: c.x[i] as number,
+        tx: c.tx[i] as number,
+        T: c.T[i] as number,
+        meanSpend: Number.isNaN(meanSpend) ? null : meanSpend,
+      },
+      task,
+    );
+    out.pAlive[i] = o.pAlive;
+    out.expectedPurchases[i] = o.expectedPurchases;
+    out.expectedSpend[i] = o.expectedSpend ?? Number.NaN;
+    out.clv[i] = o.clv ?? Number.NaN;
+  }
+  return out;
 }

@@ -1,6 +1,7 @@
 // A whole analysis as the refresh runs it, on CDNOW and with refunds.
 import { describe, expect, it } from 'vitest';
 import { analyze } from './analysis';
+import { runAnalysisTask, sliceSummaries } from './analysis-task';
 import { cdnowPurchases } from './cdnow.testing';
 import { SEGMENTS } from './rfm';
 import { ledgerOf, type Purchase } from './summary';
@@ -46,5 +47,41 @@ describe('an analysis of a company’s purchases', () => {
     expect(analysis.spendExcluded).toBe(1138);
     expect(analysis.customers.every((c) => c.expectedSpend === null && c.clv === null)).toBe(true);
     expect(analysis.customers.every((c) => Number.isFinite(c.pAlive))).toBe(true);
+  });
+});
+
+describe('an analysis in parts, as the refresh runs it on two workers', () => {
+  it('scores each customer exactly as the whole analysis does, whichever part she is in', () => {
+    const ledger = ledgerOf(cdnowPurchases());
+    const options = { asOf: '1998-06-30', unit: 'week' } as const;
+    const whole = analyze(ledger, options);
+    const model = runAnalysisTask({ kind: 'model', ledger, ...options });
+    if (model.kind !== 'model') throw new Error('not a model');
+    const n = model.summaries.at.length;
+    const parts = [
+      [0, 1000],
+      [1000, n],
+    ].map(([from, to]) =>
+      runAnalysisTask({
+        kind: 'scores',
+        customers: sliceSummaries(model.summaries, from ?? 0, to ?? 0),
+        bgnbd: model.bgnbd.params,
+        gammaGamma: model.gammaGamma?.params ?? null,
+        unit: 'week',
+        horizonMonths: 12,
+        monthlyDiscount: 0.01,
+        margin: 1,
+      }),
+    );
+    whole.customers.forEach((c, i) => {
+      const part = parts[i < 1000 ? 0 : 1];
+      const k = i < 1000 ? i : i - 1000;
+      if (part?.kind !== 'scores') throw new Error('not scores');
+      expect(model.summaries.at[i]).toBe(c.at);
+      expect(part.pAlive[k]).toBe(c.pAlive);
+      expect(part.expectedPurchases[k]).toBe(c.expectedPurchases);
+      expect(Number.isNaN(part.clv[k] ?? 0) ? null : part.clv[k]).toBe(c.clv);
+      expect(SEGMENTS[model.rfm.segment[i] ?? 0]).toBe(c.rfm.segment);
+    });
   });
 });

@@ -1,13 +1,21 @@
-// One analysis of a company's purchases, as the analytics refresh will run it: the customers'
-// summaries up to a day, both models fitted, and per customer the chance she is still active, the
-// purchases and spend to expect, her lifetime value and her RFM segment; beside it the cohorts.
+// One analysis of a company's purchases: the customers' summaries up to a day, both models fitted,
+// RFM segments and cohorts (fitModel, which needs every customer at once), and per customer the
+// chance she is still active, the purchases and spend to expect and her lifetime value (outlook,
+// customer by customer: the refresh spreads it over two worker threads).
 import { AppError } from '../../shared/errors';
-import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from './bgnbd';
+import {
+  expectedPurchases,
+  fitBgNbd,
+  probabilityAlive,
+  type BgNbdFit,
+  type BgNbdParams,
+  type RepeatSummary,
+} from './bgnbd';
 import { lifetimeValue, unitsPerMonth, type TimeUnit } from './clv';
 import { cohortRetention, type Cohort } from './cohorts';
-import { expectedSpend, fitGammaGamma, type GammaGammaFit } from './gamma-gamma';
+import { expectedSpend, fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from './gamma-gamma';
 import { DEFAULT_SEGMENT_RULES, rfmScores, type RfmScore, type SegmentRule } from './rfm';
-import { dayNumber, summarizeLedger, type CustomerSummary, type Ledger } from './summary';
+import { dayNumber, summarizeLedger, type CustomerSummary, type Ledger, type LedgerSummary } from './summary';
 
 export interface AnalysisOptions {
   /** The last day of the data, `YYYY-MM-DD`: ages and recency count up to it. */
@@ -73,17 +81,25 @@ export function fitSpend(
   }
 }
 
-export function analyze(ledger: Ledger, options: AnalysisOptions): Analysis {
-  const { asOf, unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1, signal } = options;
+/** What the model step of an analysis finds: everything but the customers' own scores. */
+export interface Model {
+  readonly summaries: readonly LedgerSummary[];
+  readonly bgnbd: BgNbdFit;
+  readonly gammaGamma: GammaGammaFit | null;
+  readonly spendExcluded: number;
+  readonly rfm: readonly RfmScore[];
+  readonly cohorts: readonly Cohort[];
+}
+
+/** Summaries, both fits, RFM segments and cohorts: the part of an analysis that needs every customer at once. */
+export function fitModel(ledger: Ledger, options: AnalysisOptions): Model {
+  const { asOf, unit, signal } = options;
   options.onStage?.('summaries');
   const summaries = summarizeLedger(ledger, { calibrationEnd: asOf, unit });
-  const end = dayNumber(asOf);
   options.onStage?.('bgnbd');
   const bgnbd = fitBgNbd(summaries, signal);
   options.onStage?.('gammaGamma');
   const { gammaGamma, spendExcluded } = fitSpend(summaries, signal);
-  options.onStage?.('scores');
-
   const rfm = rfmScores(
     summaries.map(({ customer, daysSinceLast, x, revenue }) => ({
       customer,
@@ -93,14 +109,47 @@ export function analyze(ledger: Ledger, options: AnalysisOptions): Analysis {
     })),
     options.segmentRules ?? DEFAULT_SEGMENT_RULES,
   );
+  options.onStage?.('cohorts');
+  return { summaries, bgnbd, gammaGamma, spendExcluded, rfm, cohorts: cohortRetention(ledger, dayNumber(asOf)) };
+}
 
-  const horizon = horizonMonths * unitsPerMonth(unit);
+export interface Outlook {
+  readonly pAlive: number;
+  readonly expectedPurchases: number;
+  readonly expectedSpend: number | null;
+  readonly clv: number | null;
+}
+
+/**
+ * One customer's outlook from the fitted models: P(alive), purchases to expect over the horizon,
+ * spend per purchase and CLV (null where spend cannot be modelled). Customers are independent of
+ * each other here, so a large analysis can score them in parts, on several threads.
+ */
+export function outlook(
+  bgnbd: BgNbdParams,
+  gammaGamma: GammaGammaParams | null,
+  s: RepeatSummary & { readonly meanSpend: number | null },
+  options: Pick<AnalysisOptions, 'unit' | 'horizonMonths' | 'monthlyDiscount' | 'margin'>,
+): Outlook {
+  const { unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1 } = options;
+  const pAlive = probabilityAlive(bgnbd, s);
+  const spendable = s.meanSpend === null || s.meanSpend > 0;
+  const spend = gammaGamma && spendable ? expectedSpend(gammaGamma, { x: s.x, meanSpend: s.meanSpend ?? 0 }) : null;
+  return {
+    pAlive,
+    expectedPurchases: expectedPurchases(bgnbd, s, horizonMonths * unitsPerMonth(unit)),
+    expectedSpend: spend,
+    clv:
+      spend === null ? null : lifetimeValue(bgnbd, s, spend, { unit, months: horizonMonths, monthlyDiscount, margin }),
+  };
+}
+
+export function analyze(ledger: Ledger, options: AnalysisOptions): Analysis {
+  const model = fitModel(ledger, options);
+  const { summaries, bgnbd, gammaGamma, rfm } = model;
   const customers = summaries.map((s, i): CustomerScore => {
-    if (i % 10_000 === 0) signal?.throwIfAborted();
-    const pAlive = probabilityAlive(bgnbd.params, s);
-    const spendable = s.meanSpend === null || s.meanSpend > 0;
-    const spend =
-      gammaGamma && spendable ? expectedSpend(gammaGamma.params, { x: s.x, meanSpend: s.meanSpend ?? 0 }) : null;
+    if (i % 10_000 === 0) options.signal?.throwIfAborted();
+    const o = outlook(bgnbd.params, gammaGamma?.params ?? null, s, options);
     return {
       customer: s.customer,
       at: s.at,
@@ -109,23 +158,10 @@ export function analyze(ledger: Ledger, options: AnalysisOptions): Analysis {
       T: s.T,
       daysSinceLast: s.daysSinceLast,
       revenue: s.revenue,
-      pAlive,
-      churnRisk: 1 - pAlive,
-      expectedPurchases: expectedPurchases(bgnbd.params, s, horizon),
-      expectedSpend: spend,
-      clv:
-        spend === null
-          ? null
-          : lifetimeValue(bgnbd.params, s, spend, { unit, months: horizonMonths, monthlyDiscount, margin }),
+      ...o,
+      churnRisk: 1 - o.pAlive,
       rfm: rfm[i] as RfmScore,
     };
   });
-  options.onStage?.('cohorts');
-  return {
-    bgnbd,
-    gammaGamma,
-    spendExcluded,
-    customers,
-    cohorts: cohortRetention(ledger, end),
-  };
+  return { bgnbd, gammaGamma, spendExcluded: model.spendExcluded, customers, cohorts: model.cohorts };
 }

@@ -1,7 +1,7 @@
 // Customer analytics of one company: the ledger read in pages, the models run on a worker thread
 // (analysis-runner.ts), the result stored — each run with its parameters and what it was computed
 // on, and the scores of every customer from the last run — so screens and the CLI read it at once.
-import { getTableName, sql } from 'drizzle-orm';
+import { getTableName, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import {
   analyticsRunSchema,
@@ -20,6 +20,7 @@ import { col, selectColumns, toNumber, toText, type Executor } from '../db/execu
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
 import type { AnalysisRunner } from './analysis-runner';
+import { sliceSummaries } from './analysis-task';
 import type { BgNbdFit } from './bgnbd';
 import type { TimeUnit } from './clv';
 import type { GammaGammaFit } from './gamma-gamma';
@@ -37,7 +38,10 @@ type ScoreRow = Record<keyof typeof scores.$inferSelect, unknown>;
 const STORE_CHUNK = 500;
 
 /** The stages of a refresh, in order, for progress (done of total). */
-const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'store'] as const;
+const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'cohorts', 'scores', 'store'] as const;
+
+/** From this many customers on, the outlook is computed in two halves, one per worker. */
+const SPLIT_FROM = 5000;
 
 export interface Progress {
   readonly signal?: AbortSignal | undefined;
@@ -116,16 +120,14 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
 
   async function store(run: AnalyticsRun, rows: (typeof scores.$inferInsert)[], signal?: AbortSignal) {
     await db.transaction(async (tx) => {
-      // The sort indexes are built once, after the rows, instead of row by row.
-      await tx.withoutIndexes(getTableName(scores), async () => {
-        await tx.run(sql`DELETE FROM ${scoresTable}`);
-        for (let at = 0; at < rows.length; at += STORE_CHUNK) {
-          if (signal?.aborted)
-            throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
-          await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
-          await yieldToEventLoop();
+      await tx.run(sql`DELETE FROM ${scoresTable}`);
+      for (let at = 0; at < rows.length; at += STORE_CHUNK) {
+        if (signal?.aborted) {
+          throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
         }
-      });
+        await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
+        await yieldToEventLoop();
+      }
       await tx.insert(runs, [{ id: run.id, computedAt: run.computedAt, run: JSON.stringify(run) }]);
     });
   }
@@ -139,6 +141,35 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
   async function segmentRules() {
     const stored = await settings.get(SEGMENT_RULES_KEY, segmentRulesSchema);
     return { rules: stored ?? [...DEFAULT_SEGMENT_RULES], isDefault: stored === undefined };
+  }
+
+  /** Scored customers with their number and name. */
+  async function scored(where: SQL, rest: SQL): Promise<CustomerScoreRow[]> {
+    const rows = await db.rows<
+      ScoreRow & { cNumber: unknown; cName: unknown }
+    >(sql`SELECT ${selectColumns(scores, 's')},
+      ${col(c.number, 'c')} AS ${sql.identifier('cNumber')}, ${col(c.name, 'c')} AS ${sql.identifier('cName')}
+      FROM ${scoresTable} s JOIN ${customersTable} c ON ${col(c.id, 'c')} = ${col(scores.customerId, 's')}
+      ${where} ${rest}`);
+    const segment = z.enum(segments);
+    const nullable = (value: unknown) => (value === null || value === undefined ? null : toNumber(value));
+    return rows.map((row) => ({
+      customerId: String(row.customerId),
+      number: toText(row.cNumber) ?? '',
+      name: toText(row.cName) ?? '',
+      x: toNumber(row.x),
+      daysSinceLast: toNumber(row.daysSinceLast),
+      revenue: toNumber(row.revenue),
+      pAlive: toNumber(row.pAlive),
+      churnRisk: 1 - toNumber(row.pAlive),
+      expectedPurchases: toNumber(row.expectedPurchases),
+      expectedSpend: nullable(row.expectedSpend),
+      clv: nullable(row.clv),
+      recency: toNumber(row.recency),
+      frequency: toNumber(row.frequency),
+      monetary: toNumber(row.monetary),
+      segment: segment.parse(row.segment),
+    }));
   }
 
   return {
@@ -196,43 +227,63 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
       const step = (stage: (typeof STAGES)[number]) => onProgress?.(STAGES.indexOf(stage), STAGES.length, stage);
       step('ledger');
       const { ledger, currency, otherCurrencies } = await ledgerUpTo(asOf, options.currency, signal);
-      // Model quality on the second worker, beside the main analysis.
-      const [outcome, quality] = await Promise.all([
-        runner(
-          {
-            kind: 'refresh',
-            ledger,
-            asOf,
-            unit: options.unit,
-            horizonMonths: options.horizonMonths,
-            monthlyDiscount: options.monthlyDiscount,
-            margin: options.margin,
-            segmentRules: (await segmentRules()).rules,
-          },
-          { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
-        ),
-        runner({ kind: 'holdout', ledger, asOf, unit: options.unit }, { signal }),
-      ]);
+      // Model quality on one worker, beside the model on the other; then the customers' outlook
+      // in two halves, one on each.
+      const checking = runner({ kind: 'holdout', ledger, asOf, unit: options.unit }, { signal });
+      checking.catch(() => undefined); // awaited below, after the model (whose failure comes first)
+      const model = await runner(
+        { kind: 'model', ledger, asOf, unit: options.unit, segmentRules: (await segmentRules()).rules },
+        { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
+      );
+      if (model.kind !== 'model') throw new Error('the analysis worker answered another task');
+      step('scores');
+      const n = model.summaries.at.length;
+      const half = n >= SPLIT_FROM ? Math.ceil(n / 2) : n;
+      const parts = await Promise.all(
+        [
+          [0, half],
+          [half, n],
+        ]
+          .filter(([from, to]) => (to ?? 0) > (from ?? 0))
+          .map(([from = 0, to = 0]) =>
+            runner(
+              {
+                kind: 'scores',
+                customers: sliceSummaries(model.summaries, from, to),
+                bgnbd: model.bgnbd.params,
+                gammaGamma: model.gammaGamma?.params ?? null,
+                unit: options.unit,
+                horizonMonths: options.horizonMonths,
+                monthlyDiscount: options.monthlyDiscount,
+                margin: options.margin,
+              },
+              { signal },
+            ),
+          ),
+      );
+      const quality = await checking;
       if (quality.kind !== 'holdout') throw new Error('the analysis worker answered another task');
-      if (outcome.kind !== 'refresh') throw new Error('the analysis worker answered another task');
       step('store');
-      const s = outcome.scores;
+      const { summaries: s, rfm } = model;
       const counts = Object.fromEntries(segments.map((name) => [name, 0])) as Record<SegmentName, number>;
-      const rows = Array.from(s.customer, (customer, i): typeof scores.$inferInsert => {
-        const segment = segments[s.segment[i] ?? 0] ?? 'lost';
+      const rows = Array.from(s.at, (customer, i): typeof scores.$inferInsert => {
+        const part = parts[i < half ? 0 : 1];
+        const k = i < half ? i : i - half;
+        if (part?.kind !== 'scores') throw new Error('the analysis worker answered another task');
+        const segment = segments[rfm.segment[i] ?? 0] ?? 'lost';
         counts[segment] += 1;
         return {
           customerId: ledger.customers[customer] ?? '',
           x: s.x[i] ?? 0,
           daysSinceLast: s.daysSinceLast[i] ?? 0,
           revenue: s.revenue[i] ?? 0,
-          pAlive: s.pAlive[i] ?? 0,
-          expectedPurchases: s.expectedPurchases[i] ?? 0,
-          expectedSpend: nullIfNaN(s.expectedSpend[i] ?? Number.NaN),
-          clv: nullIfNaN(s.clv[i] ?? Number.NaN),
-          recency: s.recency[i] ?? 1,
-          frequency: s.frequency[i] ?? 1,
-          monetary: s.monetary[i] ?? 1,
+          pAlive: part.pAlive[k] ?? 0,
+          expectedPurchases: part.expectedPurchases[k] ?? 0,
+          expectedSpend: nullIfNaN(part.expectedSpend[k] ?? Number.NaN),
+          clv: nullIfNaN(part.clv[k] ?? Number.NaN),
+          recency: rfm.recency[i] ?? 1,
+          frequency: rfm.frequency[i] ?? 1,
+          monetary: rfm.monetary[i] ?? 1,
           segment,
         };
       });
@@ -248,12 +299,12 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         customers: rows.length,
         transactions: ledger.day.length,
         otherCurrencies,
-        bgnbd: bgnbdResult(outcome.bgnbd),
-        gammaGamma: gammaGammaResult(outcome.gammaGamma),
-        spendExcluded: outcome.spendExcluded,
+        bgnbd: bgnbdResult(model.bgnbd),
+        gammaGamma: gammaGammaResult(model.gammaGamma),
+        spendExcluded: model.spendExcluded,
         segments: counts,
-        cohorts: outcome.cohorts.map(({ month, customers, share }) => ({ month, customers, share: [...share] })),
-        revenueByMonth: [...outcome.revenueByMonth],
+        cohorts: model.cohorts.map(({ month, customers, share }) => ({ month, customers, share: [...share] })),
+        revenueByMonth: [...model.revenueByMonth],
         clvDistribution: clvBands(rows.flatMap((row) => (row.clv === null || row.clv === undefined ? [] : [row.clv]))),
         holdout: quality.holdout && { ...quality.holdout, buckets: [...quality.holdout.buckets] },
         milliseconds: 0,
@@ -286,36 +337,20 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         expectedPurchases: sql`${col(scores.expectedPurchases, 's')} DESC`,
         revenue: sql`${col(scores.revenue, 's')} DESC`,
       }[query.sort];
-      const rows = await db.rows<
-        ScoreRow & { cNumber: unknown; cName: unknown }
-      >(sql`SELECT ${selectColumns(scores, 's')},
-        ${col(c.number, 'c')} AS ${sql.identifier('cNumber')}, ${col(c.name, 'c')} AS ${sql.identifier('cName')}
-        FROM ${scoresTable} s JOIN ${customersTable} c ON ${col(c.id, 'c')} = ${col(scores.customerId, 's')}
-        ${query.segment ? sql`WHERE ${col(scores.segment, 's')} = ${query.segment}` : sql``}
-        ORDER BY ${order}, ${col(scores.customerId, 's')} LIMIT ${query.limit}`);
-      const segment = z.enum(segments);
-      const number = (value: unknown) => toNumber(value);
-      const nullable = (value: unknown) => (value === null || value === undefined ? null : toNumber(value));
+      const where = query.segment ? sql`WHERE ${col(scores.segment, 's')} = ${query.segment}` : sql``;
       return {
         run,
-        items: rows.map((row) => ({
-          customerId: String(row.customerId),
-          number: toText(row.cNumber) ?? '',
-          name: toText(row.cName) ?? '',
-          x: number(row.x),
-          daysSinceLast: number(row.daysSinceLast),
-          revenue: number(row.revenue),
-          pAlive: number(row.pAlive),
-          churnRisk: 1 - number(row.pAlive),
-          expectedPurchases: number(row.expectedPurchases),
-          expectedSpend: nullable(row.expectedSpend),
-          clv: nullable(row.clv),
-          recency: number(row.recency),
-          frequency: number(row.frequency),
-          monetary: number(row.monetary),
-          segment: segment.parse(row.segment),
-        })),
+        items: await scored(where, sql`ORDER BY ${order}, ${col(scores.customerId, 's')} LIMIT ${query.limit}`),
       };
+    },
+
+    /** One customer's scores from the last run, with what the screen's sentence needs of the run. */
+    async customer(customerId: string) {
+      const run = await status();
+      const [score] = run ? await scored(sql`WHERE ${col(scores.customerId, 's')} = ${customerId}`, sql``) : [];
+      if (!run || !score) return null;
+      const { computedAt, asOf, currency, horizonMonths } = run;
+      return { run: { computedAt, asOf, currency, horizonMonths }, score };
     },
   };
 }

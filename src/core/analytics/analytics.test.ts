@@ -61,7 +61,7 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
         { meta: { connection: 'test-admin' }, onProgress: (p) => stages.push(p.message ?? '') },
       )) as Result<AnalyticsRun>,
     );
-    expect(stages).toEqual(['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'store', 'done']);
+    expect(stages).toEqual(['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'cohorts', 'scores', 'store', 'done']);
     expect(run).toMatchObject({ customers: 2357, transactions: 6919, currency: 'USD', asOf: '1998-06-30' });
     expect(Object.values(run.segments).reduce((s, n) => s + n, 0)).toBe(2357);
     expect(run.cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
@@ -78,6 +78,12 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
     const clvs = top.items.map((c) => c.clv ?? 0);
     expect(clvs).toEqual([...clvs].sort((p, q) => q - p));
     expect(top.items[0]).toMatchObject({ number: expect.any(String), segment: expect.any(String) });
+    const first = top.items[0];
+    const one = value(
+      await call<{ score: CustomerScoreRow } | null>('analytics.customer', { customerId: first?.customerId }),
+    );
+    expect(one?.score).toEqual(first);
+    expect(value(await call('analytics.customer', { customerId: '00000000-0000-4000-8000-000000000000' }))).toBeNull();
     const leaving = value(
       await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'churn', limit: 3 }),
     );

@@ -126,15 +126,30 @@ export function summarizeLedger(
   const { start, order } = byCustomer(ledger, (i) => (day[i] as number) <= end);
   const per = daysPerUnit(unit);
   const summaries: LedgerSummary[] = [];
+  /** A few thousand distinct first days among a hundred thousand customers: each written once. */
+  const firstDates = new Map<number, string>();
+  const dateOf = (d: number) => {
+    const date = dateOfDay(d);
+    firstDates.set(d, date);
+    return date;
+  };
   for (let c = 0; c < ledger.customers.length; c++) {
     const from = start[c] as number;
     const to = start[c + 1] as number;
     if (from === to) continue;
-    const own = Array.from(order.subarray(from, to)).sort((p, q) => (day[p] as number) - (day[q] as number));
+    // The ledger read gives each customer's purchases by date already; others are sorted here.
+    let own: ArrayLike<number> = order.subarray(from, to);
+    for (let k = from + 1; k < to; k++) {
+      if ((day[order[k] as number] as number) < (day[order[k - 1] as number] as number)) {
+        own = Array.from(own).sort((p, q) => (day[p] as number) - (day[q] as number));
+        break;
+      }
+    }
     // The customer's purchase days, and each day's total.
     const days: number[] = [];
     const sums: number[] = [];
-    for (const i of own) {
+    for (let k = 0; k < own.length; k++) {
+      const i = own[k] as number;
       const d = day[i] as number;
       if (days.length > 0 && days[days.length - 1] === d)
         sums[sums.length - 1] = (sums.at(-1) ?? 0) + (amount[i] as number);
@@ -155,7 +170,7 @@ export function summarizeLedger(
       tx: (last - first) / per,
       T: (end - first) / per,
       meanSpend: x > 0 ? repeatTotal / x : null,
-      first: dateOfDay(first),
+      first: firstDates.get(first) ?? dateOf(first),
       daysSinceLast: end - last,
       revenue: (sums[0] as number) + repeatTotal,
     });

@@ -8,8 +8,10 @@ import type { StreamRows } from '../events/stream-records';
 import { documentTotals } from './money';
 import { nextSale, saleCreated, saleIdOf, type SaleFact, type SaleRecord, type StoredLine } from './sales.events';
 import { salesSqlite } from './sales.schema';
+import { customersSqlite } from '../customers/customers.schema';
 
 const t = salesSqlite;
+const c = customersSqlite;
 type Row = Record<keyof typeof t.$inferSelect, unknown>;
 const linesSchema = z.array(
   z.object({
@@ -80,6 +82,7 @@ function toRow(r: SaleRecord): typeof t.$inferInsert {
 
 export function createSalesRepo(db: Executor) {
   const sales = db.table(getTableName(t));
+  const customers = db.table(getTableName(c));
 
   function where(filter: SaleFilter): SQL {
     const conditions: SQL[] = [sql`1 = 1`];
@@ -120,6 +123,19 @@ export function createSalesRepo(db: Executor) {
       const rows = await db.rows<Row>(sql`SELECT ${selectColumns(t)} FROM ${sales}
         WHERE ${where(filter)}${keyset} ORDER BY ${col(t.date)} DESC, ${col(t.id)} DESC LIMIT ${limit}`);
       return rows.map(toRecord);
+    },
+    /** The number and name of customers, by id (the list shows them beside their documents). */
+    async customerNames(ids: readonly string[]): Promise<Record<string, { number: string; name: string }>> {
+      const rows = await rowsInChunks(ids, (chunk) =>
+        db.rows(sql`SELECT ${col(c.id)} AS id, ${col(c.number)} AS number, ${col(c.name)} AS name
+          FROM ${customers} WHERE ${db.inList(col(c.id), chunk)}`),
+      );
+      return Object.fromEntries(
+        rows.map((row) => [
+          String(row['id']),
+          { number: toText(row['number']) ?? '', name: toText(row['name']) ?? '' },
+        ]),
+      );
     },
     /** Sums per kind and currency of what the books hold (see salePageSchema's totals). */
     async totals(filter: SaleFilter): Promise<SaleTotals[]> {

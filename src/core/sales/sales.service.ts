@@ -143,7 +143,12 @@ export function createSalesService(deps: SalesServiceDeps) {
       const more = items.length > limit;
       const page = items.slice(0, limit);
       const last = page.at(-1);
-      return { items: page.map(toSale), totals, next: more && last ? { date: last.date, id: last.id } : null };
+      return {
+        items: page.map(toSale),
+        totals,
+        next: more && last ? { date: last.date, id: last.id } : null,
+        customers: await repo.customerNames([...new Set(page.map((sale) => sale.customerId))]),
+      };
     },
 
     async create(fields: ParsedSaleFields, meta: EventMeta): Promise<Sale> {

@@ -180,6 +180,17 @@ export const analyticsContract = {
     output: analyticsRunSchema.nullable(),
     permission: 'analytics.read',
   }),
+  'analytics.customer': procedure({
+    summary: "One customer's scores from the last analysis (null when she was not in it, or there is none)",
+    input: z.strictObject({ customerId: z.uuid('Not a valid customer id') }),
+    output: z
+      .object({
+        run: analyticsRunSchema.pick({ computedAt: true, asOf: true, currency: true, horizonMonths: true }),
+        score: customerScoreSchema,
+      })
+      .nullable(),
+    permission: 'analytics.read',
+  }),
   'analytics.segmentRules': procedure({
     summary: "The company's rules from RFM scores to segments (the defaults until an admin changes them)",
     input: z.strictObject({}),

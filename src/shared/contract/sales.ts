@@ -119,6 +119,8 @@ export const salePageSchema = z.object({
    */
   totals: z.array(saleTotalsSchema),
   next: z.object({ date: z.string(), id: z.string() }).nullable(),
+  /** The number and name of each customer on the page, by id. */
+  customers: z.record(z.string(), z.object({ number: z.string(), name: z.string() })),
 });
 export type SalePage = z.infer<typeof salePageSchema>;
 

@@ -26,6 +26,7 @@ import { call } from '../lib/api';
 import { useAuth, useSignedIn } from '../lib/auth';
 import { AdminScreen } from '../screens/admin/AdminScreen';
 import { AnalyticsScreen } from '../screens/analytics/AnalyticsScreen';
+import { SalesScreen } from '../screens/sales/SalesScreen';
 import { CustomersScreen } from '../screens/customers/CustomersScreen';
 import { ProfileScreen } from '../screens/profile/ProfileScreen';
 import { SettingsScreen } from '../screens/settings/SettingsScreen';
@@ -181,6 +182,7 @@ export function Shell() {
         {shown === 'admin' && <AdminScreen />}
         {shown === 'profile' && <ProfileScreen />}
         {shown === 'analytics' && <AnalyticsScreen />}
+        {shown === 'sales' && <SalesScreen />}
       </AppShell.Main>
     </AppShell>
   );

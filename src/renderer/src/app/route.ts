@@ -4,7 +4,7 @@
 import { useLocation } from 'wouter';
 import type { Grant } from '../../../shared/contract';
 
-export const routes = ['customers', 'tasks', 'analytics', 'admin', 'settings', 'profile'] as const;
+export const routes = ['customers', 'tasks', 'sales', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
 
 export const adminPanels = ['users', 'roles', 'security', 'mail', 'companies', 'privacy', 'audit'] as const;
@@ -34,6 +34,7 @@ export function useArea(): [Route, (path: string, options?: { replace?: boolean 
 export const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
   { route: 'customers', needs: ['customers.read'] },
   { route: 'tasks', needs: ['customers.read'] },
+  { route: 'sales', needs: ['customers.read'] },
   { route: 'analytics', needs: ['analytics.read'] },
   {
     route: 'admin',

@@ -5,6 +5,7 @@ const paths: Record<Exclude<Route, 'profile'>, string> = {
   customers:
     'M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.5a4 4 0 0 1 0 7M22 21v-1a6 6 0 0 0-4-5.6',
   tasks: 'M9 11l3 3 8-8M20 12v7a2 2 0 0 1-2 2H6a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2h9',
+  sales: 'M6 2h9l5 5v15H6zM14 2v6h6M9 13h8M9 17h8',
   analytics: 'M3 3v18h18M7 15l4-4 3 3 6-6',
   admin: 'M12 2l8 3v6c0 5-3.5 9-8 11-4.5-2-8-6-8-11V5z',
   settings:

@@ -14,7 +14,7 @@ import { callLong } from '../../lib/api';
 import { invalidateAreas, useProcedure } from '../../lib/query';
 import { useLongCall } from '../../lib/use-long-call';
 
-const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'scores', 'cohorts', 'store', 'done'] as const;
+const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'cohorts', 'scores', 'store', 'done'] as const;
 
 function useFormats(currency: string | null) {
   const { i18n } = useTranslation();

@@ -45,6 +45,7 @@ import { CustomerGdpr } from './CustomerGdpr';
 import { CustomerMerge } from './CustomerMerge';
 import { CustomerContacts } from './CustomerContacts';
 import { CustomerTimeline } from './CustomerTimeline';
+import { CustomerSales } from './CustomerSales';
 import { CustomerStatusMove } from './CustomerStatusMove';
 
 /** The form's fields, flat; toInput() shapes them into the contract's record. */
@@ -463,6 +464,7 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
             <Tabs.Tab value="details">{t('customers.tabs.details')}</Tabs.Tab>
             {customer.kind === 'company' && <Tabs.Tab value="contacts">{t('contacts.title')}</Tabs.Tab>}
             <Tabs.Tab value="timeline">{t('activities.timeline')}</Tabs.Tab>
+            <Tabs.Tab value="sales">{t('customers.sales.title')}</Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="details">{details}</Tabs.Panel>
           {customer.kind === 'company' && (
@@ -472,6 +474,9 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
           )}
           <Tabs.Panel value="timeline">
             <CustomerTimeline customer={customer} />
+          </Tabs.Panel>
+          <Tabs.Panel value="sales">
+            <CustomerSales customer={customer} />
           </Tabs.Panel>
         </Tabs>
       ) : (
