@@ -4,6 +4,7 @@
 // fresh installation.)
 import { expect, test } from '@playwright/test';
 import { AppPage } from './pages/app-page';
+import { CustomersPage } from './pages/customers-page';
 
 test.describe('sales and analytics in the browser', () => {
   test('say what is missing instead of showing empty tables and charts', async ({ page }) => {
@@ -17,5 +18,34 @@ test.describe('sales and analytics in the browser', () => {
     await expect(page.getByText(/Not computed yet/)).toBeVisible();
     await page.getByRole('button', { name: 'Refresh' }).click();
     await expect(page.getByRole('alert')).toContainText('There are no sales to analyse yet');
+  });
+
+  test('writes an invoice with VAT computed per document, marks it paid and reverses it with a credit note', async ({
+    page,
+  }) => {
+    const customers = new CustomersPage(page);
+    await customers.open();
+    const form = await customers.startNew();
+    await form.fill({ Name: 'Rechnungsempfänger GmbH', City: 'Kassel' });
+    await form.save();
+    await expect(form.dialog).toBeHidden();
+    await customers.searchFor('Rechnungsempfänger');
+    await customers.openCustomer('Rechnungsempfänger GmbH');
+    await form.openTab('Sales');
+    await expect(form.dialog.getByText('No sales documents yet.')).toBeVisible();
+
+    await form.writeInvoice({ description: 'Beratung', quantity: '3', price: '33,33', vat: '19 %' });
+    await expect(form.saleRows).toHaveCount(1);
+    // 3 × 33.33 = 99.99 net; 19 % of it, rounded once for the document: 19.00.
+    await expect(form.saleRows.first()).toContainText('RE-00001');
+    await expect(form.saleRows.first()).toContainText('€118.99');
+    await form.saleAction('RE-00001', 'Mark paid');
+    await expect(form.saleRows.first()).toContainText('Paid');
+
+    await form.saleAction('RE-00001', 'Reverse with a credit note');
+    await expect(form.saleRows).toHaveCount(2);
+    await expect(form.saleRows.filter({ hasText: 'GS-00001' })).toContainText('-€118.99');
+    await expect(form.saleRows.filter({ hasText: 'RE-00001' })).toContainText('Cancelled');
+    await expect(form.dialog.getByText('Invoices: 1, net €99.99, gross €118.99')).toBeVisible();
   });
 });

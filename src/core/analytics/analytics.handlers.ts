@@ -11,6 +11,7 @@ export function analyticsHandlers({ companies }: { companies: Companies }): Hand
     'analytics.fit': async (input, ctx) => (await of(ctx)).fit(input, progress(ctx)),
     'analytics.refresh': async (input, ctx) => (await of(ctx)).refresh(input, progress(ctx)),
     'analytics.status': async (_input, ctx) => (await of(ctx)).status(),
+    'analytics.breakdown': async (input, ctx) => (await of(ctx)).breakdown(input),
     'analytics.customer': async (input, ctx) => (await of(ctx)).customer(input.customerId),
     'analytics.segmentRules': async (_input, ctx) => (await of(ctx)).segmentRules(),
     'analytics.setSegmentRules': async (input, ctx) => (await of(ctx)).setSegmentRules(input.rules),

@@ -9,6 +9,7 @@ import {
   segmentRulesSchema,
   segments,
   type SegmentRule,
+  type AnalyticsBreakdown,
   type AnalyticsRun,
   type CustomerScoreRow,
   type FitResult,
@@ -89,6 +90,9 @@ function clvBands(values: number[]): { from: number; to: number; customers: numb
   }));
 }
 
+/** Which customers a list or breakdown is about. */
+type Filter = { readonly ownerId?: string | undefined; readonly tag?: string | undefined };
+
 /** Company setting: the rules from RFM scores to segments (absent: the defaults). */
 const SEGMENT_RULES_KEY = 'analytics.segmentRules';
 
@@ -141,6 +145,21 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
   async function segmentRules() {
     const stored = await settings.get(SEGMENT_RULES_KEY, segmentRulesSchema);
     return { rules: stored ?? [...DEFAULT_SEGMENT_RULES], isDefault: stored === undefined };
+  }
+
+  /** The customers of one owner and/or with one tag (any case), as a condition on the customers alias `c`. */
+  function subset({ ownerId, tag }: Filter): SQL {
+    const conditions = [sql`1 = 1`];
+    if (ownerId) conditions.push(sql`${col(c.ownerId, 'c')} = ${ownerId}`);
+    if (tag) {
+      const tags = col(c.tags, 'c');
+      conditions.push(
+        db.dialect === 'sqlite'
+          ? sql`EXISTS (SELECT 1 FROM json_each(${tags}) WHERE lower(value) = lower(${tag}))`
+          : sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${tags}::jsonb) t WHERE lower(t) = lower(${tag}))`,
+      );
+    }
+    return sql.join(conditions, sql` AND `);
   }
 
   /** Scored customers with their number and name. */
@@ -318,11 +337,13 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
       return done;
     },
 
-    async customers(query: {
-      sort: (typeof analyticsSorts)[number];
-      segment?: SegmentName | undefined;
-      limit: number;
-    }): Promise<{ run: AnalyticsRun; items: CustomerScoreRow[] }> {
+    async customers(
+      query: Filter & {
+        sort: (typeof analyticsSorts)[number];
+        segment?: SegmentName | undefined;
+        limit: number;
+      },
+    ): Promise<{ run: AnalyticsRun; items: CustomerScoreRow[] }> {
       const run = await status();
       if (!run) {
         throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
@@ -337,10 +358,33 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         expectedPurchases: sql`${col(scores.expectedPurchases, 's')} DESC`,
         revenue: sql`${col(scores.revenue, 's')} DESC`,
       }[query.sort];
-      const where = query.segment ? sql`WHERE ${col(scores.segment, 's')} = ${query.segment}` : sql``;
+      const where = sql`WHERE ${subset(query)}${query.segment ? sql` AND ${col(scores.segment, 's')} = ${query.segment}` : sql``}`;
       return {
         run,
         items: await scored(where, sql`ORDER BY ${order}, ${col(scores.customerId, 's')} LIMIT ${query.limit}`),
+      };
+    },
+
+    /** Customers per segment and the CLV distribution of the last run, for one owner or tag. */
+    async breakdown(filter: Filter): Promise<AnalyticsBreakdown> {
+      if (!(await status())) {
+        throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
+          reason: 'analytics_not_computed',
+        });
+      }
+      const from = sql`FROM ${scoresTable} s JOIN ${customersTable} c ON ${col(c.id, 'c')} = ${col(scores.customerId, 's')}
+        WHERE ${subset(filter)}`;
+      const perSegment = await db.rows(sql`SELECT ${col(scores.segment, 's')} AS segment, count(*) AS n ${from}
+        GROUP BY ${col(scores.segment, 's')}`);
+      const counts = Object.fromEntries(segments.map((name) => [name, 0])) as Record<SegmentName, number>;
+      for (const row of perSegment) counts[z.enum(segments).parse(row['segment'])] = toNumber(row['n']);
+      const clvs = (
+        await db.column(sql`SELECT ${col(scores.clv, 's')} ${from} AND ${col(scores.clv, 's')} IS NOT NULL`)
+      ).map(toNumber);
+      return {
+        customers: Object.values(counts).reduce((sum, n) => sum + n, 0),
+        segments: counts,
+        clvDistribution: clvBands(clvs),
       };
     },
 

@@ -3,7 +3,7 @@
 // stores the run and its scores, reports progress, can be cancelled; a ledger that cannot be
 // modelled says so plainly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AnalyticsRun, CustomerScoreRow, FitResult } from '../../shared/contract';
+import type { AnalyticsBreakdown, AnalyticsRun, CustomerScoreRow, FitResult } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
 import { CDNOW_SAMPLE_PATH, equalToDigits, PUBLISHED } from './cdnow.testing';
@@ -97,6 +97,25 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
       await call<{ items: CustomerScoreRow[] }>('analytics.customers', { segment: 'lost', limit: 1000 }),
     );
     expect(lost.items.length).toBe(run.segments.lost);
+  });
+
+  it('breaks the last run down for one owner or one tag', async () => {
+    const top = value(await call<{ items: CustomerScoreRow[] }>('analytics.customers', { sort: 'clv', limit: 3 }));
+    const ids = top.items.map((c) => c.customerId);
+    value(await call('customers.bulk', { ids, action: { kind: 'addTags', tags: ['VIP'] } }));
+    const [owner] = value(await call<{ id: string }[]>('customers.owners', {}));
+    value(await call('customers.bulk', { ids: ids.slice(0, 2), action: { kind: 'owner', ownerId: owner?.id } }));
+    const vip = value(await call<AnalyticsBreakdown>('analytics.breakdown', { tag: 'vip' }));
+    expect(vip.customers).toBe(3);
+    expect(vip.clvDistribution.reduce((sum, band) => sum + band.customers, 0)).toBe(3);
+    const mine = value(await call<AnalyticsBreakdown>('analytics.breakdown', { ownerId: owner?.id, tag: 'VIP' }));
+    expect(mine.customers).toBe(2);
+    const listed = value(
+      await call<{ items: CustomerScoreRow[] }>('analytics.customers', { tag: 'VIP', sort: 'clv', limit: 10 }),
+    );
+    expect(listed.items.map((c) => c.customerId)).toEqual(ids);
+    const all = value(await call<AnalyticsBreakdown>('analytics.breakdown', {}));
+    expect(all.customers).toBe(2357);
   });
 
   it('stops a refresh when cancelled and keeps the stored run as it was', async () => {

@@ -104,6 +104,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'analytics.fit': {},
   'analytics.refresh': {},
   'analytics.status': {},
+  'analytics.breakdown': {},
   'analytics.customer': { customerId: UNKNOWN_ID },
   'analytics.segmentRules': {},
   'analytics.setSegmentRules': { rules: null },

@@ -20,8 +20,9 @@ import { AppError } from '../../shared/errors';
 import { dayNumber } from '../analytics/summary';
 import type { CustomersRepo } from '../customers/customers.repo';
 import type { BulkCreate, CustomerDraft } from '../customers/customers.service';
-import { cellValue, headerKey, parseDecimal } from '../customers/transfer/import-mapping';
+import { cellValue, guessFromHeaders, headerKey, parseDecimal } from '../customers/transfer/import-mapping';
 import type { TableSource } from '../customers/transfer/table-source';
+import { importCancelled } from '../customers/transfer/customer-import';
 import type { Executor } from '../db/executor';
 import type { EventMeta, EventStore } from '../events/event-store';
 import type { IdSource } from '../deps';
@@ -111,17 +112,7 @@ const BY_HEADER = new Map<string, SaleImportField>(
 );
 
 /** The mapping the headers suggest: each field from the first column that names it. */
-export function guessSaleMapping(header: readonly string[]): SaleImportMapping {
-  const taken = new Set<SaleImportField>();
-  const mapping: SaleImportMapping = {};
-  for (const column of header) {
-    if (column === '' || column in mapping) continue;
-    const field = BY_HEADER.get(headerKey(column)) ?? null;
-    mapping[column] = field !== null && !taken.has(field) ? field : null;
-    if (field !== null) taken.add(field);
-  }
-  return mapping;
-}
+export const guessSaleMapping = (header: readonly string[]): SaleImportMapping => guessFromHeaders(header, BY_HEADER);
 
 /** `YYYY-MM-DD`, `DD.MM.YYYY` or `YYYYMMDD` as `YYYY-MM-DD`; null when it is none of them or no real day. */
 export function parseDay(text: string): string | null {
@@ -482,15 +473,7 @@ export async function importSales(options: SalesImportOptions): Promise<SaleImpo
   }
 
   function throwIfStopped(): void {
-    if (!signal?.aborted) return;
-    const kept = mode === 'valid' && imported > 0;
-    throw new AppError(
-      'conflict',
-      kept
-        ? `import cancelled: the ${imported} documents imported before stay; the rest of the file was not imported`
-        : 'import cancelled: nothing was imported',
-      { reason: 'cancelled', imported: kept ? imported : 0 },
-    );
+    if (signal?.aborted) throw importCancelled(mode === 'valid' ? imported : 0, 'documents');
   }
 
   try {

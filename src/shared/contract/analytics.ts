@@ -155,6 +155,19 @@ export const customerScoreSchema = z.object({
 export type CustomerScoreRow = z.infer<typeof customerScoreSchema>;
 
 /** `valueAtRisk`: revenue so far × churn risk, the valuable customers likeliest to leave first. */
+/** Which customers a dashboard shows: those of one owner, those with one tag (both, when both are given). */
+export const analyticsFilterSchema = z.strictObject({
+  ownerId: z.uuid('Not a valid user id').optional(),
+  tag: z.string().trim().min(1).max(50).optional(),
+});
+
+export const analyticsBreakdownSchema = z.object({
+  customers: z.number().int(),
+  segments: z.record(z.enum(segments), z.number().int()),
+  clvDistribution: z.array(z.object({ from: z.number(), to: z.number(), customers: z.number().int() })),
+});
+export type AnalyticsBreakdown = z.infer<typeof analyticsBreakdownSchema>;
+
 export const analyticsSorts = ['clv', 'churn', 'valueAtRisk', 'expectedPurchases', 'revenue'] as const;
 
 export const analyticsContract = {
@@ -178,6 +191,12 @@ export const analyticsContract = {
     summary: 'The last stored analysis: when, on what, with which results (null before the first)',
     input: z.strictObject({}),
     output: analyticsRunSchema.nullable(),
+    permission: 'analytics.read',
+  }),
+  'analytics.breakdown': procedure({
+    summary: 'Customers per segment and the CLV distribution of the last analysis, for one owner or tag',
+    input: analyticsFilterSchema,
+    output: analyticsBreakdownSchema,
     permission: 'analytics.read',
   }),
   'analytics.customer': procedure({
@@ -205,7 +224,7 @@ export const analyticsContract = {
   }),
   'analytics.customers': procedure({
     summary: 'The scored customers of the last analysis, the most valuable or the likeliest to leave first',
-    input: z.strictObject({
+    input: analyticsFilterSchema.extend({
       sort: z.enum(analyticsSorts).default('clv'),
       segment: z.enum(segments).optional(),
       limit: z.number().int().min(1).max(1000).default(50),

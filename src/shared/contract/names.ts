@@ -90,6 +90,7 @@ export const procedureNames = [
   'analytics.fit',
   'analytics.refresh',
   'analytics.status',
+  'analytics.breakdown',
   'analytics.customer',
   'analytics.segmentRules',
   'analytics.setSegmentRules',

@@ -151,8 +151,8 @@ export class CustomerFormDialog {
     return this.dialog.getByRole('button', { name: 'Save' });
   }
 
-  /** Switches the open customer's tab (Details, Contacts, Timeline). */
-  async openTab(name: 'Details' | 'Contacts' | 'Timeline'): Promise<void> {
+  /** Switches the open customer's tab (Details, Contacts, Timeline, Sales). */
+  async openTab(name: 'Details' | 'Contacts' | 'Timeline' | 'Sales'): Promise<void> {
     await this.dialog.getByRole('tab', { name }).click();
   }
 
@@ -169,6 +169,33 @@ export class CustomerFormDialog {
       await form.getByLabel(label, { exact: false }).first().fill(value);
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form).toBeHidden();
+  }
+
+  /** The customer's sales documents (Sales tab). */
+  get saleRows(): Locator {
+    return this.dialog.getByTestId('sale-row');
+  }
+
+  /** Writes an invoice of one line and issues it (Sales tab). */
+  async writeInvoice(line: { description: string; quantity: string; price: string; vat: '19 %' | '7 %' | '0 %' }) {
+    await this.dialog.getByRole('button', { name: 'New invoice' }).click();
+    const form = this.page.getByRole('dialog', { name: 'New invoice' });
+    await form.getByRole('textbox', { name: 'Description' }).fill(line.description);
+    await form.getByRole('textbox', { name: 'Quantity' }).fill(line.quantity);
+    await form.getByRole('textbox', { name: 'Unit price (net)' }).fill(line.price);
+    await form.getByRole('combobox', { name: 'VAT' }).click();
+    await this.page.getByRole('option', { name: line.vat }).click();
+    await form.getByLabel(/^Issue now/).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toBeHidden();
+  }
+
+  /** Runs an action from a document's menu (Sales tab), confirming when asked. */
+  async saleAction(number: string, action: 'Mark paid' | 'Reverse with a credit note'): Promise<void> {
+    await this.dialog.getByRole('button', { name: `Actions for ${number}` }).click();
+    await this.page.getByRole('menuitem', { name: action }).click();
+    const confirm = this.page.getByRole('dialog', { name: /^Reverse invoice/ });
+    if (action === 'Reverse with a credit note') await confirm.getByRole('button', { name: action }).click();
   }
 
   /** The timeline's activities (Timeline tab). */

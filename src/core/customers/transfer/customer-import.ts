@@ -86,6 +86,17 @@ const SAME: Readonly<Record<'vatId' | 'iban' | 'email' | 'nameAndCity', string>>
 };
 const FIELD_OF = { vatId: 'vatId', iban: 'iban', email: 'email', nameAndCity: 'name' } as const;
 
+/** An import stopped by its caller: what it kept (mode `valid` keeps the pages before the cancel). */
+export function importCancelled(kept: number, what: string): AppError {
+  return new AppError(
+    'conflict',
+    kept > 0
+      ? `import cancelled: the ${kept} ${what} imported before stay; the rest of the file was not imported`
+      : 'import cancelled: nothing was imported',
+    { reason: 'cancelled', imported: kept },
+  );
+}
+
 /** Thrown inside the transaction of mode `all` to undo it when a row was rejected. */
 class RolledBack extends Error {}
 
@@ -207,15 +218,7 @@ export async function importCustomers(options: ImportOptions): Promise<ImportRes
   }
 
   function throwIfStopped(): void {
-    if (!signal?.aborted) return;
-    const kept = mode === 'valid' && imported > 0;
-    throw new AppError(
-      'conflict',
-      kept
-        ? `import cancelled: the ${imported} customers imported before stay; the rest of the file was not imported`
-        : 'import cancelled: nothing was imported',
-      { reason: 'cancelled', imported: kept ? imported : 0 },
-    );
+    if (signal?.aborted) throw importCancelled(mode === 'valid' ? imported : 0, 'customers');
   }
 
   try {

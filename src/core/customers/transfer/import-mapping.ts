@@ -116,18 +116,27 @@ const BY_HEADER = new Map<string, ImportField>(
   importFields.flatMap((field) => SYNONYMS[field].map((synonym) => [headerKey(synonym), field] as const)),
 );
 
-/** The mapping the headers suggest: each field from the first column that names it; others unmapped. */
-export function guessMapping(header: readonly string[]): ImportMapping {
-  const taken = new Set<ImportField>();
-  const mapping: ImportMapping = {};
+/**
+ * The mapping headers suggest, given the fields by folded header (`headerKey`): each field from the
+ * first column that names it; other columns unmapped. The customer and the sales import share it.
+ */
+export function guessFromHeaders<F extends string>(
+  header: readonly string[],
+  byHeader: ReadonlyMap<string, F>,
+): Record<string, F | null> {
+  const taken = new Set<F>();
+  const mapping: Record<string, F | null> = {};
   for (const column of header) {
     if (column === '' || column in mapping) continue;
-    const field = BY_HEADER.get(headerKey(column)) ?? null;
+    const field = byHeader.get(headerKey(column)) ?? null;
     mapping[column] = field !== null && !taken.has(field) ? field : null;
     if (field !== null) taken.add(field);
   }
   return mapping;
 }
+
+/** The mapping the headers suggest: each field from the first column that names it; others unmapped. */
+export const guessMapping = (header: readonly string[]): ImportMapping => guessFromHeaders(header, BY_HEADER);
 
 /** Where a field lives in a new customer's input (`billingAddress.city`). */
 const PATHS: Readonly<Record<ImportField, string>> = {

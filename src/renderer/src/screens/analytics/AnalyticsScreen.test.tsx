@@ -98,6 +98,12 @@ describe('analytics dashboard', () => {
           return run;
         },
         'analytics.customers': () => ({ run, items: [leaving] }),
+        'customers.owners': () => [],
+        'analytics.breakdown': () => ({
+          customers: 12,
+          segments: { ...run.segments },
+          clvDistribution: [{ from: 0, to: 100, customers: 12 }],
+        }),
       },
     });
     expect(await screen.findByText(/Noch nicht berechnet/)).toBeTruthy();
@@ -113,5 +119,16 @@ describe('analytics dashboard', () => {
     const cohorts = screen.getByRole('table', { name: /Kohorten/ });
     expect(within(cohorts).getByText('25 %')).toBeTruthy();
     expect(screen.getByText(/korrelieren mit 0,11/)).toBeTruthy();
+
+    // A tag narrows segments, CLV and churn risk to its customers, in the main process.
+    const user = userEvent.setup();
+    await user.type(screen.getByRole('textbox', { name: 'Schlagwort' }), 'VIP{Enter}');
+    expect(await screen.findByText('Segmente, Kundenwert und Abwanderungsrisiko von 12 Kunden.')).toBeTruthy();
+    expect(
+      bridge.calls.some((c) => c.name === 'analytics.breakdown' && (c.input as { tag?: string }).tag === 'VIP'),
+    ).toBe(true);
+    expect(
+      bridge.calls.some((c) => c.name === 'analytics.customers' && (c.input as { tag?: string }).tag === 'VIP'),
+    ).toBe(true);
   });
 });

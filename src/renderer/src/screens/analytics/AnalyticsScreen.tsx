@@ -3,7 +3,22 @@
 // over time, customers per segment, the CLV distribution, the valuable customers likeliest to
 // leave (one click to the customer), the cohort heatmap and the model's quality on a holdout.
 import { BarChart, LineChart } from '@mantine/charts';
-import { Alert, Anchor, Button, Card, Group, Progress, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import {
+  Alert,
+  Anchor,
+  Button,
+  Card,
+  Group,
+  Progress,
+  Select,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
@@ -37,10 +52,10 @@ function useFormats(currency: string | null) {
 }
 
 /** The valuable customers likeliest to leave: revenue so far × churn risk. */
-function AtRisk({ currency }: { currency: string | null }) {
+function AtRisk({ currency, filter }: { currency: string | null; filter: Filter }) {
   const { t } = useTranslation();
   const f = useFormats(currency);
-  const list = useProcedure('analytics.customers', { sort: 'valueAtRisk', limit: 10 });
+  const list = useProcedure('analytics.customers', { sort: 'valueAtRisk', limit: 10, ...filter });
   return (
     <Card withBorder>
       <Title order={3} size="h4" mb="xs">
@@ -119,16 +134,92 @@ function Cohorts({ run }: { run: AnalyticsRun }) {
   );
 }
 
+/** Which customers the segment, CLV and churn parts show; the revenue chart shows the months chosen. */
+interface Filter {
+  ownerId?: string;
+  tag?: string;
+}
+
+function Filters({
+  run,
+  filter,
+  months,
+  onFilter,
+  onMonths,
+}: {
+  run: AnalyticsRun;
+  filter: Filter;
+  months: [string | null, string | null];
+  onFilter: (filter: Filter) => void;
+  onMonths: (months: [string | null, string | null]) => void;
+}) {
+  const { t } = useTranslation();
+  const owners = useProcedure('customers.owners', {});
+  const monthChoices = run.revenueByMonth.map((m) => m.month);
+  const [tag, setTag] = useState(filter.tag ?? '');
+  return (
+    <Group align="flex-end" role="search" aria-label={t('analytics.filters')}>
+      <Select
+        label={t('analytics.from')}
+        data={monthChoices}
+        value={months[0]}
+        clearable
+        onChange={(value) => onMonths([value, months[1]])}
+      />
+      <Select
+        label={t('analytics.to')}
+        data={monthChoices}
+        value={months[1]}
+        clearable
+        onChange={(value) => onMonths([months[0], value])}
+      />
+      <Select
+        label={t('analytics.owner')}
+        data={(owners.data ?? []).map((o) => ({ value: o.id, label: o.name }))}
+        value={filter.ownerId ?? null}
+        clearable
+        onChange={(value) => onFilter({ ...filter, ...(value ? { ownerId: value } : { ownerId: undefined }) })}
+      />
+      <TextInput
+        label={t('analytics.tag')}
+        value={tag}
+        onChange={(e) => setTag(e.currentTarget.value)}
+        onBlur={() => onFilter({ ...filter, tag: tag.trim() || undefined })}
+        onKeyDown={(e) => e.key === 'Enter' && onFilter({ ...filter, tag: tag.trim() || undefined })}
+      />
+    </Group>
+  );
+}
+
 function Results({ run }: { run: AnalyticsRun }) {
   const { t } = useTranslation();
   const f = useFormats(run.currency);
+  const [filter, setFilter] = useState<Filter>({});
+  const [months, setMonths] = useState<[string | null, string | null]>([null, null]);
+  const filtered = filter.ownerId !== undefined || filter.tag !== undefined;
+  const clean: { ownerId?: string; tag?: string } = {
+    ...(filter.ownerId && { ownerId: filter.ownerId }),
+    ...(filter.tag && { tag: filter.tag }),
+  };
+  const breakdown = useProcedure('analytics.breakdown', clean, { enabled: filtered });
+  const shown = filtered ? breakdown.data : run;
   const segments = SEGMENTS.map((segment) => ({
     segment: t(`analytics.segments.${segment}`),
-    customers: run.segments[segment] ?? 0,
+    customers: shown?.segments[segment] ?? 0,
   }));
+  const revenue = run.revenueByMonth.filter(
+    (m) => (months[0] === null || m.month >= months[0]) && (months[1] === null || m.month <= months[1]),
+  );
   const correlation = run.gammaGamma?.spendCorrelation ?? null;
   return (
     <Stack>
+      <Filters run={run} filter={filter} months={months} onFilter={setFilter} onMonths={setMonths} />
+      {filtered && <ErrorAlert error={breakdown.error} />}
+      {filtered && breakdown.data && (
+        <Text size="sm" c="dimmed" role="status">
+          {t('analytics.filtered', { customers: f.number(breakdown.data.customers) })}
+        </Text>
+      )}
       <SimpleGrid cols={{ base: 1, md: 2 }}>
         <Card withBorder>
           <Title order={3} size="h4" mb="xs">
@@ -136,7 +227,7 @@ function Results({ run }: { run: AnalyticsRun }) {
           </Title>
           <LineChart
             h={220}
-            data={run.revenueByMonth}
+            data={revenue}
             dataKey="month"
             series={[{ name: 'revenue', label: t('analytics.revenue'), color: 'blue.6' }]}
             valueFormatter={f.money}
@@ -161,7 +252,7 @@ function Results({ run }: { run: AnalyticsRun }) {
           </Title>
           <BarChart
             h={220}
-            data={run.clvDistribution.map((band) => ({
+            data={(shown?.clvDistribution ?? []).map((band) => ({
               band: `${f.money(band.from)}–${f.money(band.to)}`,
               customers: band.customers,
             }))}
@@ -207,7 +298,7 @@ function Results({ run }: { run: AnalyticsRun }) {
           )}
         </Card>
       </SimpleGrid>
-      <AtRisk currency={run.currency} />
+      <AtRisk currency={run.currency} filter={clean} />
       <Cohorts run={run} />
       <Text size="sm" c="dimmed">
         {run.gammaGamma

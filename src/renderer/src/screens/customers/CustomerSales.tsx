@@ -1,12 +1,14 @@
 // A customer's sales tab: what the last analysis says about her in plain sentences ("Bought 7
 // times, last 3 months ago; 82 % likely still active; expected to spend 1,240 € in the next 12
 // months"), and her sales documents, newest first, with the totals as the books have them.
-import { Stack, Text } from '@mantine/core';
+import { Button, Group, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Customer } from '../../../../shared/contract';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useCan } from '../../lib/auth';
 import { useProcedure } from '../../lib/query';
+import { SaleActions, SaleForm } from '../sales/SaleForm';
 import { SalesTable, SalesTotals } from '../sales/SalesTable';
 
 const DAYS_PER_MONTH = 365.25 / 12;
@@ -66,17 +68,36 @@ function Scores({ customer }: { customer: Customer }) {
 export function CustomerSales({ customer }: { customer: Customer }) {
   const { t } = useTranslation();
   const canAnalyse = useCan('analytics.read');
+  const canWrite = useCan('customers.write');
+  const [writing, setWriting] = useState<'order' | 'invoice' | null>(null);
   const sales = useProcedure('sales.list', { customerId: customer.id, limit: 100 });
   return (
     <Stack>
       {canAnalyse && <Scores customer={customer} />}
+      {canWrite && customer.erasedAt === null && (
+        <Group>
+          <Button size="xs" onClick={() => setWriting('invoice')}>
+            {t('sales.new.invoice')}
+          </Button>
+          <Button size="xs" variant="default" onClick={() => setWriting('order')}>
+            {t('sales.new.order')}
+          </Button>
+        </Group>
+      )}
+      {writing && <SaleForm customer={customer} kind={writing} onClose={() => setWriting(null)} />}
       <ErrorAlert error={sales.error} />
       {sales.data && sales.data.items.length === 0 && (
         <Text size="sm" c="dimmed">
           {t('customers.sales.none')}
         </Text>
       )}
-      {sales.data && sales.data.items.length > 0 && <SalesTable page={sales.data} withCustomer={false} />}
+      {sales.data && sales.data.items.length > 0 && (
+        <SalesTable
+          page={sales.data}
+          withCustomer={false}
+          actions={canWrite ? (sale) => <SaleActions sale={sale} /> : undefined}
+        />
+      )}
       {sales.data && <SalesTotals page={sales.data} />}
     </Stack>
   );

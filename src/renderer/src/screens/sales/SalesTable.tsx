@@ -3,7 +3,8 @@
 import { Anchor, Badge, Table, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import type { SalePage } from '../../../../shared/contract';
+import type { ReactNode } from 'react';
+import type { Sale, SalePage } from '../../../../shared/contract';
 import { paths } from '../../app/route';
 
 export function useSaleFormats() {
@@ -17,7 +18,16 @@ export function useSaleFormats() {
   };
 }
 
-export function SalesTable({ page, withCustomer }: { page: SalePage; withCustomer: boolean }) {
+export function SalesTable({
+  page,
+  withCustomer,
+  actions,
+}: {
+  page: SalePage;
+  withCustomer: boolean;
+  /** What can be done with a document (a menu), when the user may change documents. */
+  actions?: ((sale: Sale) => ReactNode) | undefined;
+}) {
   const { t } = useTranslation();
   const f = useSaleFormats();
   const right = { textAlign: 'right' } as const;
@@ -32,6 +42,7 @@ export function SalesTable({ page, withCustomer }: { page: SalePage; withCustome
           <Table.Th>{t('customers.sales.status')}</Table.Th>
           <Table.Th style={right}>{t('customers.sales.net')}</Table.Th>
           <Table.Th style={right}>{t('customers.sales.gross')}</Table.Th>
+          {actions && <Table.Th aria-label={t('sales.actionsColumn')} />}
         </Table.Tr>
       </Table.Thead>
       <Table.Tbody>
@@ -59,6 +70,7 @@ export function SalesTable({ page, withCustomer }: { page: SalePage; withCustome
               </Table.Td>
               <Table.Td style={right}>{f.money(sale.net, sale.currency)}</Table.Td>
               <Table.Td style={right}>{f.money(sale.gross, sale.currency)}</Table.Td>
+              {actions && <Table.Td>{actions(sale)}</Table.Td>}
             </Table.Tr>
           );
         })}
