@@ -48,4 +48,40 @@ test.describe('sales and analytics in the browser', () => {
     await expect(form.saleRows.filter({ hasText: 'RE-00001' })).toContainText('Cancelled');
     await expect(form.dialog.getByText('Invoices: 1, net €99.99, gross €118.99')).toBeVisible();
   });
+
+  test('imports transactions from a German CSV, checking first, and lists them with their customers', async ({
+    page,
+  }) => {
+    const app = new AppPage(page);
+    await app.openAsAdmin();
+    await page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: 'Sales' }).click();
+    await page.getByRole('button', { name: 'Import transactions…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Import transactions' });
+    const chooser = page.waitForEvent('filechooser');
+    await dialog.getByRole('button', { name: 'Choose a CSV or Excel file…' }).click();
+    const csv = [
+      'Kundennummer;Kundenname;Datum;Betrag',
+      'ALT-1;Altkunde Eins;02.01.2026;100,00',
+      'ALT-1;Altkunde Eins;15.02.2026;50,50',
+      'ALT-2;Altkunde Zwei;2026-03-01;20',
+    ].join('\n');
+    await (await chooser).setFiles({ name: 'umsaetze.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    // Without customers made for them, every row names a customer number nobody has.
+    await expect(dialog.getByTestId('import-result')).toContainText(
+      '0 documents imported, 0 customers created, 3 rows rejected.',
+    );
+    await dialog.getByLabel(/^Create a customer/).check();
+    await dialog.getByRole('button', { name: 'Check only' }).click();
+    await expect(dialog.getByTestId('import-result')).toContainText(
+      'Checked 3 rows: 0 with problems; 2 customers would be created.',
+    );
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await expect(dialog.getByTestId('import-result')).toContainText(
+      '3 documents imported, 2 customers created, 0 rows rejected.',
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(page.getByTestId('sale-row').filter({ hasText: 'ALT-1 Altkunde Eins' })).toHaveCount(2);
+    await expect(page.getByTestId('sale-row').filter({ hasText: 'ALT-2 Altkunde Zwei' })).toContainText('€20.00');
+  });
 });

@@ -28,6 +28,8 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { callLong } from '../../lib/api';
 import { invalidateAreas, useProcedure } from '../../lib/query';
 import { useLongCall } from '../../lib/use-long-call';
+import { useCan } from '../../lib/auth';
+import { SegmentRules } from './SegmentRules';
 
 const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'cohorts', 'scores', 'store', 'done'] as const;
 
@@ -319,6 +321,7 @@ function Results({ run }: { run: AnalyticsRun }) {
 export function AnalyticsScreen() {
   const { t } = useTranslation();
   const client = useQueryClient();
+  const canManage = useCan('settings.manage');
   const status = useProcedure('analytics.status', {});
   const refresh = useLongCall();
   const run = status.data ?? null;
@@ -374,6 +377,7 @@ export function AnalyticsScreen() {
         </Text>
       )}
       {run && <Results run={run} />}
+      {canManage && <SegmentRules />}
     </Stack>
   );
 }

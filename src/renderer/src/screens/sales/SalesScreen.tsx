@@ -14,6 +14,8 @@ import {
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProcedure } from '../../lib/query';
 import { SalesTable, SalesTotals } from './SalesTable';
+import { SalesImportDialog } from './SalesImport';
+import { useCan } from '../../lib/auth';
 
 const PAGE = 100;
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -26,6 +28,8 @@ export function SalesScreen() {
   const [to, setTo] = useState('');
   const [number, setNumber] = useState('');
   const [pages, setPages] = useState(1);
+  const [importing, setImporting] = useState(false);
+  const canWrite = useCan('customers.write');
   const input: SaleListInput = {
     limit: Math.min(500, PAGE * pages),
     ...(kind && { kind }),
@@ -42,7 +46,15 @@ export function SalesScreen() {
   };
   return (
     <Stack>
-      <Title order={2}>{t('nav.sales')}</Title>
+      <Group justify="space-between">
+        <Title order={2}>{t('nav.sales')}</Title>
+        {canWrite && (
+          <Button variant="default" onClick={() => setImporting(true)}>
+            {t('sales.import.open')}
+          </Button>
+        )}
+      </Group>
+      {importing && <SalesImportDialog onClose={() => setImporting(false)} />}
       <Group align="flex-end" role="search" aria-label={t('sales.filters')}>
         <Select
           label={t('customers.sales.kind')}

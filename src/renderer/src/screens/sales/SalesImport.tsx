@@ -1,0 +1,199 @@
+// Importing transactions in the app, as `kontor sales import` does: a CSV/XLSX file whose headers
+// name customer, date and amount (in English or German), or the CDNOW format; customers found by
+// number or, when asked, made; a check first (nothing written), then the import with its progress,
+// a cancel, and every rejected row with its reason.
+import { Alert, Button, Checkbox, Group, Modal, Progress, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { SaleImportResult } from '../../../../shared/contract';
+import { ErrorAlert } from '../../components/ErrorAlert';
+import { callLong, chooseFile } from '../../lib/api';
+import { notifySuccess } from '../../lib/notify';
+import { invalidateAreas } from '../../lib/query';
+import { useLongCall } from '../../lib/use-long-call';
+
+/** Rejected rows shown in the dialog; the count says how many there are in all. */
+const SHOWN = 100;
+
+export function SalesImportDialog({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const client = useQueryClient();
+  const [file, setFile] = useState<{ fileId: string; name: string } | null>(null);
+  const [format, setFormat] = useState<'csv' | 'cdnow'>('csv');
+  const [createCustomers, setCreateCustomers] = useState(false);
+  const [vat, setVat] = useState('0');
+  const [currency, setCurrency] = useState('');
+  const [choosing, setChoosing] = useState<unknown>(null);
+  const [result, setResult] = useState<SaleImportResult | null>(null);
+  const work = useLongCall();
+
+  async function choose() {
+    setChoosing(null);
+    try {
+      const chosen = await chooseFile({ mode: 'open', extensions: ['csv', 'xlsx', 'txt'] });
+      if (!chosen) return;
+      setFile(chosen);
+      setFormat(chosen.name.toLowerCase().endsWith('.txt') ? 'cdnow' : 'csv');
+      setResult(null);
+    } catch (error) {
+      setChoosing(error);
+    }
+  }
+
+  async function start(dryRun: boolean) {
+    if (!file) return;
+    setResult(null);
+    const done = await work.run((options) =>
+      callLong(
+        'sales.import',
+        {
+          fileId: file.fileId,
+          format,
+          createCustomers,
+          vatRate: Math.round(Number(vat) * 100),
+          ...(currency.trim() && { currency: currency.trim() }),
+          dryRun,
+        },
+        options,
+      ),
+    );
+    if (!done) return;
+    setResult(done);
+    if (done.imported > 0) {
+      await invalidateAreas(client, ['sales', 'customers', 'analytics']);
+      notifySuccess(t('sales.import.importedNotice', { count: done.imported }));
+    }
+  }
+
+  return (
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('sales.import.title')}
+      size="xl"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
+      <Stack>
+        <Text size="sm" c="dimmed">
+          {t('sales.import.explain')}
+        </Text>
+        <Group>
+          <Button variant={file ? 'default' : 'filled'} onClick={() => void choose()} disabled={work.running}>
+            {file ? t('customers.import.chooseOther') : t('customers.import.choose')}
+          </Button>
+          {file && (
+            <Text size="sm" c="dimmed" data-testid="import-file">
+              {file.name}
+            </Text>
+          )}
+        </Group>
+        <ErrorAlert error={choosing} />
+        {file && (
+          <>
+            <Group align="flex-end">
+              <Select
+                label={t('sales.import.format')}
+                data={[
+                  { value: 'csv', label: t('sales.import.formats.csv') },
+                  { value: 'cdnow', label: t('sales.import.formats.cdnow') },
+                ]}
+                value={format}
+                allowDeselect={false}
+                onChange={(value) => value && setFormat(value)}
+              />
+              <Select
+                label={t('sales.vat')}
+                data={['19', '7', '0'].map((rate) => ({ value: rate, label: `${rate} %` }))}
+                value={vat}
+                allowDeselect={false}
+                onChange={(value) => value && setVat(value)}
+              />
+              <TextInput
+                label={t('sales.currency')}
+                placeholder={format === 'cdnow' ? 'USD' : 'EUR'}
+                value={currency}
+                onChange={(e) => setCurrency(e.currentTarget.value)}
+                w={100}
+              />
+            </Group>
+            <Checkbox
+              label={t('sales.import.createCustomers')}
+              checked={createCustomers}
+              onChange={(e) => setCreateCustomers(e.currentTarget.checked)}
+            />
+            <Group justify="flex-end">
+              {work.running && (
+                <Button variant="default" onClick={work.cancel}>
+                  {t('analytics.cancel')}
+                </Button>
+              )}
+              <Button variant="default" onClick={() => void start(true)} disabled={work.running}>
+                {t('sales.import.check')}
+              </Button>
+              <Button onClick={() => void start(false)} loading={work.running}>
+                {t('sales.import.start')}
+              </Button>
+            </Group>
+          </>
+        )}
+        {work.running && (
+          <Stack gap={4} role="status" aria-live="polite">
+            <Text size="sm">{t('sales.import.progress', { count: work.progress?.done ?? 0 })}</Text>
+            <Progress
+              value={work.progress?.total ? (100 * work.progress.done) / work.progress.total : 0}
+              aria-label={t('sales.import.title')}
+            />
+          </Stack>
+        )}
+        {work.cancelled && (
+          <Text size="sm" role="status">
+            {t('sales.import.cancelled')}
+          </Text>
+        )}
+        {work.error && (
+          <Alert color="red" role="alert">
+            {work.error}
+          </Alert>
+        )}
+        {result && (
+          <Stack gap="xs" role="status">
+            <Text size="sm" data-testid="import-result">
+              {result.dryRun
+                ? t('sales.import.checked', {
+                    rows: result.rows,
+                    rejected: result.rejected.length,
+                    customers: result.customersCreated,
+                  })
+                : t('sales.import.done', {
+                    imported: result.imported,
+                    rejected: result.rejected.length,
+                    customers: result.customersCreated,
+                  })}
+            </Text>
+            {result.rejected.length > 0 && (
+              <Table aria-label={t('sales.import.rejected')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('sales.import.row')}</Table.Th>
+                    <Table.Th>{t('sales.import.column')}</Table.Th>
+                    <Table.Th>{t('sales.import.reason')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {result.rejected.slice(0, SHOWN).map((r, i) => (
+                    <Table.Tr key={i}>
+                      <Table.Td>{r.row}</Table.Td>
+                      <Table.Td>{r.column ?? '—'}</Table.Td>
+                      <Table.Td>{r.reason}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            )}
+          </Stack>
+        )}
+      </Stack>
+    </Modal>
+  );
+}
