@@ -47,6 +47,12 @@ test.describe('sales and analytics in the browser', () => {
     await expect(form.saleRows.filter({ hasText: 'GS-00001' })).toContainText('-€118.99');
     await expect(form.saleRows.filter({ hasText: 'RE-00001' })).toContainText('Cancelled');
     await expect(form.dialog.getByText('Invoices: 1, net €99.99, gross €118.99')).toBeVisible();
+
+    // A draft order keeps no number and can still be changed; it counts in no total.
+    await form.writeInvoice({ description: 'Wartungsvertrag', quantity: '1', price: '500', vat: '19 %' }, 'order');
+    await expect(form.saleRows.filter({ hasText: 'Draft' })).toContainText('€595.00');
+    await form.changeDraftPrice('600');
+    await expect(form.saleRows.filter({ hasText: 'Draft' })).toContainText('€714.00');
   });
 
   test('imports transactions from a German CSV, checking first, and lists them with their customers', async ({

@@ -177,15 +177,29 @@ export class CustomerFormDialog {
   }
 
   /** Writes an invoice of one line and issues it (Sales tab). */
-  async writeInvoice(line: { description: string; quantity: string; price: string; vat: '19 %' | '7 %' | '0 %' }) {
-    await this.dialog.getByRole('button', { name: 'New invoice' }).click();
-    const form = this.page.getByRole('dialog', { name: 'New invoice' });
+  async writeInvoice(
+    line: { description: string; quantity: string; price: string; vat: '19 %' | '7 %' | '0 %' },
+    kind: 'invoice' | 'order' = 'invoice',
+  ) {
+    const title = kind === 'invoice' ? 'New invoice' : 'New order';
+    await this.dialog.getByRole('button', { name: title }).click();
+    const form = this.page.getByRole('dialog', { name: title });
     await form.getByRole('textbox', { name: 'Description' }).fill(line.description);
     await form.getByRole('textbox', { name: 'Quantity' }).fill(line.quantity);
     await form.getByRole('textbox', { name: 'Unit price (net)' }).fill(line.price);
     await form.getByRole('combobox', { name: 'VAT' }).click();
     await this.page.getByRole('option', { name: line.vat }).click();
-    await form.getByLabel(/^Issue now/).check();
+    if (kind === 'invoice') await form.getByLabel(/^Issue now/).check();
+    await form.getByRole('button', { name: 'Save' }).click();
+    await expect(form).toBeHidden();
+  }
+
+  /** Changes the unit price of a draft's first line (Sales tab). */
+  async changeDraftPrice(price: string): Promise<void> {
+    await this.dialog.getByRole('button', { name: 'Actions for Draft' }).click();
+    await this.page.getByRole('menuitem', { name: 'Change' }).click();
+    const form = this.page.getByRole('dialog', { name: /^Change draft/ });
+    await form.getByRole('textbox', { name: 'Unit price (net)' }).fill(price);
     await form.getByRole('button', { name: 'Save' }).click();
     await expect(form).toBeHidden();
   }

@@ -93,10 +93,10 @@ function AtRisk({ currency, filter }: { currency: string | null; filter: Filter 
 }
 
 /** Cohorts by month of first purchase: the share active in each later month, shaded. */
-function Cohorts({ run }: { run: AnalyticsRun }) {
+function Cohorts({ run, cohorts }: { run: AnalyticsRun; cohorts: AnalyticsRun['cohorts'] }) {
   const { t } = useTranslation();
   const f = useFormats(run.currency);
-  const months = Math.max(0, ...run.cohorts.map((c) => c.share.length));
+  const months = Math.max(0, ...cohorts.map((c) => c.share.length));
   const shown = Math.min(months, 13);
   return (
     <Card withBorder>
@@ -115,7 +115,7 @@ function Cohorts({ run }: { run: AnalyticsRun }) {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {run.cohorts.slice(-24).map((cohort) => (
+            {cohorts.slice(-24).map((cohort) => (
               <Table.Tr key={cohort.month}>
                 <Table.Td>{cohort.month}</Table.Td>
                 <Table.Td>{f.number(cohort.customers)}</Table.Td>
@@ -209,9 +209,10 @@ function Results({ run }: { run: AnalyticsRun }) {
     segment: t(`analytics.segments.${segment}`),
     customers: shown?.segments[segment] ?? 0,
   }));
-  const revenue = run.revenueByMonth.filter(
-    (m) => (months[0] === null || m.month >= months[0]) && (months[1] === null || m.month <= months[1]),
-  );
+  /** The period chosen: the revenue chart's months, and the cohorts that started in it. */
+  const inPeriod = (month: string) =>
+    (months[0] === null || month >= months[0]) && (months[1] === null || month <= months[1]);
+  const revenue = run.revenueByMonth.filter((m) => inPeriod(m.month));
   const correlation = run.gammaGamma?.spendCorrelation ?? null;
   return (
     <Stack>
@@ -301,7 +302,7 @@ function Results({ run }: { run: AnalyticsRun }) {
         </Card>
       </SimpleGrid>
       <AtRisk currency={run.currency} filter={clean} />
-      <Cohorts run={run} />
+      <Cohorts run={run} cohorts={run.cohorts.filter((c) => inPeriod(c.month))} />
       <Text size="sm" c="dimmed">
         {run.gammaGamma
           ? t(

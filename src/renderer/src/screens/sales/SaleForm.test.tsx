@@ -60,11 +60,49 @@ describe('writing a sales document', () => {
 
   it('offers only what the document’s kind and status allow', () => {
     const sale = (over: Partial<Sale>) => ({ kind: 'invoice', status: 'draft', reversedBy: null, ...over }) as Sale;
-    expect(actionsOf(sale({}))).toEqual(['issue', 'cancel']);
+    expect(actionsOf(sale({}))).toEqual(['edit', 'issue', 'cancel']);
     expect(actionsOf(sale({ status: 'issued' }))).toEqual(['paid', 'credit']);
     expect(actionsOf(sale({ status: 'paid' }))).toEqual(['unpaid', 'credit']);
     expect(actionsOf(sale({ status: 'cancelled', reversedBy: 'x' }))).toEqual([]);
     expect(actionsOf(sale({ kind: 'order', status: 'issued' }))).toEqual(['cancel']);
     expect(actionsOf(sale({ kind: 'credit_note', status: 'issued' }))).toEqual([]);
+  });
+
+  it('changes a draft: the form opens with its lines, and sends its date, currency and lines as changes', async () => {
+    const draft = {
+      id: '0190b6a4-7c2e-7000-8000-000000000003',
+      customerId: customer.id,
+      kind: 'order',
+      number: null,
+      date: '2026-11-02',
+      currency: 'EUR',
+      status: 'draft',
+      lines: [{ description: 'Wartung', quantity: '2', unit: null, unitPrice: 1250, vatRate: 700, net: 2500 }],
+      reversedBy: null,
+      version: 3,
+    } as unknown as Sale;
+    let changed: unknown = null;
+    await renderWithApp(<SaleForm customer={customer} kind="order" draft={draft} onClose={() => undefined} />, {
+      status: signedIn(['customers.write']),
+      answers: {
+        'sales.update': (input) => {
+          changed = input;
+          return { ...draft, version: 4 };
+        },
+      },
+    });
+    const user = userEvent.setup();
+    expect(await screen.findByRole('dialog', { name: 'Change draft (Order)' })).toBeTruthy();
+    const price = await screen.findByRole('textbox', { name: 'Unit price (net)' });
+    expect((price as HTMLInputElement).value).toBe('12.50');
+    await user.clear(price);
+    await user.type(price, '13');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(changed).not.toBeNull());
+    expect(changed).toMatchObject({
+      id: draft.id,
+      expectedVersion: 3,
+      changes: { lines: [{ description: 'Wartung', quantity: '2', unitPrice: 1300, vatRate: 700 }] },
+    });
   });
 });

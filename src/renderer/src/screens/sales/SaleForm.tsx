@@ -43,24 +43,39 @@ export function centsOfTyped(text: string): number {
 
 const emptyLine = (): LineValues => ({ description: '', quantity: '1', price: '', vat: '19' });
 
+/** A price in cents as the form shows it: `1250` → `12.50`. */
+const typedOfCents = (cents: number) => (cents / 100).toFixed(2);
+
 export function SaleForm({
   customer,
   kind,
+  draft,
   onClose,
 }: {
-  customer: Customer;
+  customer: Pick<Customer, 'id' | 'currency'>;
   kind: 'order' | 'invoice';
+  /** A draft to change instead of a new document. */
+  draft?: Sale;
   onClose: () => void;
 }) {
   const { t } = useTranslation();
   const create = useChange('sales.create');
+  const update = useChange('sales.update');
+  const issueDraft = useChange('sales.issue');
   const state = useContractForm({
     procedure: 'sales.create',
     initialValues: {
-      date: today(),
-      currency: customer.currency ?? 'EUR',
+      date: draft?.date ?? today(),
+      currency: draft?.currency ?? customer.currency ?? 'EUR',
       issue: false,
-      lines: [emptyLine()],
+      lines: draft
+        ? draft.lines.map((line) => ({
+            description: line.description,
+            quantity: line.quantity,
+            price: typedOfCents(line.unitPrice),
+            vat: String(line.vatRate / 100),
+          }))
+        : [emptyLine()],
     },
     toInput: (values) => ({
       fields: {
@@ -78,14 +93,23 @@ export function SaleForm({
       },
     }),
     onSubmit: async (input) => {
-      const sale = await create.mutateAsync(input);
+      const { date, currency, lines, issue } = input.fields;
+      let sale = draft
+        ? await update.mutateAsync({ id: draft.id, expectedVersion: draft.version, changes: { date, currency, lines } })
+        : await create.mutateAsync(input);
+      if (draft && issue) sale = await issueDraft.mutateAsync({ id: sale.id, expectedVersion: sale.version });
       notifySuccess(t('sales.saved', { number: sale.number ?? t('customers.sales.statuses.draft') }));
       onClose();
     },
   });
   const { form } = state;
   return (
-    <FormModal title={t(`sales.new.${kind}`)} state={state} onClose={onClose} size="xl">
+    <FormModal
+      title={draft ? t('sales.edit', { kind: t(`customers.sales.kinds.${kind}`) }) : t(`sales.new.${kind}`)}
+      state={state}
+      onClose={onClose}
+      size="xl"
+    >
       <Group grow>
         <TextInput label={t('customers.sales.date')} required {...state.field('date')} data-autofocus />
         <TextInput label={t('sales.currency')} required {...state.field('currency')} />
@@ -115,7 +139,10 @@ export function SaleForm({
               <Table.Td w={100}>
                 <Select
                   aria-label={t('sales.vat')}
-                  data={VAT_RATES.map((rate) => ({ value: rate, label: `${rate} %` }))}
+                  data={[...new Set([...VAT_RATES, form.values.lines[i]?.vat ?? '19'])].map((rate) => ({
+                    value: rate,
+                    label: `${rate} %`,
+                  }))}
                   allowDeselect={false}
                   {...form.getInputProps(`lines.${i}.vat`)}
                 />
@@ -148,12 +175,12 @@ export function SaleForm({
   );
 }
 
-type Action = 'issue' | 'paid' | 'unpaid' | 'credit' | 'cancel';
+type Action = 'edit' | 'issue' | 'paid' | 'unpaid' | 'credit' | 'cancel';
 
 /** What can be done with a document now. */
 export function actionsOf(sale: Sale): Action[] {
   const actions: Action[] = [];
-  if (sale.status === 'draft') actions.push('issue');
+  if (sale.status === 'draft') actions.push('edit', 'issue');
   if (sale.kind === 'invoice' && sale.status === 'issued') actions.push('paid');
   if (sale.kind === 'invoice' && sale.status === 'paid') actions.push('unpaid');
   if (sale.kind === 'invoice' && (sale.status === 'issued' || sale.status === 'paid') && !sale.reversedBy) {
@@ -171,11 +198,13 @@ export function SaleActions({ sale }: { sale: Sale }) {
   const credit = useChange('sales.credit');
   const cancel = useChange('sales.cancel');
   const [asking, setAsking] = useState<'credit' | 'cancel' | null>(null);
+  const [editing, setEditing] = useState(false);
   const actions = actionsOf(sale);
   if (actions.length === 0) return null;
   const expectedVersion = sale.version;
   const run = (action: Action) => {
-    if (action === 'issue') issue.mutate({ id: sale.id, expectedVersion });
+    if (action === 'edit') setEditing(true);
+    else if (action === 'issue') issue.mutate({ id: sale.id, expectedVersion });
     else if (action === 'paid' || action === 'unpaid')
       setPaid.mutate({ id: sale.id, paid: action === 'paid', expectedVersion });
     else setAsking(action);
@@ -192,7 +221,10 @@ export function SaleActions({ sale }: { sale: Sale }) {
     <>
       <Menu position="bottom-end">
         <Menu.Target>
-          <ActionIcon variant="subtle" aria-label={t('sales.actions', { number: sale.number ?? '' })}>
+          <ActionIcon
+            variant="subtle"
+            aria-label={t('sales.actions', { number: sale.number ?? t('customers.sales.statuses.draft') })}
+          >
             ⋯
           </ActionIcon>
         </Menu.Target>
@@ -205,6 +237,14 @@ export function SaleActions({ sale }: { sale: Sale }) {
         </Menu.Dropdown>
       </Menu>
       <ErrorAlert error={issue.error ?? setPaid.error} />
+      {editing && sale.kind !== 'credit_note' && (
+        <SaleForm
+          customer={{ id: sale.customerId, currency: sale.currency }}
+          kind={sale.kind}
+          draft={sale}
+          onClose={() => setEditing(false)}
+        />
+      )}
       {asking && (
         <ConfirmModal
           title={t(`sales.confirm.${asking}`, { number: sale.number ?? t('customers.sales.statuses.draft') })}
