@@ -7,7 +7,8 @@ import type { NewEvent, StoredEvent } from '../events/event-store';
 import { defineEvent, upcast } from '../events/event-types';
 import { documentTotals, type DocumentTotals } from './money';
 
-const lineSchema = z.object({
+/** A line as events and the projection keep it (its net follows from it, see money.ts). */
+export const lineSchema = z.object({
   description: z.string(),
   quantity: z.string(),
   unit: z.string().nullable(),

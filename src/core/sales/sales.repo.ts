@@ -6,22 +6,22 @@ import { saleKinds, saleStatuses, type SaleKind, type SaleTotals } from '../../s
 import { col, rowsInChunks, selectColumns, toIso, toNumber, toText, type Executor } from '../db/executor';
 import type { StreamRows } from '../events/stream-records';
 import { documentTotals } from './money';
-import { nextSale, saleCreated, saleIdOf, type SaleFact, type SaleRecord, type StoredLine } from './sales.events';
+import {
+  lineSchema,
+  nextSale,
+  saleCreated,
+  saleIdOf,
+  type SaleFact,
+  type SaleRecord,
+  type StoredLine,
+} from './sales.events';
 import { salesSqlite } from './sales.schema';
 import { customersSqlite } from '../customers/customers.schema';
 
 const t = salesSqlite;
 const c = customersSqlite;
 type Row = Record<keyof typeof t.$inferSelect, unknown>;
-const linesSchema = z.array(
-  z.object({
-    description: z.string(),
-    quantity: z.string(),
-    unit: z.string().nullable(),
-    unitPrice: z.number().int(),
-    vatRate: z.number().int(),
-  }),
-);
+const linesSchema = z.array(lineSchema);
 const kindSchema = z.enum(saleKinds);
 const statusSchema = z.enum(saleStatuses);
 
