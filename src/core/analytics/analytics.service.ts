@@ -15,7 +15,8 @@ import {
   type FitResult,
   type SegmentName,
 } from '../../shared/contract';
-import { AppError } from '../../shared/errors';
+import { AppError, throwIfCancelled } from '../../shared/errors';
+import { hasTag } from '../customers/customers.list.sql';
 import { customersSqlite } from '../customers/customers.schema';
 import { col, selectColumns, toNumber, toText, type Executor } from '../db/executor';
 import type { Clock, IdSource } from '../deps';
@@ -122,17 +123,23 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
     return read;
   }
 
-  async function store(run: AnalyticsRun, rows: (typeof scores.$inferInsert)[], signal?: AbortSignal) {
-    await db.transaction(async (tx) => {
+  /** Replaces the scores and records the run, its time measured from `started` up to its own row. */
+  async function store(
+    run: Omit<AnalyticsRun, 'milliseconds'>,
+    rows: (typeof scores.$inferInsert)[],
+    started: number,
+    signal?: AbortSignal,
+  ): Promise<AnalyticsRun> {
+    return db.transaction(async (tx) => {
       await tx.run(sql`DELETE FROM ${scoresTable}`);
       for (let at = 0; at < rows.length; at += STORE_CHUNK) {
-        if (signal?.aborted) {
-          throw new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
-        }
+        throwIfCancelled(signal, 'analysis cancelled; nothing was changed');
         await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
         await yieldToEventLoop();
       }
-      await tx.insert(runs, [{ id: run.id, computedAt: run.computedAt, run: JSON.stringify(run) }]);
+      const done: AnalyticsRun = { ...run, milliseconds: Math.round(performance.now() - started) };
+      await tx.insert(runs, [{ id: done.id, computedAt: done.computedAt, run: JSON.stringify(done) }]);
+      return done;
     });
   }
 
@@ -140,6 +147,17 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
     const [row] = await db.rows(sql`SELECT ${col(runs.run)} AS run FROM ${runsTable}
       ORDER BY ${col(runs.computedAt)} DESC LIMIT 1`);
     return row ? analyticsRunSchema.parse(JSON.parse(String(row['run']))) : null;
+  }
+
+  /** The last run; `analytics_not_computed` before the first. */
+  async function lastRun(): Promise<AnalyticsRun> {
+    const run = await status();
+    if (!run) {
+      throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
+        reason: 'analytics_not_computed',
+      });
+    }
+    return run;
   }
 
   async function segmentRules() {
@@ -151,14 +169,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
   function subset({ ownerId, tag }: Filter): SQL {
     const conditions = [sql`1 = 1`];
     if (ownerId) conditions.push(sql`${col(c.ownerId, 'c')} = ${ownerId}`);
-    if (tag) {
-      const tags = col(c.tags, 'c');
-      conditions.push(
-        db.dialect === 'sqlite'
-          ? sql`EXISTS (SELECT 1 FROM json_each(${tags}) WHERE lower(value) = lower(${tag}))`
-          : sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${tags}::jsonb) t WHERE lower(t) = lower(${tag}))`,
-      );
-    }
+    if (tag) conditions.push(hasTag(db, 'c', tag));
     return sql.join(conditions, sql` AND `);
   }
 
@@ -306,7 +317,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
           segment,
         };
       });
-      const run: AnalyticsRun = {
+      const run: Omit<AnalyticsRun, 'milliseconds'> = {
         id: ids.next(),
         computedAt: clock.now().toISOString(),
         asOf,
@@ -326,13 +337,8 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         revenueByMonth: [...model.revenueByMonth],
         clvDistribution: clvBands(rows.flatMap((row) => (row.clv === null || row.clv === undefined ? [] : [row.clv]))),
         holdout: quality.holdout && { ...quality.holdout, buckets: [...quality.holdout.buckets] },
-        milliseconds: 0,
       };
-      await store(run, rows, signal);
-      const done = { ...run, milliseconds: Math.round(performance.now() - started) };
-      await db.run(
-        sql`UPDATE ${runsTable} SET ${col(runs.run)} = ${JSON.stringify(done)} WHERE ${col(runs.id)} = ${run.id}`,
-      );
+      const done = await store(run, rows, started, signal);
       onProgress?.(STAGES.length, STAGES.length, 'done');
       return done;
     },
@@ -344,12 +350,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         limit: number;
       },
     ): Promise<{ run: AnalyticsRun; items: CustomerScoreRow[] }> {
-      const run = await status();
-      if (!run) {
-        throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
-          reason: 'analytics_not_computed',
-        });
-      }
+      const run = await lastRun();
       const order = {
         // Nulls (spend not modelled) last on both dialects.
         clv: sql`(${col(scores.clv, 's')} IS NULL), ${col(scores.clv, 's')} DESC`,
@@ -367,11 +368,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
 
     /** Customers per segment and the CLV distribution of the last run, for one owner or tag. */
     async breakdown(filter: Filter): Promise<AnalyticsBreakdown> {
-      if (!(await status())) {
-        throw new AppError('not_found', 'no analysis yet: refresh the analytics first', {
-          reason: 'analytics_not_computed',
-        });
-      }
+      await lastRun();
       const from = sql`FROM ${scoresTable} s JOIN ${customersTable} c ON ${col(c.id, 'c')} = ${col(scores.customerId, 's')}
         WHERE ${subset(filter)}`;
       const perSegment = await db.rows(sql`SELECT ${col(scores.segment, 's')} AS segment, count(*) AS n ${from}

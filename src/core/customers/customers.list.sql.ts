@@ -144,6 +144,14 @@ export interface ListOptions {
   readonly driverProbe?: number;
 }
 
+/** The customer (table alias `alias`) has the tag, in any case: its tags are a JSON array. */
+export function hasTag(db: Pick<Executor, 'dialect'>, alias: string | undefined, tag: string): SQL {
+  const tags = col(c.tags, alias);
+  return db.dialect === 'sqlite'
+    ? sql`EXISTS (SELECT 1 FROM json_each(${tags}) WHERE lower(value) = lower(${tag}))`
+    : sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${tags}::jsonb) t WHERE lower(t) = lower(${tag}))`;
+}
+
 export function createCustomerLists(
   db: Executor,
   summary: SQL,
@@ -216,14 +224,7 @@ export function createCustomerLists(
       ];
       out.push(sql`(${sql.join(either, sql` OR `)})`);
     }
-    for (const tag of query.tags ?? []) {
-      const tags = col(c.tags, alias);
-      out.push(
-        db.dialect === 'sqlite'
-          ? sql`EXISTS (SELECT 1 FROM json_each(${tags}) WHERE lower(value) = lower(${tag}))`
-          : sql`EXISTS (SELECT 1 FROM jsonb_array_elements_text(${tags}::jsonb) t WHERE lower(t) = lower(${tag}))`,
-      );
-    }
+    for (const tag of query.tags ?? []) out.push(hasTag(db, alias, tag));
     const range = (column: SQLiteColumn, from: string | undefined, to: string | undefined) => {
       if (from) out.push(sql`${ref(column)} >= ${instant(from)}`);
       if (to) out.push(sql`${ref(column)} < ${until(to)}`);
