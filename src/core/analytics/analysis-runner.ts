@@ -50,30 +50,37 @@ function rebuilt(error: { code: string; message: string; details: Record<string,
   return new AppError(code, error.message, error.details ?? undefined);
 }
 
-/** Workers at most: a refresh runs its model-quality check beside the main analysis. */
+/** Workers at most: a refresh fits the purchase model beside the rest, and scores its customers in two parts. */
 const WORKERS = Math.max(1, Math.min(2, availableParallelism()));
 
-/** One worker and the tasks waiting for it. */
+/** One worker. */
 interface Slot {
   /** The worker, kept between tasks (starting one costs tens of milliseconds); null until needed. */
   current: Worker | null;
-  /** Tasks run one after another on the slot's worker. */
-  queue: Promise<unknown>;
-  pending: number;
-  /** When it was last given a task (a counter): of two equally busy slots, the one given a task longer ago is likelier to be done first. */
-  assigned: number;
+  busy: boolean;
 }
 
 export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
   const source = workerSource();
   let warned = false;
-  const slots: Slot[] = Array.from({ length: WORKERS }, () => ({
-    current: null,
-    queue: Promise.resolve(),
-    pending: 0,
-    assigned: 0,
-  }));
-  let assignments = 0;
+  const slots: Slot[] = Array.from({ length: WORKERS }, () => ({ current: null, busy: false }));
+  /** Tasks waiting for a slot, first come first served: each goes to whichever worker is free first. */
+  const waiting: ((slot: Slot) => void)[] = [];
+
+  const acquire = (): Promise<Slot> => {
+    // A worker already running before one yet to start.
+    const free = slots.find((s) => !s.busy && s.current) ?? slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (slot: Slot) => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  };
 
   const inThread = (task: AnalysisTask, options: RunOptions): AnalysisOutcome => {
     if (!warned) {
@@ -139,20 +146,14 @@ export function createAnalysisRunner(logger?: Logger): AnalysisRunner {
     });
   }
 
-  return (task, options = {}) => {
-    // The slot with the fewest tasks waiting; of equals, the one given a task longest ago.
-    const slot = slots.reduce((best, s) =>
-      s.pending < best.pending || (s.pending === best.pending && s.assigned < best.assigned) ? s : best,
-    );
-    slot.pending += 1;
-    slot.assigned = ++assignments;
-    const run = async () => {
+  return async (task, options = {}) => {
+    const slot = await acquire();
+    try {
       if (options.signal?.aborted) throw cancelled();
       if (!source) return inThread(task, options);
-      return onWorker(slot, source.code, source.eval, task, options);
-    };
-    const next = slot.queue.then(run, run).finally(() => (slot.pending -= 1));
-    slot.queue = next.catch(() => undefined);
-    return next;
+      return await onWorker(slot, source.code, source.eval, task, options);
+    } finally {
+      release(slot);
+    }
   };
 }

@@ -3,7 +3,7 @@
 // cross between threads without a copy). The analysis worker runs it (analysis.worker.ts); where no worker can start, the calling
 // thread does (analysis-runner.ts).
 import { AppError } from '../../shared/errors';
-import { fitModel, fitSpend, outlook } from './analysis';
+import { describeCustomers, fitSpend, outlook, summariesOf } from './analysis';
 import type { BgNbdFit, BgNbdParams } from './bgnbd';
 import type { TimeUnit } from './clv';
 import type { Cohort } from './cohorts';
@@ -11,12 +11,21 @@ import type { GammaGammaFit, GammaGammaParams } from './gamma-gamma';
 import { fitBgNbd } from './bgnbd';
 import { holdoutCheck, type HoldoutResult } from './holdout';
 import { SEGMENTS, type SegmentRule } from './rfm';
-import { dateOfDay, dayNumber, summarizeLedger, type Ledger } from './summary';
+import { dateOfDay, dayNumber, monthName, monthsOfDays, summarizeLedger, type Ledger } from './summary';
 
 export type AnalysisTask =
   | {
       /** Model quality: BG/NBD fitted on all but the later part of the data, checked on that part. */
       readonly kind: 'holdout';
+      readonly ledger: Ledger;
+      readonly asOf: string;
+      readonly unit: TimeUnit;
+      /** The purchase model fitted on all the data, where the calibration part's fit starts. */
+      readonly near?: BgNbdParams | undefined;
+    }
+  | {
+      /** The purchase model (BG/NBD) alone, beside a `model` task on another thread. */
+      readonly kind: 'repeat';
       readonly ledger: Ledger;
       readonly asOf: string;
       readonly unit: TimeUnit;
@@ -28,7 +37,7 @@ export type AnalysisTask =
       readonly unit: TimeUnit;
     }
   | {
-      /** Summaries, both fits, RFM segments, cohorts and revenue per month: what needs every customer. */
+      /** Summaries, the spend model, RFM segments, cohorts and revenue per month: what needs every customer but the purchase model. */
       readonly kind: 'model';
       readonly ledger: Ledger;
       readonly asOf: string;
@@ -104,7 +113,6 @@ export interface HoldoutOutcome extends Omit<HoldoutResult, 'fit' | 'length'> {
 
 export interface ModelOutcome {
   readonly kind: 'model';
-  readonly bgnbd: BgNbdFit;
   readonly gammaGamma: GammaGammaFit | null;
   readonly spendExcluded: number;
   readonly cohorts: readonly Cohort[];
@@ -117,6 +125,7 @@ export interface ModelOutcome {
 export type AnalysisOutcome =
   | FitOutcome
   | ModelOutcome
+  | { readonly kind: 'repeat'; readonly bgnbd: BgNbdFit }
   | ({ readonly kind: 'scores' } & OutlookColumns)
   | { readonly kind: 'holdout'; readonly holdout: HoldoutOutcome | null };
 
@@ -134,26 +143,17 @@ export function transferables(outcome: AnalysisOutcome): ArrayBuffer[] {
 
 /** Revenue per month up to `end` (a day number), every month from the first to the last. */
 function revenueByMonth(ledger: Ledger, end: number) {
-  const monthOf = new Map<number, number>();
-  const sums = new Map<number, number>();
+  const { firstDay, month } = monthsOfDays(ledger, end);
+  if (month.length === 0) return [];
+  const first = month[0] as number;
+  const sums = new Float64Array((month[month.length - 1] as number) - first + 1);
   for (let i = 0; i < ledger.day.length; i++) {
     const day = ledger.day[i] as number;
     if (day > end) continue;
-    let month = monthOf.get(day);
-    if (month === undefined) {
-      const date = dateOfDay(day);
-      monthOf.set(day, (month = Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1));
-    }
-    sums.set(month, (sums.get(month) ?? 0) + (ledger.amount[i] as number));
+    const m = (month[day - firstDay] as number) - first;
+    sums[m] = (sums[m] as number) + (ledger.amount[i] as number);
   }
-  if (sums.size === 0) return [];
-  const first = Math.min(...sums.keys());
-  const last = Math.max(...sums.keys());
-  return Array.from({ length: last - first + 1 }, (_, k) => {
-    const m = first + k;
-    const month = `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
-    return { month, revenue: Math.round((sums.get(m) ?? 0) * 100) / 100 };
-  });
+  return Array.from(sums, (sum, k) => ({ month: monthName(first + k), revenue: Math.round(sum * 100) / 100 }));
 }
 
 /** The longest holdout period (days) model quality holds back, and the shortest worth a check. */
@@ -177,6 +177,7 @@ function holdout(task: Extract<AnalysisTask, { kind: 'holdout' }>): HoldoutOutco
       calibrationEnd,
       holdoutEnd: task.asOf,
       unit: task.unit,
+      near: task.near,
     });
     return { calibrationEnd, holdoutEnd: task.asOf, ...rest };
   } catch (error) {
@@ -205,12 +206,18 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
     };
   }
   if (task.kind === 'scores') return { kind: 'scores', ...outlooks(task) };
-  const model = fitModel(task.ledger, {
+  if (task.kind === 'repeat') {
+    const summaries = summariesOf(task.ledger, { asOf: task.asOf, unit: task.unit, onStage });
+    onStage('bgnbd');
+    return { kind: 'repeat', bgnbd: fitBgNbd(summaries) };
+  }
+  const options = {
     asOf: task.asOf,
     unit: task.unit,
     ...(task.segmentRules && { segmentRules: task.segmentRules }),
     onStage,
-  });
+  };
+  const model = describeCustomers(task.ledger, summariesOf(task.ledger, options), options);
   const n = model.summaries.length;
   const summaries: SummaryColumns = {
     at: new Int32Array(n),
@@ -243,7 +250,6 @@ export function runAnalysisTask(task: AnalysisTask, onStage: (stage: string) => 
   });
   return {
     kind: 'model',
-    bgnbd: model.bgnbd,
     gammaGamma: model.gammaGamma,
     spendExcluded: model.spendExcluded,
     cohorts: model.cohorts,

@@ -57,6 +57,9 @@ describe('an analysis in parts, as the refresh runs it on two workers', () => {
     const whole = analyze(ledger, options);
     const model = runAnalysisTask({ kind: 'model', ledger, ...options });
     if (model.kind !== 'model') throw new Error('not a model');
+    // The purchase model, fitted on its own worker, is the whole analysis's.
+    const repeat = runAnalysisTask({ kind: 'repeat', ledger, ...options });
+    expect(repeat).toEqual({ kind: 'repeat', bgnbd: whole.bgnbd });
     const n = model.summaries.at.length;
     const parts = [
       [0, 1000],
@@ -65,7 +68,7 @@ describe('an analysis in parts, as the refresh runs it on two workers', () => {
       runAnalysisTask({
         kind: 'scores',
         customers: sliceSummaries(model.summaries, from ?? 0, to ?? 0),
-        bgnbd: model.bgnbd.params,
+        bgnbd: whole.bgnbd.params,
         gammaGamma: model.gammaGamma?.params ?? null,
         unit: 'week',
         horizonMonths: 12,

@@ -1,17 +1,18 @@
 // One analysis of a company's purchases: the customers' summaries up to a day, both models fitted,
-// RFM segments and cohorts (fitModel, which needs every customer at once), and per customer the
-// chance she is still active, the purchases and spend to expect and her lifetime value (outlook,
-// customer by customer: the refresh spreads it over two worker threads).
+// RFM segments and cohorts (fitModel, which needs every customer at once; describeCustomers is all
+// of it but the purchase model, which a refresh fits beside it on another thread), and per customer
+// the chance she is still active, the purchases and spend to expect and her lifetime value
+// (outlook, customer by customer: the refresh spreads it over two worker threads).
 import { AppError } from '../../shared/errors';
 import {
-  expectedPurchases,
+  expectedPurchasesOver,
   fitBgNbd,
   probabilityAlive,
   type BgNbdFit,
   type BgNbdParams,
   type RepeatSummary,
 } from './bgnbd';
-import { lifetimeValue, unitsPerMonth, type TimeUnit } from './clv';
+import { discountedValue, monthEnds, type TimeUnit } from './clv';
 import { cohortRetention, type Cohort } from './cohorts';
 import { expectedSpend, fitGammaGamma, type GammaGammaFit, type GammaGammaParams } from './gamma-gamma';
 import { DEFAULT_SEGMENT_RULES, rfmScores, type RfmScore, type SegmentRule } from './rfm';
@@ -82,24 +83,30 @@ export function fitSpend(
 }
 
 /** What the model step of an analysis finds: everything but the customers' own scores. */
-export interface Model {
-  readonly summaries: readonly LedgerSummary[];
+export interface Model extends Description {
   readonly bgnbd: BgNbdFit;
+}
+
+/** What needs every customer but the purchase model: the spend model, RFM segments, cohorts. */
+export interface Description {
+  readonly summaries: readonly LedgerSummary[];
   readonly gammaGamma: GammaGammaFit | null;
   readonly spendExcluded: number;
   readonly rfm: readonly RfmScore[];
   readonly cohorts: readonly Cohort[];
 }
 
-/** Summaries, both fits, RFM segments and cohorts: the part of an analysis that needs every customer at once. */
-export function fitModel(ledger: Ledger, options: AnalysisOptions): Model {
-  const { asOf, unit, signal } = options;
-  options.onStage?.('summaries');
-  const summaries = summarizeLedger(ledger, { calibrationEnd: asOf, unit });
-  options.onStage?.('bgnbd');
-  const bgnbd = fitBgNbd(summaries, signal);
+/**
+ * The spend model, RFM segments and cohorts from the customers' summaries: independent of the
+ * purchase model, so a refresh fits that one on another thread meanwhile.
+ */
+export function describeCustomers(
+  ledger: Ledger,
+  summaries: readonly LedgerSummary[],
+  options: AnalysisOptions,
+): Description {
   options.onStage?.('gammaGamma');
-  const { gammaGamma, spendExcluded } = fitSpend(summaries, signal);
+  const { gammaGamma, spendExcluded } = fitSpend(summaries, options.signal);
   const rfm = rfmScores(
     summaries.map(({ customer, daysSinceLast, x, revenue }) => ({
       customer,
@@ -110,7 +117,21 @@ export function fitModel(ledger: Ledger, options: AnalysisOptions): Model {
     options.segmentRules ?? DEFAULT_SEGMENT_RULES,
   );
   options.onStage?.('cohorts');
-  return { summaries, bgnbd, gammaGamma, spendExcluded, rfm, cohorts: cohortRetention(ledger, dayNumber(asOf)) };
+  return { summaries, gammaGamma, spendExcluded, rfm, cohorts: cohortRetention(ledger, dayNumber(options.asOf)) };
+}
+
+/** The customers' summaries up to the analysis's day. */
+export function summariesOf(ledger: Ledger, { asOf, unit, onStage }: AnalysisOptions): LedgerSummary[] {
+  onStage?.('summaries');
+  return summarizeLedger(ledger, { calibrationEnd: asOf, unit });
+}
+
+/** Summaries, both fits, RFM segments and cohorts: the part of an analysis that needs every customer at once. */
+export function fitModel(ledger: Ledger, options: AnalysisOptions): Model {
+  const summaries = summariesOf(ledger, options);
+  options.onStage?.('bgnbd');
+  const bgnbd = fitBgNbd(summaries, options.signal);
+  return { ...describeCustomers(ledger, summaries, options), bgnbd };
 }
 
 export interface Outlook {
@@ -132,15 +153,15 @@ export function outlook(
   options: Pick<AnalysisOptions, 'unit' | 'horizonMonths' | 'monthlyDiscount' | 'margin'>,
 ): Outlook {
   const { unit, horizonMonths = 12, monthlyDiscount = 0.01, margin = 1 } = options;
-  const pAlive = probabilityAlive(bgnbd, s);
   const spendable = s.meanSpend === null || s.meanSpend > 0;
   const spend = gammaGamma && spendable ? expectedSpend(gammaGamma, { x: s.x, meanSpend: s.meanSpend ?? 0 }) : null;
+  // Purchases expected by the end of each month: the last is the horizon's, all of them the CLV's.
+  const upTo = expectedPurchasesOver(bgnbd, s, monthEnds(unit, horizonMonths));
   return {
-    pAlive,
-    expectedPurchases: expectedPurchases(bgnbd, s, horizonMonths * unitsPerMonth(unit)),
+    pAlive: probabilityAlive(bgnbd, s),
+    expectedPurchases: upTo.at(-1) ?? 0,
     expectedSpend: spend,
-    clv:
-      spend === null ? null : lifetimeValue(bgnbd, s, spend, { unit, months: horizonMonths, monthlyDiscount, margin }),
+    clv: spend === null ? null : discountedValue(upTo, spend, { monthlyDiscount, margin }),
   };
 }
 

@@ -22,7 +22,7 @@ import { col, selectColumns, toNumber, toText, type Executor } from '../db/execu
 import type { Clock, IdSource } from '../deps';
 import { yieldToEventLoop } from '../yield';
 import type { AnalysisRunner } from './analysis-runner';
-import { sliceSummaries } from './analysis-task';
+import { sliceSummaries, type AnalysisOutcome } from './analysis-task';
 import type { BgNbdFit } from './bgnbd';
 import type { TimeUnit } from './clv';
 import type { GammaGammaFit } from './gamma-gamma';
@@ -123,12 +123,15 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
     return read;
   }
 
-  /** Replaces the scores and records the run, its time measured from `started` up to its own row. */
+  /**
+   * Replaces the scores and records the run (`finish` completes it once the scores are written),
+   * its time measured from `started` up to its own row.
+   */
   async function store(
-    run: Omit<AnalyticsRun, 'milliseconds'>,
     rows: (typeof scores.$inferInsert)[],
     started: number,
-    signal?: AbortSignal,
+    signal: AbortSignal | undefined,
+    finish: () => Promise<Omit<AnalyticsRun, 'milliseconds'>>,
   ): Promise<AnalyticsRun> {
     return db.transaction(async (tx) => {
       await tx.run(sql`DELETE FROM ${scoresTable}`);
@@ -137,7 +140,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         await tx.insert(scores, rows.slice(at, at + STORE_CHUNK));
         await yieldToEventLoop();
       }
-      const done: AnalyticsRun = { ...run, milliseconds: Math.round(performance.now() - started) };
+      const done: AnalyticsRun = { ...(await finish()), milliseconds: Math.round(performance.now() - started) };
       await tx.insert(runs, [{ id: done.id, computedAt: done.computedAt, run: JSON.stringify(done) }]);
       return done;
     });
@@ -254,52 +257,81 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
     ): Promise<AnalyticsRun> {
       const started = performance.now();
       const asOf = options.asOf ?? today();
-      const step = (stage: (typeof STAGES)[number]) => onProgress?.(STAGES.indexOf(stage), STAGES.length, stage);
+      let reached = -1;
+      // Two tasks report their stages at once: progress only moves forward, each stage told once.
+      const step = (stage: string) => {
+        const at = STAGES.indexOf(stage as (typeof STAGES)[number]);
+        if (at <= reached) return;
+        reached = at;
+        onProgress?.(at, STAGES.length, stage);
+      };
       step('ledger');
       const { ledger, currency, otherCurrencies } = await ledgerUpTo(asOf, options.currency, signal);
-      // Model quality on one worker, beside the model on the other; then the customers' outlook
-      // in two halves, one on each.
-      const checking = runner({ kind: 'holdout', ledger, asOf, unit: options.unit }, { signal });
-      checking.catch(() => undefined); // awaited below, after the model (whose failure comes first)
-      const model = await runner(
-        { kind: 'model', ledger, asOf, unit: options.unit, segmentRules: (await segmentRules()).rules },
-        { signal, onStage: (stage) => step(stage as (typeof STAGES)[number]) },
+      const { unit } = options;
+      const rules = (await segmentRules()).rules;
+      // The purchase model on one worker, the rest of the model (spend, segments, cohorts) on the
+      // other; then the customers' scores in two parts, one on each; then model quality, starting
+      // from the purchase model, while the scores are written. One task failing stops the others.
+      const failed = new AbortController();
+      const stop = signal ? AbortSignal.any([signal, failed.signal]) : failed.signal;
+      const task = async <K extends AnalysisOutcome['kind']>(kind: K, work: Promise<AnalysisOutcome>) => {
+        try {
+          const outcome = await work;
+          if (outcome.kind !== kind) throw new Error('the analysis worker answered another task');
+          return outcome as Extract<AnalysisOutcome, { kind: K }>;
+        } catch (error) {
+          failed.abort();
+          throw error;
+        }
+      };
+      const repeat = task('repeat', runner({ kind: 'repeat', ledger, asOf, unit }, { signal: stop, onStage: step }));
+      const described = task(
+        'model',
+        runner({ kind: 'model', ledger, asOf, unit, segmentRules: rules }, { signal: stop, onStage: step }),
       );
-      if (model.kind !== 'model') throw new Error('the analysis worker answered another task');
+      const [{ bgnbd }, model] = await Promise.all([repeat, described]);
       step('scores');
       const n = model.summaries.at.length;
       const half = n >= SPLIT_FROM ? Math.ceil(n / 2) : n;
-      const parts = await Promise.all(
+      const scoring = Promise.all(
         [
           [0, half],
           [half, n],
         ]
           .filter(([from, to]) => (to ?? 0) > (from ?? 0))
           .map(([from = 0, to = 0]) =>
-            runner(
-              {
-                kind: 'scores',
-                customers: sliceSummaries(model.summaries, from, to),
-                bgnbd: model.bgnbd.params,
-                gammaGamma: model.gammaGamma?.params ?? null,
-                unit: options.unit,
-                horizonMonths: options.horizonMonths,
-                monthlyDiscount: options.monthlyDiscount,
-                margin: options.margin,
-              },
-              { signal },
+            task(
+              'scores',
+              runner(
+                {
+                  kind: 'scores',
+                  customers: sliceSummaries(model.summaries, from, to),
+                  bgnbd: bgnbd.params,
+                  gammaGamma: model.gammaGamma?.params ?? null,
+                  unit,
+                  horizonMonths: options.horizonMonths,
+                  monthlyDiscount: options.monthlyDiscount,
+                  margin: options.margin,
+                },
+                { signal: stop },
+              ),
             ),
           ),
       );
-      const quality = await checking;
-      if (quality.kind !== 'holdout') throw new Error('the analysis worker answered another task');
+      // Model quality after the scores, on the first worker free: beside the scores being written.
+      const checking = task(
+        'holdout',
+        runner({ kind: 'holdout', ledger, asOf, unit, near: bgnbd.params }, { signal: stop }),
+      );
+      checking.catch(() => undefined); // awaited when the run is written, after the rest (whose failure comes first)
+      const parts = await scoring;
       step('store');
       const { summaries: s, rfm } = model;
       const counts = Object.fromEntries(segments.map((name) => [name, 0])) as Record<SegmentName, number>;
       const rows = Array.from(s.at, (customer, i): typeof scores.$inferInsert => {
         const part = parts[i < half ? 0 : 1];
         const k = i < half ? i : i - half;
-        if (part?.kind !== 'scores') throw new Error('the analysis worker answered another task');
+        if (!part) throw new Error('a customer in no part of the scores');
         const segment = segments[rfm.segment[i] ?? 0] ?? 'lost';
         counts[segment] += 1;
         return {
@@ -317,7 +349,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
           segment,
         };
       });
-      const run: Omit<AnalyticsRun, 'milliseconds'> = {
+      const run: Omit<AnalyticsRun, 'milliseconds' | 'holdout'> = {
         id: ids.next(),
         computedAt: clock.now().toISOString(),
         asOf,
@@ -329,16 +361,18 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         customers: rows.length,
         transactions: ledger.day.length,
         otherCurrencies,
-        bgnbd: bgnbdResult(model.bgnbd),
+        bgnbd: bgnbdResult(bgnbd),
         gammaGamma: gammaGammaResult(model.gammaGamma),
         spendExcluded: model.spendExcluded,
         segments: counts,
         cohorts: model.cohorts.map(({ month, customers, share }) => ({ month, customers, share: [...share] })),
         revenueByMonth: [...model.revenueByMonth],
         clvDistribution: clvBands(rows.flatMap((row) => (row.clv === null || row.clv === undefined ? [] : [row.clv]))),
-        holdout: quality.holdout && { ...quality.holdout, buckets: [...quality.holdout.buckets] },
       };
-      const done = await store(run, rows, started, signal);
+      const done = await store(rows, started, signal, async () => {
+        const { holdout } = await checking;
+        return { ...run, holdout: holdout && { ...holdout, buckets: [...holdout.buckets] } };
+      });
       onProgress?.(STAGES.length, STAGES.length, 'done');
       return done;
     },

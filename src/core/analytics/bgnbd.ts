@@ -44,17 +44,28 @@ export interface Distinct {
   readonly slot: Uint32Array;
 }
 
-export function distinctValues(column: readonly number[]): Distinct {
-  const values = [...new Set(column)];
-  const slotOf = new Map(values.map((value, i) => [value, i]));
-  return { values, slot: Uint32Array.from(column, (value) => slotOf.get(value) ?? 0) };
+export function distinctValues(column: ArrayLike<number>): Distinct {
+  const slotOf = new Map<number, number>();
+  const values: number[] = [];
+  const slot = new Uint32Array(column.length);
+  for (let i = 0; i < column.length; i++) {
+    const value = column[i] as number;
+    let at = slotOf.get(value);
+    if (at === undefined) {
+      at = values.length;
+      values.push(value);
+      slotOf.set(value, at);
+    }
+    slot[i] = at;
+  }
+  return { values, slot };
 }
 
 /**
- * The customers as columns, customers alike in (x, t_x, T) once with their count (at CDNOW, the
- * 1,411 without repeat purchases are 84 rows: their first purchase's day). x, t_x and T each take
- * few distinct values (counts; days of the period), so the likelihood's terms in them are computed
- * per distinct value: a few hundred logarithms per evaluation instead of thousands.
+ * The customers as groups alike in (x, t_x, T), each once with its count (at CDNOW, the 1,411
+ * without repeat purchases are 84 groups: their first purchase's day). x, t_x and T each take few
+ * distinct values (counts; days of the period), so the likelihood's terms in them are computed per
+ * distinct value: a few hundred logarithms per evaluation instead of thousands.
  */
 interface Prepared {
   readonly x: Float64Array;
@@ -65,20 +76,32 @@ interface Prepared {
 }
 
 function prepare(rows: readonly RepeatSummary[]): Prepared {
-  const alike = new Map<string, { row: RepeatSummary; count: number }>();
-  for (const row of rows) {
-    const key = `${row.x} ${row.tx} ${row.T}`;
-    const seen = alike.get(key);
-    if (seen) seen.count += 1;
-    else alike.set(key, { row, count: 1 });
+  const xs = distinctValues(rows.map((row) => row.x));
+  const lasts = distinctValues(rows.map((row) => row.tx));
+  const ages = distinctValues(rows.map((row) => row.T));
+  // A group's key from its three slots: each column has at most as many distinct values as the
+  // period has days (one purchase day per day), so the key stays far below 2⁵³.
+  const groupOf = new Map<number, number>();
+  const first: number[] = [];
+  const count: number[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    const key = ((xs.slot[i] as number) * lasts.values.length + (lasts.slot[i] as number)) * ages.values.length;
+    const group = groupOf.get(key + (ages.slot[i] as number));
+    if (group === undefined) {
+      groupOf.set(key + (ages.slot[i] as number), count.length);
+      first.push(i);
+      count.push(1);
+    } else {
+      count[group] = (count[group] as number) + 1;
+    }
   }
-  const groups = [...alike.values()];
+  const pick = (slot: Uint32Array) => Uint32Array.from(first, (i) => slot[i] as number);
   return {
-    x: Float64Array.from(groups, ({ row }) => row.x),
-    count: Float64Array.from(groups, ({ count }) => count),
-    xs: distinctValues(groups.map(({ row }) => row.x)),
-    lasts: distinctValues(groups.map(({ row }) => row.tx)),
-    ages: distinctValues(groups.map(({ row }) => row.T)),
+    x: Float64Array.from(first, (i) => rows[i]?.x ?? 0),
+    count: Float64Array.from(count),
+    xs: { values: xs.values, slot: pick(xs.slot) },
+    lasts: { values: lasts.values, slot: pick(lasts.slot) },
+    ages: { values: ages.values, slot: pick(ages.slot) },
   };
 }
 
@@ -91,27 +114,34 @@ function negativeLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Prepared):
   if (!(r > 0 && alpha > 0 && a > 0 && b > 0)) return { value: Number.POSITIVE_INFINITY, gradient: [0, 0, 0, 0] };
   const lnBab = betaln(a, b);
   const { xs, lasts, ages } = data;
-  const common = xs.values.map((x) => gammaln(r + x) - gammaln(r) + r * Math.log(alpha));
-  const stays = xs.values.map((x) => betaln(a, b + x) - lnBab);
-  const leaves = xs.values.map((x) => (x > 0 ? betaln(a + 1, b + x - 1) - lnBab : Number.NEGATIVE_INFINITY));
-  const logLast = lasts.values.map((tx) => Math.log(alpha + tx));
-  const logAge = ages.values.map((T) => Math.log(alpha + T));
-  const inverseLast = lasts.values.map((tx) => 1 / (alpha + tx));
-  const inverseAge = ages.values.map((T) => 1 / (alpha + T));
+  const perX = (f: (x: number, k: number) => number) => Float64Array.from(xs.values, f);
+  const perValue = (d: Distinct, f: (t: number) => number) => Float64Array.from(d.values, f);
+  const common = perX((x) => gammaln(r + x) - gammaln(r) + r * Math.log(alpha));
+  const stays = perX((x) => betaln(a, b + x) - lnBab);
+  const leaves = perX((x) => (x > 0 ? betaln(a + 1, b + x - 1) - lnBab : Number.NEGATIVE_INFINITY));
+  const logLast = perValue(lasts, (tx) => Math.log(alpha + tx));
+  const logAge = perValue(ages, (T) => Math.log(alpha + T));
+  const inverseLast = perValue(lasts, (tx) => 1 / (alpha + tx));
+  const inverseAge = perValue(ages, (T) => 1 / (alpha + T));
   // Derivatives of the terms in x alone (ψ: digamma).
   const psiAB = digamma(a + b);
   const dBab = { a: digamma(a) - psiAB, b: digamma(b) - psiAB };
-  const drCommon = xs.values.map((x) => digamma(r + x) - digamma(r) + Math.log(alpha));
-  const psiABX = xs.values.map((x) => digamma(a + b + x));
-  const daStay = psiABX.map((psi) => psiAB - psi);
-  const dbStay = xs.values.map((x, k) => digamma(b + x) - (psiABX[k] as number) - dBab.b);
-  const daLeave = psiABX.map((psi) => digamma(a + 1) - psi - dBab.a);
-  const dbLeave = xs.values.map((x, k) => (x > 0 ? digamma(b + x - 1) - (psiABX[k] as number) - dBab.b : 0));
+  const drCommon = perX((x) => digamma(r + x) - digamma(r) + Math.log(alpha));
+  const psiABX = perX((x) => digamma(a + b + x));
+  const daStay = perX((_, k) => psiAB - (psiABX[k] as number));
+  const dbStay = perX((x, k) => digamma(b + x) - (psiABX[k] as number) - dBab.b);
+  const daLeave = perX((_, k) => digamma(a + 1) - (psiABX[k] as number) - dBab.a);
+  const dbLeave = perX((x, k) => (x > 0 ? digamma(b + x - 1) - (psiABX[k] as number) - dBab.b : 0));
+  const r_alpha = r / alpha;
   let sum = 0;
   let dr = 0;
   let dAlpha = 0;
   let da = 0;
   let db = 0;
+  // The log1p terms of single customers, multiplied up and taken as one logarithm per
+  // PRODUCT_RUN of them (each factor is between 1 and 2): the loop's costliest call made rare.
+  let product = 1;
+  let factors = 0;
   for (let i = 0; i < data.x.length; i++) {
     const s = xs.slot[i] as number;
     const age = ages.slot[i] as number;
@@ -119,25 +149,43 @@ function negativeLogLikelihood({ r, alpha, a, b }: BgNbdParams, data: Prepared):
     const count = data.count[i] as number;
     const rx = r + x;
     const active = (stays[s] as number) - rx * (logAge[age] as number);
-    let one = (common[s] as number) + active;
-    let stay = 1;
-    let last = 0;
-    if (x > 0) {
-      last = lasts.slot[i] as number;
-      const gone = (leaves[s] as number) - rx * (logLast[last] as number);
-      const e = Math.exp(-Math.abs(active - gone));
-      one = (common[s] as number) + Math.max(active, gone) + Math.log1p(e);
-      stay = active >= gone ? 1 / (1 + e) : e / (1 + e);
+    if (x === 0) {
+      // Without repeat purchases she cannot have left: the active term alone.
+      sum += count * ((common[s] as number) + active);
+      dr += count * ((drCommon[s] as number) - (logAge[age] as number));
+      dAlpha += count * (r_alpha - rx * (inverseAge[age] as number));
+      da += count * (daStay[s] as number);
+      db += count * (dbStay[s] as number);
+      continue;
     }
+    const last = lasts.slot[i] as number;
+    const gone = (leaves[s] as number) - rx * (logLast[last] as number);
+    // log(e^active + e^gone) = max + log1p(e^−|active − gone|); stay is e^active's share of the sum.
+    const e = Math.exp(-Math.abs(active - gone));
+    const stay = active >= gone ? 1 / (1 + e) : e / (1 + e);
     const leave = 1 - stay;
-    sum += count * one;
+    sum += count * ((common[s] as number) + Math.max(active, gone));
+    if (count === 1) {
+      product *= 1 + e;
+      if (++factors === PRODUCT_RUN) {
+        sum += Math.log(product);
+        product = 1;
+        factors = 0;
+      }
+    } else {
+      sum += count * Math.log1p(e);
+    }
     dr += count * ((drCommon[s] as number) - stay * (logAge[age] as number) - leave * (logLast[last] as number));
-    dAlpha += count * (r / alpha - rx * (stay * (inverseAge[age] as number) + leave * (inverseLast[last] as number)));
+    dAlpha += count * (r_alpha - rx * (stay * (inverseAge[age] as number) + leave * (inverseLast[last] as number)));
     da += count * (stay * (daStay[s] as number) + leave * (daLeave[s] as number));
     db += count * (stay * (dbStay[s] as number) + leave * (dbLeave[s] as number));
   }
+  sum += Math.log(product);
   return { value: -sum, gradient: [-dr * r, -dAlpha * alpha, -da * a, -db * b] };
 }
+
+/** At most 2⁶⁴ and exact to a few units in the last place: far inside a double's range and precision. */
+const PRODUCT_RUN = 64;
 
 const paramsOf = (v: readonly number[]): BgNbdParams => ({
   r: v[0] ?? 0,
@@ -192,8 +240,12 @@ export function notIdentified(rows: readonly { readonly x: number }[]): never {
   );
 }
 
-/** The maximum-likelihood fit. */
-export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): BgNbdFit {
+/**
+ * The maximum-likelihood fit. `near`: the fit of data much like these (the same customers over a
+ * longer period, for the model-quality check): the search starts there alone, a few steps from
+ * the maximum, and from the usual starting points only where that does not converge.
+ */
+export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal, near?: BgNbdParams): BgNbdFit {
   checkSummaries(rows);
   const data = prepare(rows);
   // Starts around where the rate's mean matches the data's repeat purchases per unit of time.
@@ -209,10 +261,20 @@ export function fitBgNbd(rows: readonly RepeatSummary[], signal?: AbortSignal): 
     [-1, scale - 1, 1, 1],
     [1, scale + 1, -1, 0],
   ];
-  const fit = maximumLikelihood((v) => negativeLogLikelihood(paramsOf(v), data), starts, {
-    signal,
-    unidentified: () => notIdentified(rows),
-  });
+  const search = (from: readonly (readonly number[])[]) =>
+    maximumLikelihood((v) => negativeLogLikelihood(paramsOf(v), data), from, {
+      signal,
+      unidentified: () => notIdentified(rows),
+    });
+  let fit: ReturnType<typeof search> | null = null;
+  if (near) {
+    try {
+      fit = search([[near.r, near.alpha, near.a, near.b].map(Math.log)]);
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+    }
+  }
+  fit ??= search(starts);
   const [r = null, alpha = null, a = null, b = null] = fit.standardErrors;
   return {
     params: paramsOf(fit.at),
@@ -233,13 +295,23 @@ export function probabilityAlive({ r, alpha, a, b }: BgNbdParams, { x, tx, T }: 
 
 /** E[purchases in the next `t` units | x, t_x, T] (FHL 2005, eq. 10). */
 export function expectedPurchases(params: BgNbdParams, summary: RepeatSummary, t: number): number {
-  if (t <= 0) return 0;
+  return expectedPurchasesOver(params, summary, [t])[0] ?? 0;
+}
+
+/**
+ * E[purchases in the next t units | x, t_x, T] for each t of `ts` (the months of a CLV): what
+ * depends on the customer alone, P(alive) first, computed once.
+ */
+export function expectedPurchasesOver(params: BgNbdParams, summary: RepeatSummary, ts: readonly number[]): number[] {
   const { r, alpha, a, b } = params;
   const { x, T } = summary;
   const c = a + b + x - 1;
-  const z = t / (alpha + T + t);
-  const ahead = 1 - Math.exp((r + x) * Math.log((alpha + T) / (alpha + T + t))) * hyp2f1(r + x, b + x, c, z);
-  return (c / (a - 1)) * ahead * probabilityAlive(params, summary);
+  const scale = (c / (a - 1)) * probabilityAlive(params, summary);
+  return ts.map((t) => {
+    if (t <= 0) return 0;
+    const z = t / (alpha + T + t);
+    return scale * (1 - Math.exp((r + x) * Math.log1p(-z)) * hyp2f1(r + x, b + x, c, z));
+  });
 }
 
 /** P(X(t) = 0) for a customer drawn at random from the population (FHL 2005, eq. 8 with x = 0). */

@@ -3,7 +3,7 @@
 // each month discounted. Time units are explicit: the models are fitted in days or weeks, and a
 // month is 365.25 / 12 days (≈ 4.348 weeks), never "30 units" (which on weekly data makes a year
 // of 360 weeks: the 140.10 printed for CDNOW's first customer in a well-known quick-start).
-import { expectedPurchases, type BgNbdParams, type RepeatSummary } from './bgnbd';
+import { expectedPurchasesOver, type BgNbdParams, type RepeatSummary } from './bgnbd';
 
 export type TimeUnit = 'day' | 'week';
 
@@ -31,13 +31,28 @@ export function lifetimeValue(
   spendPerPurchase: number,
   { unit, months = 12, monthlyDiscount = 0.01, margin = 1 }: ClvOptions,
 ): number {
-  const month = unitsPerMonth(unit);
+  const upTo = expectedPurchasesOver(model, summary, monthEnds(unit, months));
+  return discountedValue(upTo, spendPerPurchase, { monthlyDiscount, margin });
+}
+
+/** The end of each month of a horizon, in `unit`. */
+export const monthEnds = (unit: TimeUnit, months: number): number[] =>
+  Array.from({ length: months }, (_, m) => (m + 1) * unitsPerMonth(unit));
+
+/**
+ * The lifetime value from the purchases expected up to the end of each month (expectedPurchasesOver
+ * at monthEnds): each month's purchases × spend × margin, discounted by the month.
+ */
+export function discountedValue(
+  upTo: readonly number[],
+  spendPerPurchase: number,
+  { monthlyDiscount, margin }: { readonly monthlyDiscount: number; readonly margin: number },
+): number {
   let value = 0;
   let before = 0;
-  for (let m = 1; m <= months; m++) {
-    const upTo = expectedPurchases(model, summary, m * month);
-    value += ((upTo - before) * spendPerPurchase * margin) / (1 + monthlyDiscount) ** m;
-    before = upTo;
-  }
+  upTo.forEach((now, m) => {
+    value += ((now - before) * spendPerPurchase * margin) / (1 + monthlyDiscount) ** (m + 1);
+    before = now;
+  });
   return value;
 }

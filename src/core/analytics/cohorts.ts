@@ -1,6 +1,6 @@
 // Cohort retention: customers grouped by the month of their first purchase, and the share of each
 // group that bought in each later month (month 0 is the first purchase's month: always 100 %).
-import { byCustomer, dateOfDay, type Ledger } from './summary';
+import { byCustomer, monthName, monthsOfDays, type Ledger } from './summary';
 
 export interface Cohort {
   /** `YYYY-MM` of the first purchase. */
@@ -12,44 +12,32 @@ export interface Cohort {
   readonly share: readonly number[];
 }
 
-/** Months since year 0 of a `YYYY-MM-DD` date. */
-const monthIndex = (date: string) => Number(date.slice(0, 4)) * 12 + Number(date.slice(5, 7)) - 1;
-const monthName = (index: number) =>
-  `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
-
-/** Month index of each distinct day seen (a ledger has a few thousand days in a million purchases). */
-function monthOfDay(): (day: number) => number {
-  const known = new Map<number, number>();
-  return (day) => {
-    let month = known.get(day);
-    if (month === undefined) known.set(day, (month = monthIndex(dateOfDay(day))));
-    return month;
-  };
-}
-
 /** The cohorts of the ledger's purchases up to `end` (a day number; all when left out). */
 export function cohortRetention(ledger: Ledger, end = Number.POSITIVE_INFINITY): Cohort[] {
   const { day } = ledger;
-  const month = monthOfDay();
+  const { firstDay, month: months } = monthsOfDays(ledger, end);
+  if (months.length === 0) return [];
+  const monthOf = (i: number) => months[(day[i] as number) - firstDay] as number;
+  const earliest = months[0] as number;
+  const last = months[months.length - 1] as number;
   const { start, order } = byCustomer(ledger, (i) => (day[i] as number) <= end);
-  let last = Number.NEGATIVE_INFINITY;
-  for (const i of order) last = Math.max(last, month(day[i] as number));
   const byFirst = new Map<number, number[]>();
-  const seen = new Set<number>();
+  /** Per month (from the earliest), the last customer counted active in it: each counts once a month. */
+  const counted = new Int32Array(last - earliest + 1).fill(-1);
   for (let c = 0; c < ledger.customers.length; c++) {
     const from = start[c] as number;
     const to = start[c + 1] as number;
     if (from === to) continue;
-    seen.clear();
     let first = Number.POSITIVE_INFINITY;
-    for (let k = from; k < to; k++) {
-      const m = month(day[order[k] as number] as number);
-      seen.add(m);
-      first = Math.min(first, m);
-    }
+    for (let k = from; k < to; k++) first = Math.min(first, monthOf(order[k] as number));
     let active = byFirst.get(first);
     if (!active) byFirst.set(first, (active = new Array<number>(last - first + 1).fill(0)));
-    for (const m of seen) active[m - first] = (active[m - first] ?? 0) + 1;
+    for (let k = from; k < to; k++) {
+      const m = monthOf(order[k] as number);
+      if (counted[m - earliest] === c) continue;
+      counted[m - earliest] = c;
+      active[m - first] = (active[m - first] ?? 0) + 1;
+    }
   }
   return [...byFirst]
     .sort(([p], [q]) => p - q)

@@ -2,9 +2,9 @@
 // holdout period after it, and compare with what they bought — per number of repeat purchases in
 // calibration (the chart of FHL 2005, figure 5) and in total, with the mean absolute error per
 // customer as the one number.
-import { expectedPurchases, fitBgNbd, type BgNbdFit } from './bgnbd';
+import { expectedPurchases, fitBgNbd, type BgNbdFit, type BgNbdParams } from './bgnbd';
 import type { TimeUnit } from './clv';
-import { dayNumber, daysPerUnit, summarizeLedger, type Ledger } from './summary';
+import { byCustomer, dayNumber, daysPerUnit, summarizeLedger, type Ledger } from './summary';
 
 export interface HoldoutOptions {
   /** Last day of the calibration period, `YYYY-MM-DD`. */
@@ -15,6 +15,8 @@ export interface HoldoutOptions {
   /** Customers with at least this many repeat purchases share the last bucket (7 by default: 0 … 6, 7+). */
   readonly lastBucket?: number;
   readonly signal?: AbortSignal;
+  /** The purchase model fitted on all the data: the calibration part's fit starts there (fitBgNbd). */
+  readonly near?: BgNbdParams | undefined;
 }
 
 export interface HoldoutBucket {
@@ -37,28 +39,20 @@ export interface HoldoutResult {
 }
 
 export function holdoutCheck(ledger: Ledger, options: HoldoutOptions): HoldoutResult {
-  const { calibrationEnd, holdoutEnd, unit, lastBucket = 7, signal } = options;
+  const { calibrationEnd, holdoutEnd, unit, lastBucket = 7, signal, near } = options;
   const end = dayNumber(calibrationEnd);
   const stop = dayNumber(holdoutEnd);
   if (!(stop > end)) throw new RangeError('the holdout period must end after the calibration period');
   const summaries = summarizeLedger(ledger, { calibrationEnd, unit });
-  const fit = fitBgNbd(summaries, signal);
+  const fit = fitBgNbd(summaries, signal, near);
   const length = (stop - end) / daysPerUnit(unit);
   /** Per customer (by index): the days with a purchase in the holdout period. */
-  const later = new Map<number, Set<number>>();
-  for (let i = 0; i < ledger.day.length; i++) {
-    const day = ledger.day[i] as number;
-    if (day <= end || day > stop) continue;
-    const customer = ledger.customer[i] as number;
-    let own = later.get(customer);
-    if (!own) later.set(customer, (own = new Set<number>()));
-    own.add(day);
-  }
+  const later = holdoutDays(ledger, end, stop);
   const sums = Array.from({ length: lastBucket + 1 }, () => ({ customers: 0, predicted: 0, actual: 0 }));
   let errors = 0;
   for (const summary of summaries) {
     const predicted = expectedPurchases(fit.params, summary, length);
-    const actual = later.get(summary.at)?.size ?? 0;
+    const actual = later[summary.at] as number;
     const bucket = sums[Math.min(summary.x, lastBucket)];
     if (bucket) {
       bucket.customers += 1;
@@ -80,4 +74,28 @@ export function holdoutCheck(ledger: Ledger, options: HoldoutOptions): HoldoutRe
     actualTotal: sums.reduce((s, b) => s + b.actual, 0),
     meanAbsoluteError: summaries.length > 0 ? errors / summaries.length : 0,
   };
+}
+
+/**
+ * Per customer (by index), the days in (end, stop] with a purchase: her purchases grouped
+ * (byCustomer), counted where the day changes when they are in date order, as the ledger read
+ * gives them, and through a set otherwise.
+ */
+function holdoutDays(ledger: Ledger, end: number, stop: number): Int32Array {
+  const { day } = ledger;
+  const { start, order } = byCustomer(ledger, (i) => (day[i] as number) > end && (day[i] as number) <= stop);
+  const days = new Int32Array(ledger.customers.length);
+  for (let c = 0; c < days.length; c++) {
+    const from = start[c] as number;
+    const to = start[c + 1] as number;
+    let count = from < to ? 1 : 0;
+    for (let k = from + 1; k < to && count > 0; k++) {
+      const before = day[order[k - 1] as number] as number;
+      const here = day[order[k] as number] as number;
+      if (here > before) count += 1;
+      else if (here < before) count = -1; // not in date order
+    }
+    days[c] = count >= 0 ? count : new Set(Array.from(order.subarray(from, to), (i) => day[i] as number)).size;
+  }
+  return days;
 }

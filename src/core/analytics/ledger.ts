@@ -6,9 +6,9 @@
 import { getTableName, sql } from 'drizzle-orm';
 import { throwIfCancelled } from '../../shared/errors';
 import { col, toNumber, toText, type Executor } from '../db/executor';
-import { salesSqlite } from '../sales/sales.schema';
+import { purchaseCondition, salesSqlite } from '../sales/sales.schema';
 import { yieldToEventLoop } from '../yield';
-import type { Ledger } from './summary';
+import { civilDay, type Ledger } from './summary';
 
 export interface LedgerRead {
   readonly ledger: Ledger;
@@ -40,39 +40,33 @@ class Columns {
   }
 
   /**
-   * One customer's purchases as the ledger query gives them: "day cents day cents …" (days since
-   * 1970-01-01, net in cents, negative for a refund). Read character by character: a million
-   * purchases make no string or object each.
+   * One customer's purchases as the ledger query gives them: "YYYY-MM-DD cents YYYY-MM-DD cents …"
+   * (net in cents, negative for a refund). Read character by character: a million purchases make
+   * no string or object each.
    */
   addCustomer(id: string, purchases: string): void {
     const at = this.ids.length;
     this.ids.push(id);
-    let value = 0;
-    let negative = false;
-    let digits = false;
-    let isDay = true;
-    let day = 0;
-    for (let k = 0; k <= purchases.length; k++) {
-      const ch = k < purchases.length ? purchases.charCodeAt(k) : 32;
-      if (ch >= 48 && ch <= 57) {
-        value = value * 10 + (ch - 48);
-        digits = true;
-      } else if (ch === 45) negative = true;
-      else if (digits) {
-        const number = negative ? -value : value;
-        if (isDay) day = number;
-        else {
-          if (this.length === this.day.length) this.grow();
-          this.customer[this.length] = at;
-          this.day[this.length] = day;
-          this.amount[this.length] = number / 100;
-          this.length += 1;
-        }
-        isDay = !isDay;
-        value = 0;
-        negative = false;
-        digits = false;
+    const digit = (k: number) => purchases.charCodeAt(k) - 48;
+    for (let k = 0; k < purchases.length;) {
+      const day = civilDay(
+        digit(k) * 1000 + digit(k + 1) * 100 + digit(k + 2) * 10 + digit(k + 3),
+        digit(k + 5) * 10 + digit(k + 6),
+        digit(k + 8) * 10 + digit(k + 9),
+      );
+      k += 11;
+      const negative = purchases.charCodeAt(k) === 45;
+      if (negative) k += 1;
+      let cents = 0;
+      for (let ch = purchases.charCodeAt(k); ch >= 48 && ch <= 57; ch = purchases.charCodeAt(++k)) {
+        cents = cents * 10 + (ch - 48);
       }
+      k += 1;
+      if (this.length === this.day.length) this.grow();
+      this.customer[this.length] = at;
+      this.day[this.length] = day;
+      this.amount[this.length] = (negative ? -cents : cents) / 100;
+      this.length += 1;
     }
   }
 
@@ -96,10 +90,9 @@ export async function readLedger(
   signal?: AbortSignal,
 ): Promise<LedgerRead> {
   const sales = db.table(getTableName(t));
-  const purchase = sql`${col(t.status)} IN ('issued', 'paid') AND (${col(t.kind)} = 'invoice'
-    OR (${col(t.kind)} = 'credit_note' AND ${col(t.reverses)} IS NULL)) AND ${col(t.date)} <= ${options.asOf}`;
-  // On SQLite through the customer index, which holds every column asked for: the table's rows are wide.
-  const narrow = db.dialect === 'sqlite' ? sql` INDEXED BY sales_documents_customer_idx` : sql``;
+  const purchase = sql`${purchaseCondition(t)} AND ${col(t.date)} <= ${options.asOf}`;
+  // On SQLite through the purchases index, which holds every column asked for: the table's rows are wide.
+  const narrow = db.dialect === 'sqlite' ? sql` INDEXED BY sales_documents_purchases_idx` : sql``;
 
   /** The purchases (of one currency, when named) and the currencies each customer's are in. */
   async function read(currency: string | null) {
@@ -115,8 +108,7 @@ export async function readLedger(
     if (db.dialect === 'postgres') {
       // The driver parses rows as they arrive, between other work: no paging needed.
       add(
-        await db.tuples(sql`SELECT ${col(t.customerId)}::text, string_agg(
-          (${col(t.date)}::date - DATE '1970-01-01')::text || ' ' || ${col(t.net)}::text, ' '),
+        await db.tuples(sql`SELECT ${col(t.customerId)}::text, string_agg(${col(t.date)} || ' ' || ${col(t.net)}::text, ' '),
           min(${col(t.currency)}), max(${col(t.currency)})
           FROM ${sales} WHERE ${purchase}${only} GROUP BY ${col(t.customerId)}`),
       );
@@ -128,8 +120,8 @@ export async function readLedger(
     let after = '';
     for (;;) {
       throwIfCancelled(signal, 'analysis cancelled; nothing was changed');
-      const rows = await db.tuples(sql`SELECT ${col(t.customerId)}, group_concat(
-        CAST(julianday(${col(t.date)}) - 2440587.5 AS INTEGER) || ' ' || ${col(t.net)}, ' '),
+      const rows =
+        await db.tuples(sql`SELECT ${col(t.customerId)}, group_concat(${col(t.date)} || ' ' || ${col(t.net)}, ' '),
         min(${col(t.currency)}), max(${col(t.currency)})
         FROM ${sales}${narrow} WHERE ${col(t.customerId)} > ${after} AND ${purchase}${only}
         GROUP BY ${col(t.customerId)} ORDER BY ${col(t.customerId)} LIMIT ${CUSTOMERS_PER_PAGE}`);

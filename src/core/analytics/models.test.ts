@@ -3,10 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors';
 import fc from 'fast-check';
+import hyp2f1 from '@stdlib/math-base-special-hyp2f1';
 import {
   bgnbdLogLikelihood,
   bgnbdObjective,
   expectedPurchases,
+  expectedPurchasesOver,
   fitBgNbd,
   probabilityAlive,
   probabilityOfNoPurchase,
@@ -74,6 +76,37 @@ describe('BG/NBD on CDNOW', () => {
     );
     expect(probabilityAlive(fit.params, { x: 0, tx: 0, T: 38.86 })).toBe(1);
     expect(expectedPurchases(fit.params, customer, 0)).toBe(0);
+  });
+
+  it('expects purchases as the hypergeometric function of eq. 10 does, for any parameters and customer (property)', () => {
+    // Eq. 10 as printed, with the general ₂F₁: the reference for the series the scoring sums.
+    const printed = (p: BgNbdParams, s: RepeatSummary, t: number) => {
+      const c = p.a + p.b + s.x - 1;
+      const z = t / (p.alpha + s.T + t);
+      const rest = Math.exp((p.r + s.x) * Math.log((p.alpha + s.T) / (p.alpha + s.T + t)));
+      return (c / (p.a - 1)) * (1 - rest * hyp2f1(p.r + s.x, p.b + s.x, c, z)) * probabilityAlive(p, s);
+    };
+    const positive = (min: number, max: number) => fc.double({ min, max, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.record({ r: positive(0.05, 5), alpha: positive(0.5, 500), a: positive(0.05, 5), b: positive(0.05, 10) }),
+        fc.integer({ min: 0, max: 60 }),
+        positive(0, 1),
+        positive(0, 1),
+        fc.array(positive(0.1, 1000), { minLength: 1, maxLength: 12 }),
+        (params, x, last, age, horizons) => {
+          fc.pre(Math.abs(params.a - 1) > 1e-3);
+          const T = x + age * 700;
+          const s = { x, tx: x === 0 ? 0 : last * T, T };
+          const ts = [...horizons].sort((p, q) => p - q);
+          expectedPurchasesOver(params, s, ts).forEach((value, k) => {
+            const expected = printed(params, s, ts[k] ?? 0);
+            expect(Math.abs(value - expected)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+          });
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('takes the log-likelihood at the published parameters to the published value', () => {

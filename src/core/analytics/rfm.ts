@@ -76,7 +76,7 @@ export interface RfmScore {
  * score counts the customers strictly worse than it.
  */
 function quintiles(values: readonly number[]): number[] {
-  const sorted = [...values].sort((p, q) => p - q);
+  const sorted = Float64Array.from(values).sort();
   const n = values.length;
   return values.map((value) => {
     let lo = 0;
@@ -98,16 +98,22 @@ export function rfmScores(
   const recency = quintiles(customers.map((c) => -c.daysSinceLast));
   const frequency = quintiles(customers.map((c) => c.purchases));
   const monetary = quintiles(customers.map((c) => c.revenue));
+  // The segment of each pair of scores, looked up once: grid[5 · (r − 1) + f − 1].
+  const grid = Array.from({ length: 25 }, (_, k): Segment => {
+    const rule = rules.find(
+      (candidate) => inRange(1 + Math.floor(k / 5), candidate.recency) && inRange(1 + (k % 5), candidate.frequency),
+    );
+    return rule?.segment ?? 'lost';
+  });
   return customers.map((c, i) => {
     const r = recency[i] as number;
     const f = frequency[i] as number;
-    const rule = rules.find((candidate) => inRange(r, candidate.recency) && inRange(f, candidate.frequency));
     return {
       customer: c.customer,
       recency: r,
       frequency: f,
       monetary: monetary[i] as number,
-      segment: rule?.segment ?? 'lost',
+      segment: grid[5 * (r - 1) + f - 1] ?? 'lost',
     };
   });
 }

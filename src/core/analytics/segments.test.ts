@@ -6,7 +6,8 @@ import { AppError } from '../../shared/errors';
 import { cdnowPurchases } from './cdnow.testing';
 import { cohortRetention } from './cohorts';
 import { holdoutCheck } from './holdout';
-import { ledgerOf } from './summary';
+import { fitBgNbd } from './bgnbd';
+import { civilDay, dayNumber, ledgerOf, summarizeLedger } from './summary';
 import { checkSegmentRules, DEFAULT_SEGMENT_RULES, rfmScores, SEGMENTS, type RfmInput } from './rfm';
 
 const customer = (i: number, daysSinceLast: number, purchases: number, revenue: number): RfmInput => ({
@@ -112,6 +113,35 @@ describe('cohort retention', () => {
     ]);
   });
 
+  it('counts a customer once a month, in any order, across years and up to an end (property)', () => {
+    const purchase = fc.record({
+      customer: fc.constantFrom('a', 'b', 'c', 'd'),
+      date: fc.date({ min: new Date('2024-11-01'), max: new Date('2026-02-28'), noInvalidDate: true }),
+    });
+    fc.assert(
+      fc.property(fc.array(purchase, { minLength: 1, maxLength: 40 }), fc.boolean(), (drawn, cut) => {
+        const purchases = drawn.map((p) => ({ ...p, date: p.date.toISOString().slice(0, 10), amount: 1 }));
+        const end = cut ? '2025-06-30' : '2099-12-31';
+        // By hand: each customer's months, and her cohort the first of them.
+        const months = new Map<string, Set<string>>();
+        for (const p of purchases.filter((p) => p.date <= end)) {
+          months.set(p.customer, (months.get(p.customer) ?? new Set()).add(p.date.slice(0, 7)));
+        }
+        const index = (m: string) => Number(m.slice(0, 4)) * 12 + Number(m.slice(5, 7)) - 1;
+        const all = [...months.values()].flatMap((own) => [...own].map(index));
+        const expected = new Map<number, number[]>();
+        for (const own of months.values()) {
+          const first = Math.min(...[...own].map(index));
+          const active = expected.get(first) ?? new Array<number>(Math.max(...all) - first + 1).fill(0);
+          for (const m of own) active[index(m) - first] = (active[index(m) - first] ?? 0) + 1;
+          expected.set(first, active);
+        }
+        const cohorts = cohortRetention(ledgerOf(purchases), dayNumber(end));
+        expect(cohorts.map((c) => [index(c.month), c.active])).toEqual([...expected].sort(([p], [q]) => p - q));
+      }),
+    );
+  });
+
   it('covers every CDNOW customer in the three cohorts of 1997’s first quarter', () => {
     const cohorts = cohortRetention(ledgerOf(cdnowPurchases()));
     expect(cohorts.map((c) => c.month)).toEqual(['1997-01', '1997-02', '1997-03']);
@@ -122,6 +152,20 @@ describe('cohort retention', () => {
     }
     // January's cohort is followed to June 1998: 18 months.
     expect(cohorts[0]?.active).toHaveLength(18);
+  });
+});
+
+describe('days of dates', () => {
+  it('are the days since 1970 of the Gregorian calendar, leap years and centuries included (property)', () => {
+    fc.assert(
+      fc.property(fc.date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }), (d) => {
+        const date = d.toISOString().slice(0, 10);
+        expect(civilDay(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate())).toBe(dayNumber(date));
+      }),
+    );
+    expect(civilDay(1970, 1, 1)).toBe(0);
+    expect(civilDay(2000, 2, 29)).toBe(dayNumber('2000-02-29'));
+    expect(civilDay(2100, 3, 1) - civilDay(2100, 2, 28)).toBe(1);
   });
 });
 
@@ -137,6 +181,13 @@ describe('holdout check', () => {
     // 1,882 purchase days in the holdout, 1,653 predicted: the model is known to under-predict the
     // customers with one or two repeat purchases a little here (their buckets: 0.52 vs 0.70, 1.04 vs 1.39).
     expect(result.actualTotal).toBe(1882);
+    // The same from the purchases in any order (here the last first).
+    const reversed = holdoutCheck(ledgerOf(cdnowPurchases().reverse()), {
+      calibrationEnd: '1997-09-30',
+      holdoutEnd: '1998-06-30',
+      unit: 'week',
+    });
+    expect(reversed.buckets.map((b) => b.actual)).toEqual(result.buckets.map((b) => b.actual));
     expect(Math.abs(result.predictedTotal - result.actualTotal) / result.actualTotal).toBeLessThan(0.15);
     // The customers who bought most before buy most after, predicted and actual alike.
     const [none, ...rest] = result.buckets;
@@ -144,5 +195,19 @@ describe('holdout check', () => {
     expect(none?.actual).toBeLessThan(rest.at(-1)?.actual ?? 0);
     expect(result.meanAbsoluteError).toBeGreaterThan(0);
     expect(result.meanAbsoluteError).toBeLessThan(1);
+  });
+
+  it('finds the same fit from the full data’s fit as from the usual starting points, in fewer steps', () => {
+    const ledger = ledgerOf(cdnowPurchases());
+    const period = { calibrationEnd: '1997-09-30', holdoutEnd: '1998-06-30', unit: 'week' } as const;
+    const cold = holdoutCheck(ledger, period);
+    const full = fitBgNbd(summarizeLedger(ledger, { calibrationEnd: '1998-06-30', unit: 'week' }));
+    const warm = holdoutCheck(ledger, { ...period, near: full.params });
+    for (const key of ['r', 'alpha', 'a', 'b'] as const) {
+      expect(warm.fit.params[key]).toBeCloseTo(cold.fit.params[key], 4);
+    }
+    expect(warm.fit.logLikelihood).toBeCloseTo(cold.fit.logLikelihood, 6);
+    expect(warm.fit.evaluations).toBeLessThan(cold.fit.evaluations / 2);
+    expect(warm.predictedTotal).toBeCloseTo(cold.predictedTotal, 3);
   });
 });

@@ -3,6 +3,7 @@
 // document's date never moves with a time zone; the lines are JSON. Nothing here is sealed: a
 // company must keep its invoices for years (§ 147 AO), also after a customer's personal data was
 // erased, and analytics reads the amounts by the million.
+import { sql, type SQL } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import {
   bigint,
@@ -14,6 +15,21 @@ import {
   uniqueIndex as pgUniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/**
+ * What analytics counts as a purchase: an issued or paid invoice, and a credit note that stands
+ * alone (a refund); not one that reverses an invoice (analytics/ledger.ts). The purchases index
+ * holds exactly these rows, and the ledger read says this very condition, so the database knows
+ * the index has all it asks for.
+ */
+export function purchaseCondition(t: {
+  readonly status: { readonly name: string };
+  readonly kind: { readonly name: string };
+  readonly reverses: { readonly name: string };
+}): SQL {
+  const [status, kind, reverses] = [t.status, t.kind, t.reverses].map((c) => sql.identifier(c.name));
+  return sql`${status} IN ('issued', 'paid') AND (${kind} = 'invoice' OR (${kind} = 'credit_note' AND ${reverses} IS NULL))`;
+}
 
 export const salesSqlite = sqliteTable(
   'sales_documents',
@@ -37,9 +53,11 @@ export const salesSqlite = sqliteTable(
     updatedAt: text('updated_at').notNull(),
   },
   (t) => [
-    // A customer's documents by date; it also holds every column the analytics' ledger read needs,
-    // so that read (grouped by customer) never visits the table's wide rows (analytics/ledger.ts).
-    index('sales_documents_customer_idx').on(t.customerId, t.date, t.kind, t.status, t.currency, t.net, t.reverses),
+    // A customer's documents by date.
+    index('sales_documents_customer_idx').on(t.customerId, t.date, t.id),
+    // The purchases alone, by customer and date, with every column the analytics' ledger read needs:
+    // that read (grouped by customer) walks this narrow index and never the table's wide rows.
+    index('sales_documents_purchases_idx').on(t.customerId, t.date, t.net, t.currency).where(purchaseCondition(t)),
     index('sales_documents_date_idx').on(t.date, t.id),
     uniqueIndex('sales_documents_number_idx').on(t.kind, t.number),
   ],
@@ -67,7 +85,8 @@ export const salesPg = pgTable(
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull(),
   },
   (t) => [
-    pgIndex('sales_documents_customer_idx').on(t.customerId, t.date, t.kind, t.status, t.currency, t.net, t.reverses),
+    pgIndex('sales_documents_customer_idx').on(t.customerId, t.date, t.id),
+    pgIndex('sales_documents_purchases_idx').on(t.customerId, t.date, t.net, t.currency).where(purchaseCondition(t)),
     pgIndex('sales_documents_date_idx').on(t.date, t.id),
     pgUniqueIndex('sales_documents_number_idx').on(t.kind, t.number),
   ],

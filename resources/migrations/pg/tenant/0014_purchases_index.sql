@@ -1,0 +1,3 @@
+DROP INDEX "sales_documents_customer_idx";--> statement-breakpoint
+CREATE INDEX "sales_documents_purchases_idx" ON "sales_documents" USING btree ("customer_id","date","net","currency") WHERE "status" IN ('issued', 'paid') AND ("kind" = 'invoice' OR ("kind" = 'credit_note' AND "reverses" IS NULL));--> statement-breakpoint
+CREATE INDEX "sales_documents_customer_idx" ON "sales_documents" USING btree ("customer_id","date","id");
