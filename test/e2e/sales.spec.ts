@@ -55,7 +55,7 @@ test.describe('sales and analytics in the browser', () => {
     await expect(form.saleRows.filter({ hasText: 'Draft' })).toContainText('€714.00');
   });
 
-  test('imports transactions from a German CSV, checking first, and lists them with their customers', async ({
+  test('imports transactions from a German CSV, a column mapped by hand, checking first, and lists them with their customers', async ({
     page,
   }) => {
     const app = new AppPage(page);
@@ -66,12 +66,20 @@ test.describe('sales and analytics in the browser', () => {
     const chooser = page.waitForEvent('filechooser');
     await dialog.getByRole('button', { name: 'Choose a CSV or Excel file…' }).click();
     const csv = [
-      'Kundennummer;Kundenname;Datum;Betrag',
+      'Kundennummer;Kundenname;Wann;Betrag',
       'ALT-1;Altkunde Eins;02.01.2026;100,00',
       'ALT-1;Altkunde Eins;15.02.2026;50,50',
       'ALT-2;Altkunde Zwei;2026-03-01;20',
     ].join('\n');
     await (await chooser).setFiles({ name: 'umsaetze.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    // The headers that name a field are mapped; "Wann" (when) is not, until it is chosen.
+    await expect(dialog.getByRole('combobox', { name: 'Field for the column Betrag' })).toHaveValue('Amount (net)');
+    const when = dialog.getByRole('combobox', { name: 'Field for the column Wann' });
+    await expect(when).toHaveValue('— not imported —');
+    await dialog.getByRole('button', { name: 'Check only' }).click();
+    await expect(dialog.getByRole('alert')).toContainText(/date/);
+    await when.click();
+    await page.getByRole('option', { name: 'Date', exact: true }).click();
     await dialog.getByRole('button', { name: 'Import', exact: true }).click();
     // Without customers made for them, every row names a customer number nobody has.
     await expect(dialog.getByTestId('import-result')).toContainText(

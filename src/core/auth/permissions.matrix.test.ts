@@ -100,6 +100,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'sales.setPaid': { id: UNKNOWN_ID, paid: true },
   'sales.cancel': { id: UNKNOWN_ID },
   'sales.credit': { id: UNKNOWN_ID },
+  'sales.inspectImport': { fileId: 'no-such-file' },
   'sales.import': { fileId: 'no-such-file' },
   'analytics.fit': {},
   'analytics.refresh': {},

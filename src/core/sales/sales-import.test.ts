@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Customer, SaleImportResult, SalePage } from '../../shared/contract';
+import type { Customer, SaleImportInspection, SaleImportResult, SalePage } from '../../shared/contract';
 import type { Result } from '../../shared/errors';
 import { CDNOW_SAMPLE_PATH } from '../analytics/cdnow.testing';
 import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
@@ -141,8 +141,17 @@ describe.each(testDialects)('sales import on %s', (dialect) => {
     expect(value(await importFile(next))).toMatchObject({ imported: 1, customersCreated: 0 });
   });
 
-  it('refuses a mapping without customer, date and amount before reading any row', async () => {
+  it('shows a file’s columns with a guess, and refuses a mapping without customer, date and amount before reading any row', async () => {
     const fileId = file('ohne.csv', 'Kunde;Wann;Betrag\nK-1;2026-01-01;5\n');
+    // What the dialog shows: the columns, the first rows, and which field each header names.
+    expect(value(await call<SaleImportInspection>('sales.inspectImport', { fileId }))).toEqual({
+      format: 'csv',
+      encoding: 'utf-8',
+      delimiter: ';',
+      header: ['Kunde', 'Wann', 'Betrag'],
+      preview: [['K-1', '2026-01-01', '5']],
+      guess: { Kunde: 'customer', Wann: null, Betrag: 'amount' },
+    });
     const result = await importFile(fileId);
     expect(result).toMatchObject({
       ok: false,

@@ -1,10 +1,10 @@
 import { auditActor, type AuditService } from '../audit/audit.service';
 import type { Companies } from '../company/company.services';
-import { openTable } from '../customers/transfer/table-source';
+import { inspectTable, openTable } from '../customers/transfer/table-source';
 import type { CommandMeta } from '../events/command-meta';
 import type { FileGrants } from '../files';
 import type { CallContext, HandlersOf } from '../router';
-import { cdnowTransactions, importSales, tableTransactions } from './sales-import';
+import { cdnowTransactions, guessSaleMapping, importSales, tableTransactions } from './sales-import';
 
 /** Imports of at least this many documents refresh the store's statistics afterwards (TenantStore.afterBulkWrite). */
 const BULK_ROWS = 1_000;
@@ -19,6 +19,8 @@ export interface SalesHandlersDeps {
 export function salesHandlers({ companies, commandMeta, files, audit }: SalesHandlersDeps): HandlersOf<'sales'> {
   const of = async (ctx: CallContext) => (await companies.of(ctx.session)).sales;
   return {
+    'sales.inspectImport': async (input, ctx) =>
+      inspectTable(files.resolve(ctx.connection, input.fileId, 'read'), guessSaleMapping),
     'sales.import': async (input, ctx) => {
       const path = files.resolve(ctx.connection, input.fileId, 'read');
       const company = await companies.of(ctx.session);

@@ -76,16 +76,20 @@ export type RejectedRow = z.infer<typeof rejectedRowSchema>;
 
 const fileId = z.string().min(1).max(100);
 
-export const importInspection = z.object({
-  format: z.enum(['csv', 'xlsx']),
-  encoding: z.enum(['utf-8', 'windows-1252']).nullable(),
-  delimiter: z.enum([',', ';', '\t']).nullable(),
-  header: z.array(z.string()),
-  /** The first rows as text, for the preview. */
-  preview: z.array(z.array(z.string())),
-  /** Columns whose header names a field in English or German, mapped. */
-  guess: z.record(z.string(), z.enum(importFields).nullable()),
-});
+/** What an import dialog shows of a file before importing it: format, header, first rows, a guessed mapping. */
+export const inspectionOf = <const F extends readonly [string, ...string[]]>(fields: F) =>
+  z.object({
+    format: z.enum(['csv', 'xlsx']),
+    encoding: z.enum(['utf-8', 'windows-1252']).nullable(),
+    delimiter: z.enum([',', ';', '\t']).nullable(),
+    header: z.array(z.string()),
+    /** The first rows as text, for the preview. */
+    preview: z.array(z.array(z.string())),
+    /** Columns whose header names a field in English or German, mapped. */
+    guess: z.record(z.string(), z.enum(fields).nullable()),
+  });
+
+export const importInspection = inspectionOf(importFields);
 export type ImportInspection = z.infer<typeof importInspection>;
 
 export const importResultSchema = z.object({

@@ -86,6 +86,7 @@ export const procedureNames = [
   'sales.setPaid',
   'sales.cancel',
   'sales.credit',
+  'sales.inspectImport',
   'sales.import',
   'analytics.fit',
   'analytics.refresh',

@@ -2,7 +2,7 @@
 // units (cents), quantities decimal text with up to three places, VAT rates in basis points
 // (1900 = 19 %); totals are computed in the main process (VAT per rate per document), never sent.
 import { z } from 'zod';
-import { rejectedRowSchema } from './customer-import';
+import { inspectionOf, rejectedRowSchema } from './customer-import';
 import { currencySchema, isoTime } from './customers';
 import { procedure } from './procedure';
 
@@ -146,6 +146,9 @@ export const saleImportMappingSchema = z.record(z.string().max(200), z.enum(sale
 );
 export type SaleImportMapping = z.infer<typeof saleImportMappingSchema>;
 
+export const saleImportInspectionSchema = inspectionOf(saleImportFields);
+export type SaleImportInspection = z.infer<typeof saleImportInspectionSchema>;
+
 export const saleImportInputSchema = z.strictObject({
   fileId: z.string().min(1).max(100),
   /** `csv`: a CSV or XLSX file with a header; `cdnow`: the CDNOW transaction format (no header). */
@@ -180,6 +183,12 @@ const saleId = z.uuid('Not a valid document id');
 const expectedVersion = z.number().int().positive().optional();
 
 export const salesContract = {
+  'sales.inspectImport': procedure({
+    summary: 'Read the header and first rows of a transactions file, with a guess of the column mapping',
+    input: z.strictObject({ fileId: z.string().min(1).max(100) }),
+    output: saleImportInspectionSchema,
+    permission: 'customers.write',
+  }),
   'sales.create': procedure({
     summary: 'Create an order or an invoice for a customer (a draft, or issued at once)',
     input: z.strictObject({ fields: saleFieldsSchema }),

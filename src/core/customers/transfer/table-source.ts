@@ -220,3 +220,25 @@ export async function openTable(path: string): Promise<TableSource> {
   if (sample.subarray(0, 4).equals(ZIP_MAGIC)) return openXlsx(path, size);
   return openCsv(path, sample, size);
 }
+
+/** Rows an inspection shows for the preview. */
+const PREVIEW_ROWS = 10;
+
+/**
+ * What an import dialog shows of a file before the import: its format, header and first rows as
+ * text, and `guess`'s mapping of its columns to fields (customers and transactions alike).
+ */
+export async function inspectTable<M>(path: string, guess: (header: readonly string[]) => M) {
+  const source = await openTable(path);
+  try {
+    const preview: string[][] = [];
+    for await (const { cells } of source.rows()) {
+      preview.push(cells.map(cellText));
+      if (preview.length >= PREVIEW_ROWS) break;
+    }
+    const { format, encoding, delimiter, header } = source;
+    return { format, encoding, delimiter, header: [...header], preview, guess: guess(header) };
+  } finally {
+    await source.close();
+  }
+}

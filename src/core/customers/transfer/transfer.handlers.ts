@@ -9,16 +9,13 @@ import { AppError } from '../../../shared/errors';
 import { exportCustomers } from './customer-export';
 import { importCustomers } from './customer-import';
 import { guessMapping } from './import-mapping';
-import { cellText, openTable } from './table-source';
+import { inspectTable, openTable } from './table-source';
 
 /** Company setting: the saved column mappings of imports. */
 const MAPPINGS_KEY = 'import.mappings';
 
 /** Imports of at least this many customers refresh the store's statistics afterwards (TenantStore.afterBulkWrite). */
 const BULK_ROWS = 1_000;
-
-/** Rows the inspection shows for the preview. */
-const PREVIEW_ROWS = 10;
 
 export interface TransferHandlersDeps {
   readonly companies: Companies;
@@ -69,20 +66,8 @@ export function transferHandlers({
       const { list, store } = await mappingsOf(ctx);
       return store(list.filter((m) => m.name !== input.name));
     },
-    'customers.inspectImport': async (input, ctx) => {
-      const source = await openTable(files.resolve(ctx.connection, input.fileId, 'read'));
-      try {
-        const preview: string[][] = [];
-        for await (const { cells } of source.rows()) {
-          preview.push(cells.map(cellText));
-          if (preview.length >= PREVIEW_ROWS) break;
-        }
-        const { format, encoding, delimiter, header } = source;
-        return { format, encoding, delimiter, header: [...header], preview, guess: guessMapping(header) };
-      } finally {
-        await source.close();
-      }
-    },
+    'customers.inspectImport': async (input, ctx) =>
+      inspectTable(files.resolve(ctx.connection, input.fileId, 'read'), guessMapping),
     'customers.import': async (input, ctx) => {
       const path = files.resolve(ctx.connection, input.fileId, 'read');
       const rejectsPath = input.rejectsFileId ? files.resolve(ctx.connection, input.rejectsFileId, 'write') : null;

@@ -26,12 +26,12 @@ import {
   importFields,
   type CustomerListInput,
   type ExportColumn,
-  type ImportField,
   type ImportInspection,
   type ImportMapping,
   type ImportMode,
   type ImportResult,
 } from '../../../../shared/contract';
+import { ColumnMapping } from '../../components/ColumnMapping';
 import { ErrorAlert } from '../../components/ErrorAlert';
 import { call, callLong, chooseFile, deliverFile } from '../../lib/api';
 import { notifySuccess } from '../../lib/notify';
@@ -105,10 +105,6 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
     }
   }
 
-  const fieldOptions = [
-    { value: '', label: t('customers.import.notImported') },
-    ...importFields.map((field) => ({ value: field, label: labels[field] })),
-  ];
   const progress = work.progress;
 
   return (
@@ -180,46 +176,12 @@ export function CustomerImportDialog({ onClose }: { onClose: () => void }) {
               </Button>
             </Group>
             <ErrorAlert error={saveMapping.error} />
-            <ScrollArea.Autosize mah={320}>
-              <Table aria-label={t('customers.import.mapping')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('customers.import.column')}</Table.Th>
-                    <Table.Th>{t('customers.import.example')}</Table.Th>
-                    <Table.Th>{t('customers.import.field')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {file.inspection.header.map((column, index) =>
-                    column === '' ? null : (
-                      <Table.Tr key={`${column}-${index}`}>
-                        <Table.Td>{column}</Table.Td>
-                        <Table.Td>
-                          <Text size="sm" c="dimmed" lineClamp={1}>
-                            {file.inspection.preview[0]?.[index] ?? ''}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Select
-                            aria-label={t('customers.import.fieldFor', { column })}
-                            data={fieldOptions}
-                            value={mapping[column] ?? ''}
-                            allowDeselect={false}
-                            searchable
-                            onChange={(value) =>
-                              setMapping((current) => ({
-                                ...current,
-                                [column]: value ? (value as ImportField) : null,
-                              }))
-                            }
-                          />
-                        </Table.Td>
-                      </Table.Tr>
-                    ),
-                  )}
-                </Table.Tbody>
-              </Table>
-            </ScrollArea.Autosize>
+            <ColumnMapping
+              inspection={file.inspection}
+              mapping={mapping}
+              fields={importFields.map((field) => ({ value: field, label: labels[field] }))}
+              onChange={(column, field) => setMapping((current) => ({ ...current, [column]: field }))}
+            />
             <Group align="end">
               <SegmentedControl
                 aria-label={t('customers.import.mode')}

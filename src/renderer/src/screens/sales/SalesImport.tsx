@@ -1,14 +1,22 @@
-// Importing transactions in the app, as `kontor sales import` does: a CSV/XLSX file whose headers
-// name customer, date and amount (in English or German), or the CDNOW format; customers found by
-// number or, when asked, made; a check first (nothing written), then the import with its progress,
-// a cancel, and every rejected row with its reason.
+// Importing transactions in the app, as `kontor sales import` does: a CSV/XLSX file, each column
+// mapped to a field (customer, date, amount, …; guessed from English and German headers,
+// changeable), or the CDNOW format; customers found by number or, when asked, made; a check first
+// (nothing written), then the import with its progress, a cancel, and every rejected row with its
+// reason.
 import { Alert, Button, Checkbox, Group, Modal, Progress, Select, Stack, Table, Text, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { SaleImportResult } from '../../../../shared/contract';
+import {
+  saleImportFields,
+  type SaleImportField,
+  type SaleImportInspection,
+  type SaleImportMapping,
+  type SaleImportResult,
+} from '../../../../shared/contract';
+import { ColumnMapping } from '../../components/ColumnMapping';
 import { ErrorAlert } from '../../components/ErrorAlert';
-import { callLong, chooseFile } from '../../lib/api';
+import { call, callLong, chooseFile } from '../../lib/api';
 import { notifySuccess } from '../../lib/notify';
 import { invalidateAreas } from '../../lib/query';
 import { useLongCall } from '../../lib/use-long-call';
@@ -21,6 +29,9 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
   const client = useQueryClient();
   const [file, setFile] = useState<{ fileId: string; name: string } | null>(null);
   const [format, setFormat] = useState<'csv' | 'cdnow'>('csv');
+  /** The file's columns, read when it is imported as CSV or Excel; and which field each fills. */
+  const [inspection, setInspection] = useState<SaleImportInspection | null>(null);
+  const [mapping, setMapping] = useState<SaleImportMapping>({});
   const [createCustomers, setCreateCustomers] = useState(false);
   const [vat, setVat] = useState('0');
   const [currency, setCurrency] = useState('');
@@ -33,13 +44,37 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
     try {
       const chosen = await chooseFile({ mode: 'open', extensions: ['csv', 'xlsx', 'txt'] });
       if (!chosen) return;
+      const cdnow = chosen.name.toLowerCase().endsWith('.txt');
       setFile(chosen);
-      setFormat(chosen.name.toLowerCase().endsWith('.txt') ? 'cdnow' : 'csv');
+      setFormat(cdnow ? 'cdnow' : 'csv');
+      setInspection(null);
       setResult(null);
+      if (!cdnow) await inspect(chosen.fileId);
     } catch (error) {
       setChoosing(error);
     }
   }
+
+  async function inspect(fileId: string) {
+    const found = await call('sales.inspectImport', { fileId });
+    setInspection(found);
+    setMapping(found.guess);
+  }
+
+  async function changeFormat(next: 'csv' | 'cdnow') {
+    setFormat(next);
+    setResult(null);
+    setChoosing(null);
+    if (next === 'csv' && file && !inspection) {
+      try {
+        await inspect(file.fileId);
+      } catch (error) {
+        setChoosing(error);
+      }
+    }
+  }
+
+  const fields = saleImportFields.map((field) => ({ value: field, label: t(`sales.import.fields.${field}`) }));
 
   async function start(dryRun: boolean) {
     if (!file) return;
@@ -50,6 +85,7 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
         {
           fileId: file.fileId,
           format,
+          ...(format === 'csv' && inspection && { mapping }),
           createCustomers,
           vatRate: Math.round(Number(vat) * 100),
           ...(currency.trim() && { currency: currency.trim() }),
@@ -100,7 +136,7 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
                 ]}
                 value={format}
                 allowDeselect={false}
-                onChange={(value) => value && setFormat(value)}
+                onChange={(value) => value && void changeFormat(value)}
               />
               <Select
                 label={t('sales.vat')}
@@ -117,6 +153,17 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
                 w={100}
               />
             </Group>
+            {format === 'csv' && inspection && (
+              <>
+                <Text size="sm">{t('sales.import.mappingHint')}</Text>
+                <ColumnMapping<SaleImportField>
+                  inspection={inspection}
+                  mapping={mapping}
+                  fields={fields}
+                  onChange={(column, field) => setMapping((current) => ({ ...current, [column]: field }))}
+                />
+              </>
+            )}
             <Checkbox
               label={t('sales.import.createCustomers')}
               checked={createCustomers}
