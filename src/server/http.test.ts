@@ -1,0 +1,123 @@
+// The Kontor server over real HTTP on 127.0.0.1, in front of a real core on Postgres (the CI
+// server, or PGlite): health, readiness and metrics; connection tokens (none, forged, another
+// client's session); the administrator signing in and working with customers through HTTP; and
+// the refusals of bad requests (unknown procedure, bad input, a body too large or not JSON), each
+// with its status and envelope, nothing stored.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result } from '../shared/errors';
+import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
+import { connectionOf, createServerApp, issueToken } from './http';
+
+describe('the Kontor server over HTTP', () => {
+  let kontor: TestKontor;
+  let app: ReturnType<typeof createServerApp>;
+  let base: string;
+  let ready = true;
+  const tokenKey = randomBytes(32);
+
+  beforeAll(async () => {
+    kontor = await openTestKontor('postgres');
+    app = createServerApp({
+      router: kontor.router,
+      ready: async () => {
+        if (!ready) throw new Error('database down');
+      },
+      tokenKey,
+      logger: pino({ level: 'silent' }),
+      bodyLimit: 64 * 1024,
+    });
+    base = await app.listen({ host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await app.close();
+    await kontor.dispose();
+  });
+
+  const connect = async () => {
+    const response = await fetch(`${base}/v1/connections`, { method: 'POST' });
+    expect(response.status).toBe(200);
+    return ((await response.json()) as { token: string }).token;
+  };
+  const rpc = async (token: string | null, name: string, body: unknown = {}) => {
+    const response = await fetch(`${base}/v1/rpc/${name}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
+      body: JSON.stringify(body),
+    });
+    return { status: response.status, headers: response.headers, result: (await response.json()) as Result<unknown> };
+  };
+
+  it('says it is up and ready, with strict security headers, and not ready while the database is not', async () => {
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(health.headers.get('cache-control')).toBe('no-store');
+    expect(health.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(health.headers.get('strict-transport-security')).toBeNull(); // plain HTTP: behind a TLS proxy
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    ready = false;
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
+    ready = true;
+  });
+
+  it('refuses calls without a token or with one it did not sign', async () => {
+    expect(await rpc(null, 'system.ping')).toMatchObject({
+      status: 401,
+      result: { ok: false, error: { code: 'unauthenticated', details: { reason: 'no_token' } } },
+    });
+    const [id] = issueToken(tokenKey).split('.');
+    const forged = `${id}.${randomBytes(32).toString('base64url')}`;
+    expect(await rpc(forged, 'system.ping')).toMatchObject({
+      status: 401,
+      result: { error: { details: { reason: 'bad_token' } } },
+    });
+    expect(connectionOf(randomBytes(32), issueToken(tokenKey))).toBeNull();
+    expect(connectionOf(tokenKey, 'a.b.c')).toBeNull();
+  });
+
+  it('signs the administrator in on a connection and works with customers through it, and only through it', async () => {
+    const token = await connect();
+    expect((await rpc(token, 'customers.list')).result).toMatchObject({
+      ok: false,
+      error: { code: 'unauthenticated' },
+    });
+    const signIn = await rpc(token, 'auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
+    expect(signIn).toMatchObject({ status: 200, result: { ok: true } });
+    const created = await rpc(token, 'customers.create', { name: 'Über HTTP GmbH' });
+    expect(created).toMatchObject({ status: 200, result: { ok: true, value: { name: 'Über HTTP GmbH' } } });
+    const listed = await rpc(token, 'customers.list', { search: 'HTTP' });
+    expect(listed.result).toMatchObject({ ok: true, value: { items: [{ name: 'Über HTTP GmbH' }] } });
+    // Another client's token is another connection: not signed in.
+    expect((await rpc(await connect(), 'customers.list')).status).toBe(401);
+
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toContain('kontor_rpc_requests_total{procedure="customers.create",outcome="ok"} 1');
+    expect(metrics).toContain('kontor_rpc_duration_seconds_bucket');
+  });
+
+  it('refuses unknown procedures, bad input and bad bodies with the right status, storing nothing', async () => {
+    const token = await connect();
+    await rpc(token, 'auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
+    const count = async () =>
+      ((await rpc(token, 'customers.list', {})).result as { value: { total: number } }).value.total;
+    const before = await count();
+    expect(await rpc(token, 'customers.nope')).toMatchObject({ status: 404, result: { error: { code: 'not_found' } } });
+    expect(await rpc(token, 'customers.create', { name: 42 })).toMatchObject({
+      status: 400,
+      result: { error: { code: 'validation' } },
+    });
+    const large = await rpc(token, 'customers.create', { name: 'x', notes: 'y'.repeat(100_000) });
+    expect(large).toMatchObject({ status: 413, result: { error: { details: { reason: 'body_too_large' } } } });
+    const broken = await fetch(`${base}/v1/rpc/customers.create`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: '{"name": "Halb',
+    });
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ ok: false, error: { details: { reason: 'bad_json' } } });
+    expect((await fetch(`${base}/nowhere`)).status).toBe(404);
+    expect(await count()).toBe(before);
+  });
+});

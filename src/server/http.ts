@@ -1,0 +1,168 @@
+// The Kontor server's HTTP face (Fastify 5): one procedure = one route, `POST /v1/rpc/<name>`,
+// answered by the same router as a desk's IPC — the same validation, session and permission
+// checks, the same result envelope — with an HTTP status that says the envelope's outcome.
+// A client first gets a connection token (`POST /v1/connections`); it names the client's
+// connection, to which `auth.login` binds a session, and goes along as `Authorization: Bearer`.
+// Tokens are signed by the server (HMAC-SHA-256 with a key from its key store), so any instance
+// with the same key can check one without looking anything up. Beside: `/healthz` (the process
+// is up), `/readyz` (database reachable, migrations current), `/metrics` (Prometheus), strict
+// security headers, a body limit, timeouts for slow clients, and logs without bodies or tokens.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply } from 'fastify';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isProcedureName } from '../shared/contract';
+import type { ErrorCode, Result } from '../shared/errors';
+import type { Router } from '../core/router';
+
+export interface ServerAppOptions {
+  readonly router: Pick<Router, 'call'>;
+  /** Resolves when the database answers and its migrations are current; rejects otherwise. */
+  readonly ready: () => Promise<void>;
+  /** Signs connection tokens: 32 bytes from the server's key store. */
+  readonly tokenKey: Buffer;
+  readonly logger: FastifyBaseLogger;
+  /** Largest request body (bytes); 1 MiB by default. */
+  readonly bodyLimit?: number;
+  /** Certificate and key: the server answers HTTPS (and tells browsers to keep to it: HSTS). */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
+}
+
+/** The HTTP status of an outcome: the envelope says what happened, the status says it to proxies and monitors. */
+const statusOf: Record<ErrorCode, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  locked: 423,
+  internal: 500,
+};
+
+const SECURITY_HEADERS = {
+  'cache-control': 'no-store',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cross-origin-resource-policy': 'same-origin',
+  'referrer-policy': 'no-referrer',
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+} as const;
+
+const failure = (code: ErrorCode, message: string, reason: string): Result<never> => ({
+  ok: false,
+  error: { code, message, details: { reason } },
+});
+
+/** A connection token: a random id and its signature, both base64url. */
+export function issueToken(key: Buffer): string {
+  const id = randomBytes(24).toString('base64url');
+  return `${id}.${createHmac('sha256', key).update(id).digest('base64url')}`;
+}
+
+/** The connection a token names, or null when the server did not sign it. */
+export function connectionOf(key: Buffer, token: string): string | null {
+  const [id, signature, extra] = token.split('.');
+  if (!id || !signature || extra !== undefined) return null;
+  const expected = createHmac('sha256', key).update(id).digest();
+  const given = Buffer.from(signature, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+  // The router keeps sessions by connection: a digest, never the token itself.
+  return `server:${createHash('sha256').update(id).digest('base64url')}`;
+}
+
+export function createServerApp(options: ServerAppOptions) {
+  const { router, ready, tokenKey, logger } = options;
+  const app = Fastify({
+    ...(options.tls && { https: { cert: options.tls.cert, key: options.tls.key } }),
+    loggerInstance: logger,
+    // Requests are counted in the metrics, not logged one by one (their bodies hold personal data).
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    // A client that sends its request slowly is cut off instead of holding a socket.
+    connectionTimeout: 60_000,
+    requestTimeout: 120_000,
+    return503OnClosing: true,
+  });
+
+  const metrics = new Registry();
+  collectDefaultMetrics({ register: metrics, prefix: 'kontor_server_' });
+  const requests = new Counter({
+    name: 'kontor_rpc_requests_total',
+    help: 'Procedure calls by procedure and outcome (ok or the error code)',
+    labelNames: ['procedure', 'outcome'] as const,
+    registers: [metrics],
+  });
+  const latency = new Histogram({
+    name: 'kontor_rpc_duration_seconds',
+    help: 'Time from request to answer of procedure calls',
+    labelNames: ['procedure'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [metrics],
+  });
+
+  app.addHook('onSend', async (_request, reply) => {
+    reply.headers(SECURITY_HEADERS);
+    if (options.tls) reply.header('strict-transport-security', 'max-age=31536000');
+  });
+
+  const answer = (reply: FastifyReply, result: Result<unknown>) =>
+    reply.code(result.ok ? 200 : statusOf[result.error.code]).send(result);
+
+  // Fastify's own refusals (a body too large or not JSON) in the envelope, too.
+  app.setErrorHandler((error: { statusCode?: number; code?: string; message: string }, _request, reply) => {
+    const status = error.statusCode ?? 500;
+    if (status === 413)
+      return answer(reply, failure('validation', 'the request body is too large', 'body_too_large')).code(413);
+    if (status === 415)
+      return answer(reply, failure('validation', 'send JSON (application/json)', 'not_json')).code(415);
+    if (status < 500) return answer(reply, failure('validation', 'the request body is not valid JSON', 'bad_json'));
+    logger.error({ err: error }, 'request failed');
+    return answer(reply, failure('internal', 'internal error', 'internal'));
+  });
+  app.setNotFoundHandler((_request, reply) => answer(reply, failure('not_found', 'no such route', 'no_route')));
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_request, reply) => {
+    try {
+      await ready();
+      return { status: 'ready' };
+    } catch (error) {
+      logger.warn({ err: error }, 'not ready');
+      return reply.code(503).send({ status: 'not ready' });
+    }
+  });
+  app.get('/metrics', async (_request, reply) =>
+    reply.header('content-type', metrics.contentType).send(await metrics.metrics()),
+  );
+
+  app.post('/v1/connections', async () => ({ token: issueToken(tokenKey) }));
+
+  app.post<{ Params: { name: string } }>('/v1/rpc/:name', async (request, reply) => {
+    const started = process.hrtime.bigint();
+    const { name } = request.params;
+    // Unknown names share one label: a caller cannot grow the metrics without bound.
+    const procedure = isProcedureName(name) ? name : 'unknown';
+    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+    const connection = bearer ? connectionOf(tokenKey, bearer) : null;
+    let result: Result<unknown>;
+    if (connection === null) {
+      result = failure(
+        'unauthenticated',
+        bearer ? 'the connection token is not valid' : 'no connection token: POST /v1/connections first',
+        bearer ? 'bad_token' : 'no_token',
+      );
+    } else {
+      // A client that goes away cancels its call.
+      const controller = new AbortController();
+      const abort = () => controller.abort();
+      request.raw.once('close', () => request.raw.complete || abort());
+      result = await router.call(name, request.body ?? {}, { meta: { connection }, signal: controller.signal });
+    }
+    const outcome = result.ok ? 'ok' : result.error.code;
+    requests.inc({ procedure, outcome });
+    latency.observe({ procedure }, Number(process.hrtime.bigint() - started) / 1e9);
+    if (!result.ok && result.error.code === 'internal') logger.error({ procedure }, 'procedure failed');
+    return answer(reply, result);
+  });
+
+  return app;
+}

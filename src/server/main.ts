@@ -1,0 +1,139 @@
+// `npm run server`: the Kontor server on the core the desks run, configured from the environment
+// (checked with zod before anything starts). Data: the Postgres of KONTOR_SERVER_DATABASE_URL
+// (schema per company, migrations under an advisory lock, so several instances may start at
+// once), or, when none is given, an embedded PGlite data directory, so it starts on a fresh
+// machine. Keys: a passphrase-protected key file. Without a certificate it binds to loopback
+// only and expects a TLS-terminating proxy in front. SIGTERM or SIGINT finish the requests in
+// flight, then close.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { sql } from 'drizzle-orm';
+import pino from 'pino';
+import { z } from 'zod';
+import { openKontor } from '../core/app';
+import { defaultMigrationsDir } from '../core/config';
+import { connectPostgres, type PgConnection, type PgDb } from '../core/db/postgres';
+import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
+import { createServerApp } from './http';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+export const serverEnvSchema = z
+  .object({
+    KONTOR_SERVER_DATABASE_URL: z.string().min(1).optional(),
+    KONTOR_SERVER_DATA_DIR: z.string().min(1).default('kontor-server-data'),
+    KONTOR_SERVER_MASTER_KEY_FILE: z.string().min(1).optional(),
+    KONTOR_SERVER_MASTER_PASSPHRASE: z.string({ error: 'KONTOR_SERVER_MASTER_PASSPHRASE is required' }).min(12, {
+      error: 'KONTOR_SERVER_MASTER_PASSPHRASE must have at least 12 characters',
+    }),
+    KONTOR_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
+    KONTOR_SERVER_PORT: z.coerce.number().int().min(0).max(65_535).default(7420),
+    KONTOR_SERVER_TLS_CERT_FILE: z.string().min(1).optional(),
+    KONTOR_SERVER_TLS_KEY_FILE: z.string().min(1).optional(),
+    KONTOR_SERVER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
+  })
+  .refine((env) => (env.KONTOR_SERVER_TLS_CERT_FILE === undefined) === (env.KONTOR_SERVER_TLS_KEY_FILE === undefined), {
+    error: 'give both KONTOR_SERVER_TLS_CERT_FILE and KONTOR_SERVER_TLS_KEY_FILE, or neither',
+  })
+  .refine((env) => env.KONTOR_SERVER_TLS_CERT_FILE !== undefined || LOOPBACK.has(env.KONTOR_SERVER_HOST), {
+    error:
+      'without a certificate the server listens on loopback only (127.0.0.1) and expects a TLS-terminating proxy in front: give KONTOR_SERVER_TLS_CERT_FILE and KONTOR_SERVER_TLS_KEY_FILE to listen elsewhere',
+  });
+export type ServerEnv = z.infer<typeof serverEnvSchema>;
+
+export interface RunningServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+/** An embedded Postgres (PGlite) in a data directory of its own. */
+async function embeddedPostgres(dir: string): Promise<PgConnection> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle } = await import('drizzle-orm/pglite');
+  mkdirSync(dir, { recursive: true });
+  const client = new PGlite(dir);
+  await client.waitReady;
+  return { db: drizzle(client) as unknown as PgDb, description: `pglite (${dir})`, close: () => client.close() };
+}
+
+export async function startServer(env: ServerEnv, version = 'dev'): Promise<RunningServer> {
+  const log = pino({ level: env.KONTOR_SERVER_LOG_LEVEL, redact: ['req.headers.authorization'] });
+  const dataDir = resolve(env.KONTOR_SERVER_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  // The keys first: a wrong passphrase stops the start before any database is opened.
+  const keyStore = await openPassphraseKeyStore({
+    file: env.KONTOR_SERVER_MASTER_KEY_FILE ?? join(dataDir, 'keys.json'),
+    passphrase: env.KONTOR_SERVER_MASTER_PASSPHRASE,
+  });
+  const connection = env.KONTOR_SERVER_DATABASE_URL
+    ? await connectPostgres(env.KONTOR_SERVER_DATABASE_URL)
+    : await embeddedPostgres(join(dataDir, 'pg'));
+  const kontor = await openKontor({
+    dataDir,
+    migrationsDir: defaultMigrationsDir(),
+    database: { kind: 'postgres', connection, ownsConnection: true },
+    keyStore,
+    settingsFile: join(dataDir, 'settings.json'),
+    version,
+    logger: {
+      error: (message, fields) => log.error(fields ?? {}, message),
+      warn: (message, fields) => log.warn(fields ?? {}, message),
+    },
+  }).catch(async (error: unknown) => {
+    await connection.close();
+    throw error;
+  });
+  const tls =
+    env.KONTOR_SERVER_TLS_CERT_FILE && env.KONTOR_SERVER_TLS_KEY_FILE
+      ? { cert: readFileSync(env.KONTOR_SERVER_TLS_CERT_FILE), key: readFileSync(env.KONTOR_SERVER_TLS_KEY_FILE) }
+      : undefined;
+  const app = createServerApp({
+    router: kontor.router,
+    ready: async () => void (await connection.db.execute(sql`SELECT 1`)),
+    tokenKey: await keyStore.getOrCreateKey('server.connectionTokens'),
+    logger: log,
+    tls,
+  });
+  const url = await app.listen({ host: env.KONTOR_SERVER_HOST, port: env.KONTOR_SERVER_PORT });
+  log.info(
+    { url, database: connection.description, tls: Boolean(tls) },
+    tls ? 'Kontor server listening' : 'Kontor server listening on loopback; put a TLS-terminating proxy in front',
+  );
+  return {
+    url,
+    async close() {
+      await app.close(); // waits for the requests in flight
+      await kontor.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const parsed = serverEnvSchema.safeParse(process.env);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`kontor-server: ${issue.message}`);
+    process.exit(2);
+  }
+  // `npm run server` names the version of the package it runs.
+  const version = process.env['npm_package_version'] ?? 'dev';
+  const server = await startServer(parsed.data, version);
+  const stop = () => {
+    void server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`kontor-server: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    console.error(`kontor-server: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}
