@@ -8,7 +8,11 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../shared/errors';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
+import { sql } from 'drizzle-orm';
+import { defaultMigrationsDir } from '../core/config';
+import { MIGRATIONS_TABLE } from '../core/db/migrations';
 import { connectionOf, createServerApp, issueToken } from './http';
+import { systemMigrationsCurrent } from './readiness';
 
 describe('the Kontor server over HTTP', () => {
   let kontor: TestKontor;
@@ -60,6 +64,21 @@ describe('the Kontor server over HTTP', () => {
     ready = false;
     expect((await fetch(`${base}/readyz`)).status).toBe(503);
     ready = true;
+  });
+
+  it('is ready only while the database has every migration of this build', async () => {
+    const check = systemMigrationsCurrent(kontor.stores.system.sql, defaultMigrationsDir());
+    await expect(check()).resolves.toBeUndefined();
+    const system = kontor.stores.system.sql;
+    const [last] = await system.column(
+      sql`SELECT tag FROM ${system.table(MIGRATIONS_TABLE)} ORDER BY tag DESC LIMIT 1`,
+    );
+    await system.run(sql`DELETE FROM ${system.table(MIGRATIONS_TABLE)} WHERE tag = ${String(last)}`);
+    await expect(check()).rejects.toThrow(`the database lacks migrations: ${String(last)}`);
+    await system.run(
+      sql`INSERT INTO ${system.table(MIGRATIONS_TABLE)} (tag, applied_at) VALUES (${String(last)}, now())`,
+    );
+    await expect(check()).resolves.toBeUndefined();
   });
 
   it('refuses calls without a token or with one it did not sign', async () => {

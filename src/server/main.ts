@@ -8,7 +8,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { z } from 'zod';
 import { openKontor } from '../core/app';
@@ -16,6 +15,7 @@ import { defaultMigrationsDir } from '../core/config';
 import { connectPostgres, type PgConnection, type PgDb } from '../core/db/postgres';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import { createServerApp } from './http';
+import { systemMigrationsCurrent } from './readiness';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -90,7 +90,7 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
       : undefined;
   const app = createServerApp({
     router: kontor.router,
-    ready: async () => void (await connection.db.execute(sql`SELECT 1`)),
+    ready: systemMigrationsCurrent(kontor.stores.system.sql, defaultMigrationsDir()),
     tokenKey: await keyStore.getOrCreateKey('server.connectionTokens'),
     logger: log,
     tls,
