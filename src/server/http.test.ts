@@ -139,4 +139,39 @@ describe('the Kontor server over HTTP', () => {
     expect((await fetch(`${base}/nowhere`)).status).toBe(404);
     expect(await count()).toBe(before);
   });
+
+  it('cancels a call whose client goes away before the answer', async () => {
+    // A router that waits for its cancel (the real router's cancels are tested with each long call).
+    let cancelled: () => void = () => undefined;
+    const seen = new Promise<void>((resolve) => (cancelled = resolve));
+    const waiting = createServerApp({
+      router: {
+        call: (_name, _input, options) =>
+          new Promise((resolve) =>
+            options?.signal?.addEventListener('abort', () => {
+              cancelled();
+              resolve({ ok: true, value: null });
+            }),
+          ),
+      },
+      ready: async () => undefined,
+      tokenKey,
+      logger: pino({ level: 'silent' }),
+    });
+    const url = await waiting.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const client = new AbortController();
+      const call = fetch(`${url}/v1/rpc/analytics.refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${issueToken(tokenKey)}` },
+        body: '{}',
+        signal: client.signal,
+      });
+      setTimeout(() => client.abort(), 200);
+      await expect(call).rejects.toThrow();
+      await seen;
+    } finally {
+      await waiting.close();
+    }
+  });
 });

@@ -151,10 +151,9 @@ export function createServerApp(options: ServerAppOptions) {
         bearer ? 'bad_token' : 'no_token',
       );
     } else {
-      // A client that goes away cancels its call.
+      // A client that goes away before its answer cancels its call.
       const controller = new AbortController();
-      const abort = () => controller.abort();
-      request.raw.once('close', () => request.raw.complete || abort());
+      reply.raw.once('close', () => reply.raw.writableFinished || controller.abort());
       result = await router.call(name, request.body ?? {}, { meta: { connection }, signal: controller.signal });
     }
     const outcome = result.ok ? 'ok' : result.error.code;

@@ -372,6 +372,9 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
       const done = await store(rows, started, signal, async () => {
         const { holdout } = await checking;
         return { ...run, holdout: holdout && { ...holdout, buckets: [...holdout.buckets] } };
+      }).catch((error: unknown) => {
+        failed.abort(); // a failed or cancelled store stops the model-quality check still running
+        throw error;
       });
       onProgress?.(STAGES.length, STAGES.length, 'done');
       return done;
