@@ -45,6 +45,18 @@ const STAGES = ['ledger', 'summaries', 'bgnbd', 'gammaGamma', 'cohorts', 'scores
 /** From this many customers on, the outlook is computed in two halves, one per worker. */
 const SPLIT_FROM = 5000;
 
+/**
+ * Both results; or, when one task failed and the other was cancelled because of it, the failure
+ * that says why (a model that cannot be fitted, not "cancelled").
+ */
+export async function together<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === 'fulfilled' && y.status === 'fulfilled') return [x.value, y.value];
+  const errors = [x, y].flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  const cancel = (e: unknown) => e instanceof AppError && e.details?.['reason'] === 'cancelled';
+  throw errors.find((e) => !cancel(e)) ?? errors[0];
+}
+
 export interface Progress {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((done: number, total: number, stage: string) => void) | undefined;
@@ -289,7 +301,7 @@ export function createAnalyticsService({ db, settings, runner, clock, ids }: Ana
         'model',
         runner({ kind: 'model', ledger, asOf, unit, segmentRules: rules }, { signal: stop, onStage: step }),
       );
-      const [{ bgnbd }, model] = await Promise.all([repeat, described]);
+      const [{ bgnbd }, model] = await together(repeat, described);
       step('scores');
       const n = model.summaries.at.length;
       const half = n >= SPLIT_FROM ? Math.ceil(n / 2) : n;

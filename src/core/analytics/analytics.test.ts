@@ -4,8 +4,9 @@
 // modelled says so plainly.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnalyticsBreakdown, AnalyticsRun, CustomerScoreRow, FitResult } from '../../shared/contract';
-import type { Result } from '../../shared/errors';
+import { AppError, type Result } from '../../shared/errors';
 import { openTestKontor, testDialects, type TestKontor, value } from '../db/testing';
+import { together } from './analytics.service';
 import { CDNOW_SAMPLE_PATH, equalToDigits, PUBLISHED } from './cdnow.testing';
 
 describe.each(testDialects)('analytics on %s', (dialect) => {
@@ -155,5 +156,21 @@ describe.each(testDialects)('analytics on %s', (dialect) => {
     expect(value(await call<{ isDefault: boolean }>('analytics.setSegmentRules', { rules: null })).isDefault).toBe(
       true,
     );
+  });
+});
+
+describe('two analysis tasks together', () => {
+  const cancelled = () => new AppError('conflict', 'analysis cancelled; nothing was changed', { reason: 'cancelled' });
+  const refused = new AppError('validation', 'no customer bought a second time', { reason: 'analytics_no_repeat' });
+
+  it('gives both results, or the failure that says why rather than the cancel it caused', async () => {
+    await expect(together(Promise.resolve(1), Promise.resolve('b'))).resolves.toEqual([1, 'b']);
+    // The other task's cancel may come first: the reason still wins.
+    await expect(together(Promise.reject(cancelled()), Promise.reject(refused))).rejects.toBe(refused);
+    await expect(together(Promise.reject(refused), Promise.resolve(2))).rejects.toBe(refused);
+    // A cancel by the user cancels both: that is what it says.
+    await expect(together(Promise.reject(cancelled()), Promise.reject(cancelled()))).rejects.toMatchObject({
+      details: { reason: 'cancelled' },
+    });
   });
 });
