@@ -10,11 +10,9 @@ import {
   Menu,
   Modal,
   Progress,
-  ScrollArea,
   SegmentedControl,
   Select,
   Stack,
-  Table,
   Text,
   TextInput,
 } from '@mantine/core';
@@ -33,6 +31,7 @@ import {
 } from '../../../../shared/contract';
 import { ColumnMapping } from '../../components/ColumnMapping';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { RejectedRows } from '../../components/RejectedRows';
 import { call, callLong, chooseFile, deliverFile } from '../../lib/api';
 import { notifySuccess } from '../../lib/notify';
 import { invalidateAreas, useChange, useProcedure } from '../../lib/query';
@@ -261,28 +260,7 @@ function ImportOutcome({ result }: { result: ImportResult }) {
               count: result.rejected.length,
             })}
       </Alert>
-      {result.rejected.length > 0 && (
-        <ScrollArea.Autosize mah={240}>
-          <Table aria-label={t('customers.import.problems')} striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('customers.import.row')}</Table.Th>
-                <Table.Th>{t('customers.import.column')}</Table.Th>
-                <Table.Th>{t('customers.import.reason')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.rejected.slice(0, SHOWN_REJECTIONS).map((problem, i) => (
-                <Table.Tr key={`${problem.row}-${i}`}>
-                  <Table.Td>{problem.row}</Table.Td>
-                  <Table.Td>{problem.column ?? '—'}</Table.Td>
-                  <Table.Td>{problem.reason}</Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea.Autosize>
-      )}
+      <RejectedRows rows={result.rejected} label={t('customers.import.problems')} shown={SHOWN_REJECTIONS} />
     </Stack>
   );
 }

@@ -3,7 +3,7 @@
 // changeable), or the CDNOW format; customers found by number or, when asked, made; a check first
 // (nothing written), then the import with its progress, a cancel, and every rejected row with its
 // reason.
-import { Alert, Button, Checkbox, Group, Modal, Progress, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Modal, Progress, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -16,6 +16,7 @@ import {
 } from '../../../../shared/contract';
 import { ColumnMapping } from '../../components/ColumnMapping';
 import { ErrorAlert } from '../../components/ErrorAlert';
+import { RejectedRows } from '../../components/RejectedRows';
 import { call, callLong, chooseFile } from '../../lib/api';
 import { notifySuccess } from '../../lib/notify';
 import { invalidateAreas } from '../../lib/query';
@@ -218,26 +219,7 @@ export function SalesImportDialog({ onClose }: { onClose: () => void }) {
                     customers: result.customersCreated,
                   })}
             </Text>
-            {result.rejected.length > 0 && (
-              <Table aria-label={t('sales.import.rejected')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('sales.import.row')}</Table.Th>
-                    <Table.Th>{t('sales.import.column')}</Table.Th>
-                    <Table.Th>{t('sales.import.reason')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {result.rejected.slice(0, SHOWN).map((r, i) => (
-                    <Table.Tr key={i}>
-                      <Table.Td>{r.row}</Table.Td>
-                      <Table.Td>{r.column ?? '—'}</Table.Td>
-                      <Table.Td>{r.reason}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            )}
+            <RejectedRows rows={result.rejected} label={t('sales.import.rejected')} shown={SHOWN} />
           </Stack>
         )}
       </Stack>
