@@ -7,6 +7,7 @@ export default defineConfig({
     './src/core/settings/settings.schema.ts',
     './src/core/tenants/tenants.schema.ts',
     './src/core/auth/auth.schema.ts',
+    './src/core/auth/sessions.schema.ts',
     './src/core/audit/audit.schema.ts',
     './src/core/mail/mail.schema.ts',
   ],

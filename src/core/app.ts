@@ -7,6 +7,7 @@ import { contactsHandlers } from './contacts/contacts.handlers';
 import { salesHandlers } from './sales/sales.handlers';
 import { analyticsHandlers } from './analytics/analytics.handlers';
 import { createAnalysisRunner } from './analytics/analysis-runner';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { AUDIT_HEAD_FILE, auditChainKey, createAuditService, type AuditService } from './audit/audit.service';
 import { auditHandlers } from './audit/audit.handlers';
@@ -16,6 +17,7 @@ import { createIdentityRepo } from './auth/identity.repo';
 import { createIdentityService, type IdentityService } from './auth/identity.service';
 import { createPasswordHasher, type PasswordParams } from './auth/passwords';
 import { createSecurityRules } from './auth/security-settings';
+import { createSessionStore } from './auth/session-store';
 import { createSessionManager, type SessionManager } from './auth/sessions';
 import { createSnapshots } from './auth/snapshots';
 import { usersHandlers } from './auth/users.handlers';
@@ -69,6 +71,11 @@ export interface KontorOptions {
   readonly ids?: IdSource;
   readonly logger?: Logger;
   readonly passwordParams?: PasswordParams;
+  /**
+   * Sessions in the database, shared by every process on it (the Kontor server's instances):
+   * Postgres only. Without, sessions live in this process (a desk).
+   */
+  readonly sharedSessions?: boolean;
 }
 
 export interface Kontor {
@@ -97,11 +104,14 @@ export const consoleLogger: Logger = {
   warn: (message, fields) => console.warn(logLine(message, fields)),
 };
 
+const RULES_TOPIC = 'rules';
+
 export async function openKontor(options: KontorOptions): Promise<Kontor> {
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? uuidv7Source(clock);
   const logger = options.logger ?? consoleLogger;
   const { database, keyStore } = options;
+  if (options.sharedSessions && database.kind !== 'postgres') throw new Error('shared sessions need Postgres');
 
   // Stores and the keys that open them.
   const stores =
@@ -134,14 +144,30 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   });
   await audit.start();
   const tenants = createTenantsService({ stores, clock, ids });
-  const rules = createSecurityRules({ settings, audit });
+  // With several processes on one database (the server's instances), each hears the others'
+  // changes of what it caches: sessions (below) and the sign-in rules.
+  const shared = options.sharedSessions ? stores.system.notifications : null;
+  const rules = createSecurityRules({
+    settings,
+    audit,
+    ...(shared && { changed: () => shared.notify(RULES_TOPIC, '') }),
+  });
   await rules.load();
+  const reloadRules = () =>
+    void rules.load().catch((error: unknown) => logger.error('sign-in rules not reloaded', { error: String(error) }));
+  const stopRules = shared
+    ? await shared.listen(RULES_TOPIC, { message: reloadRules, lost: () => undefined, restored: reloadRules })
+    : null;
   const snapshots = createSnapshots({ repo, rules });
   const sessions = createSessionManager({
     clock,
     timeouts: () => rules.installation(),
     revalidate: (session) => snapshots.revalidate(session),
+    ...(shared && {
+      store: createSessionStore({ db, notifications: shared, instance: randomBytes(8).toString('hex') }),
+    }),
   });
+  await sessions.start();
   const mail = createMailService({ db, settings, audit, secrets, clock, ids, logger });
   await mail.sealStoredBodies();
   const codes = createCodes({ repo, secrets, clock, ids });
@@ -249,6 +275,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     mail,
     files,
     async close() {
+      await sessions.stop();
+      await stopRules?.();
       await mail.stop();
       await audit.settled();
       await stores.close();

@@ -6,13 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result } from '../shared/errors';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
 import { sql } from 'drizzle-orm';
 import { defaultMigrationsDir } from '../core/config';
 import { MIGRATIONS_TABLE } from '../core/db/migrations';
 import { connectionOf, createServerApp, issueToken } from './http';
 import { systemMigrationsCurrent } from './readiness';
+import { httpClient } from './testing';
 
 describe('the Kontor server over HTTP', () => {
   let kontor: TestKontor;
@@ -31,6 +31,7 @@ describe('the Kontor server over HTTP', () => {
       tokenKey,
       logger: pino({ level: 'silent' }),
       bodyLimit: 64 * 1024,
+      gauges: () => ({ sessions: kontor.sessions.connections(), pool: { total: 3, idle: 2, waiting: 0 } }),
     });
     base = await app.listen({ host: '127.0.0.1', port: 0 });
   });
@@ -39,19 +40,8 @@ describe('the Kontor server over HTTP', () => {
     await kontor.dispose();
   });
 
-  const connect = async () => {
-    const response = await fetch(`${base}/v1/connections`, { method: 'POST' });
-    expect(response.status).toBe(200);
-    return ((await response.json()) as { token: string }).token;
-  };
-  const rpc = async (token: string | null, name: string, body: unknown = {}) => {
-    const response = await fetch(`${base}/v1/rpc/${name}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token && { authorization: `Bearer ${token}` }) },
-      body: JSON.stringify(body),
-    });
-    return { status: response.status, headers: response.headers, result: (await response.json()) as Result<unknown> };
-  };
+  const connect = () => httpClient(base).connect();
+  const rpc = (token: string | null, name: string, body: unknown = {}) => httpClient(base).rpc(token, name, body);
 
   it('says it is up and ready, with strict security headers, and not ready while the database is not', async () => {
     const health = await fetch(`${base}/healthz`);
@@ -114,6 +104,8 @@ describe('the Kontor server over HTTP', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('kontor_rpc_requests_total{procedure="customers.create",outcome="ok"} 1');
     expect(metrics).toContain('kontor_rpc_duration_seconds_bucket');
+    expect(metrics).toMatch(/^kontor_sessions_cached [1-9]/m);
+    expect(metrics).toContain('kontor_db_pool_clients{state="idle"} 2');
   });
 
   it('refuses unknown procedures, bad input and bad bodies with the right status, storing nothing', async () => {

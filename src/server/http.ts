@@ -9,9 +9,10 @@
 // security headers, a body limit, timeouts for slow clients, and logs without bodies or tokens.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply } from 'fastify';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isProcedureName } from '../shared/contract';
 import type { ErrorCode, Result } from '../shared/errors';
+import type { PoolStats } from '../core/db/postgres';
 import type { Router } from '../core/router';
 
 export interface ServerAppOptions {
@@ -23,6 +24,8 @@ export interface ServerAppOptions {
   readonly logger: FastifyBaseLogger;
   /** Largest request body (bytes); 1 MiB by default. */
   readonly bodyLimit?: number;
+  /** What the metrics show of the process's state: the sessions it holds, the database pool. */
+  readonly gauges?: () => { readonly sessions: number; readonly pool: PoolStats | null };
   /** Certificate and key: the server answers HTTPS (and tells browsers to keep to it: HSTS). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -98,6 +101,31 @@ export function createServerApp(options: ServerAppOptions) {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
     registers: [metrics],
   });
+
+  const { gauges } = options;
+  if (gauges) {
+    new Gauge({
+      name: 'kontor_sessions_cached',
+      help: 'Sessions this instance holds in its cache (every session is in the database)',
+      registers: [metrics],
+      collect() {
+        this.set(gauges().sessions);
+      },
+    });
+    new Gauge({
+      name: 'kontor_db_pool_clients',
+      help: 'Database pool clients by state (total, idle, waiting requests)',
+      labelNames: ['state'] as const,
+      registers: [metrics],
+      collect() {
+        const pool = gauges().pool;
+        if (!pool) return;
+        this.set({ state: 'total' }, pool.total);
+        this.set({ state: 'idle' }, pool.idle);
+        this.set({ state: 'waiting' }, pool.waiting);
+      },
+    });
+  }
 
   app.addHook('onSend', async (_request, reply) => {
     reply.headers(SECURITY_HEADERS);

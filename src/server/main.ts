@@ -12,7 +12,7 @@ import pino from 'pino';
 import { z } from 'zod';
 import { openKontor } from '../core/app';
 import { defaultMigrationsDir } from '../core/config';
-import { connectPostgres, type PgConnection, type PgDb } from '../core/db/postgres';
+import { connectPostgres, pgliteConnection, type PgConnection } from '../core/db/postgres';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import { createServerApp } from './http';
 import { systemMigrationsCurrent } from './readiness';
@@ -54,7 +54,7 @@ async function embeddedPostgres(dir: string): Promise<PgConnection> {
   mkdirSync(dir, { recursive: true });
   const client = new PGlite(dir);
   await client.waitReady;
-  return { db: drizzle(client) as unknown as PgDb, description: `pglite (${dir})`, close: () => client.close() };
+  return pgliteConnection(client, drizzle(client), `pglite (${dir})`);
 }
 
 export async function startServer(env: ServerEnv, version = 'dev'): Promise<RunningServer> {
@@ -76,6 +76,8 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
     keyStore,
     settingsFile: join(dataDir, 'settings.json'),
     version,
+    // Sessions in Postgres: any instance answers any call, a sign-out reaches all of them.
+    sharedSessions: true,
     logger: {
       error: (message, fields) => log.error(fields ?? {}, message),
       warn: (message, fields) => log.warn(fields ?? {}, message),
@@ -93,6 +95,7 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
     ready: systemMigrationsCurrent(kontor.stores.system.sql, defaultMigrationsDir()),
     tokenKey: await keyStore.getOrCreateKey('server.connectionTokens'),
     logger: log,
+    gauges: () => ({ sessions: kontor.sessions.connections(), pool: connection.pool() }),
     tls,
   });
   const url = await app.listen({ host: env.KONTOR_SERVER_HOST, port: env.KONTOR_SERVER_PORT });

@@ -303,7 +303,7 @@ export function createIdentityService(deps: IdentityDeps) {
         emailVerifiedAt: user.emailVerifiedAt ?? at,
         updatedAt: at,
       });
-      sessions.closeUser(user.id);
+      await sessions.closeUser(user.id);
       await audit.append({ action: 'auth.password.reset', actorId: user.id, actor: user.email });
       return { reset: true };
     },
@@ -349,7 +349,7 @@ export function createIdentityService(deps: IdentityDeps) {
         );
         return row;
       });
-      sessions.open(connection, await snapshotFor(user, null));
+      await sessions.open(connection, await snapshotFor(user, null));
       return status(connection);
     },
 
@@ -367,7 +367,7 @@ export function createIdentityService(deps: IdentityDeps) {
         return { state: 'second_factor_required' };
       }
       const snapshot = await snapshotFor((await repo.user(user.id)) ?? user, null);
-      sessions.open(connection, snapshot);
+      await sessions.open(connection, snapshot);
       await audit.append({
         action: 'auth.login.success',
         actorId: user.id,
@@ -378,7 +378,7 @@ export function createIdentityService(deps: IdentityDeps) {
     },
 
     async logout(connection: string, session: Session): Promise<AuthStatus> {
-      sessions.close(connection);
+      await sessions.close(connection);
       await audit.append({
         action: 'auth.logout',
         actorId: session.userId,
@@ -397,7 +397,7 @@ export function createIdentityService(deps: IdentityDeps) {
       if ((await authenticate(user, input.password, input.code)) === 'second_factor_required') {
         return { state: 'second_factor_required' };
       }
-      sessions.unlock(connection);
+      await sessions.unlock(connection);
       await audit.append({ action: 'auth.unlock', actorId: user.id, actor: user.email, tenantId: session.tenantId });
       return status(connection);
     },
@@ -437,8 +437,8 @@ export function createIdentityService(deps: IdentityDeps) {
         );
       });
       // Every other session of this user ends; this one carries on with the new stamp.
-      sessions.closeUser(user.id, connection);
-      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      await sessions.closeUser(user.id, connection);
+      await sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
       return status(connection);
     },
 
@@ -448,7 +448,7 @@ export function createIdentityService(deps: IdentityDeps) {
       if (!memberships.some((m) => m.tenantId === tenantId)) {
         throw new AppError('forbidden', 'forbidden: you are not a member of that company', { reason: 'not_member' });
       }
-      sessions.update(connection, await snapshotFor(user, tenantId));
+      await sessions.update(connection, await snapshotFor(user, tenantId));
       await audit.append({
         action: 'auth.tenant.switched',
         actorId: user.id,
@@ -471,7 +471,7 @@ export function createIdentityService(deps: IdentityDeps) {
         actor: user.email,
         tenantId,
       });
-      sessions.update(connection, await snapshotFor(user, session.tenantId));
+      await sessions.update(connection, await snapshotFor(user, session.tenantId));
       return status(connection);
     },
 
@@ -514,7 +514,7 @@ export function createIdentityService(deps: IdentityDeps) {
           tx,
         );
       });
-      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      await sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
       return { recoveryCodes: codes };
     },
 
@@ -533,7 +533,7 @@ export function createIdentityService(deps: IdentityDeps) {
           tx,
         );
       });
-      sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
+      await sessions.update(connection, await snapshotFor((await repo.user(user.id)) ?? user, session.tenantId));
       return status(connection);
     },
 

@@ -36,9 +36,12 @@ const tenantSchema = z.object({ requireTwoFactor: z.boolean() });
 export function createSecurityRules({
   settings,
   audit,
+  changed,
 }: {
   settings: SettingsStore;
   audit: AuditService;
+  /** Tells the other processes on this database that the rules changed (they load them again). */
+  changed?: () => Promise<void>;
 }): SecurityRules {
   let cached: InstallationRules = installationSchema.parse({});
 
@@ -83,6 +86,7 @@ export function createSecurityRules({
         return { value, entry: { ...entry, details: changes } };
       });
       cached = installationSchema.parse(result); // committed: the cache follows
+      await changed?.();
       return result;
     },
   };

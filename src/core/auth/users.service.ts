@@ -260,7 +260,7 @@ export function createUsersService(deps: UsersDeps) {
           tx,
         );
       });
-      if (!active) sessions.closeUser(id);
+      if (!active) await sessions.closeUser(id);
       return userOf(tenantId, await member(tenantId, id));
     },
 
@@ -279,7 +279,7 @@ export function createUsersService(deps: UsersDeps) {
         lockedUntil: null,
         updatedAt: at,
       });
-      sessions.closeUser(target.id);
+      await sessions.closeUser(target.id);
       await audit.append({
         ...actor(session),
         action: 'auth.password.reset_by_admin',

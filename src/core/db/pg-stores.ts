@@ -73,7 +73,16 @@ export async function openPgStores(options: PgStoresOptions): Promise<Stores> {
 
   return {
     dialect: 'postgres',
-    system: { tenants: createTenantsRepo(systemSql), sql: systemSql },
+    system: {
+      tenants: createTenantsRepo(systemSql),
+      sql: systemSql,
+      notifications: {
+        notify: async (topic, payload) => {
+          await systemSql.rows(sql`SELECT pg_notify(${`${systemSchema}_${topic}`}, ${payload})`);
+        },
+        listen: (topic, handlers) => connection.listen(`${systemSchema}_${topic}`, handlers),
+      },
+    },
     async createTenantStore(tenantId) {
       await migratePg(db, tenantSchemaName(prefix, tenantId), migrationsDir, 'tenant');
     },

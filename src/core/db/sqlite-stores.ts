@@ -138,7 +138,7 @@ export async function openSqliteStores(options: SqliteStoresOptions): Promise<St
 
   return {
     dialect: 'sqlite',
-    system: { tenants: createTenantsRepo(systemSql), sql: systemSql },
+    system: { tenants: createTenantsRepo(systemSql), sql: systemSql, notifications: null },
     createTenantStore: async (tenantId) => {
       await openTenant(tenantId, true);
     },

@@ -1,6 +1,7 @@
 // The stores of one installation: the system store and one store per tenant.
 import type { TenantsRepo } from '../tenants/tenants.repo';
 import type { Executor } from './executor';
+import type { ChannelHandlers } from './postgres';
 
 export interface TenantStore {
   /** Dialect-neutral SQL on this tenant's store (event log, projections, wrapped keys). */
@@ -23,6 +24,15 @@ export interface SystemStore {
   readonly tenants: TenantsRepo;
   /** Dialect-neutral SQL for the services that share one implementation (identity, audit, mail). */
   readonly sql: Executor;
+  /** Messages between the processes that share this store (Postgres LISTEN/NOTIFY); null on SQLite. */
+  readonly notifications: Notifications | null;
+}
+
+/** Topics are plain lower-case words; each store (schema) has its own channel per topic. */
+export interface Notifications {
+  /** Sends to every process listening on the topic, this one included, once the sending transaction commits. */
+  notify(topic: string, payload: string): Promise<void>;
+  listen(topic: string, handlers: ChannelHandlers): Promise<() => Promise<void>>;
 }
 
 export interface Stores {

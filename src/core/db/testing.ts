@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import { openKontor, type Kontor, type KontorOptions } from '../app';
+import { openKontor, type Kontor } from '../app';
 import { defaultMigrationsDir } from '../config';
 import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
@@ -14,7 +14,7 @@ import type { KeyStore } from '../keys/keystore';
 import { keyStore } from '../keys/keystore';
 import type { Logger } from '../router';
 import type { Result } from '../../shared/errors';
-import { connectPostgres, queryRows, type PgConnection, type PgDb } from './postgres';
+import { connectPostgres, pgliteConnection, queryRows, type PgConnection, type PgDb } from './postgres';
 
 export type TestDialect = 'sqlite' | 'postgres';
 export const testDialects: readonly TestDialect[] = ['sqlite', 'postgres'];
@@ -41,7 +41,7 @@ export function sharedPgConnection(): Promise<PgConnection> {
     const { drizzle } = await import('drizzle-orm/pglite');
     const client = new PGlite();
     await client.waitReady;
-    return { db: drizzle(client) as unknown as PgDb, description: 'pglite (in memory)', close: () => client.close() };
+    return pgliteConnection(client, drizzle(client), 'pglite (in memory)');
   })();
   return shared;
 }
@@ -79,6 +79,11 @@ export interface TestKontor extends Kontor {
   signInAs(roleId: string, email?: string): Promise<Caller>;
   /** The store of the company the test administrator works in now (for looking at raw tables). */
   currentStore(): Promise<TenantStore & { tenantId: string }>;
+  /**
+   * Postgres: another process on the same database and keys (a second server instance), with a
+   * data directory of its own; closed by `dispose`.
+   */
+  instance(): Promise<Kontor & { caller(connection: string): Caller }>;
   /** Closes and removes everything the test created. */
   dispose(): Promise<void>;
 }
@@ -90,6 +95,8 @@ export interface TestKontorOptions {
   readonly keyStore?: KeyStore;
   /** Leave the installation without a first administrator (for first-run tests). */
   readonly skipSetup?: boolean;
+  /** Postgres: sessions in the database, as on the Kontor server. */
+  readonly sharedSessions?: boolean;
 }
 
 export const quietLogger: Logger = { error: () => undefined, warn: () => undefined };
@@ -98,27 +105,31 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
   const dataDir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
   const prefix = `kt${randomBytes(5).toString('hex')}_`;
   const connection = dialect === 'postgres' ? await sharedPgConnection() : null;
-  const base: Omit<KontorOptions, 'database' | 'keyStore'> = {
-    dataDir,
-    migrationsDir: defaultMigrationsDir(),
-    settingsFile: join(dataDir, 'settings.json'),
-    version: '0.0.0-test',
-    logger: options.logger ?? quietLogger,
-    ...(options.clock && { clock: options.clock }),
-    ...(options.ids && { ids: options.ids }),
-  };
-  const kontor = await openKontor({
-    ...base,
-    database:
-      connection === null
-        ? { kind: 'sqlite' }
-        : { kind: 'postgres', connection, schemaPrefix: prefix, ownsConnection: false },
-    keyStore: options.keyStore ?? memoryKeyStore(),
-  });
-  const caller =
+  const keys = options.keyStore ?? memoryKeyStore();
+  const open = (dir: string) =>
+    openKontor({
+      dataDir: dir,
+      migrationsDir: defaultMigrationsDir(),
+      settingsFile: join(dir, 'settings.json'),
+      version: '0.0.0-test',
+      logger: options.logger ?? quietLogger,
+      ...(options.clock && { clock: options.clock }),
+      ...(options.ids && { ids: options.ids }),
+      ...(options.sharedSessions && { sharedSessions: true }),
+      database:
+        connection === null
+          ? { kind: 'sqlite' }
+          : { kind: 'postgres', connection, schemaPrefix: prefix, ownsConnection: false },
+      keyStore: keys,
+    });
+  const kontor = await open(dataDir);
+  const callerOf =
+    (of: Kontor) =>
     (connection: string): Caller =>
     (name, input = {}) =>
-      kontor.router.call(name, input, { meta: { connection } });
+      of.router.call(name, input, { meta: { connection } });
+  const caller = callerOf(kontor);
+  const instances: { kontor: Kontor; dir: string }[] = [];
   const call = caller('test-admin');
   if (!options.skipSetup) {
     const setup = await call('auth.setup', { ...TEST_ADMIN, name: 'Test Admin' });
@@ -149,7 +160,18 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       if (!tenantId) throw new Error('the test administrator works in no company');
       return { ...(await kontor.stores.tenant(tenantId)), tenantId };
     },
+    async instance() {
+      if (!connection) throw new Error('a second instance needs Postgres');
+      const dir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
+      const other = await open(dir);
+      instances.push({ kontor: other, dir });
+      return { ...other, caller: callerOf(other) };
+    },
     async dispose() {
+      for (const { kontor: other, dir } of instances) {
+        await other.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
       await kontor.close();
       if (connection) await dropSchemasWithPrefix(connection.db, prefix);
       rmSync(dataDir, { recursive: true, force: true });

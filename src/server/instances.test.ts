@@ -1,0 +1,81 @@
+// Two server instances on one database behind no balancer but the test: a client's token works
+// on either, a customer made through one is read through the other, a sign-out through one is
+// refused by the other within 5 s, and a session past its absolute limit is refused by both.
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Kontor } from '../core/app';
+import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
+import { createServerApp } from './http';
+import { httpClient } from './testing';
+
+describe('two Kontor server instances on one database', () => {
+  let kontor: TestKontor;
+  let second: Kontor;
+  const apps: ReturnType<typeof createServerApp>[] = [];
+  let one: ReturnType<typeof httpClient>;
+  let two: ReturnType<typeof httpClient>;
+  let now = Date.parse('2026-03-02T09:00:00.000Z');
+  const tokenKey = randomBytes(32);
+
+  beforeAll(async () => {
+    kontor = await openTestKontor('postgres', { clock: { now: () => new Date(now) }, sharedSessions: true });
+    second = await kontor.instance();
+    const serve = async (router: Kontor['router']) => {
+      const app = createServerApp({
+        router,
+        ready: async () => undefined,
+        tokenKey,
+        logger: pino({ level: 'silent' }),
+      });
+      apps.push(app);
+      return httpClient(await app.listen({ host: '127.0.0.1', port: 0 }));
+    };
+    one = await serve(kontor.router);
+    two = await serve(second.router);
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await kontor.dispose();
+  });
+
+  async function signedIn(): Promise<string> {
+    const token = await one.connect();
+    const login = await one.rpc(token, 'auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
+    expect(login.status).toBe(200);
+    return token;
+  }
+
+  it('serves one client on either instance: what one writes, the other reads', async () => {
+    const token = await signedIn();
+    const created = await one.rpc(token, 'customers.create', { name: 'Lastverteilt GmbH' });
+    const id = (created.result as { value: { id: string } }).value.id;
+    expect(await two.rpc(token, 'customers.get', { id })).toMatchObject({
+      status: 200,
+      result: { ok: true, value: { name: 'Lastverteilt GmbH' } },
+    });
+    const changed = await two.rpc(token, 'customers.update', { id, changes: { name: 'Lastverteilt AG' } });
+    expect(changed.status).toBe(200);
+    expect(await one.rpc(token, 'customers.get', { id })).toMatchObject({
+      result: { value: { name: 'Lastverteilt AG' } },
+    });
+  });
+
+  it('refuses on one instance, within 5 s, a session signed out on the other', async () => {
+    const token = await signedIn();
+    expect((await two.rpc(token, 'customers.list')).status).toBe(200); // cached there now
+    expect((await one.rpc(token, 'auth.logout')).status).toBe(200);
+    const deadline = Date.now() + 5_000;
+    let status = 200;
+    while (status === 200 && Date.now() < deadline) status = (await two.rpc(token, 'customers.list')).status;
+    expect(status).toBe(401);
+  });
+
+  it('refuses on both instances a session past its absolute limit', async () => {
+    const token = await signedIn();
+    expect((await two.rpc(token, 'customers.list')).status).toBe(200);
+    now += 13 * 3_600_000; // the absolute limit is 12 hours
+    expect(await one.rpc(token, 'customers.list')).toMatchObject({ status: 401 });
+    expect(await two.rpc(token, 'customers.list')).toMatchObject({ status: 401 });
+  });
+});
