@@ -37,7 +37,7 @@ const HEADER = [
 ];
 
 /** The generated customers as a spreadsheet would export them; names and emails made unique per row. */
-function writeFile(path: string, count: number, from: number): string {
+export function writeCustomerCsv(path: string, count: number, from: number): string {
   const generate = customerGenerator(7);
   const rows = Array.from({ length: count }, (_, j) => {
     const i = from + j;
@@ -121,13 +121,13 @@ export async function importBenchmark(rows: BenchRow[]): Promise<void> {
       return seconds;
     };
     console.error(`bench: writing ${ROWS.toLocaleString('en')} rows of CSV…`);
-    const file = writeFile(join(dir, 'kunden.csv'), ROWS, 0);
+    const file = writeCustomerCsv(join(dir, 'kunden.csv'), ROWS, 0);
     console.error('bench: importing them into a company without customers…');
     const seconds = await importFile(file, ROWS);
     // A later import: every row is also compared with the stored customers, indexes kept up to date.
     const more = Math.max(1, Math.round(ROWS / 10));
     console.error(`bench: importing ${more.toLocaleString('en')} more…`);
-    const later = await importFile(writeFile(join(dir, 'mehr.csv'), more, ROWS), more);
+    const later = await importFile(writeCustomerCsv(join(dir, 'mehr.csv'), more, ROWS), more);
     const raw = await rawLoad(file, dir);
     const rate = (count: number, s: number) => `${Math.round(count / s).toLocaleString('en')} rows/s`;
     rows.push({

@@ -32,6 +32,7 @@ import { runCli } from '../src/cli/cli';
 import { customerBenchmarks, type BenchRow } from './customers';
 import { analyticsBenchmark } from './analytics';
 import { importBenchmark } from './import';
+import { serverBenchmark } from './server';
 import { customerGenerator, prng } from './customer-data';
 import type { Tenant } from '../src/shared/contract';
 
@@ -434,8 +435,9 @@ async function eventBenchmarks(kontor: Kontor, dataDir: string, keyStore: KeySto
 /**
  * `npm run bench -- --only NAME` runs the benchmarks whose name starts with NAME: router,
  * permission, cli, encryption, sign-in, append, replay-one, replay-all, customers, import,
- * analytics (the replays include the append they replay; customers is the 1,000,000-customer list
- * and search; import reads 100,000 customers from CSV; analytics fits the models on CDNOW).
+ * analytics, server (the replays include the append they replay; customers is the 1,000,000-customer
+ * list and search; import reads 100,000 customers from CSV; analytics fits the models on CDNOW;
+ * server puts 200 clients on one server instance with 100,000 customers on the Postgres server).
  */
 function selected(name: string): boolean {
   const at = process.argv.indexOf('--only');
@@ -485,6 +487,7 @@ async function main(): Promise<void> {
       console.error('bench: analytics…');
       await analyticsBenchmark(rows);
     }
+    if (selected('server')) await serverBenchmark(rows);
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

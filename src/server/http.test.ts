@@ -132,6 +132,71 @@ describe('the Kontor server over HTTP', () => {
     expect(await count()).toBe(before);
   });
 
+  it('streams a long call as server-sent events: its progress, then its result', async () => {
+    const token = await connect();
+    await rpc(token, 'auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password });
+    const ids: string[] = [];
+    for (const name of ['Strom A', 'Strom B', 'Strom C']) {
+      const created = await rpc(token, 'customers.create', { name });
+      ids.push((created.result as { value: { id: string } }).value.id);
+    }
+    const response = await fetch(`${base}/v1/rpc/customers.bulk`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'text/event-stream',
+        authorization: `Bearer ${token}`,
+      },
+      body: JSON.stringify({ ids, action: { kind: 'addTags', tags: ['gestreamt'] } }),
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    const events = (await response.text())
+      .split('\n\n')
+      .filter(Boolean)
+      .map((block) => {
+        const [event, data] = block.split('\n');
+        return { event: event?.slice('event: '.length), data: JSON.parse(data?.slice('data: '.length) ?? 'null') };
+      });
+    expect(events.at(-1)).toEqual({ event: 'result', data: expect.objectContaining({ ok: true }) });
+    expect(events.at(-1)?.data).toMatchObject({ value: { changed: 3 } });
+    const progress = events.filter((e) => e.event === 'progress');
+    expect(progress.at(-1)?.data).toEqual({ done: 3, total: 3, message: 'customers' });
+  });
+
+  it('limits requests per address and calls per user, answering 429 with Retry-After', async () => {
+    const limited = createServerApp({
+      router: kontor.router,
+      ready: async () => undefined,
+      tokenKey,
+      logger: pino({ level: 'silent' }),
+      rateLimits: { perAddress: 8, perUser: 3 },
+      userOf: async (connection) => (await kontor.sessions.get(connection, false))?.userId ?? null,
+    });
+    const client = httpClient(await limited.listen({ host: '127.0.0.1', port: 0 }));
+    try {
+      const token = await client.connect();
+      expect((await client.rpc(token, 'auth.login', TEST_ADMIN)).status).toBe(400); // company is not an input
+      expect(
+        (await client.rpc(token, 'auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password })).status,
+      ).toBe(200);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await client.rpc(token, 'customers.list')).status);
+      expect(statuses).toEqual([200, 200, 200, 429]); // the user's three calls a minute
+      const refused = await client.rpc(token, 'customers.list');
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(refused.result).toMatchObject({
+        ok: false,
+        error: { code: 'locked', details: { reason: 'too_many_requests' } },
+      });
+      // The address's eight requests a minute are used up too (a token, two sign-ins, five calls).
+      await expect(client.connect()).rejects.toThrow('429');
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('cancels a call whose client goes away before the answer', async () => {
     // A router that waits for its cancel (the real router's cancels are tested with each long call).
     let cancelled: () => void = () => undefined;

@@ -7,8 +7,12 @@
 // with the same key can check one without looking anything up. Beside: `/healthz` (the process
 // is up), `/readyz` (database reachable, migrations current), `/metrics` (Prometheus), strict
 // security headers, a body limit, timeouts for slow clients, and logs without bodies or tokens.
+// A call asked for with `Accept: text/event-stream` answers as server-sent events: its progress
+// while it runs, then its result; closing the stream cancels it. Requests are limited per address
+// and, once signed in, per user (@fastify/rate-limit's limiters, in memory per instance).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isProcedureName } from '../shared/contract';
 import type { ErrorCode, Result } from '../shared/errors';
@@ -26,6 +30,11 @@ export interface ServerAppOptions {
   readonly bodyLimit?: number;
   /** What the metrics show of the process's state: the sessions it holds, the database pool. */
   readonly gauges?: () => { readonly sessions: number; readonly pool: PoolStats | null };
+  /** The user a connection is signed in as (rate limits per user); null when signed out. */
+  readonly userOf?: (connection: string) => Promise<string | null>;
+  readonly rateLimits?: RateLimits;
+  /** Behind a reverse proxy: trust its X-Forwarded-For (true, or the proxy's addresses). */
+  readonly trustProxy?: boolean | string;
   /** Certificate and key: the server answers HTTPS (and tells browsers to keep to it: HSTS). */
   readonly tls?: { readonly cert: Buffer; readonly key: Buffer } | undefined;
 }
@@ -49,6 +58,18 @@ const SECURITY_HEADERS = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
 } as const;
+
+export interface RateLimits {
+  /** Requests per minute from one address (0: no limit). */
+  readonly perAddress: number;
+  /** Calls per minute of one signed-in user, over all their connections (0: no limit). */
+  readonly perUser: number;
+}
+
+export const DEFAULT_RATE_LIMITS: RateLimits = { perAddress: 6_000, perUser: 1_200 };
+
+/** Progress events of a streamed call are sent at most this often (the last one always). */
+const PROGRESS_EVERY_MS = 100;
 
 const failure = (code: ErrorCode, message: string, reason: string): Result<never> => ({
   ok: false,
@@ -84,6 +105,7 @@ export function createServerApp(options: ServerAppOptions) {
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
     return503OnClosing: true,
+    ...(options.trustProxy !== undefined && { trustProxy: options.trustProxy }),
   });
 
   const metrics = new Registry();
@@ -162,33 +184,114 @@ export function createServerApp(options: ServerAppOptions) {
     reply.header('content-type', metrics.contentType).send(await metrics.metrics()),
   );
 
-  app.post('/v1/connections', async () => ({ token: issueToken(tokenKey) }));
+  // Rate limits (per instance, in memory): every request per address, a signed-in user's calls
+  // per user as well. A refusal is the envelope with 429 and Retry-After.
+  const limits = options.rateLimits ?? DEFAULT_RATE_LIMITS;
+  void app.register(rateLimit, { global: false });
+  void app.register(async (api) => {
+    const userKeys = new WeakMap<FastifyRequest, string>();
+    const limiter = (max: number, key: (request: FastifyRequest) => string) =>
+      max > 0 ? api.createRateLimit({ max, timeWindow: 60_000, keyGenerator: key }) : null;
+    const byAddress = limiter(limits.perAddress, (request) => `address:${request.ip}`);
+    const byUser = limiter(limits.perUser, (request) => `user:${userKeys.get(request) ?? ''}`);
+    /** The refusal when a limit is exceeded, else null. */
+    async function limited(
+      check: typeof byAddress,
+      request: FastifyRequest,
+      reply: FastifyReply,
+    ): Promise<Result<never> | null> {
+      const verdict = check ? await check(request) : { isAllowed: true as const };
+      // isAllowed means "on the allow list"; a counted request is refused only once exceeded.
+      if (verdict.isAllowed || !verdict.isExceeded) return null;
+      reply.header('retry-after', String(verdict.ttlInSeconds));
+      return {
+        ok: false,
+        error: {
+          code: 'locked',
+          message: `too many requests; try again in ${verdict.ttlInSeconds} s`,
+          details: { reason: 'too_many_requests', retryAfterSeconds: verdict.ttlInSeconds },
+        },
+      };
+    }
 
-  app.post<{ Params: { name: string } }>('/v1/rpc/:name', async (request, reply) => {
-    const started = process.hrtime.bigint();
-    const { name } = request.params;
-    // Unknown names share one label: a caller cannot grow the metrics without bound.
-    const procedure = isProcedureName(name) ? name : 'unknown';
-    const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-    const connection = bearer ? connectionOf(tokenKey, bearer) : null;
-    let result: Result<unknown>;
-    if (connection === null) {
-      result = failure(
-        'unauthenticated',
-        bearer ? 'the connection token is not valid' : 'no connection token: POST /v1/connections first',
-        bearer ? 'bad_token' : 'no_token',
-      );
-    } else {
+    api.post('/v1/connections', async (request, reply) => {
+      const refused = await limited(byAddress, request, reply);
+      if (refused) return answer(reply, refused).code(429);
+      return { token: issueToken(tokenKey) };
+    });
+
+    api.post<{ Params: { name: string } }>('/v1/rpc/:name', async (request, reply) => {
+      const started = process.hrtime.bigint();
+      const { name } = request.params;
+      // Unknown names share one label: a caller cannot grow the metrics without bound.
+      const procedure = isProcedureName(name) ? name : 'unknown';
+      const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+      const connection = bearer ? connectionOf(tokenKey, bearer) : null;
+      const count = (result: Result<unknown>) => {
+        const outcome = result.ok ? 'ok' : result.error.code;
+        requests.inc({ procedure, outcome });
+        latency.observe({ procedure }, Number(process.hrtime.bigint() - started) / 1e9);
+        if (!result.ok && result.error.code === 'internal') logger.error({ procedure }, 'procedure failed');
+      };
+      const refuse = (result: Result<never>, status: number) => {
+        count(result);
+        return answer(reply, result).code(status);
+      };
+
+      let refused = await limited(byAddress, request, reply);
+      if (refused) return refuse(refused, 429);
+      if (connection === null) {
+        return refuse(
+          failure(
+            'unauthenticated',
+            bearer ? 'the connection token is not valid' : 'no connection token: POST /v1/connections first',
+            bearer ? 'bad_token' : 'no_token',
+          ),
+          401,
+        );
+      }
+      const user = options.userOf ? await options.userOf(connection) : null;
+      if (user !== null) {
+        userKeys.set(request, user);
+        refused = await limited(byUser, request, reply);
+        if (refused) return refuse(refused, 429);
+      }
+
       // A client that goes away before its answer cancels its call.
       const controller = new AbortController();
       reply.raw.once('close', () => reply.raw.writableFinished || controller.abort());
-      result = await router.call(name, request.body ?? {}, { meta: { connection }, signal: controller.signal });
-    }
-    const outcome = result.ok ? 'ok' : result.error.code;
-    requests.inc({ procedure, outcome });
-    latency.observe({ procedure }, Number(process.hrtime.bigint() - started) / 1e9);
-    if (!result.ok && result.error.code === 'internal') logger.error({ procedure }, 'procedure failed');
-    return answer(reply, result);
+      const call = { meta: { connection }, signal: controller.signal };
+      if (!(request.headers.accept ?? '').includes('text/event-stream')) {
+        const result = await router.call(name, request.body ?? {}, call);
+        count(result);
+        return answer(reply, result);
+      }
+
+      // Server-sent events: the call's progress as it runs, then its result; closing the stream cancels.
+      reply.hijack();
+      reply.raw.writeHead(200, {
+        ...SECURITY_HEADERS,
+        ...(options.tls && { 'strict-transport-security': 'max-age=31536000' }),
+        'content-type': 'text/event-stream; charset=utf-8',
+        'x-accel-buffering': 'no', // a reverse proxy passes each event on at once
+      });
+      const send = (event: string, data: unknown) =>
+        reply.raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      let lastProgress = 0;
+      const result = await router.call(name, request.body ?? {}, {
+        ...call,
+        onProgress({ done, total, message }) {
+          const now = performance.now();
+          const finished = total !== null && done >= total;
+          if (!finished && now - lastProgress < PROGRESS_EVERY_MS) return;
+          lastProgress = now;
+          send('progress', { done, total, ...(message !== undefined && { message }) });
+        },
+      });
+      count(result);
+      send('result', result);
+      reply.raw.end();
+    });
   });
 
   return app;

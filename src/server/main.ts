@@ -14,7 +14,7 @@ import { openKontor } from '../core/app';
 import { defaultMigrationsDir } from '../core/config';
 import { connectPostgres, pgliteConnection, type PgConnection } from '../core/db/postgres';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
-import { createServerApp } from './http';
+import { createServerApp, DEFAULT_RATE_LIMITS } from './http';
 import { systemMigrationsCurrent } from './readiness';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -24,15 +24,27 @@ export const serverEnvSchema = z
     KONTOR_SERVER_DATABASE_URL: z.string().min(1).optional(),
     KONTOR_SERVER_DATA_DIR: z.string().min(1).default('kontor-server-data'),
     KONTOR_SERVER_MASTER_KEY_FILE: z.string().min(1).optional(),
-    KONTOR_SERVER_MASTER_PASSPHRASE: z.string({ error: 'KONTOR_SERVER_MASTER_PASSPHRASE is required' }).min(12, {
-      error: 'KONTOR_SERVER_MASTER_PASSPHRASE must have at least 12 characters',
-    }),
+    KONTOR_SERVER_MASTER_PASSPHRASE: z
+      .string()
+      .min(12, { error: 'KONTOR_SERVER_MASTER_PASSPHRASE must have at least 12 characters' })
+      .optional(),
+    /** The passphrase in a file (a container's secret): its first line. */
+    KONTOR_SERVER_MASTER_PASSPHRASE_FILE: z.string().min(1).optional(),
     KONTOR_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
     KONTOR_SERVER_PORT: z.coerce.number().int().min(0).max(65_535).default(7420),
     KONTOR_SERVER_TLS_CERT_FILE: z.string().min(1).optional(),
     KONTOR_SERVER_TLS_KEY_FILE: z.string().min(1).optional(),
+    KONTOR_SERVER_RATE_LIMIT_PER_ADDRESS: z.coerce.number().int().min(0).default(DEFAULT_RATE_LIMITS.perAddress),
+    KONTOR_SERVER_RATE_LIMIT_PER_USER: z.coerce.number().int().min(0).default(DEFAULT_RATE_LIMITS.perUser),
+    /** Behind a reverse proxy: its address(es), comma-separated, or `true`; clients' addresses then come from X-Forwarded-For. */
+    KONTOR_SERVER_TRUST_PROXY: z.string().min(1).optional(),
     KONTOR_SERVER_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'silent']).default('info'),
   })
+  .refine(
+    (env) =>
+      (env.KONTOR_SERVER_MASTER_PASSPHRASE === undefined) !== (env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE === undefined),
+    { error: 'give KONTOR_SERVER_MASTER_PASSPHRASE or KONTOR_SERVER_MASTER_PASSPHRASE_FILE (one of them)' },
+  )
   .refine((env) => (env.KONTOR_SERVER_TLS_CERT_FILE === undefined) === (env.KONTOR_SERVER_TLS_KEY_FILE === undefined), {
     error: 'give both KONTOR_SERVER_TLS_CERT_FILE and KONTOR_SERVER_TLS_KEY_FILE, or neither',
   })
@@ -57,6 +69,17 @@ async function embeddedPostgres(dir: string): Promise<PgConnection> {
   return pgliteConnection(client, drizzle(client), `pglite (${dir})`);
 }
 
+/** The master passphrase, from the environment or the first line of its file. */
+function masterPassphrase(env: ServerEnv): string {
+  const file = env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE;
+  const passphrase =
+    file === undefined
+      ? (env.KONTOR_SERVER_MASTER_PASSPHRASE ?? '')
+      : (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '');
+  if (passphrase.length < 12) throw new Error(`the master passphrase in ${file} must have at least 12 characters`);
+  return passphrase;
+}
+
 export async function startServer(env: ServerEnv, version = 'dev'): Promise<RunningServer> {
   const log = pino({ level: env.KONTOR_SERVER_LOG_LEVEL, redact: ['req.headers.authorization'] });
   const dataDir = resolve(env.KONTOR_SERVER_DATA_DIR);
@@ -64,7 +87,7 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
   // The keys first: a wrong passphrase stops the start before any database is opened.
   const keyStore = await openPassphraseKeyStore({
     file: env.KONTOR_SERVER_MASTER_KEY_FILE ?? join(dataDir, 'keys.json'),
-    passphrase: env.KONTOR_SERVER_MASTER_PASSPHRASE,
+    passphrase: masterPassphrase(env),
   });
   const connection = env.KONTOR_SERVER_DATABASE_URL
     ? await connectPostgres(env.KONTOR_SERVER_DATABASE_URL)
@@ -96,6 +119,14 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
     tokenKey: await keyStore.getOrCreateKey('server.connectionTokens'),
     logger: log,
     gauges: () => ({ sessions: kontor.sessions.connections(), pool: connection.pool() }),
+    userOf: async (client) => (await kontor.sessions.get(client, false))?.userId ?? null,
+    rateLimits: {
+      perAddress: env.KONTOR_SERVER_RATE_LIMIT_PER_ADDRESS,
+      perUser: env.KONTOR_SERVER_RATE_LIMIT_PER_USER,
+    },
+    ...(env.KONTOR_SERVER_TRUST_PROXY && {
+      trustProxy: env.KONTOR_SERVER_TRUST_PROXY === 'true' ? true : env.KONTOR_SERVER_TRUST_PROXY,
+    }),
     tls,
   });
   const url = await app.listen({ host: env.KONTOR_SERVER_HOST, port: env.KONTOR_SERVER_PORT });

@@ -63,6 +63,9 @@ export interface CustomerNumbering {
 
 export const DEFAULT_NUMBERING: CustomerNumbering = { prefix: 'K-', width: 5 };
 
+/** How often a change without an expected version is made again after losing a race (onWhatIsStored). */
+const RACE_RETRIES = 10;
+
 export function formatNumber(n: number, { prefix, width }: CustomerNumbering): string {
   return `${prefix}${String(n).padStart(width, '0')}`;
 }
@@ -386,6 +389,22 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     return after;
   }
 
+  /**
+   * Without an expected version a caller means "on whatever is stored now": a change that lost the
+   * race to another one (two users, two server instances) is made again on what won. Each round
+   * of racers has a winner, so ten tries carry ten edits of one customer at the same moment.
+   */
+  async function onWhatIsStored<T>(expectedVersion: number | undefined, attempt: () => Promise<T>): Promise<T> {
+    for (let tries = 1; ; tries++) {
+      try {
+        return await attempt();
+      } catch (error) {
+        const lost = error instanceof AppError && error.details?.['reason'] === 'changed_meanwhile';
+        if (!lost || expectedVersion !== undefined || tries >= RACE_RETRIES) throw error;
+      }
+    }
+  }
+
   /** A change of a stored customer whose event seals something with the customer's data key. */
   async function change(
     current: CustomerRecord,
@@ -470,51 +489,56 @@ export function createCustomersService(deps: CustomersServiceDeps): CustomersSer
     get,
     getMany: (list) => repo.getMany(list),
 
-    async update(id, changes, meta, expectedVersion) {
-      const current = await get(id);
-      refuseErased(current);
-      const { phones, name } = await check(changes, current);
-      const { plain, personal } = given(changes, phones);
-      const naming = ['kind', 'name', 'firstName', 'lastName'] as const;
-      if (naming.some((field) => changes[field] !== undefined)) personal.name = name;
-      // Only what really changes becomes part of the event: the history shows it, and sync merges
-      // edits field by field. Nothing changed, nothing is written.
-      const plainChanged = Object.fromEntries(
-        PLAIN_KEYS.filter((k) => k in plain && !sameValue(plain[k], current[k])).map((k) => [k, plain[k]]),
-      ) as PlainChanges;
-      const personalChanged = Object.fromEntries(
-        PERSONAL_KEYS.filter((k) => k in personal && !sameValue(personal[k], current[k])).map((k) => [k, personal[k]]),
-      ) as PersonalChanges;
-      if (Object.keys(plainChanged).length + Object.keys(personalChanged).length === 0) return current;
-      return change(
-        current,
-        (key) => updated(key, plainChanged, personalChanged),
-        { kind: 'updated', plain: plainChanged, personal: personalChanged },
-        meta,
-        expectedVersion,
-      );
-    },
+    update: (id, changes, meta, expectedVersion) =>
+      onWhatIsStored(expectedVersion, async () => {
+        const current = await get(id);
+        refuseErased(current);
+        const { phones, name } = await check(changes, current);
+        const { plain, personal } = given(changes, phones);
+        const naming = ['kind', 'name', 'firstName', 'lastName'] as const;
+        if (naming.some((field) => changes[field] !== undefined)) personal.name = name;
+        // Only what really changes becomes part of the event: the history shows it, and sync merges
+        // edits field by field. Nothing changed, nothing is written.
+        const plainChanged = Object.fromEntries(
+          PLAIN_KEYS.filter((k) => k in plain && !sameValue(plain[k], current[k])).map((k) => [k, plain[k]]),
+        ) as PlainChanges;
+        const personalChanged = Object.fromEntries(
+          PERSONAL_KEYS.filter((k) => k in personal && !sameValue(personal[k], current[k])).map((k) => [
+            k,
+            personal[k],
+          ]),
+        ) as PersonalChanges;
+        if (Object.keys(plainChanged).length + Object.keys(personalChanged).length === 0) return current;
+        return change(
+          current,
+          (key) => updated(key, plainChanged, personalChanged),
+          { kind: 'updated', plain: plainChanged, personal: personalChanged },
+          meta,
+          expectedVersion,
+        );
+      }),
 
-    async setStatus(id, to, reason, meta, expectedVersion) {
-      const current = await get(id);
-      refuseErased(current);
-      const from = current.status;
-      if (!statusEdges[from].includes(to)) {
-        throw new AppError('conflict', `a customer cannot move from ${from} to ${to}`, {
-          reason: 'status_edge',
-          from,
-          to,
-          allowed: [...statusEdges[from]],
-        });
-      }
-      return change(
-        current,
-        (key) => statusChanged(key, from, to, reason),
-        { kind: 'status', from, to, reason },
-        meta,
-        expectedVersion,
-      );
-    },
+    setStatus: (id, to, reason, meta, expectedVersion) =>
+      onWhatIsStored(expectedVersion, async () => {
+        const current = await get(id);
+        refuseErased(current);
+        const from = current.status;
+        if (!statusEdges[from].includes(to)) {
+          throw new AppError('conflict', `a customer cannot move from ${from} to ${to}`, {
+            reason: 'status_edge',
+            from,
+            to,
+            allowed: [...statusEdges[from]],
+          });
+        }
+        return change(
+          current,
+          (key) => statusChanged(key, from, to, reason),
+          { kind: 'status', from, to, reason },
+          meta,
+          expectedVersion,
+        );
+      }),
 
     async applyToMany(ids, action, meta, { signal, onProgress } = {}) {
       const result: BulkResult = { changed: 0, unchanged: 0, failed: [] };

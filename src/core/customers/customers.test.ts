@@ -164,6 +164,17 @@ describe.each(testDialects)('customers on %s', (dialect) => {
     expect(value(await call<Customer>('customers.get', { id: created.id })).city).toBe('Bonn');
   });
 
+  it('makes changes sent at once without a version one after another, none refused', async () => {
+    const created = value(await call<Customer>('customers.create', { name: 'Viele Hände' }));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        call<Customer>('customers.update', { id: created.id, changes: { website: `https://hand${i}.example` } }),
+      ),
+    );
+    expect(results.filter((r) => !r.ok)).toEqual([]);
+    expect(value(await call<Customer>('customers.get', { id: created.id })).version).toBe(7);
+  });
+
   it('moves a customer only along the lifecycle edges, each move with a reason in the history', async () => {
     const lead = value(await call<Customer>('customers.create', { name: 'Funnel KG', status: 'lead' }));
     const move = (status: string, reason = 'because') =>

@@ -93,9 +93,7 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
           throw new AppError(
             'conflict',
             `${stream} was changed by someone else (version ${current}, expected ${expectedVersion})`,
-            {
-              currentVersion: current,
-            },
+            { reason: 'changed_meanwhile', currentVersion: current },
           );
         }
         const stored: StoredEvent[] = [];
@@ -126,6 +124,7 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
           throw new AppError(
             'conflict',
             `${stream} was changed by someone else at the same moment; reload and try again`,
+            { reason: 'changed_meanwhile' },
           );
         }
         throw error;
