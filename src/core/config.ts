@@ -1,14 +1,15 @@
 // Turns the environment (and the settings file) into an open Kontor, the same way for the CLI,
 // the web host and the desktop app. Every variable is validated; a bad one names itself.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { keyStoreKinds, type KeyStoreKind } from '../shared/contract';
+import { keyStoreKinds, kontorServerSchema, type KeyStoreKind, type KontorServer } from '../shared/contract';
 import { AppError, validationError } from '../shared/errors';
 import type { Clock } from './deps';
 import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
 import { createGate, type Gate } from './gate';
+import { createRemoteGate } from './remote/remote-gate';
 import type { Logger } from './router';
 import { connectPostgres } from './db/postgres';
 import { openKeychainKeyStore } from './keys/keychain-store';
@@ -37,6 +38,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^[a-z][a-z0-9_]{0,19}$/, 'must be 1-20 characters of a-z, 0-9 and _, starting with a letter')
     .optional(),
+  /** A desk (or the web host) in server mode: the Kontor server to forward every call to. */
+  KONTOR_SERVER_URL: kontorServerSchema.shape.url.optional(),
+  /** The company CA's certificate (a PEM file) for KONTOR_SERVER_URL. */
+  KONTOR_SERVER_CA_FILE: z.string().min(1).optional(),
+  KONTOR_SERVER_FINGERPRINT: kontorServerSchema.shape.fingerprint,
 });
 export type KontorEnv = z.infer<typeof envSchema>;
 
@@ -149,12 +155,37 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
   }
 }
 
+/** The Kontor server a desk forwards its calls to: the environment's, else the settings file's; none for a database URL. */
+function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | null {
+  if (options.databaseUrl !== undefined || options.env.KONTOR_DATABASE_URL !== undefined) return null;
+  const { env } = options;
+  if (env.KONTOR_SERVER_URL !== undefined) {
+    return {
+      url: env.KONTOR_SERVER_URL,
+      ...(env.KONTOR_SERVER_CA_FILE !== undefined && { ca: readFileSync(env.KONTOR_SERVER_CA_FILE, 'utf8') }),
+      ...(env.KONTOR_SERVER_FINGERPRINT !== undefined && { fingerprint: env.KONTOR_SERVER_FINGERPRINT }),
+    };
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const { database } = readSettingsFile(settingsFilePath(options.dataDir));
+  return database.kind === 'server' ? database : null;
+}
+
 /**
  * The gate every long-running process (desktop app, web host) starts with: it opens the data
  * with the configured key store, and when that fails it waits for the master passphrase.
  */
 export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  const server = kontorServerOf(options);
+  if (server) {
+    return createRemoteGate({
+      server,
+      fromEnvironment: options.env.KONTOR_SERVER_URL !== undefined,
+      settingsFile: settingsFilePath(dataDir),
+      logger: options.logger ?? consoleLogger,
+    });
+  }
   return createGate({
     logger: options.logger ?? consoleLogger,
     hasPassphraseFile: () => existsSync(passphraseKeyFile(dataDir)),

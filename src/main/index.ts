@@ -7,6 +7,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electr
 import { createEnvironmentGate, parseEnv } from '../core/config';
 import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
+import type { ProgressEvent } from '../shared/contract/bridge';
 import { menuTemplate } from './menu';
 import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isTrustedSender, rendererFile } from './origin';
 import { CONTENT_SECURITY_POLICY, hardenSessions } from './security';
@@ -118,8 +119,11 @@ function registerIpc(): void {
         // Each window is its own connection: its session lives here, never in the renderer.
         meta: { connection: `window:${event.sender.id}` },
         signal: controller.signal,
-        onProgress: (progress) =>
-          event.sender.send('kontor:event:progress', { ...progress, ...(id !== undefined && { callId: id }) }),
+        // Only a long call (one with an id) reports progress: a desk in server mode streams those alone.
+        ...(id !== undefined && {
+          onProgress: (progress: ProgressEvent) =>
+            event.sender.send('kontor:event:progress', { ...progress, callId: id }),
+        }),
       });
     } finally {
       if (id) running.delete(key);

@@ -12,7 +12,7 @@ import { defaultMigrationsDir } from '../core/config';
 import { MIGRATIONS_TABLE } from '../core/db/migrations';
 import { connectionOf, createServerApp, issueToken } from './http';
 import { systemMigrationsCurrent } from './readiness';
-import { httpClient } from './testing';
+import { httpClient, serverWaitingForCancel } from './testing';
 
 describe('the Kontor server over HTTP', () => {
   let kontor: TestKontor;
@@ -198,24 +198,7 @@ describe('the Kontor server over HTTP', () => {
   });
 
   it('cancels a call whose client goes away before the answer', async () => {
-    // A router that waits for its cancel (the real router's cancels are tested with each long call).
-    let cancelled: () => void = () => undefined;
-    const seen = new Promise<void>((resolve) => (cancelled = resolve));
-    const waiting = createServerApp({
-      router: {
-        call: (_name, _input, options) =>
-          new Promise((resolve) =>
-            options?.signal?.addEventListener('abort', () => {
-              cancelled();
-              resolve({ ok: true, value: null });
-            }),
-          ),
-      },
-      ready: async () => undefined,
-      tokenKey,
-      logger: pino({ level: 'silent' }),
-    });
-    const url = await waiting.listen({ host: '127.0.0.1', port: 0 });
+    const { app: waiting, url, seen } = await serverWaitingForCancel(tokenKey);
     try {
       const client = new AbortController();
       const call = fetch(`${url}/v1/rpc/analytics.refresh`, {

@@ -177,8 +177,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       const result = await options.invoker.call(parsed.data.name, parsed.data.input, {
         meta: { connection: `web:${connection}` },
         signal: controller.signal,
-        onProgress: (event: ProgressEvent) =>
-          emitTo(connection, 'progress', { ...event, ...(callId !== undefined && { callId }) }),
+        // Only a long call (one with an id) reports progress: a host in server mode streams those alone.
+        ...(callId !== undefined && {
+          onProgress: (event: ProgressEvent) => emitTo(connection, 'progress', { ...event, callId }),
+        }),
       });
       send(res, 200, JSON.stringify(result), 'application/json');
     } finally {

@@ -36,6 +36,7 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'system.check': {},
   'settings.getDatabase': {},
   'settings.setDatabase': { kind: 'sqlite' },
+  'settings.testServer': { url: 'http://127.0.0.1:9' },
   'tenants.setup': { name: 'Matrix Neben GmbH' },
   'tenants.list': {},
   // The test company (filled in below): its administrators may, others may not.

@@ -124,6 +124,20 @@ export function createSessionManager({ clock, timeouts, revalidate, store }: Ses
     return entry;
   }
 
+  /**
+   * Sessions nobody comes back for: past the absolute limit they are over everywhere. With a
+   * store, the cache also lets go of sessions idle longer than the idle limit (the row stays; a
+   * call reads it again), so a long-running server does not keep every session it ever served.
+   */
+  async function prune(at: number): Promise<void> {
+    const { idleMinutes, absoluteHours } = timeouts();
+    for (const [connection, entry] of live) {
+      const over = at - entry.createdAt > absoluteHours * 3_600_000;
+      if (over || (store && at - entry.lastActivity > idleMinutes * 60_000)) live.delete(connection);
+    }
+    await store?.prune(at - absoluteHours * 3_600_000);
+  }
+
   /** Idle too long: locked, unless another instance saw activity this one did not. */
   async function lockIfIdle(connection: string, entry: Live, at: number, idleMs: number): Promise<boolean> {
     if (entry.session.locked || at - entry.lastActivity <= idleMs) return true;
@@ -156,10 +170,10 @@ export function createSessionManager({ clock, timeouts, revalidate, store }: Ses
         await store.save(connection, stored(entry));
         // A connection may have held another session (a second sign-in): instances forget it.
         await store.announce({ connection });
-        if (at - lastPrune > PRUNE_MS) {
-          lastPrune = at;
-          await store.prune(at - timeouts().absoluteHours * 3_600_000);
-        }
+      }
+      if (at - lastPrune > PRUNE_MS) {
+        lastPrune = at;
+        await prune(at);
       }
       return session;
     },

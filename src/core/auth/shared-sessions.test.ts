@@ -2,12 +2,12 @@
 // Kontor server: a session opened on one answers on the other; a sign-out, a deactivation, a
 // changed role and changed sign-in rules reach the other within 5 s; activity on one keeps the
 // other from locking a session as idle, and a lock or an unlock reaches both; a sign-out while the
-// notification channel is broken is still refused.
+// notification channel is broken is still refused; the cache forgets sessions idle past the limit.
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kontor } from '../app';
 import { queryRows } from '../db/postgres';
-import { openTestKontor, sharedPgConnection, value, type Caller, type TestKontor } from '../db/testing';
+import { openTestKontor, sharedPgConnection, TEST_ADMIN, value, type Caller, type TestKontor } from '../db/testing';
 
 /** Polls until `check` holds; fails after 5 s (the longest a change may take to reach another instance). */
 async function within5s(check: () => Promise<boolean>): Promise<void> {
@@ -121,5 +121,15 @@ describe('sessions shared by two instances on one Postgres', () => {
     await within5s(async () => (await code(onA('customers.list', {}))) === 'locked');
     value(await onB('auth.unlock', { password: 'a changed password 1' }));
     await within5s(async () => (await code(onA('customers.list', {}))) === 'ok');
+
+    // The cache lets go of sessions idle past the limit (their rows stay): a long-running server
+    // does not keep every session it served.
+    now += 20 * 60_000;
+    value(await a.call('auth.unlock', { password: TEST_ADMIN.password }));
+    await signedIn('clerk', 'later@test.example');
+    expect(a.sessions.connections()).toBe(2); // the administrator's and the new one
+    const system = a.stores.system.sql;
+    const [rows] = await system.rows(sql`SELECT count(*) AS n FROM ${system.table('server_sessions')}`);
+    expect(Number(rows?.['n'])).toBeGreaterThan(2);
   });
 });

@@ -6,6 +6,7 @@ import type { SecretBox } from '../crypto/secret-box';
 import { maskUrl } from '../db/postgres';
 import { pgClientConfig } from '../db/pg-config';
 import type { Session } from '../session';
+import { checkServer } from '../remote/remote-router';
 import { readSettingsFile, storedDatabase, writeSettingsFile } from './settings.file';
 
 export interface DatabaseSettingsDeps {
@@ -16,8 +17,12 @@ export interface DatabaseSettingsDeps {
   readonly audit: AuditService;
 }
 
-function describe(choice: DatabaseChoice): DatabaseChoice {
-  return choice.kind === 'postgres' ? { kind: 'postgres', url: maskUrl(choice.url) } : choice;
+/** What the settings screen shows of a choice: no password, no certificate. */
+export function describe(choice: DatabaseChoice): DatabaseSettings['configured'] {
+  if (choice.kind === 'postgres') return { kind: 'postgres', url: maskUrl(choice.url) };
+  if (choice.kind === 'server')
+    return { kind: 'server', url: choice.url, ca: choice.ca !== undefined, fingerprint: choice.fingerprint ?? null };
+  return choice;
 }
 
 export function createDatabaseSettings({ settingsFile, active, secrets, audit }: DatabaseSettingsDeps) {
@@ -25,7 +30,7 @@ export function createDatabaseSettings({ settingsFile, active, secrets, audit }:
     const configured = readSettingsFile(settingsFile).database;
     return {
       active,
-      configured: describe(configured.kind === 'postgres' ? { kind: 'postgres', url: configured.url } : configured),
+      configured: describe('passwordSealed' in configured ? { kind: 'postgres', url: configured.url } : configured),
       restartRequired: configured.kind !== active,
     };
   }
@@ -43,8 +48,10 @@ export function createDatabaseSettings({ settingsFile, active, secrets, audit }:
         return { value: undefined, entry };
       });
       const settings = get();
-      // A changed URL to the same dialect also needs a restart.
-      return { ...settings, restartRequired: settings.restartRequired || choice.kind === 'postgres' };
+      // A changed address of the same kind also needs a restart.
+      return { ...settings, restartRequired: settings.restartRequired || choice.kind !== 'sqlite' };
     },
+    /** The settings screen's test button: does this computer reach that Kontor server? */
+    test: checkServer,
   };
 }

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { databaseChoiceSchema, keyStoreKinds } from '../../shared/contract';
+import { databaseChoiceSchema, keyStoreKinds, type DatabaseChoice } from '../../shared/contract';
 import { AppError, validationError } from '../../shared/errors';
 
 /**
@@ -25,10 +25,10 @@ export const DATABASE_PASSWORD_PURPOSE = 'database-password';
 
 /** What goes into the file for a chosen database: the URL without its password, the password sealed. */
 export function storedDatabase(
-  choice: { kind: 'sqlite' } | { kind: 'postgres'; url: string },
+  choice: DatabaseChoice,
   seal: (purpose: string, plain: string) => string,
 ): StoredDatabase {
-  if (choice.kind === 'sqlite') return choice;
+  if (choice.kind !== 'postgres') return choice;
   const url = new URL(choice.url);
   if (url.password === '') return { kind: 'postgres', url: url.toString() };
   const password = decodeURIComponent(url.password);

@@ -9,5 +9,6 @@ export function settingsHandlers({
   return {
     'settings.getDatabase': async () => database.get(),
     'settings.setDatabase': async (input, ctx) => database.set(ctx.session, input),
+    'settings.testServer': async (input) => database.test(input),
   };
 }

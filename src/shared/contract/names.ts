@@ -28,6 +28,7 @@ export const procedureNames = [
   'app.importKeys',
   'settings.getDatabase',
   'settings.setDatabase',
+  'settings.testServer',
   'tenants.setup',
   'tenants.list',
   'tenants.rename',

@@ -15,6 +15,7 @@ import { LoginScreen } from '../screens/auth/LoginScreen';
 import { SetupScreen } from '../screens/auth/SetupScreen';
 import { UnlockScreen } from '../screens/unlock/UnlockScreen';
 import { createQueryClient } from '../lib/query';
+import { ServerBanner } from '../components/ServerBanner';
 import { Shell } from './Shell';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
@@ -63,6 +64,7 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
     <MantineProvider theme={theme} colorSchemeManager={colorSchemeManager} defaultColorScheme="auto">
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>
+        <ServerBanner onBack={refresh} />
         <Router hook={useHashLocation}>
           {data === null && <Centered>{<Loader aria-label="Loading" />}</Centered>}
           {data?.state === 'error' && <Centered>{data.message}</Centered>}

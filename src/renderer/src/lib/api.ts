@@ -33,7 +33,26 @@ export async function call<N extends ProcedureName>(name: N, input: Input<N>): P
   return unwrap(name, await bridge().invoke(name, input));
 }
 
+const reachabilityListeners = new Set<(reachable: boolean) => void>();
+let reachable = true;
+
+/** Told when the Kontor server (server mode) stops or starts answering; a local desk is always reachable. */
+export function onReachability(listener: (reachable: boolean) => void): () => void {
+  reachabilityListeners.add(listener);
+  return () => reachabilityListeners.delete(listener);
+}
+
+const UNREACHABLE = new Set(['server_unreachable', 'server_timeout', 'server_fingerprint', 'server_refused']);
+
+function noteReachability(result: Result<unknown>): void {
+  const next = result.ok || !UNREACHABLE.has(String(result.error.details?.['reason']));
+  if (next === reachable) return;
+  reachable = next;
+  for (const listener of reachabilityListeners) listener(next);
+}
+
 function unwrap<N extends ProcedureName>(name: N, result: Result<unknown>): Output<N> {
+  noteReachability(result);
   if (!result.ok) {
     const { code, details } = result.error;
     const sessionProblem =

@@ -7,6 +7,7 @@ import {
   SegmentedControl,
   Stack,
   Text,
+  Textarea,
   TextInput,
   Title,
   useMantineColorScheme,
@@ -30,28 +31,70 @@ function DatabaseCard() {
   return loaded.data ? <DatabaseForm initial={loaded.data} /> : null;
 }
 
+type Kind = DatabaseSettings['configured']['kind'];
+type ServerCheck = Output<'settings.testServer'>;
+
+const kindLabel = {
+  sqlite: 'settings.local',
+  server: 'settings.kontorServer',
+  postgres: 'settings.server',
+} as const satisfies Record<Kind, string>;
+
 function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
   const { t, i18n } = useTranslation();
+  const configured = initial.configured;
   const [settings, setSettings] = useState<DatabaseSettings | null>(initial);
-  const [kind, setKind] = useState<'sqlite' | 'postgres'>(initial.configured.kind);
-  const [url, setUrl] = useState(initial.configured.kind === 'postgres' ? initial.configured.url : '');
+  const [kind, setKind] = useState<Kind>(configured.kind);
+  const [url, setUrl] = useState(configured.kind === 'sqlite' ? '' : configured.url);
+  const [ca, setCa] = useState('');
+  const [fingerprint, setFingerprint] = useState(configured.kind === 'server' ? (configured.fingerprint ?? '') : '');
+  const [errors, setErrors] = useState<Record<string, string>>({});
   const [error, setError] = useState<string | null>(null);
   const [saved, setSaved] = useState(false);
+  const [check, setCheck] = useState<ServerCheck | null>(null);
+  const [testing, setTesting] = useState(false);
+
+  const server = () => ({
+    url: url.trim(),
+    ...(ca.trim() !== '' && { ca: ca.trim() }),
+    ...(fingerprint.trim() !== '' && { fingerprint: fingerprint.trim() }),
+  });
+
+  function fail(e: unknown) {
+    if (isAppError(e) && e.code === 'validation') {
+      const fields = fieldErrors(e, t);
+      setErrors(fields);
+      if (Object.keys(fields).length === 0) setError(describeError(e, t, i18n.language));
+    } else setError(describeError(e, t, i18n.language));
+  }
 
   async function save(event: FormEvent) {
     event.preventDefault();
     setError(null);
+    setErrors({});
     setSaved(false);
     try {
-      const next = await call('settings.setDatabase', kind === 'sqlite' ? { kind } : { kind, url });
+      const choice =
+        kind === 'sqlite' ? { kind } : kind === 'postgres' ? { kind, url: url.trim() } : { kind, ...server() };
+      const next = await call('settings.setDatabase', choice);
       setSettings(next);
       setSaved(next.restartRequired);
     } catch (e) {
-      setError(
-        isAppError(e) && e.code === 'validation'
-          ? (fieldErrors(e, t)['url'] ?? describeError(e, t, i18n.language))
-          : describeError(e, t, i18n.language),
-      );
+      fail(e);
+    }
+  }
+
+  async function test() {
+    setError(null);
+    setErrors({});
+    setCheck(null);
+    setTesting(true);
+    try {
+      setCheck(await call('settings.testServer', server()));
+    } catch (e) {
+      fail(e);
+    } finally {
+      setTesting(false);
     }
   }
 
@@ -62,17 +105,67 @@ function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
         <Text size="sm" c="dimmed">
           {t('settings.databaseHelp')}
         </Text>
-        {settings && (
-          <Text size="sm">
-            {t('settings.active', { kind: t(settings.active === 'sqlite' ? 'settings.local' : 'settings.server') })}
-          </Text>
-        )}
+        {settings && <Text size="sm">{t('settings.active', { kind: t(kindLabel[settings.active]) })}</Text>}
         <Radio.Group value={kind} onChange={(v) => setKind(v)} label={t('settings.database')}>
           <Stack gap="xs" mt="xs">
             <Radio value="sqlite" label={t('settings.local')} />
+            <Radio value="server" label={t('settings.kontorServer')} />
             <Radio value="postgres" label={t('settings.server')} />
           </Stack>
         </Radio.Group>
+        {kind === 'server' && (
+          <>
+            <Text size="sm" c="dimmed">
+              {t('settings.kontorServerHelp')}
+            </Text>
+            <TextInput
+              label={t('settings.serverUrl')}
+              placeholder="https://kontor.firma.local"
+              value={url}
+              onChange={(e) => setUrl(e.currentTarget.value)}
+              error={errors['url']}
+              required
+            />
+            <Textarea
+              label={t('settings.serverCa')}
+              placeholder="-----BEGIN CERTIFICATE-----"
+              autosize
+              minRows={2}
+              maxRows={6}
+              value={ca}
+              onChange={(e) => setCa(e.currentTarget.value)}
+              error={errors['ca']}
+              styles={{ input: { fontFamily: 'monospace' } }}
+            />
+            <TextInput
+              label={t('settings.serverFingerprint')}
+              placeholder="AB:CD:…"
+              value={fingerprint}
+              onChange={(e) => setFingerprint(e.currentTarget.value)}
+              error={errors['fingerprint']}
+              styles={{ input: { fontFamily: 'monospace' } }}
+            />
+            <Button variant="default" w="fit-content" onClick={() => void test()} loading={testing}>
+              {t('settings.test')}
+            </Button>
+            {check && (
+              <Alert color={check.ok ? (check.ready ? 'green' : 'yellow') : 'red'} role="status">
+                {check.ok ? (
+                  <>
+                    {t(check.ready ? 'settings.testOk' : 'settings.testNotReady')}
+                    {check.fingerprint && (
+                      <Text size="xs" ff="monospace" mt={4}>
+                        {t('settings.testFingerprint', { fingerprint: check.fingerprint })}
+                      </Text>
+                    )}
+                  </>
+                ) : (
+                  t('settings.testFailed', { message: check.message })
+                )}
+              </Alert>
+            )}
+          </>
+        )}
         {kind === 'postgres' && (
           <Alert color="orange" role="note">
             {t('settings.directWarning')}
@@ -84,10 +177,10 @@ function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
             placeholder="postgres://kontor@db.firma.local:5432/kontor"
             value={url}
             onChange={(e) => setUrl(e.currentTarget.value)}
-            error={error}
+            error={errors['url'] ?? error}
           />
         )}
-        {error && kind === 'sqlite' && <Alert color="red">{error}</Alert>}
+        {error && kind !== 'postgres' && <Alert color="red">{error}</Alert>}
         {saved && (
           <Alert color="yellow" role="status">
             {t('settings.saved')}

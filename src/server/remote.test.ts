@@ -1,0 +1,205 @@
+// The desk's remote transport against a real Kontor server app on 127.0.0.1: windows (connections)
+// sign in and work through it, long calls stream their progress, a cancel reaches the server, a
+// server that is down gives a retryable error and is used again once it is up, and over HTTPS the
+// server's certificate is trusted through the company CA or its pinned fingerprint, and nothing else.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedCertificate } from '../../test/fixtures/smtp-peer';
+import { createServerApp } from './http';
+import { serverWaitingForCancel } from './testing';
+import { openTestKontor, TEST_ADMIN, value, type TestKontor } from '../core/db/testing';
+import { createEnvironmentGate, parseEnv } from '../core/config';
+import { createRemoteRouter, fingerprintOf } from '../core/remote/remote-router';
+
+describe('a desk calling the Kontor server', () => {
+  let kontor: TestKontor;
+  const apps: ReturnType<typeof createServerApp>[] = [];
+  const tokenKey = randomBytes(32);
+  const dir = mkdtempSync(join(tmpdir(), 'kontor-remote-'));
+
+  const serve = async (options: { port?: number; tls?: { cert: Buffer; key: Buffer } } = {}) => {
+    const app = createServerApp({
+      router: kontor.router,
+      ready: async () => undefined,
+      tokenKey,
+      logger: pino({ level: 'silent' }),
+      ...(options.tls && { tls: options.tls }),
+    });
+    apps.push(app);
+    return { app, url: await app.listen({ host: '127.0.0.1', port: options.port ?? 0 }) };
+  };
+
+  beforeAll(async () => {
+    kontor = await openTestKontor('postgres');
+  });
+  afterAll(async () => {
+    for (const app of apps) await app.close();
+    await kontor.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('signs a window in and works through the server; another window stays signed out', async () => {
+    const { url } = await serve();
+    const remote = createRemoteRouter({ url });
+    try {
+      const window = { meta: { connection: 'window-1' } };
+      expect(await remote.call('customers.list', {}, window)).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated' },
+      });
+      value(await remote.call('auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, window));
+      value(await remote.call('customers.create', { name: 'Fernkunde GmbH' }, window));
+      expect(value(await remote.call('customers.list', { search: 'Fernkunde' }, window))).toMatchObject({
+        items: [{ name: 'Fernkunde GmbH' }],
+      });
+      const other = await remote.call('customers.list', {}, { meta: { connection: 'window-2' } });
+      expect(other).toMatchObject({ ok: false, error: { code: 'unauthenticated' } });
+      expect(await remote.check()).toEqual({ ok: true, ready: true, fingerprint: null });
+    } finally {
+      remote.close();
+    }
+  });
+
+  it('streams the progress of a long call and gives its result', async () => {
+    const { url } = await serve();
+    const remote = createRemoteRouter({ url });
+    try {
+      const window = { meta: { connection: 'window-progress' } };
+      value(await remote.call('auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, window));
+      const ids: string[] = [];
+      for (const name of ['Fortschritt A', 'Fortschritt B'])
+        ids.push(value<{ id: string }>(await remote.call('customers.create', { name }, window)).id);
+      const seen: { done: number; total: number | null }[] = [];
+      const result = await remote.call(
+        'customers.bulk',
+        { ids, action: { kind: 'addTags', tags: ['fern'] } },
+        { ...window, onProgress: (event) => seen.push({ done: event.done, total: event.total }) },
+      );
+      expect(value(result)).toMatchObject({ changed: 2 });
+      expect(seen.at(-1)).toEqual({ done: 2, total: 2 });
+    } finally {
+      remote.close();
+    }
+  });
+
+  it('says a server that is down is unreachable, retryably, and carries on once it is up', async () => {
+    const { app, url } = await serve();
+    const port = Number(new URL(url).port);
+    await app.close();
+    const remote = createRemoteRouter({ url });
+    try {
+      const down = await remote.call('system.ping', {}, { meta: { connection: 'window-down' } });
+      expect(down).toMatchObject({
+        ok: false,
+        error: { code: 'locked', details: { reason: 'server_unreachable', retryable: true } },
+      });
+      expect(await remote.check()).toMatchObject({ ok: false, reason: 'server_unreachable' });
+      await serve({ port });
+      expect(await remote.call('system.ping', {}, { meta: { connection: 'window-down' } })).toMatchObject({
+        ok: true,
+      });
+    } finally {
+      remote.close();
+    }
+  });
+
+  it('cancels a call on the server when the desk cancels it', async () => {
+    const { app: waiting, url: waitingUrl, seen } = await serverWaitingForCancel(tokenKey);
+    apps.push(waiting);
+    const remote = createRemoteRouter({ url: waitingUrl });
+    try {
+      const controller = new AbortController();
+      const call = remote.call(
+        'analytics.refresh',
+        {},
+        { meta: { connection: 'window-cancel' }, signal: controller.signal, onProgress: () => undefined },
+      );
+      setTimeout(() => controller.abort(), 200);
+      expect(await call).toMatchObject({ ok: false, error: { details: { reason: 'cancelled' } } });
+      await seen;
+    } finally {
+      remote.close();
+    }
+  });
+
+  it('puts a desk in server mode: every call goes to the server, its own connection settings stay on the desk', async () => {
+    const { url } = await serve();
+    const deskDir = join(dir, 'desk');
+    const gate = createEnvironmentGate({
+      dataDir: deskDir,
+      env: parseEnv({ KONTOR_SERVER_URL: url }),
+      version: 'test',
+      logger: { error: () => undefined, warn: () => undefined },
+    });
+    await gate.start();
+    try {
+      expect(gate.kontor).toBeNull(); // nothing opened on the desk: no database, no keys
+      const window = { meta: { connection: 'desk-window' } };
+      expect(await gate.call('settings.getDatabase', {}, window)).toMatchObject({
+        ok: false,
+        error: { code: 'unauthenticated' },
+      });
+      value(await gate.call('auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, window));
+      expect(value(await gate.call('customers.list', {}, window))).toMatchObject({ items: expect.any(Array) });
+      expect(value(await gate.call('settings.getDatabase', {}, window))).toEqual({
+        active: 'server',
+        configured: { kind: 'server', url, ca: false, fingerprint: null },
+        restartRequired: false,
+      });
+      expect(value(await gate.call('settings.testServer', { url }, window))).toEqual({
+        ok: true,
+        ready: true,
+        fingerprint: null,
+      });
+      expect(
+        await gate.call('settings.setDatabase', { kind: 'postgres', url: 'postgres://x@db/k' }, window),
+      ).toMatchObject({ ok: false, error: { code: 'conflict', details: { reason: 'server_mode' } } });
+      expect(value(await gate.call('settings.setDatabase', { kind: 'server', url }, window))).toMatchObject({
+        configured: { kind: 'server', url, ca: false, fingerprint: null },
+      });
+      expect(
+        await gate.call('settings.setDatabase', { kind: 'server', url: 'http://kontor.example' }, window),
+      ).toMatchObject({ ok: false, error: { code: 'validation' } });
+    } finally {
+      await gate.close();
+    }
+    // The next start reads server mode from the settings file, without the environment.
+    const again = createEnvironmentGate({ dataDir: deskDir, env: parseEnv({}), version: 'test' });
+    await again.start();
+    expect(again.kontor).toBeNull();
+    expect(await again.call('system.ping', {}, { meta: { connection: 'w' } })).toMatchObject({ ok: true });
+    await again.close();
+  });
+
+  it('trusts an HTTPS server through the company CA or the pinned fingerprint, and nothing else', async () => {
+    const tls = selfSignedCertificate();
+    const pem = tls.cert.toString('utf8');
+    const { url } = await serve({ tls });
+    expect(url).toMatch(/^https:/);
+    const ping = async (options: { ca?: string; fingerprint?: string }) => {
+      const remote = createRemoteRouter({ url, ...options });
+      try {
+        return await remote.call('system.ping', {}, { meta: { connection: 'window-tls' } });
+      } finally {
+        remote.close();
+      }
+    };
+    expect(await ping({})).toMatchObject({ ok: false, error: { details: { reason: 'server_unreachable' } } });
+    expect(await ping({ ca: pem })).toMatchObject({ ok: true });
+    const fingerprint = fingerprintOf(pem);
+    expect(await ping({ fingerprint: fingerprint.toUpperCase().replace(/(..)(?!$)/g, '$1:') })).toMatchObject({
+      ok: true,
+    });
+    expect(await ping({ fingerprint: 'ab'.repeat(32) })).toMatchObject({
+      ok: false,
+      error: { details: { reason: 'server_fingerprint' } },
+    });
+    const checker = createRemoteRouter({ url, fingerprint });
+    expect(await checker.check()).toEqual({ ok: true, ready: true, fingerprint });
+    checker.close();
+  });
+});

@@ -1,0 +1,38 @@
+// A desk in server mode, in the browser: the web host forwards every call to a Kontor server (an
+// embedded PGlite behind it), and the renderer is the same. The company is set up on the server,
+// customers are made and found through it, Settings says the desk uses the server, and the desk's
+// own data directory holds no database.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { AppPage } from './pages/app-page';
+import { CustomersPage } from './pages/customers-page';
+import { SettingsPage } from './pages/settings-page';
+
+// The second web host of playwright.config.ts, two ports above the first.
+test.use({ baseURL: `http://127.0.0.1:${Number(process.env['KONTOR_E2E_PORT'] ?? 47_173) + 2}` });
+
+test('a desk in server mode sets up the company on the server and works with customers through it', async ({
+  page,
+}) => {
+  const customers = new CustomersPage(page);
+  await customers.open();
+  const form = await customers.startNew();
+  await form.fill({ Name: 'Serverkunde Brandt', City: 'Rostock' });
+  await form.save();
+  await expect(form.dialog).toBeHidden();
+  await page.reload();
+  await customers.searchFor('brandt');
+  await expect(customers.row('Serverkunde Brandt')).toContainText('Rostock');
+
+  const settings = new SettingsPage(page);
+  await settings.open();
+  await expect(page.getByText('In use now: Kontor server (recommended for several desks)')).toBeVisible();
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The server answers and is ready.' })).toBeVisible();
+
+  const desk = join(process.env['KONTOR_E2E_DATA_DIR'] ?? '', 'desk');
+  const files = existsSync(desk) ? readdirSync(desk) : [];
+  expect(files.filter((name) => name.endsWith('.db'))).toEqual([]);
+  await expect(new AppPage(page).customersHeading.or(settings.section('Appearance'))).toBeVisible();
+});
