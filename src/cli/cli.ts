@@ -684,9 +684,14 @@ export interface RunCliOptions {
   readonly env: NodeJS.ProcessEnv;
   readonly io: CliIo;
   readonly version: string;
+  /**
+   * Opens the data another way than the desk's environment does (`kontor-server` runs these
+   * commands on the server's database and keys); the key store's own commands are then not offered.
+   */
+  readonly open?: () => Promise<Kontor>;
 }
 
-export async function runCli({ argv, env, io, version }: RunCliOptions): Promise<number> {
+export async function runCli({ argv, env, io, version, open }: RunCliOptions): Promise<number> {
   let kontor: Kontor | undefined;
   // Ctrl+C cancels long work (a replay rolls back and changes nothing).
   const interrupted = new AbortController();
@@ -717,7 +722,7 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
       name = parsed.positionals.slice(0, -1).join(' ');
       argument = parsed.positionals.at(-1) ?? '';
     }
-    const local = keyStoreCommands[name];
+    const local = open ? undefined : keyStoreCommands[name];
     if (local) {
       checkFlags(name, local, flags);
       const localOptions = environmentOptions(flags, env);
@@ -734,11 +739,13 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     wholeNumber('limit', flags);
     wholeNumber('offset', flags);
 
-    kontor = await openFromEnvironment({
-      ...environmentOptions(flags, env),
-      version,
-      ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
-    });
+    kontor = open
+      ? await open()
+      : await openFromEnvironment({
+          ...environmentOptions(flags, env),
+          version,
+          ...(flags['database-url'] !== undefined && { databaseUrl: checkUrl(flags['database-url']) }),
+        });
     const { router, files } = kontor;
     const session: Session = {
       async call(procedure, input, onProgress) {
@@ -786,6 +793,8 @@ export async function runCli({ argv, env, io, version }: RunCliOptions): Promise
     return 1;
   } finally {
     process.off('SIGINT', onInterrupt);
+    // The command's session ends with it (on the server it would otherwise stay in the database).
+    await kontor?.sessions.close(CONNECTION).catch(() => undefined);
     await kontor?.close();
   }
 }

@@ -76,6 +76,8 @@ export interface KontorOptions {
    * Postgres only. Without, sessions live in this process (a desk).
    */
   readonly sharedSessions?: boolean;
+  /** The Kontor server: its database, as its environment gave it (settings.setDatabase refuses). */
+  readonly databaseFromEnvironment?: string;
 }
 
 export interface Kontor {
@@ -219,6 +221,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     active: stores.dialect,
     secrets,
     audit,
+    fixed: options.databaseFromEnvironment,
   });
 
   const files = createFileGrants();

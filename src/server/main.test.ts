@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serverEnvSchema, startServer } from './main';
+import { httpClient } from './testing';
 
 const PASSPHRASE = 'server master passphrase';
 
@@ -59,6 +60,30 @@ describe('starting the Kontor server', () => {
         });
         expect(status.status).toBe(200);
         expect(await status.json()).toMatchObject({ ok: true });
+        if (start === 1) {
+          // The server's database is its environment's: shown, never changed from the app.
+          const client = httpClient(server.url);
+          const admin = await client.connect();
+          const setup = await client.rpc(admin, 'auth.setup', {
+            company: 'Server GmbH',
+            name: 'Admin',
+            email: 'admin@server.example',
+            password: 'server admin password',
+          });
+          expect(setup.status).toBe(200);
+          expect((await client.rpc(admin, 'settings.getDatabase')).result).toMatchObject({
+            ok: true,
+            value: {
+              active: 'postgres',
+              configured: { url: expect.stringContaining('pglite') },
+              restartRequired: false,
+            },
+          });
+          expect(await client.rpc(admin, 'settings.setDatabase', { kind: 'sqlite' })).toMatchObject({
+            status: 409,
+            result: { error: { details: { reason: 'database_fixed' } } },
+          });
+        }
       } finally {
         await server.close();
       }

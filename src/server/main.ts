@@ -4,16 +4,15 @@
 // once), or, when none is given, an embedded PGlite data directory, so it starts on a fresh
 // machine. Keys: a passphrase-protected key file. Without a certificate it binds to loopback
 // only and expects a TLS-terminating proxy in front. SIGTERM or SIGINT finish the requests in
-// flight, then close.
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// flight, then close. With a command (`kontor-server status`, `users list`, …) it runs that admin
+// command on the server's data instead (cli.ts).
+import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { z } from 'zod';
-import { openKontor } from '../core/app';
 import { defaultMigrationsDir } from '../core/config';
-import { connectPostgres, pgliteConnection, type PgConnection } from '../core/db/postgres';
-import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
+import { runServerCli } from './cli';
+import { openServerCore } from './core';
 import { createServerApp, DEFAULT_RATE_LIMITS } from './http';
 import { systemMigrationsCurrent } from './readiness';
 
@@ -59,55 +58,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** An embedded Postgres (PGlite) in a data directory of its own. */
-async function embeddedPostgres(dir: string): Promise<PgConnection> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  mkdirSync(dir, { recursive: true });
-  const client = new PGlite(dir);
-  await client.waitReady;
-  return pgliteConnection(client, drizzle(client), `pglite (${dir})`);
-}
-
-/** The master passphrase, from the environment or the first line of its file. */
-function masterPassphrase(env: ServerEnv): string {
-  const file = env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE;
-  const passphrase =
-    file === undefined
-      ? (env.KONTOR_SERVER_MASTER_PASSPHRASE ?? '')
-      : (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '');
-  if (passphrase.length < 12) throw new Error(`the master passphrase in ${file} must have at least 12 characters`);
-  return passphrase;
-}
-
 export async function startServer(env: ServerEnv, version = 'dev'): Promise<RunningServer> {
   const log = pino({ level: env.KONTOR_SERVER_LOG_LEVEL, redact: ['req.headers.authorization'] });
-  const dataDir = resolve(env.KONTOR_SERVER_DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
-  // The keys first: a wrong passphrase stops the start before any database is opened.
-  const keyStore = await openPassphraseKeyStore({
-    file: env.KONTOR_SERVER_MASTER_KEY_FILE ?? join(dataDir, 'keys.json'),
-    passphrase: masterPassphrase(env),
-  });
-  const connection = env.KONTOR_SERVER_DATABASE_URL
-    ? await connectPostgres(env.KONTOR_SERVER_DATABASE_URL)
-    : await embeddedPostgres(join(dataDir, 'pg'));
-  const kontor = await openKontor({
-    dataDir,
-    migrationsDir: defaultMigrationsDir(),
-    database: { kind: 'postgres', connection, ownsConnection: true },
-    keyStore,
-    settingsFile: join(dataDir, 'settings.json'),
-    version,
-    // Sessions in Postgres: any instance answers any call, a sign-out reaches all of them.
-    sharedSessions: true,
-    logger: {
-      error: (message, fields) => log.error(fields ?? {}, message),
-      warn: (message, fields) => log.warn(fields ?? {}, message),
-    },
-  }).catch(async (error: unknown) => {
-    await connection.close();
-    throw error;
+  const { kontor, connection, keyStore } = await openServerCore(env, version, {
+    error: (message, fields) => log.error(fields ?? {}, message),
+    warn: (message, fields) => log.warn(fields ?? {}, message),
   });
   const tls =
     env.KONTOR_SERVER_TLS_CERT_FILE && env.KONTOR_SERVER_TLS_KEY_FILE
@@ -143,14 +98,24 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
   };
 }
 
-async function main(): Promise<void> {
+/** The process: the server, or the admin command the arguments name (bin/kontor-server.mjs calls it). */
+export async function main(): Promise<void> {
+  // `npm run server` names the version of the package it runs.
+  const version = process.env['npm_package_version'] ?? 'dev';
+  // With a command: an admin command on the server's data (cli.ts), not the server.
+  if (process.argv.length > 2) {
+    const io = {
+      stdout: (text: string) => process.stdout.write(text),
+      stderr: (text: string) => process.stderr.write(text),
+    };
+    process.exitCode = await runServerCli({ argv: process.argv.slice(2), env: process.env, io, version });
+    return;
+  }
   const parsed = serverEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) console.error(`kontor-server: ${issue.message}`);
     process.exit(2);
   }
-  // `npm run server` names the version of the package it runs.
-  const version = process.env['npm_package_version'] ?? 'dev';
   const server = await startServer(parsed.data, version);
   const stop = () => {
     void server.close().then(

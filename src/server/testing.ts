@@ -1,6 +1,10 @@
 // A bare HTTP client of the server for tests: connection tokens and procedure calls with fetch,
 // answering the status, the headers and the envelope.
+import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import type { Transport } from '../core/db/testing';
+import { createRemoteRouter } from '../core/remote/remote-router';
+import type { Router } from '../core/router';
 import type { Result } from '../shared/errors';
 import { createServerApp } from './http';
 
@@ -50,4 +54,25 @@ export async function serverWaitingForCancel(tokenKey: Buffer) {
     logger: pino({ level: 'silent' }),
   });
   return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }), seen };
+}
+
+/**
+ * For openTestKontor's `transport`: the Kontor server in front of the test's router on 127.0.0.1,
+ * and a desk's remote transport calling it — every call of the test crosses real HTTP.
+ */
+export async function httpTransport(router: Router): Promise<Transport> {
+  const app = createServerApp({
+    router,
+    ready: async () => undefined,
+    tokenKey: randomBytes(32),
+    logger: pino({ level: 'silent' }),
+  });
+  const remote = createRemoteRouter({ url: await app.listen({ host: '127.0.0.1', port: 0 }) });
+  return {
+    call: (name, input, options) => remote.call(name, input, options),
+    async close() {
+      remote.close();
+      await app.close();
+    },
+  };
 }

@@ -1,9 +1,11 @@
 // Tenant isolation, as a property: whatever two companies' users do, in any order, no procedure
-// called in one company returns, counts or changes anything of the other. Both dialects.
+// called in one company returns, counts or changes anything of the other. Both dialects, and over
+// the Kontor server's HTTP (a desk's remote transport in front of the core on Postgres).
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Result } from '../../src/shared/errors';
 import { openTestKontor, testDialects, type Caller, type TestKontor } from '../../src/core/db/testing';
+import { httpTransport } from '../../src/server/testing';
 
 function value<T>(result: Result<unknown>): T {
   if (!result.ok) throw new Error(`expected ok, got ${result.error.code}: ${result.error.message}`);
@@ -18,12 +20,17 @@ const op = fc.record({
   name: fc.string({ minLength: 1, maxLength: 12 }).filter((s) => s.trim() !== ''),
 });
 
-describe.each(testDialects)('tenant isolation on %s', (dialect) => {
+const setups: [string, () => Promise<TestKontor>][] = [
+  ...testDialects.map((dialect): [string, () => Promise<TestKontor>] => [dialect, () => openTestKontor(dialect)]),
+  ['the Kontor server', () => openTestKontor('postgres', { transport: httpTransport })],
+];
+
+describe.each(setups)('tenant isolation on %s', (_label, open) => {
   let kontor: TestKontor;
   const as: Partial<Record<Company, Caller>> = {};
 
   beforeAll(async () => {
-    kontor = await openTestKontor(dialect);
+    kontor = await open();
     // Administrators of one company each: they may also export and erase (GDPR), but only there.
     as.A = await kontor.signInAs('administrator', 'a@company-a.example');
     const b = value<{ id: string }>(await kontor.call('tenants.setup', { name: 'Company B' }));

@@ -12,7 +12,7 @@ import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
 import { keyStore } from '../keys/keystore';
-import type { Logger } from '../router';
+import type { Logger, Router } from '../router';
 import type { Result } from '../../shared/errors';
 import { connectPostgres, pgliteConnection, queryRows, type PgConnection, type PgDb } from './postgres';
 
@@ -97,6 +97,16 @@ export interface TestKontorOptions {
   readonly skipSetup?: boolean;
   /** Postgres: sessions in the database, as on the Kontor server. */
   readonly sharedSessions?: boolean;
+  /**
+   * How the test's calls travel: in-process by default; src/server's tests put the Kontor server's
+   * HTTP in between (the server in front of this router, a desk's remote transport calling it).
+   */
+  readonly transport?: (router: Router) => Promise<Transport>;
+}
+
+export interface Transport {
+  call: Router['call'];
+  close(): Promise<void>;
 }
 
 export const quietLogger: Logger = { error: () => undefined, warn: () => undefined };
@@ -123,12 +133,13 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       keyStore: keys,
     });
   const kontor = await open(dataDir);
+  const transport = options.transport ? await options.transport(kontor.router) : null;
   const callerOf =
-    (of: Kontor) =>
+    (of: Pick<Router, 'call'>) =>
     (connection: string): Caller =>
     (name, input = {}) =>
-      of.router.call(name, input, { meta: { connection } });
-  const caller = callerOf(kontor);
+      of.call(name, input, { meta: { connection } });
+  const caller = callerOf(transport ?? kontor.router);
   const instances: { kontor: Kontor; dir: string }[] = [];
   const call = caller('test-admin');
   if (!options.skipSetup) {
@@ -165,9 +176,10 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       const dir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
       const other = await open(dir);
       instances.push({ kontor: other, dir });
-      return { ...other, caller: callerOf(other) };
+      return { ...other, caller: callerOf(other.router) };
     },
     async dispose() {
+      await transport?.close();
       for (const { kontor: other, dir } of instances) {
         await other.close();
         rmSync(dir, { recursive: true, force: true });

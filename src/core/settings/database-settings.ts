@@ -6,6 +6,7 @@ import type { SecretBox } from '../crypto/secret-box';
 import { maskUrl } from '../db/postgres';
 import { pgClientConfig } from '../db/pg-config';
 import type { Session } from '../session';
+import { AppError } from '../../shared/errors';
 import { checkServer } from '../remote/remote-router';
 import { readSettingsFile, storedDatabase, writeSettingsFile } from './settings.file';
 
@@ -15,6 +16,8 @@ export interface DatabaseSettingsDeps {
   readonly active: DatabaseSettings['active'];
   readonly secrets: SecretBox;
   readonly audit: AuditService;
+  /** The Kontor server: its database comes from its environment (this describes it), never from here. */
+  readonly fixed?: string | undefined;
 }
 
 /** What the settings screen shows of a choice: no password, no certificate. */
@@ -25,8 +28,9 @@ export function describe(choice: DatabaseChoice): DatabaseSettings['configured']
   return choice;
 }
 
-export function createDatabaseSettings({ settingsFile, active, secrets, audit }: DatabaseSettingsDeps) {
+export function createDatabaseSettings({ settingsFile, active, secrets, audit, fixed }: DatabaseSettingsDeps) {
   function get(): DatabaseSettings {
+    if (fixed !== undefined) return { active, configured: { kind: 'postgres', url: fixed }, restartRequired: false };
     const configured = readSettingsFile(settingsFile).database;
     return {
       active,
@@ -39,6 +43,13 @@ export function createDatabaseSettings({ settingsFile, active, secrets, audit }:
     get,
     /** Writes the settings file with its audit entry; a file that cannot be written leaves no entry. */
     async set(session: Session, choice: DatabaseChoice): Promise<DatabaseSettings> {
+      if (fixed !== undefined) {
+        throw new AppError(
+          'conflict',
+          "the Kontor server's database is set by its environment (KONTOR_SERVER_DATABASE_URL), not here",
+          { reason: 'database_fixed' },
+        );
+      }
       // Checked now (sslmode, files it names), so a bad address is a field error, not a failed start.
       if (choice.kind === 'postgres') pgClientConfig(choice.url);
       await audit.record(async () => {
