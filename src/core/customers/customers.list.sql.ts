@@ -12,7 +12,13 @@ import { AppError } from '../../shared/errors';
 import { col, rowsInChunks, toNumber, type Executor, type Row } from '../db/executor';
 import { activitiesSqlite as a } from '../activities/activities.schema';
 import { eventsSqlite } from '../events/events.schema';
-import { customersSqlite as c, customerWordListsSqlite as l, customerWordsSqlite as w } from './customers.schema';
+import {
+  CUSTOMER_COUNT,
+  customersSqlite as c,
+  customerWordListsSqlite as l,
+  customerWordsSqlite as w,
+  sequencesSqlite,
+} from './customers.schema';
 import { listNeedle, prefixEnd, wordsOfList } from './customers.search';
 
 /** The keys of every this many rows of a list order are remembered for jumps. */
@@ -164,6 +170,7 @@ export function createCustomerLists(
   }: ListOptions = {},
 ) {
   const customers = db.table(getTableName(c));
+  const sequences = db.table(getTableName(sequencesSqlite));
   const words = db.table(getTableName(w));
   const wordLists = db.table(getTableName(l));
   const events = db.table(getTableName(eventsSqlite));
@@ -304,7 +311,14 @@ export function createCustomerLists(
       return read('asc', await anchor(k), position - k * anchorEvery, count, what);
     }
 
-    if (state.total === undefined) {
+    if (conditions.length === 0) {
+      // Unfiltered: the number kept beside the customers (a lookup, where counting 100,000 rows
+      // took 4 ms on Postgres — after every write, since any appended event invalidates the state).
+      const [row] = await db.rows(
+        sql`SELECT ${col(sequencesSqlite.next)} AS n FROM ${sequences} WHERE ${col(sequencesSqlite.name)} = ${CUSTOMER_COUNT}`,
+      );
+      state.total = toNumber(row?.['n']);
+    } else if (state.total === undefined) {
       const [row] = await db.rows(sql`SELECT count(*) AS n FROM ${customers} ${whereOf(conditions)}`);
       state.total = toNumber(row?.['n']);
     }

@@ -155,6 +155,9 @@ export const customerWordListsPg = pgTable(
 );
 
 /** Per-company counters (customer numbers): a number once given is never given again. */
+/** The row of the sequences table that holds the number of customers (unfiltered lists read it). */
+export const CUSTOMER_COUNT = 'customers.count';
+
 export const sequencesSqlite = sqliteTable('sequences', {
   name: text('name').primaryKey(),
   next: integer('next').notNull(),
