@@ -5,6 +5,7 @@
 import { procedureNames } from '../shared/contract';
 import { AppError, type Result } from '../shared/errors';
 import type { Kontor } from './app';
+import type { FileAccess } from './files';
 import { createRouter, type CallOptions, type Handlers, type Logger } from './router';
 
 export interface GateOptions {
@@ -22,6 +23,13 @@ export interface Gate {
   /** Tries to open with the configured key store; a failure leaves the gate locked with its reason. */
   start(): Promise<void>;
   readonly kontor: Kontor | null;
+  /**
+   * Grants a file the user chose to a connection's procedures (see files.ts); a desk in server mode
+   * uploads it, or for writing arranges the download after the call that writes it.
+   */
+  grantFile(connection: string, path: string, access: FileAccess): Promise<string>;
+  /** Forgets a closed connection's grants. */
+  revokeFiles(connection: string): void;
   close(): Promise<void>;
 }
 
@@ -127,6 +135,13 @@ export function createGate(options: GateOptions): Gate {
         }
         unreachable = error instanceof AppError && error.details?.['reason'] === 'database_unreachable';
       }
+    },
+    async grantFile(connection, path, access) {
+      if (!kontor) throw new AppError('locked', `Kontor is locked: ${reason}`);
+      return kontor.files.grant(connection, path, access);
+    },
+    revokeFiles(connection) {
+      kontor?.files.revoke(connection);
     },
     async call(name, input, callOptions) {
       if (kontor) return kontor.router.call(name, input, callOptions);

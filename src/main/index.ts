@@ -82,7 +82,8 @@ function registerIpc(): void {
   });
   // The system's open or save dialog; the chosen file is granted to this window's connection only.
   ipcMain.handle('kontor:choose-file', async (event, request: unknown) => {
-    if (!isTrustedSender(event, origins) || !gate?.kontor) return null;
+    if (!isTrustedSender(event, origins) || !gate) return null;
+    const opened = gate;
     const parsed = fileRequestSchema.safeParse(request);
     const owner = BrowserWindow.fromWebContents(event.sender);
     if (!parsed.success || !owner) return null;
@@ -94,13 +95,14 @@ function registerIpc(): void {
         : (await dialog.showSaveDialog(owner, { filters, ...(name !== undefined && { defaultPath: name }) })).filePath;
     if (!path) return null;
     const connection = `window:${event.sender.id}`;
-    const { files } = gate.kontor;
     // A closed window's grants go with it.
     if (!granted.has(event.sender.id)) {
       granted.add(event.sender.id);
-      event.sender.once('destroyed', () => files.revoke(connection));
+      event.sender.once('destroyed', () => opened.revokeFiles(connection));
     }
-    return { fileId: files.grant(connection, path, mode === 'open' ? 'read' : 'write'), name: basename(path) };
+    // In server mode the file goes up to the server (an import) or comes down after the export.
+    const fileId = await opened.grantFile(connection, path, mode === 'open' ? 'read' : 'write').catch(() => null);
+    return fileId === null ? null : { fileId, name: basename(path) };
   });
   ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.

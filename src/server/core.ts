@@ -18,6 +18,7 @@ export interface ServerCore {
   readonly connection: PgConnection;
   readonly keyStore: KeyStore;
   readonly keyFile: string;
+  readonly dataDir: string;
   close(): Promise<void>;
 }
 
@@ -105,5 +106,5 @@ export async function openServerCore(env: ServerEnv, version: string, logger: Lo
     await connection.close();
     throw error;
   });
-  return { kontor, connection, keyStore, keyFile, close: () => kontor.close() };
+  return { kontor, connection, keyStore, keyFile, dataDir, close: () => kontor.close() };
 }

@@ -4,6 +4,9 @@
 // the refusals of bad requests (unknown procedure, bad input, a body too large or not JSON), each
 // with its status and envelope, nothing stored.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
@@ -194,6 +197,40 @@ describe('the Kontor server over HTTP', () => {
       await expect(client.connect()).rejects.toThrow('429');
     } finally {
       await limited.close();
+    }
+  });
+
+  it('takes files only with a token, as a file, and gives an export only to the connection it was made for', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'kontor-server-files-'));
+    const withFiles = createServerApp({
+      router: kontor.router,
+      ready: async () => undefined,
+      tokenKey,
+      logger: pino({ level: 'silent' }),
+      files: { grants: kontor.files, directory },
+    });
+    const url = await withFiles.listen({ host: '127.0.0.1', port: 0 });
+    const client = httpClient(url);
+    try {
+      const upload = (headers: Record<string, string>, body: string) =>
+        fetch(`${url}/v1/files?name=x.csv`, { method: 'POST', headers, body });
+      expect((await upload({ 'content-type': 'application/octet-stream' }, 'a;b')).status).toBe(401);
+      const token = await client.connect();
+      const auth = { authorization: `Bearer ${token}` };
+      expect((await upload({ ...auth, 'content-type': 'application/json' }, '{}')).status).toBe(415);
+      const sent = await upload({ ...auth, 'content-type': 'application/octet-stream' }, 'Firma\nA\n');
+      expect(await sent.json()).toMatchObject({ fileId: expect.any(String), bytes: 8 });
+      const made = (await (
+        await fetch(`${url}/v1/files/new?name=out.csv`, { method: 'POST', headers: auth })
+      ).json()) as {
+        fileId: string;
+      };
+      const other = { authorization: `Bearer ${await client.connect()}` };
+      expect((await fetch(`${url}/v1/files/${made.fileId}`, { headers: other })).status).toBe(404);
+      expect((await fetch(`${url}/v1/files/${made.fileId}`, { headers: auth })).status).toBe(404); // not written yet
+    } finally {
+      await withFiles.close();
+      rmSync(directory, { recursive: true, force: true });
     }
   });
 

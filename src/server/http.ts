@@ -12,11 +12,22 @@
 // and, once signed in, per user (@fastify/rate-limit's limiters, in memory per instance).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { isProcedureName } from '../shared/contract';
 import type { ErrorCode, Result } from '../shared/errors';
 import type { PoolStats } from '../core/db/postgres';
+import type { FileGrants } from '../core/files';
 import type { Router } from '../core/router';
 
 export interface ServerAppOptions {
@@ -33,6 +44,11 @@ export interface ServerAppOptions {
   /** The user a connection is signed in as (rate limits per user); null when signed out. */
   readonly userOf?: (connection: string) => Promise<string | null>;
   readonly rateLimits?: RateLimits;
+  /**
+   * Files for imports and exports: a desk uploads the file the user chose (granted to its
+   * connection for reading) or asks for a place an export writes to and downloads it afterwards.
+   */
+  readonly files?: { readonly grants: FileGrants; readonly directory: string };
   /** Behind a reverse proxy: trust its X-Forwarded-For (true, or the proxy's addresses). */
   readonly trustProxy?: boolean | string;
   /** Certificate and key: the server answers HTTPS (and tells browsers to keep to it: HSTS). */
@@ -91,6 +107,111 @@ export function connectionOf(key: Buffer, token: string): string | null {
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
   // The router keeps sessions by connection: a digest, never the token itself.
   return `server:${createHash('sha256').update(id).digest('base64url')}`;
+}
+
+/** The largest file a desk may upload for an import. */
+export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+/** Uploaded and written files older than this are removed (they hold personal data). */
+const FILE_TTL_MS = 60 * 60_000;
+
+/** The connection of a request's bearer token, or a refusal. */
+function connectionOfRequest(request: FastifyRequest, tokenKey: Buffer): string | Result<never> {
+  const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
+  const connection = bearer ? connectionOf(tokenKey, bearer) : null;
+  if (connection !== null) return connection;
+  return failure(
+    'unauthenticated',
+    bearer ? 'the connection token is not valid' : 'no connection token: POST /v1/connections first',
+    bearer ? 'bad_token' : 'no_token',
+  );
+}
+
+/**
+ * `POST /v1/files?name=` (the body is the file): an upload, granted to the connection for reading;
+ * `POST /v1/files/new?name=`: a place an export writes to, granted for writing;
+ * `GET /v1/files/<id>`: that export's file, once, then removed. Grants live in the instance's
+ * memory, so the calls that use a file go to the instance that took it (sticky by token).
+ */
+function fileRoutes(
+  api: FastifyInstance,
+  files: NonNullable<ServerAppOptions['files']>,
+  tokenKey: Buffer,
+  limited: ((request: FastifyRequest, reply: FastifyReply) => Promise<Result<never> | null>) | null,
+): void {
+  mkdirSync(files.directory, { recursive: true, mode: 0o700 });
+  const sweep = setInterval(() => {
+    const now = Date.now();
+    for (const name of readdirSync(files.directory)) {
+      const path = join(files.directory, name);
+      if (now - statSync(path).mtimeMs > FILE_TTL_MS) rmSync(path, { force: true });
+    }
+  }, 5 * 60_000);
+  sweep.unref();
+  api.addHook('onClose', async () => clearInterval(sweep));
+
+  const placeFor = (name: string) =>
+    join(files.directory, `${randomBytes(12).toString('hex')}-${name.replace(/[^\w.-]+/g, '_').slice(-80)}`);
+  const refuse = (reply: FastifyReply, result: Result<never>, status: number) => reply.code(status).send(result);
+
+  // The upload arrives as a stream, written to its file as it comes (never whole in memory).
+  api.addContentTypeParser('application/octet-stream', { bodyLimit: MAX_UPLOAD_BYTES }, (_request, payload, done) =>
+    done(null, payload),
+  );
+
+  api.post<{ Querystring: { name?: string } }>('/v1/files', { bodyLimit: MAX_UPLOAD_BYTES }, async (request, reply) => {
+    const refused = limited ? await limited(request, reply) : null;
+    if (refused) return refuse(reply, refused, 429);
+    const connection = connectionOfRequest(request, tokenKey);
+    if (typeof connection !== 'string') return refuse(reply, connection, 401);
+    if (!(request.body instanceof Readable)) {
+      return refuse(reply, failure('validation', 'send the file as application/octet-stream', 'not_a_file'), 415);
+    }
+    const path = placeFor(request.query.name ?? 'upload');
+    let size = 0;
+    try {
+      await pipeline(
+        request.body,
+        new Transform({
+          transform(chunk: Buffer, _encoding, next) {
+            size += chunk.length;
+            if (size > MAX_UPLOAD_BYTES) next(new Error('too large'));
+            else next(null, chunk);
+          },
+        }),
+        createWriteStream(path, { mode: 0o600 }),
+      );
+    } catch {
+      rmSync(path, { force: true });
+      return refuse(
+        reply,
+        failure('validation', 'the file is too large or did not arrive whole', 'upload_failed'),
+        413,
+      );
+    }
+    return { fileId: files.grants.grant(connection, path, 'read'), bytes: size };
+  });
+
+  api.post<{ Querystring: { name?: string } }>('/v1/files/new', async (request, reply) => {
+    const connection = connectionOfRequest(request, tokenKey);
+    if (typeof connection !== 'string') return refuse(reply, connection, 401);
+    return { fileId: files.grants.grant(connection, placeFor(request.query.name ?? 'export'), 'write') };
+  });
+
+  api.get<{ Params: { id: string } }>('/v1/files/:id', async (request, reply) => {
+    const connection = connectionOfRequest(request, tokenKey);
+    if (typeof connection !== 'string') return refuse(reply, connection, 401);
+    let path: string;
+    try {
+      path = files.grants.resolve(connection, request.params.id, 'write');
+    } catch {
+      return refuse(reply, failure('not_found', 'no such file', 'no_file'), 404);
+    }
+    if (!existsSync(path)) return refuse(reply, failure('not_found', 'the file was not written', 'no_file'), 404);
+    // Once: the file goes as it is read, and is gone afterwards.
+    const stream = createReadStream(path);
+    stream.once('close', () => rmSync(path, { force: true }));
+    return reply.header('content-type', 'application/octet-stream').send(stream);
+  });
 }
 
 export function createServerApp(options: ServerAppOptions) {
@@ -219,6 +340,8 @@ export function createServerApp(options: ServerAppOptions) {
       if (refused) return answer(reply, refused).code(429);
       return { token: issueToken(tokenKey) };
     });
+
+    if (options.files) fileRoutes(api, options.files, tokenKey, byAddress ? (r, q) => limited(byAddress, r, q) : null);
 
     api.post<{ Params: { name: string } }>('/v1/rpc/:name', async (request, reply) => {
       const started = process.hrtime.bigint();

@@ -3,7 +3,7 @@
 // server that is down gives a retryable error and is used again once it is up, and over HTTPS the
 // server's certificate is trusted through the company CA or its pinned fingerprint, and nothing else.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -27,6 +27,7 @@ describe('a desk calling the Kontor server', () => {
       ready: async () => undefined,
       tokenKey,
       logger: pino({ level: 'silent' }),
+      files: { grants: kontor.files, directory: join(dir, 'server-files') },
       ...(options.tls && { tls: options.tls }),
     });
     apps.push(app);
@@ -173,6 +174,41 @@ describe('a desk calling the Kontor server', () => {
     expect(again.kontor).toBeNull();
     expect(await again.call('system.ping', {}, { meta: { connection: 'w' } })).toMatchObject({ ok: true });
     await again.close();
+  });
+
+  it('imports a file chosen on the desk and exports to the desk, the files crossing to and from the server', async () => {
+    const { url } = await serve();
+    const gate = createEnvironmentGate({
+      dataDir: join(dir, 'desk-files'),
+      env: parseEnv({ KONTOR_SERVER_URL: url }),
+      version: 'test',
+      logger: { error: () => undefined, warn: () => undefined },
+    });
+    const window = { meta: { connection: 'files-window' } };
+    try {
+      value(await gate.call('auth.login', { email: TEST_ADMIN.email, password: TEST_ADMIN.password }, window));
+      const csv = join(dir, 'kunden.csv');
+      writeFileSync(csv, 'Firma;Ort\nDateikunde Eins GmbH;Rostock\nDateikunde Zwei AG;Jena\n');
+      const upload = await gate.grantFile('files-window', csv, 'read');
+      expect(value(await gate.call('customers.import', { fileId: upload }, window))).toMatchObject({ imported: 2 });
+      // Another window cannot use the upload.
+      expect(
+        await gate.call('customers.import', { fileId: upload }, { meta: { connection: 'w-other' } }),
+      ).toMatchObject({ ok: false });
+      const out = join(dir, 'export.csv');
+      const target = await gate.grantFile('files-window', out, 'write');
+      const exported = await gate.call(
+        'customers.export',
+        { fileId: target, format: 'csv', query: { search: 'Dateikunde' } },
+        window,
+      );
+      expect(value(exported)).toMatchObject({ rows: 2 });
+      expect(readFileSync(out, 'utf8')).toContain('Dateikunde Zwei AG');
+      // The server's copy went with the download.
+      expect(readdirSync(join(dir, 'server-files')).filter((name) => name.endsWith('export.csv'))).toEqual([]);
+    } finally {
+      await gate.close();
+    }
   });
 
   it('trusts an HTTPS server through the company CA or the pinned fingerprint, and nothing else', async () => {

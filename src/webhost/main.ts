@@ -32,12 +32,7 @@ try {
   await gate.start();
   const host = await startWebHost({
     invoker: gate,
-    files: {
-      grant(connection, path, access) {
-        if (!gate.kontor) throw new Error('Kontor is locked: unlock it first');
-        return gate.kontor.files.grant(connection, path, access);
-      },
-    },
+    files: { grant: (connection, path, access) => gate.grantFile(connection, path, access) },
     logger: consoleLogger,
     rendererDir: join(root, 'out', 'renderer'),
     ...(testClock && { advanceClock: (ms: number) => void (offset += ms) }),

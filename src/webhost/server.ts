@@ -24,7 +24,7 @@ export interface Invoker {
 
 /** Grants procedures of a connection a file (see src/core/files.ts). */
 export interface FileGranter {
-  grant(connection: string, path: string, access: 'read' | 'write'): string;
+  grant(connection: string, path: string, access: 'read' | 'write'): string | Promise<string>;
 }
 
 export interface WebHostOptions {
@@ -223,7 +223,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const path = await folderFor(name);
     await pipeline(req, createWriteStream(path, { mode: 0o600 }));
     const connection = cookie(req, CONNECTION_COOKIE) ?? '';
-    const fileId = options.files.grant(`web:${connection}`, path, 'read');
+    const fileId = await options.files.grant(`web:${connection}`, path, 'read');
     send(res, 200, JSON.stringify({ fileId, name: plainName(name) }), 'application/json');
   }
 
@@ -241,7 +241,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (!parsed.success) return send(res, 400, 'body must be {"name": string}');
     const path = await folderFor(parsed.data.name);
     const connection = cookie(req, CONNECTION_COOKIE) ?? '';
-    const fileId = options.files.grant(`web:${connection}`, path, 'write');
+    const fileId = await options.files.grant(`web:${connection}`, path, 'write');
     saved.set(fileId, { path, name: plainName(parsed.data.name), connection });
     send(res, 200, JSON.stringify({ fileId, name: plainName(parsed.data.name) }), 'application/json');
   }

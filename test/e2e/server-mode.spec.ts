@@ -1,6 +1,6 @@
 // A desk in server mode, in the browser: the web host forwards every call to a Kontor server (an
 // embedded PGlite behind it), and the renderer is the same. The company is set up on the server,
-// customers are made and found through it, Settings says the desk uses the server, and the desk's
+// customers are made, imported from a file and found through it, Settings says the desk uses the server, and the desk's
 // own data directory holds no database.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,14 @@ test('a desk in server mode sets up the company on the server and works with cus
   await page.reload();
   await customers.searchFor('brandt');
   await expect(customers.row('Serverkunde Brandt')).toContainText('Rostock');
+  // A file chosen in the browser goes up to the server, which imports it.
+  await customers.importCsv(
+    'server.csv',
+    'Firma;Ort\nHochgeladen Eins GmbH;Wismar\nHochgeladen Zwei AG;Greifswald\n',
+    2,
+  );
+  await customers.searchFor('hochgeladen');
+  await expect(customers.rows).toHaveCount(2);
 
   const settings = new SettingsPage(page);
   await settings.open();

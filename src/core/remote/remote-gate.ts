@@ -2,10 +2,12 @@
 // environment names KONTOR_SERVER_URL): nothing opens here — no database, no key store — and every
 // call goes to the Kontor server, except the desk's own connection settings, which only this
 // computer knows. Who may change those is decided by the server: the window's session there must
-// hold installation.manage.
+// hold installation.manage. Files the user chooses go up to the server (imports), and what an
+// export writes there comes down to the chosen place after the call.
 import { AppError, type Result } from '../../shared/errors';
 import type { Gate } from '../gate';
-import { createRouter, type Handlers, type Logger } from '../router';
+import { basename } from 'node:path';
+import { createRouter, type CallOptions, type Handlers, type Logger } from '../router';
 import type { Session } from '../session';
 import { describe } from '../settings/database-settings';
 import { readSettingsFile, writeSettingsFile } from '../settings/settings.file';
@@ -88,13 +90,47 @@ export function createRemoteGate({ server, settingsFile, fromEnvironment, logger
     },
   });
 
+  // Exports write on the server; the file comes down after the call that wrote it.
+  const pendingDownloads = new Map<string, { connection: string; path: string }>();
+
+  async function forward(name: string, input: unknown, options?: CallOptions): Promise<Result<unknown>> {
+    const result = await remote.call(name, input, options);
+    const fileId = (input as { fileId?: unknown } | null)?.fileId;
+    const target = typeof fileId === 'string' ? pendingDownloads.get(fileId) : undefined;
+    if (!target || typeof fileId !== 'string') return result;
+    pendingDownloads.delete(fileId);
+    if (!result.ok) return result;
+    try {
+      await remote.download(target.connection, fileId, target.path);
+      return result;
+    } catch (error) {
+      logger.warn('an export could not be fetched from the server', { error: String(error) });
+      return {
+        ok: false,
+        error: new AppError('locked', 'the server wrote the file, but it could not be fetched; try the export again', {
+          reason: 'server_unreachable',
+          retryable: true,
+        }).toShape(),
+      };
+    }
+  }
+
   return {
     kontor: null,
+    async grantFile(connection, path, access) {
+      if (access === 'read') return remote.upload(connection, path);
+      const fileId = await remote.newFile(connection, basename(path));
+      pendingDownloads.set(fileId, { connection, path });
+      return fileId;
+    },
+    revokeFiles(connection) {
+      for (const [id, target] of pendingDownloads) if (target.connection === connection) pendingDownloads.delete(id);
+    },
     async start() {
       // Nothing opens: the server holds the data. Whether it answers shows with the first call.
     },
     async call(name, input, options): Promise<Result<unknown>> {
-      return DESK_PROCEDURES.has(name) ? desk.call(name, input, options) : remote.call(name, input, options);
+      return DESK_PROCEDURES.has(name) ? desk.call(name, input, options) : forward(name, input, options);
     },
     async close() {
       remote.close();

@@ -6,6 +6,9 @@
 // `locked` error with reason `server_unreachable` and `retryable: true` — never queued: the next
 // call tries again, so the desk carries on when the server is back.
 import { createHash, X509Certificate } from 'node:crypto';
+import { createReadStream, createWriteStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
@@ -25,6 +28,12 @@ export interface RemoteServer {
 
 export interface RemoteRouter {
   call(name: string, input: unknown, options?: CallOptions): Promise<Result<unknown>>;
+  /** Sends a file the user chose to the server, granted there to the connection for reading. */
+  upload(connection: string, path: string): Promise<string>;
+  /** A place on the server an export of the connection writes to (granted for writing). */
+  newFile(connection: string, name: string): Promise<string>;
+  /** Fetches what an export wrote on the server into `path` (once: the server then removes it). */
+  download(connection: string, fileId: string, path: string): Promise<void>;
   /** What the server says of itself: up and ready, or why not (the settings screen's test button). */
   check(): Promise<ServerCheck>;
   close(): void;
@@ -198,6 +207,53 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
     return token;
   }
 
+  /** A file request: the body or the answer streamed (an upload, a download), the answer's JSON otherwise. */
+  function transfer(
+    method: 'GET' | 'POST',
+    path: string,
+    token: string,
+    options: { from?: string; to?: string } = {},
+  ): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const req = (secure ? https : http).request(new URL(path, base), {
+        method,
+        agent,
+        timeout: CALL_TIMEOUT_MS,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(options.from !== undefined && {
+            'content-type': 'application/octet-stream',
+            'content-length': statSync(options.from).size,
+          }),
+        },
+      });
+      req.on('timeout', () =>
+        req.destroy(new Unreachable('server_timeout', 'the Kontor server did not answer in time')),
+      );
+      req.on('error', reject);
+      req.on('response', (response) => {
+        if (response.statusCode !== 200) {
+          response.resume();
+          return reject(
+            new Unreachable('server_refused', `the Kontor server refused the file (${response.statusCode})`),
+          );
+        }
+        if (options.to !== undefined) {
+          pipeline(response, createWriteStream(options.to, { mode: 0o600 })).then(() => resolve(null), reject);
+          return;
+        }
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve(JSON.parse(text)));
+      });
+      if (options.from !== undefined) pipeline(createReadStream(options.from), req).catch(reject);
+      else req.end();
+    });
+  }
+
+  const fileIdOf = (answer: unknown) => z.object({ fileId: z.string() }).parse(answer).fileId;
+
   const parseResult = (text: string): Result<unknown> => {
     const parsed = resultSchema.safeParse(JSON.parse(text));
     if (!parsed.success)
@@ -233,6 +289,21 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
         }
         return unreachable(error);
       }
+    },
+
+    async upload(connection, path) {
+      const name = encodeURIComponent(basename(path));
+      return fileIdOf(await transfer('POST', `/v1/files?name=${name}`, await tokenOf(connection), { from: path }));
+    },
+
+    async newFile(connection, name) {
+      return fileIdOf(
+        await transfer('POST', `/v1/files/new?name=${encodeURIComponent(name)}`, await tokenOf(connection)),
+      );
+    },
+
+    async download(connection, fileId, path) {
+      await transfer('GET', `/v1/files/${encodeURIComponent(fileId)}`, await tokenOf(connection), { to: path });
     },
 
     async check() {
