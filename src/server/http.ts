@@ -141,9 +141,15 @@ function fileRoutes(
   mkdirSync(files.directory, { recursive: true, mode: 0o700 });
   const sweep = setInterval(() => {
     const now = Date.now();
-    for (const name of readdirSync(files.directory)) {
-      const path = join(files.directory, name);
-      if (now - statSync(path).mtimeMs > FILE_TTL_MS) rmSync(path, { force: true });
+    // A file may go while this runs (its download just ended): a sweep never takes the server down.
+    try {
+      for (const name of readdirSync(files.directory)) {
+        const path = join(files.directory, name);
+        const modified = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
+        if (modified !== undefined && now - modified > FILE_TTL_MS) rmSync(path, { force: true });
+      }
+    } catch (error) {
+      api.log.warn({ err: error }, 'old files not swept');
     }
   }, 5 * 60_000);
   sweep.unref();
