@@ -31,7 +31,8 @@ export interface BenchRow {
 }
 
 const ms = (ns: number) => `${(ns / 1e6).toFixed(2)} ms`;
-const percentile = (sorted: readonly number[], p: number) =>
+/** The value at percentile `p` of sorted samples (the bench files share it). */
+export const percentile = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 async function timed(fn: () => unknown): Promise<number> {

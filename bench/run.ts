@@ -29,7 +29,7 @@ import type { Executor } from '../src/core/db/executor';
 import { keyNames, type KeyStore } from '../src/core/keys/keystore';
 import { DEFAULT_KDF, deriveKek } from '../src/core/keys/passphrase-store';
 import { runCli } from '../src/cli/cli';
-import { customerBenchmarks, type BenchRow } from './customers';
+import { customerBenchmarks, percentile, type BenchRow } from './customers';
 import { analyticsBenchmark } from './analytics';
 import { importBenchmark } from './import';
 import { serverBenchmark } from './server';
@@ -40,10 +40,6 @@ type Row = BenchRow;
 
 const rows: Row[] = [];
 const ms = (ns: number) => `${(ns / 1e6).toFixed(3)} ms`;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
 
 async function timeEach(n: number, fn: (i: number) => unknown): Promise<number[]> {
   const samples: number[] = [];

@@ -20,7 +20,7 @@ import { quietLogger } from '../src/core/db/testing';
 import { openPassphraseKeyStore } from '../src/core/keys/passphrase-store';
 import type { ImportResult, CustomerPage } from '../src/shared/contract';
 import type { Result } from '../src/shared/errors';
-import type { BenchRow } from './customers';
+import { percentile, type BenchRow } from './customers';
 import { prng, SEARCH_MIX } from './customer-data';
 import { writeCustomerCsv } from './import';
 
@@ -35,9 +35,6 @@ const PASSPHRASE = 'bench server master passphrase';
 const ADMIN = { company: 'Last GmbH', name: 'Bench', email: 'admin@last.example', password: 'bench admin password' };
 
 type Call = (connection: string, name: string, input: unknown) => Promise<Result<unknown>>;
-
-const percentile = (sorted: readonly number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /** One request of the mix, for client `i`'s `n`-th request. */
 function mixed(random: () => number, ids: readonly string[], n: number): { name: string; input: unknown } {

@@ -354,8 +354,7 @@ export function createServerApp(options: ServerAppOptions) {
       const { name } = request.params;
       // Unknown names share one label: a caller cannot grow the metrics without bound.
       const procedure = isProcedureName(name) ? name : 'unknown';
-      const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
-      const connection = bearer ? connectionOf(tokenKey, bearer) : null;
+      const connection = connectionOfRequest(request, tokenKey);
       const count = (result: Result<unknown>) => {
         const outcome = result.ok ? 'ok' : result.error.code;
         requests.inc({ procedure, outcome });
@@ -369,17 +368,9 @@ export function createServerApp(options: ServerAppOptions) {
 
       let refused = await limited(byAddress, request, reply);
       if (refused) return refuse(refused, 429);
-      if (connection === null) {
-        return refuse(
-          failure(
-            'unauthenticated',
-            bearer ? 'the connection token is not valid' : 'no connection token: POST /v1/connections first',
-            bearer ? 'bad_token' : 'no_token',
-          ),
-          401,
-        );
-      }
-      const user = options.userOf ? await options.userOf(connection) : null;
+      if (typeof connection !== 'string') return refuse(connection, 401);
+      // The session is looked up only when there is a limit per user to count against.
+      const user = byUser && options.userOf ? await options.userOf(connection) : null;
       if (user !== null) {
         userKeys.set(request, user);
         refused = await limited(byUser, request, reply);

@@ -94,7 +94,6 @@ export function createSessionStore({
 }): SessionStore {
   const t = serverSessionsPg;
   const table = db.table(getTableName(t));
-  const c = (column: { readonly name: string }) => col(column);
 
   const toStored = (row: typeof t.$inferSelect): StoredSession => ({
     id: row.id,
@@ -109,48 +108,48 @@ export function createSessionStore({
     async save(connection, session) {
       const snapshot = JSON.stringify({ ...session.snapshot, permissions: [...session.snapshot.permissions] });
       await db.run(sql`
-        INSERT INTO ${table} (${c(t.connection)}, ${c(t.id)}, ${c(t.userId)}, ${c(t.snapshot)}, ${c(t.createdAt)},
-          ${c(t.lastActivity)}, ${c(t.locked)}, ${c(t.validatedAt)})
+        INSERT INTO ${table} (${col(t.connection)}, ${col(t.id)}, ${col(t.userId)}, ${col(t.snapshot)}, ${col(t.createdAt)},
+          ${col(t.lastActivity)}, ${col(t.locked)}, ${col(t.validatedAt)})
         VALUES (${connection}, ${session.id}, ${session.snapshot.userId}, ${snapshot}, ${iso(session.createdAt)},
           ${iso(session.lastActivity)}, ${session.locked ? 1 : 0}, ${iso(session.validatedAt)})
-        ON CONFLICT (${c(t.connection)}) DO UPDATE SET ${c(t.id)} = excluded.${c(t.id)},
-          ${c(t.userId)} = excluded.${c(t.userId)}, ${c(t.snapshot)} = excluded.${c(t.snapshot)},
-          ${c(t.createdAt)} = excluded.${c(t.createdAt)}, ${c(t.lastActivity)} = excluded.${c(t.lastActivity)},
-          ${c(t.locked)} = excluded.${c(t.locked)}, ${c(t.validatedAt)} = excluded.${c(t.validatedAt)}`);
+        ON CONFLICT (${col(t.connection)}) DO UPDATE SET ${col(t.id)} = excluded.${col(t.id)},
+          ${col(t.userId)} = excluded.${col(t.userId)}, ${col(t.snapshot)} = excluded.${col(t.snapshot)},
+          ${col(t.createdAt)} = excluded.${col(t.createdAt)}, ${col(t.lastActivity)} = excluded.${col(t.lastActivity)},
+          ${col(t.locked)} = excluded.${col(t.locked)}, ${col(t.validatedAt)} = excluded.${col(t.validatedAt)}`);
     },
 
     async load(connection) {
       const [row] = await db.rows<typeof t.$inferSelect>(
-        sql`SELECT ${selectColumns(t)} FROM ${table} WHERE ${c(t.connection)} = ${connection}`,
+        sql`SELECT ${selectColumns(t)} FROM ${table} WHERE ${col(t.connection)} = ${connection}`,
       );
       return row ? toStored(row) : null;
     },
 
     async ofUser(userId) {
       const rows = await db.rows<typeof t.$inferSelect>(
-        sql`SELECT ${selectColumns(t)} FROM ${table} WHERE ${c(t.userId)} = ${userId}`,
+        sql`SELECT ${selectColumns(t)} FROM ${table} WHERE ${col(t.userId)} = ${userId}`,
       );
       return rows.map((row) => ({ connection: row.connection, session: toStored(row) }));
     },
 
     async touch(connection, lastActivity, locked) {
       await db.run(sql`
-        UPDATE ${table} SET ${c(t.lastActivity)} = greatest(${c(t.lastActivity)}, ${iso(lastActivity)}),
-          ${c(t.locked)} = ${locked ? 1 : 0}
-        WHERE ${c(t.connection)} = ${connection}`);
+        UPDATE ${table} SET ${col(t.lastActivity)} = greatest(${col(t.lastActivity)}, ${iso(lastActivity)}),
+          ${col(t.locked)} = ${locked ? 1 : 0}
+        WHERE ${col(t.connection)} = ${connection}`);
     },
 
     async remove(connection) {
-      await db.run(sql`DELETE FROM ${table} WHERE ${c(t.connection)} = ${connection}`);
+      await db.run(sql`DELETE FROM ${table} WHERE ${col(t.connection)} = ${connection}`);
     },
 
     async removeUser(userId, except) {
       await db.run(sql`
-        DELETE FROM ${table} WHERE ${c(t.userId)} = ${userId}
-          ${except === undefined ? sql`` : sql`AND ${c(t.connection)} <> ${except}`}`);
+        DELETE FROM ${table} WHERE ${col(t.userId)} = ${userId}
+          ${except === undefined ? sql`` : sql`AND ${col(t.connection)} <> ${except}`}`);
     },
 
-    prune: (createdBefore) => db.run(sql`DELETE FROM ${table} WHERE ${c(t.createdAt)} < ${iso(createdBefore)}`),
+    prune: (createdBefore) => db.run(sql`DELETE FROM ${table} WHERE ${col(t.createdAt)} < ${iso(createdBefore)}`),
 
     async announce(change) {
       await notifications.notify(TOPIC, JSON.stringify({ from: instance, change }));

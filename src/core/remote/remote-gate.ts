@@ -30,12 +30,9 @@ export function createRemoteGate({ server, settingsFile, fromEnvironment, logger
   const remote = createRemoteRouter(server);
 
   function settings(): DatabaseSettings {
-    const stored = readSettingsFile(settingsFile).database;
     const configured = fromEnvironment
       ? ({ kind: 'server', ...server } as const)
-      : 'passwordSealed' in stored
-        ? ({ kind: 'postgres', url: stored.url } as const)
-        : stored;
+      : readSettingsFile(settingsFile).database;
     return {
       active: 'server',
       configured: describe(configured),

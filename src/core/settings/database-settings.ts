@@ -8,7 +8,7 @@ import { pgClientConfig } from '../db/pg-config';
 import type { Session } from '../session';
 import { AppError } from '../../shared/errors';
 import { checkServer } from '../remote/remote-router';
-import { readSettingsFile, storedDatabase, writeSettingsFile } from './settings.file';
+import { readSettingsFile, storedDatabase, writeSettingsFile, type StoredDatabase } from './settings.file';
 
 export interface DatabaseSettingsDeps {
   readonly settingsFile: string;
@@ -20,8 +20,8 @@ export interface DatabaseSettingsDeps {
   readonly fixed?: string | undefined;
 }
 
-/** What the settings screen shows of a choice: no password, no certificate. */
-export function describe(choice: DatabaseChoice): DatabaseSettings['configured'] {
+/** What the settings screen shows of a choice (as chosen or as stored): no password, no certificate. */
+export function describe(choice: DatabaseChoice | StoredDatabase): DatabaseSettings['configured'] {
   if (choice.kind === 'postgres') return { kind: 'postgres', url: maskUrl(choice.url) };
   if (choice.kind === 'server')
     return { kind: 'server', url: choice.url, ca: choice.ca !== undefined, fingerprint: choice.fingerprint ?? null };
@@ -34,7 +34,7 @@ export function createDatabaseSettings({ settingsFile, active, secrets, audit, f
     const configured = readSettingsFile(settingsFile).database;
     return {
       active,
-      configured: describe('passwordSealed' in configured ? { kind: 'postgres', url: configured.url } : configured),
+      configured: describe(configured),
       restartRequired: configured.kind !== active,
     };
   }
