@@ -21,7 +21,8 @@ Without a command the server starts. Commands (configured by the same KONTOR_SER
   status               the database, whether its migrations are current, companies, users, sessions
   migrate              brings the system store and every company's store to this build's migrations
   backup --out FILE    pg_dump of every Kontor schema in pg_dump's custom format (Postgres only;
-                       restore with pg_restore). Keep the key file and its passphrase apart from it.
+                       restore with pg_restore). Keep the key file and its passphrase, or the
+                       master key, apart from it.
   setup, users …, keys …, customers …, audit …, gdpr …
                        the commands of \`kontor\` (see kontor --help), on the server's data
 `;
@@ -45,7 +46,7 @@ async function status(core: ServerCore) {
     companies: (await core.kontor.stores.system.tenants.list()).length,
     users: await count('users'),
     sessions: await count('server_sessions'),
-    keyFile: core.keyFile,
+    keys: core.keys,
   };
 }
 

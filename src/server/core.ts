@@ -1,6 +1,7 @@
 // The core as the Kontor server runs it, for the server itself and for its admin commands: the
-// key file first (a wrong passphrase stops before any database opens), then Postgres from the
-// environment or the embedded PGlite data directory, then the core with sessions in the database.
+// key file first when there is one (a wrong passphrase stops before any database opens), then
+// Postgres from the environment or the embedded PGlite data directory, the keys checked against
+// the database (keys.ts), then the core with sessions in the database.
 // An embedded database may be open in one process only: a lock file beside it names the process
 // that has it, so an admin command refuses while the server runs instead of corrupting it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,16 +9,19 @@ import { join, resolve } from 'node:path';
 import { openKontor, type Kontor } from '../core/app';
 import { defaultMigrationsDir } from '../core/config';
 import { connectPostgres, pgliteConnection, type PgConnection } from '../core/db/postgres';
+import { KEY_SCHEMA } from '../core/keys/database-store';
 import type { KeyStore } from '../core/keys/keystore';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import type { Logger } from '../core/router';
+import { checkServerKeys, databaseKeys, masterKeyOf } from './keys';
 import type { ServerEnv } from './main';
 
 export interface ServerCore {
   readonly kontor: Kontor;
   readonly connection: PgConnection;
   readonly keyStore: KeyStore;
-  readonly keyFile: string;
+  /** Where the keys are, in words (for `status`). */
+  readonly keys: string;
   readonly dataDir: string;
   close(): Promise<void>;
 }
@@ -72,13 +76,11 @@ async function embeddedPostgres(dir: string): Promise<PgConnection> {
   }
 }
 
-/** The master passphrase, from the environment or the first line of its file. */
-function masterPassphrase(env: ServerEnv): string {
+/** The master passphrase, from the environment or the first line of its file; null when none is given. */
+function masterPassphrase(env: ServerEnv): string | null {
   const file = env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE;
-  const passphrase =
-    file === undefined
-      ? (env.KONTOR_SERVER_MASTER_PASSPHRASE ?? '')
-      : (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '');
+  if (file === undefined) return env.KONTOR_SERVER_MASTER_PASSPHRASE ?? null;
+  const passphrase = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
   if (passphrase.length < 12) throw new Error(`the master passphrase in ${file} must have at least 12 characters`);
   return passphrase;
 }
@@ -87,24 +89,35 @@ export async function openServerCore(env: ServerEnv, version: string, logger: Lo
   const dataDir = resolve(env.KONTOR_SERVER_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const keyFile = env.KONTOR_SERVER_MASTER_KEY_FILE ?? join(dataDir, 'keys.json');
-  const keyStore = await openPassphraseKeyStore({ file: keyFile, passphrase: masterPassphrase(env) });
+  const passphrase = masterPassphrase(env);
+  const masterKey = masterKeyOf(env);
+  // The key file before the database: a wrong passphrase stops before anything opens.
+  const file = passphrase === null ? null : await openPassphraseKeyStore({ file: keyFile, passphrase });
   const connection = env.KONTOR_SERVER_DATABASE_URL
     ? await connectPostgres(env.KONTOR_SERVER_DATABASE_URL)
     : await embeddedPostgres(join(dataDir, 'pg'));
-  const kontor = await openKontor({
-    dataDir,
-    migrationsDir: defaultMigrationsDir(),
-    database: { kind: 'postgres', connection, ownsConnection: true },
-    keyStore,
-    settingsFile: join(dataDir, 'settings.json'),
-    version,
-    // Sessions in Postgres: any instance answers any call, a sign-out reaches all of them.
-    sharedSessions: true,
-    databaseFromEnvironment: connection.description,
-    logger,
-  }).catch(async (error: unknown) => {
+  try {
+    const keyStore = masterKey ? await databaseKeys(connection.db, masterKey, file) : file;
+    if (!keyStore) throw new Error('no keys: give a master passphrase or a master key');
+    await checkServerKeys(connection.db, keyStore);
+    const kontor = await openKontor({
+      dataDir,
+      migrationsDir: defaultMigrationsDir(),
+      database: { kind: 'postgres', connection, ownsConnection: true },
+      keyStore,
+      settingsFile: join(dataDir, 'settings.json'),
+      version,
+      // Sessions in Postgres: any instance answers any call, a sign-out reaches all of them.
+      sharedSessions: true,
+      databaseFromEnvironment: connection.description,
+      logger,
+    });
+    const keys = masterKey
+      ? `in the database (${KEY_SCHEMA}), under the master key of the environment`
+      : `in the key file ${keyFile}`;
+    return { kontor, connection, keyStore, keys, dataDir, close: () => kontor.close() };
+  } catch (error) {
     await connection.close();
     throw error;
-  });
-  return { kontor, connection, keyStore, keyFile, dataDir, close: () => kontor.close() };
+  }
 }

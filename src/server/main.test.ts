@@ -18,7 +18,10 @@ describe('starting the Kontor server', () => {
     const problems = (env: Record<string, string>) =>
       serverEnvSchema.safeParse(env).error?.issues.map((issue) => issue.message) ?? [];
     expect(problems({})).toEqual([
-      'give KONTOR_SERVER_MASTER_PASSPHRASE or KONTOR_SERVER_MASTER_PASSPHRASE_FILE (one of them)',
+      'give the keys: KONTOR_SERVER_MASTER_PASSPHRASE (or _FILE) for a key file, or KONTOR_SERVER_MASTER_KEY (or _SECRET_FILE) for keys in the database',
+    ]);
+    expect(problems({ KONTOR_SERVER_MASTER_KEY: 'x', KONTOR_SERVER_MASTER_KEY_SECRET_FILE: 'master.key' })).toEqual([
+      'give KONTOR_SERVER_MASTER_KEY or KONTOR_SERVER_MASTER_KEY_SECRET_FILE, not both',
     ]);
     expect(problems({ KONTOR_SERVER_MASTER_PASSPHRASE: 'short' })).toEqual([
       'KONTOR_SERVER_MASTER_PASSPHRASE must have at least 12 characters',

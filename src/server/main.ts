@@ -2,16 +2,17 @@
 // (checked with zod before anything starts). Data: the Postgres of KONTOR_SERVER_DATABASE_URL
 // (schema per company, migrations under an advisory lock, so several instances may start at
 // once), or, when none is given, an embedded PGlite data directory, so it starts on a fresh
-// machine. Keys: a passphrase-protected key file. Without a certificate it binds to loopback
-// only and expects a TLS-terminating proxy in front. SIGTERM or SIGINT finish the requests in
-// flight, then close. With a command (`kontor-server status`, `users list`, …) it runs that admin
-// command on the server's data instead (cli.ts).
+// machine. Keys: a passphrase-protected key file, or the database under a master key (keys.ts).
+// Without a certificate it binds to loopback only and expects a TLS-terminating proxy in front.
+// SIGTERM or SIGINT finish the requests in flight, then close. With a command (`kontor-server
+// status`, `users list`, …) it runs that admin command on the server's data instead (cli.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { z } from 'zod';
 import { defaultMigrationsDir } from '../core/config';
+import { keyNames } from '../core/keys/keystore';
 import { runServerCli } from './cli';
 import { openServerCore } from './core';
 import { createServerApp, DEFAULT_RATE_LIMITS } from './http';
@@ -30,6 +31,10 @@ export const serverEnvSchema = z
       .optional(),
     /** The passphrase in a file (a container's secret): its first line. */
     KONTOR_SERVER_MASTER_PASSPHRASE_FILE: z.string().min(1).optional(),
+    /** Keys in the database, wrapped under this key (32 bytes, base64): what several instances share. */
+    KONTOR_SERVER_MASTER_KEY: z.string().min(1).optional(),
+    /** The master key in a file (a container's secret): its first line. */
+    KONTOR_SERVER_MASTER_KEY_SECRET_FILE: z.string().min(1).optional(),
     KONTOR_SERVER_HOST: z.string().min(1).default('127.0.0.1'),
     KONTOR_SERVER_PORT: z.coerce.number().int().min(0).max(65_535).default(7420),
     KONTOR_SERVER_TLS_CERT_FILE: z.string().min(1).optional(),
@@ -42,8 +47,25 @@ export const serverEnvSchema = z
   })
   .refine(
     (env) =>
-      (env.KONTOR_SERVER_MASTER_PASSPHRASE === undefined) !== (env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE === undefined),
-    { error: 'give KONTOR_SERVER_MASTER_PASSPHRASE or KONTOR_SERVER_MASTER_PASSPHRASE_FILE (one of them)' },
+      env.KONTOR_SERVER_MASTER_PASSPHRASE === undefined || env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE === undefined,
+    { error: 'give KONTOR_SERVER_MASTER_PASSPHRASE or KONTOR_SERVER_MASTER_PASSPHRASE_FILE, not both' },
+  )
+  .refine(
+    (env) => env.KONTOR_SERVER_MASTER_KEY === undefined || env.KONTOR_SERVER_MASTER_KEY_SECRET_FILE === undefined,
+    { error: 'give KONTOR_SERVER_MASTER_KEY or KONTOR_SERVER_MASTER_KEY_SECRET_FILE, not both' },
+  )
+  .refine(
+    (env) =>
+      [
+        env.KONTOR_SERVER_MASTER_PASSPHRASE,
+        env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE,
+        env.KONTOR_SERVER_MASTER_KEY,
+        env.KONTOR_SERVER_MASTER_KEY_SECRET_FILE,
+      ].some((given) => given !== undefined),
+    {
+      error:
+        'give the keys: KONTOR_SERVER_MASTER_PASSPHRASE (or _FILE) for a key file, or KONTOR_SERVER_MASTER_KEY (or _SECRET_FILE) for keys in the database',
+    },
   )
   .refine((env) => (env.KONTOR_SERVER_TLS_CERT_FILE === undefined) === (env.KONTOR_SERVER_TLS_KEY_FILE === undefined), {
     error: 'give both KONTOR_SERVER_TLS_CERT_FILE and KONTOR_SERVER_TLS_KEY_FILE, or neither',
@@ -72,7 +94,7 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
   const app = createServerApp({
     router: kontor.router,
     ready: systemMigrationsCurrent(kontor.stores.system.sql, defaultMigrationsDir()),
-    tokenKey: await keyStore.getOrCreateKey('server.connectionTokens'),
+    tokenKey: await keyStore.getOrCreateKey(keyNames.serverConnectionTokens),
     logger: log,
     gauges: () => ({ sessions: kontor.sessions.connections(), pool: connection.pool() }),
     files: { grants: kontor.files, directory: join(dataDir, 'files') },

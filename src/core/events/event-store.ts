@@ -167,9 +167,7 @@ export function createEventStore({ db, ids }: { db: Executor; ids: IdSource }): 
 
 /** This installation's device id, made once and kept in the installation's settings. */
 export async function installationDevice(settings: SettingsStore, ids: IdSource): Promise<string> {
-  const stored = await settings.get('device', z.object({ id: z.string() }));
-  if (stored) return stored.id;
-  const id = ids.next();
-  await settings.set('device', { id });
-  return id;
+  const schema = z.object({ id: z.string() });
+  const stored = await settings.get('device', schema);
+  return (stored ?? (await settings.setOnce('device', { id: ids.next() }, schema))).id;
 }

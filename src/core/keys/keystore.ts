@@ -1,12 +1,12 @@
 // The key store port: where the random 256-bit keys of an installation live.
 // Two adapters: the OS keychain (desktops) and a passphrase-wrapped file (headless machines).
 import { randomBytes } from 'node:crypto';
-import type { KeyStoreKind } from '../../shared/contract';
+import type { KeyStoreLocation } from '../../shared/contract';
 
 export const KEY_BYTES = 32;
 
 export interface KeyStore {
-  readonly kind: KeyStoreKind;
+  readonly kind: KeyStoreLocation;
   /** Returns the key with this name, creating and storing a random one the first time. */
   getOrCreateKey(name: string): Promise<Buffer>;
   /** Returns the key, or null when none has been created under this name. */
@@ -43,4 +43,6 @@ export const keyNames = {
   fieldMaster: 'fields:master',
   /** Keys the audit log's chain and its head file. */
   auditChain: 'audit:chain',
+  /** The Kontor server's connection tokens (HMAC): the same on every instance. */
+  serverConnectionTokens: 'server.connectionTokens',
 } as const;

@@ -120,7 +120,10 @@ function readKeyFile(file: string): KeyFile {
   return parsed.data;
 }
 
-export async function openPassphraseKeyStore(options: PassphraseStoreOptions): Promise<KeyStore> {
+/** The key file's store, and the names of the keys it holds (to move them elsewhere). */
+export type PassphraseKeyStore = KeyStore & { names(): string[] };
+
+export async function openPassphraseKeyStore(options: PassphraseStoreOptions): Promise<PassphraseKeyStore> {
   const { file, passphrase } = options;
   if (passphrase.length < PASSPHRASE_MIN_LENGTH) {
     throw new AppError('validation', `the master passphrase must have at least ${PASSPHRASE_MIN_LENGTH} characters`, {
@@ -170,7 +173,7 @@ export async function openPassphraseKeyStore(options: PassphraseStoreOptions): P
     state = next;
   }
 
-  return keyStore({ kind: 'passphrase', getKey, putKey });
+  return { ...keyStore({ kind: 'passphrase', getKey, putKey }), names: () => Object.keys(state.keys) };
 }
 
 export function passphraseKeyFile(dataDir: string): string {

@@ -10,6 +10,12 @@ export interface SettingsStore {
   /** The value under `key` if it has the shape of `schema`, otherwise undefined. */
   get<T>(key: string, schema: z.ZodType<T>, tx?: Executor): Promise<T | undefined>;
   set(key: string, value: unknown, tx?: Executor): Promise<void>;
+  /**
+   * Stores `value` unless something is stored under `key` already, and answers what is stored:
+   * of several processes making the same setting at once (instances of the server starting on a
+   * fresh database), the first one's.
+   */
+  setOnce<T>(key: string, value: T, schema: z.ZodType<T>): Promise<T>;
   /** Whether anything is stored under `key`, whatever its shape. */
   has(key: string, tx?: Executor): Promise<boolean>;
   delete(key: string, tx?: Executor): Promise<void>;
@@ -34,8 +40,13 @@ export function createSettingsStore(db: Executor): SettingsStore {
     },
     async set(key, value, tx = db) {
       const text = JSON.stringify(value);
-      const changed = await tx.run(sql`UPDATE ${table} SET ${v} = ${text} WHERE ${k} = ${key}`);
-      if (changed === 0) await tx.insert(settingsSqlite, [{ key, value: text }]);
+      await tx.run(sql`INSERT INTO ${table} (${k}, ${v}) VALUES (${key}, ${text})
+        ON CONFLICT (${k}) DO UPDATE SET ${v} = excluded.${v}`);
+    },
+    async setOnce(key, value, schema) {
+      await db.run(sql`INSERT INTO ${table} (${k}, ${v}) VALUES (${key}, ${JSON.stringify(value)})
+        ON CONFLICT (${k}) DO NOTHING`);
+      return (await this.get(key, schema)) ?? value;
     },
     async has(key, tx = db) {
       return (await raw(key, tx)) !== undefined;

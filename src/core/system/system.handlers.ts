@@ -1,13 +1,13 @@
 // The running application: liveness, what it runs on, and the lifecycle calls the start gate
 // answers before the data is open (here the data is open, so they say so).
-import type { KeyStoreKind } from '../../shared/contract';
+import type { KeyStoreLocation } from '../../shared/contract';
 import { AppError } from '../../shared/errors';
 import type { HandlersOf } from '../router';
 
 export function systemHandlers(info: {
   version: string;
   database: 'sqlite' | 'postgres';
-  keyStore: KeyStoreKind;
+  keyStore: KeyStoreLocation;
 }): HandlersOf<'app' | 'system'> {
   return {
     'system.ping': async () => ({ pong: true as const }),

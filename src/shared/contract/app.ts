@@ -2,8 +2,12 @@
 import { z } from 'zod';
 import { procedure } from './procedure';
 
+/** Where a desk keeps its keys (its choice at setup). */
 export const keyStoreKinds = ['keychain', 'passphrase'] as const;
 export type KeyStoreKind = (typeof keyStoreKinds)[number];
+/** Where an installation's keys are: a desk's choice, or the Kontor server's database (under a master key). */
+export const keyStoreLocations = [...keyStoreKinds, 'database'] as const;
+export type KeyStoreLocation = (typeof keyStoreLocations)[number];
 
 export const appStatusSchema = z.discriminatedUnion('state', [
   z.object({ state: z.literal('ready') }),
@@ -71,7 +75,7 @@ export const appContract = {
     output: z.object({
       version: z.string(),
       database: z.enum(['sqlite', 'postgres']),
-      keyStore: z.enum(keyStoreKinds),
+      keyStore: z.enum(keyStoreLocations),
     }),
     permission: 'authenticated',
   }),

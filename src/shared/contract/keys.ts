@@ -1,6 +1,7 @@
 // Keys of the installation and its companies: status, rotation, the sealed key backup.
 import { z } from 'zod';
 import { passwordSchema } from './auth';
+import { keyStoreLocations } from './app';
 import { procedure } from './procedure';
 
 export const BACKUP_PASSPHRASE_MIN = 12;
@@ -10,7 +11,7 @@ export const keyStatusSchema = z.object({
   kekCreatedAt: z.string(),
   masterId: z.string(),
   dataKeys: z.number().int(),
-  keyStore: z.enum(['keychain', 'passphrase']),
+  keyStore: z.enum(keyStoreLocations),
 });
 export type KeyStatusView = z.infer<typeof keyStatusSchema>;
 

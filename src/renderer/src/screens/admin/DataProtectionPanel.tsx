@@ -15,7 +15,7 @@ import {
 } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { RetentionReport } from '../../../../shared/contract';
+import type { KeyStoreLocation, RetentionReport } from '../../../../shared/contract';
 import { FormError } from '../../components/FormError';
 import { call, callLong } from '../../lib/api';
 import { download } from '../../lib/download';
@@ -25,6 +25,12 @@ import { useChange, useProcedure } from '../../lib/query';
 import { useInvalidate } from '../../lib/use-actions';
 import { useLongCall } from '../../lib/use-long-call';
 import { useContractForm } from '../../lib/use-contract-form';
+
+const STORE_TEXT = {
+  keychain: 'privacy.keychain',
+  passphrase: 'privacy.passphraseStore',
+  database: 'privacy.databaseStore',
+} as const satisfies Record<KeyStoreLocation, string>;
 
 function KeysSection() {
   const { t, i18n } = useTranslation();
@@ -62,7 +68,7 @@ function KeysSection() {
             version: status.kekVersion,
             date: format.format(new Date(status.kekCreatedAt)),
             count: status.dataKeys,
-            store: status.keyStore === 'keychain' ? t('privacy.keychain') : t('privacy.passphraseStore'),
+            store: t(STORE_TEXT[status.keyStore]),
           })}
         </Text>
       )}
