@@ -10,6 +10,7 @@ export default defineConfig({
     './src/core/auth/sessions.schema.ts',
     './src/core/audit/audit.schema.ts',
     './src/core/mail/mail.schema.ts',
+    './src/server/files.schema.ts',
   ],
   out: './resources/migrations/pg/system',
 });

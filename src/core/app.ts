@@ -25,7 +25,8 @@ import { createUsersService } from './auth/users.service';
 import { createCompanies } from './company/company.services';
 import { createSecretBox } from './crypto/secret-box';
 import { customersHandlers } from './customers/customers.handlers';
-import { createFileGrants, type FileGrants } from './files';
+import { createFileGrants, type FileGrants, type SharedFiles } from './files';
+import type { Executor } from './db/executor';
 import type { PgConnection } from './db/postgres';
 import { openPgStores } from './db/pg-stores';
 import { openSqliteStores } from './db/sqlite-stores';
@@ -76,6 +77,11 @@ export interface KontorOptions {
    * Postgres only. Without, sessions live in this process (a desk).
    */
   readonly sharedSessions?: boolean;
+  /**
+   * Files granted on other instances (the Kontor server keeps grants and contents in its system
+   * store): made once the stores are open, asked when a grant is not one of this process's.
+   */
+  readonly sharedFiles?: (system: Executor) => SharedFiles;
   /** The Kontor server: its database, as its environment gave it (settings.setDatabase refuses). */
   readonly databaseFromEnvironment?: string;
 }
@@ -224,7 +230,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     fixed: options.databaseFromEnvironment,
   });
 
-  const files = createFileGrants();
+  const files = createFileGrants(options.sharedFiles?.(stores.system.sql));
 
   // Handlers per area, one for every procedure of the contract.
   const handlers = {

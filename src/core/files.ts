@@ -11,27 +11,42 @@ export interface FileGrants {
   /** Lets `connection` read or write the file at `path`; returns the grant's id. */
   grant(connection: string, path: string, access: FileAccess): string;
   /** The path behind a grant of `connection`; `not_found` for an unknown grant, another's or one of the wrong access. */
-  resolve(connection: string, id: string, access: FileAccess): string;
+  resolve(connection: string, id: string, access: FileAccess): Promise<string>;
   /** Forgets the grants of a connection (it closed). */
   revoke(connection: string): void;
 }
 
-export function createFileGrants(): FileGrants {
+/**
+ * Grants made elsewhere (another instance of the Kontor server took the upload or made the
+ * export's place): the file brought here, or null when there is no such grant for this
+ * connection and access.
+ */
+export interface SharedFiles {
+  fetch(connection: string, id: string, access: FileAccess): Promise<string | null>;
+}
+
+export function createFileGrants(shared?: SharedFiles): FileGrants {
   const grants = new Map<string, { connection: string; path: string; access: FileAccess }>();
+  const unknown = () =>
+    new AppError('not_found', 'the file was not chosen here (or is no longer available): choose it again', {
+      reason: 'no_file',
+    });
   return {
     grant(connection, path, access) {
       const id = randomUUID();
       grants.set(id, { connection, path, access });
       return id;
     },
-    resolve(connection, id, access) {
+    async resolve(connection, id, access) {
       const found = grants.get(id);
-      if (!found || found.connection !== connection || found.access !== access) {
-        throw new AppError('not_found', 'the file was not chosen here (or is no longer available): choose it again', {
-          reason: 'no_file',
-        });
+      if (found) {
+        if (found.connection !== connection || found.access !== access) throw unknown();
+        return found.path;
       }
-      return found.path;
+      const path = (await shared?.fetch(connection, id, access)) ?? null;
+      if (path === null) throw unknown();
+      grants.set(id, { connection, path, access });
+      return path;
     },
     revoke(connection) {
       for (const [id, grant] of grants) if (grant.connection === connection) grants.delete(id);

@@ -10,9 +10,10 @@ import { openKontor, type Kontor } from '../core/app';
 import { defaultMigrationsDir } from '../core/config';
 import { connectPostgres, pgliteConnection, type PgConnection } from '../core/db/postgres';
 import { KEY_SCHEMA } from '../core/keys/database-store';
-import type { KeyStore } from '../core/keys/keystore';
+import { keyNames, type KeyStore } from '../core/keys/keystore';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import type { Logger } from '../core/router';
+import { createServerFiles, type ServerFiles } from './files';
 import { checkServerKeys, databaseKeys, masterKeyOf } from './keys';
 import type { ServerEnv } from './main';
 
@@ -22,6 +23,8 @@ export interface ServerCore {
   readonly keyStore: KeyStore;
   /** Where the keys are, in words (for `status`). */
   readonly keys: string;
+  /** Import and export files, shared by the instances. */
+  readonly files: ServerFiles;
   readonly dataDir: string;
   close(): Promise<void>;
 }
@@ -100,6 +103,8 @@ export async function openServerCore(env: ServerEnv, version: string, logger: Lo
     const keyStore = masterKey ? await databaseKeys(connection.db, masterKey, file) : file;
     if (!keyStore) throw new Error('no keys: give a master passphrase or a master key');
     await checkServerKeys(connection.db, keyStore);
+    const filesKey = await keyStore.getOrCreateKey(keyNames.serverFiles);
+    let files: ServerFiles | undefined;
     const kontor = await openKontor({
       dataDir,
       migrationsDir: defaultMigrationsDir(),
@@ -110,12 +115,16 @@ export async function openServerCore(env: ServerEnv, version: string, logger: Lo
       // Sessions in Postgres: any instance answers any call, a sign-out reaches all of them.
       sharedSessions: true,
       databaseFromEnvironment: connection.description,
+      // Import and export files in the database too: any instance serves the calls that use them.
+      sharedFiles: (system) =>
+        (files = createServerFiles({ db: system, directory: join(dataDir, 'files'), key: filesKey })),
       logger,
     });
+    if (!files) throw new Error('the server files were not made');
     const keys = masterKey
       ? `in the database (${KEY_SCHEMA}), under the master key of the environment`
       : `in the key file ${keyFile}`;
-    return { kontor, connection, keyStore, keys, dataDir, close: () => kontor.close() };
+    return { kontor, connection, keyStore, keys, files, dataDir, close: () => kontor.close() };
   } catch (error) {
     await connection.close();
     throw error;

@@ -4,9 +4,6 @@
 // the refusals of bad requests (unknown procedure, bad input, a body too large or not JSON), each
 // with its status and envelope, nothing stored.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
@@ -15,7 +12,7 @@ import { defaultMigrationsDir } from '../core/config';
 import { MIGRATIONS_TABLE } from '../core/db/migrations';
 import { connectionOf, createServerApp, issueToken } from './http';
 import { systemMigrationsCurrent } from './readiness';
-import { httpClient, serverWaitingForCancel } from './testing';
+import { httpClient, serverWaitingForCancel, testServerFiles } from './testing';
 
 describe('the Kontor server over HTTP', () => {
   let kontor: TestKontor;
@@ -24,8 +21,10 @@ describe('the Kontor server over HTTP', () => {
   let ready = true;
   const tokenKey = randomBytes(32);
 
+  const serverFiles = testServerFiles();
+
   beforeAll(async () => {
-    kontor = await openTestKontor('postgres');
+    kontor = await openTestKontor('postgres', { sharedFiles: serverFiles.factory });
     app = createServerApp({
       router: kontor.router,
       ready: async () => {
@@ -201,13 +200,12 @@ describe('the Kontor server over HTTP', () => {
   });
 
   it('takes files only with a token, as a file, and gives an export only to the connection it was made for', async () => {
-    const directory = mkdtempSync(join(tmpdir(), 'kontor-server-files-'));
     const withFiles = createServerApp({
       router: kontor.router,
       ready: async () => undefined,
       tokenKey,
       logger: pino({ level: 'silent' }),
-      files: { grants: kontor.files, directory },
+      files: serverFiles.made[0],
     });
     const url = await withFiles.listen({ host: '127.0.0.1', port: 0 });
     const client = httpClient(url);
@@ -230,7 +228,6 @@ describe('the Kontor server over HTTP', () => {
       expect((await fetch(`${url}/v1/files/${made.fileId}`, { headers: auth })).status).toBe(404); // not written yet
     } finally {
       await withFiles.close();
-      rmSync(directory, { recursive: true, force: true });
     }
   });
 

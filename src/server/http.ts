@@ -12,8 +12,7 @@
 // and, once signed in, per user (@fastify/rate-limit's limiters, in memory per instance).
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, rmSync } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import Fastify, {
@@ -27,8 +26,8 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import { isProcedureName } from '../shared/contract';
 import type { ErrorCode, Result } from '../shared/errors';
 import type { PoolStats } from '../core/db/postgres';
-import type { FileGrants } from '../core/files';
 import type { Router } from '../core/router';
+import type { ServerFiles } from './files';
 
 export interface ServerAppOptions {
   readonly router: Pick<Router, 'call'>;
@@ -47,8 +46,9 @@ export interface ServerAppOptions {
   /**
    * Files for imports and exports: a desk uploads the file the user chose (granted to its
    * connection for reading) or asks for a place an export writes to and downloads it afterwards.
+   * The router's file grants must reach them too (openKontor's `sharedFiles`).
    */
-  readonly files?: { readonly grants: FileGrants; readonly directory: string };
+  readonly files?: ServerFiles;
   /** Behind a reverse proxy: trust its X-Forwarded-For (true, or the proxy's addresses). */
   readonly trustProxy?: boolean | string;
   /** Certificate and key: the server answers HTTPS (and tells browsers to keep to it: HSTS). */
@@ -111,9 +111,6 @@ export function connectionOf(key: Buffer, token: string): string | null {
 
 /** The largest file a desk may upload for an import. */
 export const MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
-/** Uploaded and written files older than this are removed (they hold personal data). */
-const FILE_TTL_MS = 60 * 60_000;
-
 /** The connection of a request's bearer token, or a refusal. */
 function connectionOfRequest(request: FastifyRequest, tokenKey: Buffer): string | Result<never> {
   const bearer = /^Bearer (\S+)$/.exec(request.headers.authorization ?? '')?.[1];
@@ -129,34 +126,22 @@ function connectionOfRequest(request: FastifyRequest, tokenKey: Buffer): string 
 /**
  * `POST /v1/files?name=` (the body is the file): an upload, granted to the connection for reading;
  * `POST /v1/files/new?name=`: a place an export writes to, granted for writing;
- * `GET /v1/files/<id>`: that export's file, once, then removed. Grants live in the instance's
- * memory, so the calls that use a file go to the instance that took it (sticky by token).
+ * `GET /v1/files/<id>`: that export's file, once, then removed. Grants and contents are in the
+ * database (files.ts), so any instance answers any of these and the calls that use the files.
  */
 function fileRoutes(
   api: FastifyInstance,
-  files: NonNullable<ServerAppOptions['files']>,
+  files: ServerFiles,
   tokenKey: Buffer,
   limited: ((request: FastifyRequest, reply: FastifyReply) => Promise<Result<never> | null>) | null,
 ): void {
-  mkdirSync(files.directory, { recursive: true, mode: 0o700 });
   const sweep = setInterval(() => {
-    const now = Date.now();
-    // A file may go while this runs (its download just ended): a sweep never takes the server down.
-    try {
-      for (const name of readdirSync(files.directory)) {
-        const path = join(files.directory, name);
-        const modified = statSync(path, { throwIfNoEntry: false })?.mtimeMs;
-        if (modified !== undefined && now - modified > FILE_TTL_MS) rmSync(path, { force: true });
-      }
-    } catch (error) {
-      api.log.warn({ err: error }, 'old files not swept');
-    }
+    // Never takes the server down: a failed sweep is logged and the next one tries again.
+    files.sweep(Date.now()).catch((error: unknown) => api.log.warn({ err: error }, 'old files not swept'));
   }, 5 * 60_000);
   sweep.unref();
   api.addHook('onClose', async () => clearInterval(sweep));
 
-  const placeFor = (name: string) =>
-    join(files.directory, `${randomBytes(12).toString('hex')}-${name.replace(/[^\w.-]+/g, '_').slice(-80)}`);
   const refuse = (reply: FastifyReply, result: Result<never>, status: number) => reply.code(status).send(result);
 
   // The upload arrives as a stream, written to its file as it comes (never whole in memory).
@@ -172,7 +157,8 @@ function fileRoutes(
     if (!(request.body instanceof Readable)) {
       return refuse(reply, failure('validation', 'send the file as application/octet-stream', 'not_a_file'), 415);
     }
-    const path = placeFor(request.query.name ?? 'upload');
+    const name = request.query.name ?? 'upload';
+    const path = files.placeFor(name);
     let size = 0;
     try {
       await pipeline(
@@ -194,34 +180,40 @@ function fileRoutes(
         413,
       );
     }
-    return { fileId: files.grants.grant(connection, path, 'read'), bytes: size };
+    try {
+      return { fileId: await files.upload(connection, path, name), bytes: size };
+    } catch (error) {
+      rmSync(path, { force: true });
+      api.log.error({ err: error }, 'an upload could not be kept');
+      return refuse(reply, failure('internal', 'the file could not be kept; try again', 'upload_failed'), 500);
+    }
   });
 
   api.post<{ Querystring: { name?: string } }>('/v1/files/new', async (request, reply) => {
     const connection = connectionOfRequest(request, tokenKey);
     if (typeof connection !== 'string') return refuse(reply, connection, 401);
-    return { fileId: files.grants.grant(connection, placeFor(request.query.name ?? 'export'), 'write') };
+    return { fileId: await files.place(connection, request.query.name ?? 'export') };
   });
 
   api.get<{ Params: { id: string } }>('/v1/files/:id', async (request, reply) => {
     const connection = connectionOfRequest(request, tokenKey);
     if (typeof connection !== 'string') return refuse(reply, connection, 401);
-    let path: string;
-    try {
-      path = files.grants.resolve(connection, request.params.id, 'write');
-    } catch {
-      return refuse(reply, failure('not_found', 'no such file', 'no_file'), 404);
-    }
-    if (!existsSync(path)) return refuse(reply, failure('not_found', 'the file was not written', 'no_file'), 404);
-    // Once: the file goes as it is read, and is gone afterwards.
-    const stream = createReadStream(path);
-    stream.once('close', () => rmSync(path, { force: true }));
+    const stream = /^[0-9a-f-]{36}$/.test(request.params.id) ? await files.take(connection, request.params.id) : null;
+    if (!stream) return refuse(reply, failure('not_found', 'no such file, or it was not written', 'no_file'), 404);
     return reply.header('content-type', 'application/octet-stream').send(stream);
   });
 }
 
 export function createServerApp(options: ServerAppOptions) {
   const { router, ready, tokenKey, logger } = options;
+  /** An export the call wrote here, stored for every instance before the desk hears that the call ended. */
+  const settled = async (connection: string) => {
+    try {
+      await options.files?.settle(connection);
+    } catch (error) {
+      logger.error({ err: error }, 'an export was not stored for the other instances');
+    }
+  };
   const app = Fastify({
     ...(options.tls && { https: { cert: options.tls.cert, key: options.tls.key } }),
     loggerInstance: logger,
@@ -383,6 +375,7 @@ export function createServerApp(options: ServerAppOptions) {
       const call = { meta: { connection }, signal: controller.signal };
       if (!(request.headers.accept ?? '').includes('text/event-stream')) {
         const result = await router.call(name, request.body ?? {}, call);
+        await settled(connection);
         count(result);
         return answer(reply, result);
       }
@@ -408,6 +401,7 @@ export function createServerApp(options: ServerAppOptions) {
           send('progress', { done, total, ...(message !== undefined && { message }) });
         },
       });
+      await settled(connection);
       count(result);
       send('result', result);
       reply.raw.end();

@@ -1,13 +1,16 @@
 // Two server instances on one database behind no balancer but the test: a client's token works
 // on either, a customer made through one is read through the other, a sign-out through one is
-// refused by the other within 5 s, and a session past its absolute limit is refused by both.
+// refused by the other within 5 s, a session past its absolute limit is refused by both, and a file
+// uploaded to one is imported on the other (an export made on one is fetched from the other).
 import { randomBytes } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kontor } from '../core/app';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
 import { createServerApp } from './http';
-import { httpClient } from './testing';
+import type { ServerFiles } from './files';
+import { httpClient, testServerFiles } from './testing';
 
 describe('two Kontor server instances on one database', () => {
   let kontor: TestKontor;
@@ -15,24 +18,33 @@ describe('two Kontor server instances on one database', () => {
   const apps: ReturnType<typeof createServerApp>[] = [];
   let one: ReturnType<typeof httpClient>;
   let two: ReturnType<typeof httpClient>;
+  const urls: string[] = [];
+  const serverFiles = testServerFiles();
   let now = Date.parse('2026-03-02T09:00:00.000Z');
   const tokenKey = randomBytes(32);
 
   beforeAll(async () => {
-    kontor = await openTestKontor('postgres', { clock: { now: () => new Date(now) }, sharedSessions: true });
+    kontor = await openTestKontor('postgres', {
+      clock: { now: () => new Date(now) },
+      sharedSessions: true,
+      sharedFiles: serverFiles.factory,
+    });
     second = await kontor.instance();
-    const serve = async (router: Kontor['router']) => {
+    const serve = async (router: Kontor['router'], files: ServerFiles | undefined) => {
       const app = createServerApp({
         router,
         ready: async () => undefined,
         tokenKey,
         logger: pino({ level: 'silent' }),
+        ...(files && { files }),
       });
       apps.push(app);
-      return httpClient(await app.listen({ host: '127.0.0.1', port: 0 }));
+      const url = await app.listen({ host: '127.0.0.1', port: 0 });
+      urls.push(url);
+      return httpClient(url);
     };
-    one = await serve(kontor.router);
-    two = await serve(second.router);
+    one = await serve(kontor.router, serverFiles.made[0]);
+    two = await serve(second.router, serverFiles.made[1]);
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -59,6 +71,40 @@ describe('two Kontor server instances on one database', () => {
     expect(await one.rpc(token, 'customers.get', { id })).toMatchObject({
       result: { value: { name: 'Lastverteilt AG' } },
     });
+  });
+
+  it('imports on one instance a file uploaded to the other, and hands over there an export made here, once', async () => {
+    const token = await signedIn();
+    const auth = { authorization: `Bearer ${token}` };
+    const [first = '', other = ''] = urls;
+    const uploaded = await fetch(`${first}/v1/files?name=kunden.csv`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: 'Firma;Ort\nVerteilt Eins GmbH;Kiel\nVerteilt Zwei AG;Ulm\n',
+    });
+    const { fileId } = (await uploaded.json()) as { fileId: string };
+    expect(await two.rpc(token, 'customers.import', { fileId })).toMatchObject({
+      status: 200,
+      result: { ok: true, value: { imported: 2 } },
+    });
+    // What the database holds of the file is sealed.
+    const system = kontor.stores.system.sql;
+    const stored = await system.column(sql`SELECT data FROM ${system.table('server_file_chunks')}`);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const data of stored) expect(Buffer.from(String(data), 'base64').toString('latin1')).not.toContain('Verteilt');
+
+    const place = await fetch(`${other}/v1/files/new?name=export.csv`, { method: 'POST', headers: auth });
+    const target = ((await place.json()) as { fileId: string }).fileId;
+    const exported = await one.rpc(token, 'customers.export', {
+      fileId: target,
+      format: 'csv',
+      query: { search: 'Verteilt' },
+    });
+    expect(exported).toMatchObject({ status: 200, result: { ok: true, value: { rows: 2 } } });
+    const fetched = await fetch(`${other}/v1/files/${target}`, { headers: auth });
+    expect(fetched.status).toBe(200);
+    expect(await fetched.text()).toContain('Verteilt Zwei AG');
+    expect((await fetch(`${first}/v1/files/${target}`, { headers: auth })).status).toBe(404); // once
   });
 
   it('refuses on one instance, within 5 s, a session signed out on the other', async () => {

@@ -13,12 +13,13 @@ import { keyNames, type KeyStore } from '../core/keys/keystore';
 import type { PassphraseKeyStore } from '../core/keys/passphrase-store';
 import type { ServerEnv } from './main';
 
-/** The keys every instance must share: sealed secrets, field encryption, the audit chain, tokens. */
+/** The keys every instance must share: sealed secrets, field encryption, the audit chain, tokens, files. */
 export const SERVER_KEY_NAMES = [
   keyNames.systemSecrets,
   keyNames.fieldMaster,
   keyNames.auditChain,
   keyNames.serverConnectionTokens,
+  keyNames.serverFiles,
 ] as const;
 
 /** The master key of the environment (`KONTOR_SERVER_MASTER_KEY` or the first line of its secret file), or null. */

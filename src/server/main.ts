@@ -7,7 +7,6 @@
 // SIGTERM or SIGINT finish the requests in flight, then close. With a command (`kontor-server
 // status`, `users list`, …) it runs that admin command on the server's data instead (cli.ts).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { z } from 'zod';
@@ -83,7 +82,7 @@ export interface RunningServer {
 
 export async function startServer(env: ServerEnv, version = 'dev'): Promise<RunningServer> {
   const log = pino({ level: env.KONTOR_SERVER_LOG_LEVEL, redact: ['req.headers.authorization'] });
-  const { kontor, connection, keyStore, dataDir } = await openServerCore(env, version, {
+  const { kontor, connection, keyStore, files } = await openServerCore(env, version, {
     error: (message, fields) => log.error(fields ?? {}, message),
     warn: (message, fields) => log.warn(fields ?? {}, message),
   });
@@ -97,7 +96,7 @@ export async function startServer(env: ServerEnv, version = 'dev'): Promise<Runn
     tokenKey: await keyStore.getOrCreateKey(keyNames.serverConnectionTokens),
     logger: log,
     gauges: () => ({ sessions: kontor.sessions.connections(), pool: connection.pool() }),
-    files: { grants: kontor.files, directory: join(dataDir, 'files') },
+    files,
     userOf: async (client) => (await kontor.sessions.get(client, false))?.userId ?? null,
     rateLimits: {
       perAddress: env.KONTOR_SERVER_RATE_LIMIT_PER_ADDRESS,

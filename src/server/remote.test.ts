@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../test/fixtures/smtp-peer';
 import { createServerApp } from './http';
-import { serverWaitingForCancel } from './testing';
+import { serverWaitingForCancel, testServerFiles } from './testing';
 import { openTestKontor, TEST_ADMIN, value, type TestKontor } from '../core/db/testing';
 import { createEnvironmentGate, parseEnv } from '../core/config';
 import { createRemoteRouter, fingerprintOf } from '../core/remote/remote-router';
@@ -20,6 +20,7 @@ describe('a desk calling the Kontor server', () => {
   const apps: ReturnType<typeof createServerApp>[] = [];
   const tokenKey = randomBytes(32);
   const dir = mkdtempSync(join(tmpdir(), 'kontor-remote-'));
+  const serverFiles = testServerFiles();
 
   const serve = async (options: { port?: number; tls?: { cert: Buffer; key: Buffer } } = {}) => {
     const app = createServerApp({
@@ -27,7 +28,7 @@ describe('a desk calling the Kontor server', () => {
       ready: async () => undefined,
       tokenKey,
       logger: pino({ level: 'silent' }),
-      files: { grants: kontor.files, directory: join(dir, 'server-files') },
+      files: serverFiles.made[0],
       ...(options.tls && { tls: options.tls }),
     });
     apps.push(app);
@@ -35,7 +36,7 @@ describe('a desk calling the Kontor server', () => {
   };
 
   beforeAll(async () => {
-    kontor = await openTestKontor('postgres');
+    kontor = await openTestKontor('postgres', { sharedFiles: serverFiles.factory });
   });
   afterAll(async () => {
     for (const app of apps) await app.close();
@@ -205,7 +206,9 @@ describe('a desk calling the Kontor server', () => {
       expect(value(exported)).toMatchObject({ rows: 2 });
       expect(readFileSync(out, 'utf8')).toContain('Dateikunde Zwei AG');
       // The server's copy went with the download.
-      expect(readdirSync(join(dir, 'server-files')).filter((name) => name.endsWith('export.csv'))).toEqual([]);
+      expect(readdirSync(join(kontor.dataDir, 'server-files')).filter((name) => name.endsWith('export.csv'))).toEqual(
+        [],
+      );
     } finally {
       await gate.close();
     }

@@ -1,17 +1,37 @@
 // A bare HTTP client of the server for tests: connection tokens and procedure calls with fetch,
 // answering the status, the headers and the envelope.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pino from 'pino';
+import type { Executor } from '../core/db/executor';
 import type { Transport } from '../core/db/testing';
 import { createRemoteRouter } from '../core/remote/remote-router';
 import type { Router } from '../core/router';
 import type { Result } from '../shared/errors';
+import { createServerFiles, type ServerFiles } from './files';
 import { createServerApp } from './http';
 
 export interface RpcAnswer {
   readonly status: number;
   readonly headers: Headers;
   readonly result: Result<unknown>;
+}
+
+/**
+ * For openTestKontor's `sharedFiles`: the Kontor server's files for each instance the test opens
+ * (each its own directory, one key for all, as instances of one server have), in the order opened.
+ */
+export function testServerFiles() {
+  const key = randomBytes(32);
+  const made: ServerFiles[] = [];
+  return {
+    made,
+    factory: (db: Executor, dataDir: string) => {
+      const files = createServerFiles({ db, directory: join(dataDir, 'server-files'), key });
+      made.push(files);
+      return files;
+    },
+  };
 }
 
 export function httpClient(base: string) {

@@ -174,11 +174,11 @@ describe('web host', () => {
       (await post(`/__kontor/files/upload?name=${encodeURIComponent('../../etc/kunden.csv')}`, 'Name\nA')).body,
     );
     expect(uploaded).toMatchObject({ fileId: expect.any(String), name: 'kunden.csv' });
-    const path = kontor.files.resolve(connection, uploaded.fileId, 'read');
+    const path = await kontor.files.resolve(connection, uploaded.fileId, 'read');
     expect(readFileSync(path, 'utf8')).toBe('Name\nA');
     expect(path.endsWith(join('', 'kunden.csv'))).toBe(true);
-    expect(() => kontor.files.resolve('web:another-browser', uploaded.fileId, 'read')).toThrow(/chosen/);
-    expect(() => kontor.files.resolve(connection, uploaded.fileId, 'write')).toThrow(/chosen/);
+    await expect(kontor.files.resolve('web:another-browser', uploaded.fileId, 'read')).rejects.toThrow(/chosen/);
+    await expect(kontor.files.resolve(connection, uploaded.fileId, 'write')).rejects.toThrow(/chosen/);
 
     const save = JSON.parse(
       (
@@ -187,7 +187,7 @@ describe('web host', () => {
         })
       ).body,
     );
-    writeFileSync(kontor.files.resolve(connection, save.fileId, 'write'), 'exported');
+    writeFileSync(await kontor.files.resolve(connection, save.fileId, 'write'), 'exported');
     const other = cookie.replace(/kontor_conn=[^;]+/, 'kontor_conn=another-browser');
     const url = `${host.origin}/__kontor/files/download?id=${save.fileId}`;
     expect((await http(url, { headers: { cookie: other } })).status).toBe(404);

@@ -141,8 +141,8 @@ describe('migrations on Postgres', () => {
         db,
         sql`SELECT table_name FROM information_schema.tables WHERE table_schema = ${schema} ORDER BY table_name`,
       );
-      // Only the server keeps sessions in its database (a desk's live in its process).
-      const only = store === 'system' ? ['server_sessions'] : [];
+      // Only the server keeps sessions and the desks' files in its database (a desk's live in its process).
+      const only = store === 'system' ? ['server_file_chunks', 'server_files', 'server_sessions'] : [];
       expect(tables.map((t) => t['table_name'])).toEqual([...expectedTables[store], ...only, MIGRATIONS_TABLE].sort());
       const applied = await queryRows(db, sql.raw(`SELECT tag FROM "${schema}".${MIGRATIONS_TABLE} ORDER BY tag`));
       expect(applied.map((r) => r['tag'])).toEqual(loadMigrations(dir, 'pg', store).map((m) => m.tag));

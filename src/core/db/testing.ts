@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import { openKontor, type Kontor } from '../app';
 import { defaultMigrationsDir } from '../config';
+import type { SharedFiles } from '../files';
+import type { Executor } from './executor';
 import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
@@ -102,6 +104,8 @@ export interface TestKontorOptions {
    * HTTP in between (the server in front of this router, a desk's remote transport calling it).
    */
   readonly transport?: (router: Router) => Promise<Transport>;
+  /** Files granted on other instances, as the Kontor server shares them (each instance's data directory given). */
+  readonly sharedFiles?: (system: Executor, dataDir: string) => SharedFiles;
 }
 
 export interface Transport {
@@ -116,6 +120,7 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
   const prefix = `kt${randomBytes(5).toString('hex')}_`;
   const connection = dialect === 'postgres' ? await sharedPgConnection() : null;
   const keys = options.keyStore ?? memoryKeyStore();
+  const shareFiles = options.sharedFiles;
   const open = (dir: string) =>
     openKontor({
       dataDir: dir,
@@ -126,6 +131,7 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       ...(options.clock && { clock: options.clock }),
       ...(options.ids && { ids: options.ids }),
       ...(options.sharedSessions && { sharedSessions: true }),
+      ...(shareFiles && { sharedFiles: (system: Executor) => shareFiles(system, dir) }),
       database:
         connection === null
           ? { kind: 'sqlite' }

@@ -45,4 +45,6 @@ export const keyNames = {
   auditChain: 'audit:chain',
   /** The Kontor server's connection tokens (HMAC): the same on every instance. */
   serverConnectionTokens: 'server.connectionTokens',
+  /** Seals the import and export files the Kontor server holds for desks for a while. */
+  serverFiles: 'server.files',
 } as const;

@@ -20,9 +20,9 @@ export function salesHandlers({ companies, commandMeta, files, audit }: SalesHan
   const of = async (ctx: CallContext) => (await companies.of(ctx.session)).sales;
   return {
     'sales.inspectImport': async (input, ctx) =>
-      inspectTable(files.resolve(ctx.connection, input.fileId, 'read'), guessSaleMapping),
+      inspectTable(await files.resolve(ctx.connection, input.fileId, 'read'), guessSaleMapping),
     'sales.import': async (input, ctx) => {
-      const path = files.resolve(ctx.connection, input.fileId, 'read');
+      const path = await files.resolve(ctx.connection, input.fileId, 'read');
       const company = await companies.of(ctx.session);
       const source =
         input.format === 'cdnow'

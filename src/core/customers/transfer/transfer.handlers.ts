@@ -67,10 +67,12 @@ export function transferHandlers({
       return store(list.filter((m) => m.name !== input.name));
     },
     'customers.inspectImport': async (input, ctx) =>
-      inspectTable(files.resolve(ctx.connection, input.fileId, 'read'), guessMapping),
+      inspectTable(await files.resolve(ctx.connection, input.fileId, 'read'), guessMapping),
     'customers.import': async (input, ctx) => {
-      const path = files.resolve(ctx.connection, input.fileId, 'read');
-      const rejectsPath = input.rejectsFileId ? files.resolve(ctx.connection, input.rejectsFileId, 'write') : null;
+      const path = await files.resolve(ctx.connection, input.fileId, 'read');
+      const rejectsPath = input.rejectsFileId
+        ? await files.resolve(ctx.connection, input.rejectsFileId, 'write')
+        : null;
       const company = await companies.of(ctx.session);
       const bulk = await company.customers.bulk();
       const result = await importCustomers({
@@ -98,7 +100,7 @@ export function transferHandlers({
       return result;
     },
     'customers.export': async (input, ctx) => {
-      const path = files.resolve(ctx.connection, input.fileId, 'write');
+      const path = await files.resolve(ctx.connection, input.fileId, 'write');
       const company = await companies.of(ctx.session);
       const result = await exportCustomers({
         customers: company.customers,
