@@ -100,9 +100,18 @@ function registerIpc(): void {
       granted.add(event.sender.id);
       event.sender.once('destroyed', () => opened.revokeFiles(connection));
     }
-    // In server mode the file goes up to the server (an import) or comes down after the export.
-    const fileId = await opened.grantFile(connection, path, mode === 'open' ? 'read' : 'write').catch(() => null);
-    return fileId === null ? null : { fileId, name: basename(path) };
+    // In server mode the file goes up to the server (an import) or comes down after the export;
+    // what kept it from going is shown to the user (too large, the server not reachable …).
+    try {
+      return {
+        fileId: await opened.grantFile(connection, path, mode === 'open' ? 'read' : 'write'),
+        name: basename(path),
+      };
+    } catch (error) {
+      const failed = error instanceof AppError ? error : new AppError('internal', 'the file could not be handed over');
+      if (!(error instanceof AppError)) console.error('choosing a file failed', error);
+      return { failed: failed.toShape() };
+    }
   });
   ipcMain.handle('kontor:invoke', async (event, name: unknown, input: unknown, callId: unknown) => {
     // The sender check comes before anything else: a frame that is not ours learns nothing.

@@ -4,11 +4,10 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runServerCli } from './cli';
 import { serverEnvSchema, startServer } from './main';
+import { withPgDatabase } from './testing';
 
 const PASSPHRASE = 'server cli master passphrase';
 
@@ -62,18 +61,12 @@ describe('kontor-server commands', () => {
 
   it.runIf(process.env['KONTOR_TEST_PG_URL'])(
     'migrates every company and backs the Postgres database up in pg_dump format',
-    async () => {
-      const admin = new pg.Client({ connectionString: process.env['KONTOR_TEST_PG_URL'] });
-      await admin.connect();
-      const database = `kontor_cli_${randomBytes(4).toString('hex')}`;
-      await admin.query(`CREATE DATABASE ${database}`);
-      try {
-        const url = new URL(process.env['KONTOR_TEST_PG_URL'] ?? '');
-        url.pathname = `/${database}`;
+    () =>
+      withPgDatabase(async (url) => {
         const env = {
           KONTOR_SERVER_DATA_DIR: join(dir, 'pg'),
           KONTOR_SERVER_MASTER_PASSPHRASE: PASSPHRASE,
-          KONTOR_SERVER_DATABASE_URL: url.toString(),
+          KONTOR_SERVER_DATABASE_URL: url,
         };
         const setup = await run(['setup', '--tenant', 'PG GmbH', '--admin-email', 'admin@pg.example'], {
           ...env,
@@ -85,11 +78,7 @@ describe('kontor-server commands', () => {
         const backup = await run(['backup', '--out', out], env);
         expect(backup.code, backup.stderr).toBe(0);
         expect(readFileSync(out).subarray(0, 5).toString('latin1')).toBe('PGDMP'); // pg_dump's custom format
-      } finally {
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await admin.end();
-      }
-    },
+      }),
     60_000,
   );
 });

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchemasWithPrefix, sharedPgConnection } from '../core/db/testing';
 import { queryRows, type PgDb } from '../core/db/postgres';
@@ -16,7 +15,7 @@ import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import { AppError } from '../shared/errors';
 import { checkServerKeys, databaseKeys } from './keys';
 import { serverEnvSchema, startServer } from './main';
-import { httpClient } from './testing';
+import { httpClient, withPgDatabase } from './testing';
 
 const PASSPHRASE = 'server keys master passphrase';
 const FAST_KDF = { memoryKiB: 19_456, iterations: 2, parallelism: 1 };
@@ -120,58 +119,51 @@ describe('the server keys in its database', () => {
 
   it.runIf(process.env['KONTOR_TEST_PG_URL'])(
     'runs two instances on one Postgres database with the master key alone: one token, one company, no key file',
-    async () => {
-      const admin = new pg.Client({ connectionString: process.env['KONTOR_TEST_PG_URL'] });
-      await admin.connect();
-      const database = `kontor_keys_${randomBytes(4).toString('hex')}`;
-      await admin.query(`CREATE DATABASE ${database}`);
-      const servers: Awaited<ReturnType<typeof startServer>>[] = [];
-      try {
-        const url = new URL(process.env['KONTOR_TEST_PG_URL'] ?? '');
-        url.pathname = `/${database}`;
-        const masterKey = randomBytes(32).toString('base64');
-        // Two instances, each with a data directory of its own and nothing in it: started at once.
-        servers.push(
-          ...(await Promise.all(
-            ['a', 'b'].map((name) =>
-              startServer(
-                serverEnvSchema.parse({
-                  KONTOR_SERVER_DATA_DIR: join(dir, `instance-${name}`),
-                  KONTOR_SERVER_DATABASE_URL: url.toString(),
-                  KONTOR_SERVER_MASTER_KEY: masterKey,
-                  KONTOR_SERVER_PORT: '0',
-                  KONTOR_SERVER_LOG_LEVEL: 'silent',
-                }),
+    () =>
+      withPgDatabase(async (url) => {
+        const servers: Awaited<ReturnType<typeof startServer>>[] = [];
+        try {
+          const masterKey = randomBytes(32).toString('base64');
+          // Two instances, each with a data directory of its own and nothing in it: started at once.
+          servers.push(
+            ...(await Promise.all(
+              ['a', 'b'].map((name) =>
+                startServer(
+                  serverEnvSchema.parse({
+                    KONTOR_SERVER_DATA_DIR: join(dir, `instance-${name}`),
+                    KONTOR_SERVER_DATABASE_URL: url,
+                    KONTOR_SERVER_MASTER_KEY: masterKey,
+                    KONTOR_SERVER_PORT: '0',
+                    KONTOR_SERVER_LOG_LEVEL: 'silent',
+                  }),
+                ),
               ),
-            ),
-          )),
-        );
-        const [one, two] = servers.map((server) => httpClient(server.url)) as [
-          ReturnType<typeof httpClient>,
-          ReturnType<typeof httpClient>,
-        ];
-        const token = await one.connect();
-        const owner = {
-          company: 'Schlüssel GmbH',
-          name: 'Admin',
-          email: 'admin@keys.example',
-          password: 'keys admin password',
-        };
-        expect((await one.rpc(token, 'auth.setup', owner)).status).toBe(200);
-        // The token one instance signed is good on the other; what one sealed, the other opens.
-        const created = await two.rpc(token, 'customers.create', { name: 'Geteilt GmbH', notes: 'versiegelt' });
-        expect(created.status).toBe(200);
-        const id = (created.result as { value: { id: string } }).value.id;
-        expect(await one.rpc(token, 'customers.get', { id })).toMatchObject({
-          status: 200,
-          result: { ok: true, value: { name: 'Geteilt GmbH', notes: 'versiegelt' } },
-        });
-      } finally {
-        for (const server of servers) await server.close();
-        await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-        await admin.end();
-      }
-    },
+            )),
+          );
+          const [one, two] = servers.map((server) => httpClient(server.url)) as [
+            ReturnType<typeof httpClient>,
+            ReturnType<typeof httpClient>,
+          ];
+          const token = await one.connect();
+          const owner = {
+            company: 'Schlüssel GmbH',
+            name: 'Admin',
+            email: 'admin@keys.example',
+            password: 'keys admin password',
+          };
+          expect((await one.rpc(token, 'auth.setup', owner)).status).toBe(200);
+          // The token one instance signed is good on the other; what one sealed, the other opens.
+          const created = await two.rpc(token, 'customers.create', { name: 'Geteilt GmbH', notes: 'versiegelt' });
+          expect(created.status).toBe(200);
+          const id = (created.result as { value: { id: string } }).value.id;
+          expect(await one.rpc(token, 'customers.get', { id })).toMatchObject({
+            status: 200,
+            result: { ok: true, value: { name: 'Geteilt GmbH', notes: 'versiegelt' } },
+          });
+        } finally {
+          for (const server of servers) await server.close();
+        }
+      }),
     60_000,
   );
 });

@@ -2,7 +2,7 @@
 // sign in and work through it, long calls stream their progress, a cancel reaches the server, a
 // server that is down gives a retryable error and is used again once it is up, and over HTTPS the
 // server's certificate is trusted through the company CA or its pinned fingerprint, and nothing else.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -209,6 +209,27 @@ describe('a desk calling the Kontor server', () => {
       expect(readdirSync(join(kontor.dataDir, 'server-files')).filter((name) => name.endsWith('export.csv'))).toEqual(
         [],
       );
+      // A refusal arrives with the server's reason; a server not reached says so.
+      const remote = createRemoteRouter({ url });
+      try {
+        await expect(remote.download('files-window', randomUUID(), join(dir, 'none.csv'))).rejects.toMatchObject({
+          code: 'not_found',
+          details: { reason: 'no_file' },
+        });
+      } finally {
+        remote.close();
+      }
+      const { app: down, url: nowhere } = await serve();
+      await down.close();
+      const unreached = createRemoteRouter({ url: nowhere });
+      try {
+        await expect(unreached.upload('files-window', csv)).rejects.toMatchObject({
+          code: 'locked',
+          details: { reason: 'server_unreachable', retryable: true },
+        });
+      } finally {
+        unreached.close();
+      }
     } finally {
       await gate.close();
     }

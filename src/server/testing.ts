@@ -2,6 +2,7 @@
 // answering the status, the headers and the envelope.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import pg from 'pg';
 import pino from 'pino';
 import type { Executor } from '../core/db/executor';
 import type { Transport } from '../core/db/testing';
@@ -32,6 +33,25 @@ export function testServerFiles() {
       return files;
     },
   };
+}
+
+/**
+ * Runs `fn` on a database of its own on the Postgres server of KONTOR_TEST_PG_URL (for tests that
+ * start server processes on it, which take the whole database), dropped afterwards.
+ */
+export async function withPgDatabase<T>(fn: (url: string) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: process.env['KONTOR_TEST_PG_URL'] });
+  await admin.connect();
+  const database = `kontor_test_${randomBytes(4).toString('hex')}`;
+  await admin.query(`CREATE DATABASE ${database}`);
+  try {
+    const url = new URL(process.env['KONTOR_TEST_PG_URL'] ?? '');
+    url.pathname = `/${database}`;
+    return await fn(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await admin.end();
+  }
 }
 
 export function httpClient(base: string) {

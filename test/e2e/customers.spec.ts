@@ -67,11 +67,14 @@ test.describe('customers in the browser', () => {
     const form = await customers.startNew();
     await form.fill({ Name: 'Clara Umzug', City: 'Kiel' });
     await form.save();
+    // The dialog closes once the save is done; the list behind it is only then the user's again.
+    await expect(form.dialog).toBeHidden();
     await customers.searchFor('Umzug');
     await customers.openCustomer('Clara Umzug');
     await expect(page).toHaveURL(/#\/customers\/[0-9a-f-]{36}$/);
     await form.field('City').fill('Rostock');
     await form.save();
+    await expect(form.dialog).toBeHidden();
     await expect(customers.row('Clara Umzug')).toContainText('Rostock');
 
     // The history shows both changes: who made them and what changed, old → new.

@@ -13,6 +13,7 @@ test.describe('data protection in the browser', () => {
     const form = await customers.startNew();
     await form.fill({ Name: 'Ottilie Vergessen', Email: 'ottilie@vergessen.example', City: 'Bremen' });
     await form.save();
+    await expect(form.dialog).toBeHidden();
     await customers.searchFor('Vergessen');
     await customers.openCustomer('Ottilie Vergessen');
 

@@ -14,7 +14,7 @@ import https from 'node:https';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
 import { z } from 'zod';
-import { appErrorShapeSchema, type Result } from '../../shared/errors';
+import { AppError, appErrorShapeSchema, type Result } from '../../shared/errors';
 import type { CallOptions } from '../router';
 
 export interface RemoteServer {
@@ -84,6 +84,17 @@ const unreachable = (error: unknown): Result<never> => {
     },
   };
 };
+
+/** A failed file transfer as the caller shows it: the server's refusal, or why it was not reached. */
+async function transferred<T>(transfer: Promise<T>): Promise<T> {
+  try {
+    return await transfer;
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    const shape = unreachable(error);
+    throw shape.ok ? error : AppError.fromShape(shape.error);
+  }
+}
 
 /** One look at a server (the settings screen's test button), with a transport of its own. */
 export async function checkServer(server: RemoteServer): Promise<ServerCheck> {
@@ -233,10 +244,24 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
       req.on('error', reject);
       req.on('response', (response) => {
         if (response.statusCode !== 200) {
-          response.resume();
-          return reject(
-            new Unreachable('server_refused', `the Kontor server refused the file (${response.statusCode})`),
-          );
+          // The server says why in its envelope (too large, not found, signed out …); else it refused.
+          let text = '';
+          response.setEncoding('utf8');
+          response.on('data', (chunk: string) => (text.length < 65_536 ? (text += chunk) : undefined));
+          response.on('end', () => {
+            let refusal: Result<unknown> | undefined;
+            try {
+              refusal = resultSchema.parse(JSON.parse(text));
+            } catch {
+              refusal = undefined;
+            }
+            reject(
+              refusal && !refusal.ok
+                ? AppError.fromShape(refusal.error)
+                : new Unreachable('server_refused', `the Kontor server refused the file (${response.statusCode})`),
+            );
+          });
+          return;
         }
         if (options.to !== undefined) {
           pipeline(response, createWriteStream(options.to, { mode: 0o600 })).then(() => resolve(null), reject);
@@ -293,17 +318,21 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
 
     async upload(connection, path) {
       const name = encodeURIComponent(basename(path));
-      return fileIdOf(await transfer('POST', `/v1/files?name=${name}`, await tokenOf(connection), { from: path }));
-    },
-
-    async newFile(connection, name) {
       return fileIdOf(
-        await transfer('POST', `/v1/files/new?name=${encodeURIComponent(name)}`, await tokenOf(connection)),
+        await transferred(
+          tokenOf(connection).then((token) => transfer('POST', `/v1/files?name=${name}`, token, { from: path })),
+        ),
       );
     },
 
+    async newFile(connection, name) {
+      const place = `/v1/files/new?name=${encodeURIComponent(name)}`;
+      return fileIdOf(await transferred(tokenOf(connection).then((token) => transfer('POST', place, token))));
+    },
+
     async download(connection, fileId, path) {
-      await transfer('GET', `/v1/files/${encodeURIComponent(fileId)}`, await tokenOf(connection), { to: path });
+      const file = `/v1/files/${encodeURIComponent(fileId)}`;
+      await transferred(tokenOf(connection).then((token) => transfer('GET', file, token, { to: path })));
     },
 
     async check() {

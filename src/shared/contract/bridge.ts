@@ -1,6 +1,6 @@
 // The one object the renderer sees: window.kontor. Implemented by the preload (Electron)
 // and by the web host's bridge script (browser). Plain data only crosses it.
-import type { Result } from '../errors';
+import type { AppErrorShape, Result } from '../errors';
 import type { EventName } from './names';
 
 export interface ProgressEvent {
@@ -27,13 +27,20 @@ export interface ChosenFile {
   readonly name: string;
 }
 
+/** What choosing a file gives: the file, null (cancelled), or why it could not be handed over. */
+export type FileChoice = ChosenFile | { readonly failed: AppErrorShape } | null;
+
 export interface KontorBridge {
   /** `callId`, when given, tags the call's progress events and lets `cancel` stop it. */
   invoke(name: string, input: unknown, callId?: string): Promise<Result<unknown>>;
   /** Asks the main process to stop the call; it answers with a `cancelled` conflict and changes nothing. */
   cancel(callId: string): Promise<void>;
-  /** Asks the user for a file (the system dialog; a file input in the browser); null when they cancel. */
-  chooseFile(request: FileRequest): Promise<ChosenFile | null>;
+  /**
+   * Asks the user for a file (the system dialog; a file input in the browser); null when they
+   * cancel, `failed` when the chosen file could not be handed over (a desk in server mode sends it
+   * to the server).
+   */
+  chooseFile(request: FileRequest): Promise<FileChoice>;
   /** After a procedure wrote a chosen save file: the browser downloads it; the desktop has it in place. */
   deliverFile(fileId: string): Promise<void>;
   /** Returns a function that removes the listener. */

@@ -106,9 +106,14 @@ export function isAppError(error: unknown): error is AppError {
   return error instanceof AppError;
 }
 
-/** Asks the user for a file to open or a place to save (see KontorBridge.chooseFile); null when cancelled. */
-export function chooseFile(request: FileRequest): Promise<ChosenFile | null> {
-  return bridge().chooseFile(request);
+/**
+ * Asks the user for a file to open or a place to save (see KontorBridge.chooseFile); null when
+ * cancelled; rejects with the AppError that kept the file from being handed over.
+ */
+export async function chooseFile(request: FileRequest): Promise<ChosenFile | null> {
+  const choice = await bridge().chooseFile(request);
+  if (choice !== null && 'failed' in choice) throw AppError.fromShape(choice.failed);
+  return choice;
 }
 
 /** Hands a save file a procedure wrote to the user (a download in the browser; in place on the desktop). */
