@@ -3,8 +3,9 @@
 // 127.0.0.1, and 200 concurrent clients in this process with the mix desks send — list and search
 // 60 %, get 25 %, update 10 %, create 5 % — over keep-alive HTTP, a bounded number of requests.
 // Beside it, the same mix with the same concurrency through the router in-process (the same core,
-// no HTTP): the server's overhead as a ratio. And the session check a request makes (shared
-// sessions, cached) beside a plain map lookup.
+// no HTTP): the server's overhead as a ratio; and the same mix as the least Postgres work each call
+// needs, straight through `pg`: this machine's ceiling. And the session check a request makes
+// (shared sessions, cached) beside a plain map lookup.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +16,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { openKontor, type Kontor } from '../src/core/app';
 import { defaultMigrationsDir } from '../src/core/config';
+import { tenantSchemaName } from '../src/core/db/pg-stores';
 import { connectPostgres } from '../src/core/db/postgres';
 import { quietLogger } from '../src/core/db/testing';
 import { openPassphraseKeyStore } from '../src/core/keys/passphrase-store';
@@ -23,6 +25,7 @@ import type { Result } from '../src/shared/errors';
 import { percentile, type BenchRow } from './customers';
 import { prng, SEARCH_MIX } from './customer-data';
 import { writeCustomerCsv } from './import';
+import { prefixEnd, queryWords } from '../src/core/customers/customers.search';
 
 const CUSTOMERS = Number(process.env['KONTOR_BENCH_SERVER_CUSTOMERS'] ?? 100_000);
 /** Concurrent clients (`KONTOR_BENCH_SERVER_CLIENTS` for a closer look at one part). */
@@ -166,6 +169,58 @@ async function waitReady(port: number, child: ReturnType<typeof spawn>): Promise
   throw new Error('the server did not become ready within 2 minutes');
 }
 
+/**
+ * The machine's ceiling for this mix: the least Postgres work each kind of call needs, sent
+ * straight through `pg` (a pool of 10, as the server has) by the same 200 clients — a page of an
+ * index order, a page of the first query word's index entries with their customers, a row by id,
+ * an update of one row, an insert of one — with nothing of Kontor: no validation, session,
+ * permission, event, audit, search words or sealing.
+ */
+async function rawMix(url: string, schema: string): Promise<{ call: Call; close(): Promise<void> }> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // The database is dropped at the end, ending the connections it has: nothing to report then.
+  pool.on('error', () => undefined);
+  const s = `"${schema}"`;
+  const page = 'id, number, name, email, phone, city, status, tags, updated_at';
+  const call: Call = async (_connection, name, input) => {
+    const given = input as { id?: string; sort?: string; search?: string; name?: string };
+    if (name === 'customers.list' && given.search !== undefined) {
+      const [word = ''] = queryWords(given.search).sort((a, b) => b.length - a.length);
+      const { rows } = await pool.query(
+        `SELECT c.${page.replaceAll(', ', ', c.')} FROM (SELECT customer_id, word, sort_key FROM ${s}.customer_words
+          WHERE rank = 0 AND word >= $1 AND word < $2 ORDER BY word, sort_key, customer_id LIMIT 50) w
+          JOIN ${s}.customers c ON c.id = w.customer_id ORDER BY w.word, w.sort_key`,
+        [word, prefixEnd(word)],
+      );
+      return { ok: true, value: rows };
+    }
+    if (name === 'customers.list') {
+      const order = given.sort === 'number' ? 'number, id' : 'sort_name, number, id';
+      const { rows } = await pool.query(`SELECT ${page} FROM ${s}.customers ORDER BY ${order} LIMIT 50`);
+      return { ok: true, value: rows };
+    }
+    if (name === 'customers.get') {
+      const { rows } = await pool.query(`SELECT * FROM ${s}.customers WHERE id = $1`, [given.id]);
+      return { ok: true, value: rows[0] };
+    }
+    if (name === 'customers.update') {
+      await pool.query(`UPDATE ${s}.customers SET version = version + 1, updated_at = $1 WHERE id = $2`, [
+        new Date().toISOString(),
+        given.id,
+      ]);
+      return { ok: true, value: null };
+    }
+    const now = new Date().toISOString();
+    await pool.query(
+      `INSERT INTO ${s}.customers (id, number, kind, status, name, sort_name, tags, details, version, created_at, updated_at)
+        VALUES (gen_random_uuid(), $1, 'company', 'active', $2, $3, '[]', '{}', 1, $4, $4)`,
+      [`R-${randomBytes(6).toString('hex')}`, given.name, String(given.name).toLowerCase(), now],
+    );
+    return { ok: true, value: null };
+  };
+  return { call, close: () => pool.end() };
+}
+
 export async function serverBenchmark(rows: BenchRow[]): Promise<void> {
   const adminUrl = process.env['KONTOR_BENCH_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
   const database = `kontor_bench_${randomBytes(4).toString('hex')}`;
@@ -238,6 +293,8 @@ export async function serverBenchmark(rows: BenchRow[]): Promise<void> {
       localConnections.push(connection);
     }
     const routed = await drive(local, localConnections, ids);
+    const [company] = await kontor.stores.system.tenants.list();
+    if (!company) throw new Error('no company');
     await kontor.close();
     kontor = null;
 
@@ -275,6 +332,14 @@ export async function serverBenchmark(rows: BenchRow[]): Promise<void> {
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
     }
+    console.error(`bench: server: ${REQUESTS} requests straight to Postgres…`);
+    const raw = await rawMix(url.toString(), tenantSchemaName('kontor_', company.id));
+    let ceiling: RunResult;
+    try {
+      ceiling = await drive(raw.call, ['raw'], ids);
+    } finally {
+      await raw.close();
+    }
     const describe = (r: RunResult) =>
       `${Math.round(r.perSecond)} req/s, p50 ${r.p50.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms${r.failed ? `, ${r.failed} failed` : ''}`;
     rows.push({
@@ -284,6 +349,14 @@ export async function serverBenchmark(rows: BenchRow[]): Promise<void> {
       baseline: `${describe(routed)} (router in-process)`,
       ratio: `${(routed.perSecond / served.perSecond).toFixed(2)}×`,
       target: '≥ 2,000 req/s, p99 ≤ 50 ms',
+    });
+    rows.push({
+      benchmark: `server: the same mix straight to Postgres (the least work per call, no Kontor)`,
+      measure: `${REQUESTS} requests`,
+      kontor: describe(served),
+      baseline: `${describe(ceiling)} (raw pg)`,
+      ratio: `${(ceiling.perSecond / served.perSecond).toFixed(2)}×`,
+      target: 'the machine’s ceiling for the target above',
     });
   } finally {
     await kontor?.close();
