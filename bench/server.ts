@@ -181,13 +181,17 @@ async function rawMix(url: string, schema: string): Promise<{ call: Call; close(
   // The database is dropped at the end, ending the connections it has: nothing to report then.
   pool.on('error', () => undefined);
   const s = `"${schema}"`;
-  const page = 'id, number, name, email, phone, city, status, tags, updated_at';
+  /** A list row's columns, of the customers table as `alias` names it. */
+  const page = (alias: string) =>
+    ['id', 'number', 'name', 'email', 'phone', 'city', 'status', 'tags', 'updated_at']
+      .map((column) => `${alias}.${column}`)
+      .join(', ');
   const call: Call = async (_connection, name, input) => {
     const given = input as { id?: string; sort?: string; search?: string; name?: string };
     if (name === 'customers.list' && given.search !== undefined) {
       const [word = ''] = queryWords(given.search).sort((a, b) => b.length - a.length);
       const { rows } = await pool.query(
-        `SELECT c.${page.replaceAll(', ', ', c.')} FROM (SELECT customer_id, word, sort_key FROM ${s}.customer_words
+        `SELECT ${page('c')} FROM (SELECT customer_id, word, sort_key FROM ${s}.customer_words
           WHERE rank = 0 AND word >= $1 AND word < $2 ORDER BY word, sort_key, customer_id LIMIT 50) w
           JOIN ${s}.customers c ON c.id = w.customer_id ORDER BY w.word, w.sort_key`,
         [word, prefixEnd(word)],
@@ -196,7 +200,7 @@ async function rawMix(url: string, schema: string): Promise<{ call: Call; close(
     }
     if (name === 'customers.list') {
       const order = given.sort === 'number' ? 'number, id' : 'sort_name, number, id';
-      const { rows } = await pool.query(`SELECT ${page} FROM ${s}.customers ORDER BY ${order} LIMIT 50`);
+      const { rows } = await pool.query(`SELECT ${page('c')} FROM ${s}.customers c ORDER BY ${order} LIMIT 50`);
       return { ok: true, value: rows };
     }
     if (name === 'customers.get') {

@@ -14,7 +14,7 @@ import { keyNames, type KeyStore } from '../core/keys/keystore';
 import { openPassphraseKeyStore } from '../core/keys/passphrase-store';
 import type { Logger } from '../core/router';
 import { createServerFiles, type ServerFiles } from './files';
-import { checkServerKeys, databaseKeys, masterKeyOf } from './keys';
+import { checkServerKeys, databaseKeys, masterKeyOf, masterPassphraseOf } from './keys';
 import type { ServerEnv } from './main';
 
 export interface ServerCore {
@@ -79,20 +79,11 @@ async function embeddedPostgres(dir: string): Promise<PgConnection> {
   }
 }
 
-/** The master passphrase, from the environment or the first line of its file; null when none is given. */
-function masterPassphrase(env: ServerEnv): string | null {
-  const file = env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE;
-  if (file === undefined) return env.KONTOR_SERVER_MASTER_PASSPHRASE ?? null;
-  const passphrase = readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '';
-  if (passphrase.length < 12) throw new Error(`the master passphrase in ${file} must have at least 12 characters`);
-  return passphrase;
-}
-
 export async function openServerCore(env: ServerEnv, version: string, logger: Logger): Promise<ServerCore> {
   const dataDir = resolve(env.KONTOR_SERVER_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const keyFile = env.KONTOR_SERVER_MASTER_KEY_FILE ?? join(dataDir, 'keys.json');
-  const passphrase = masterPassphrase(env);
+  const passphrase = masterPassphraseOf(env);
   const masterKey = masterKeyOf(env);
   // The key file before the database: a wrong passphrase stops before anything opens.
   const file = passphrase === null ? null : await openPassphraseKeyStore({ file: keyFile, passphrase });

@@ -12,7 +12,7 @@ import { defaultMigrationsDir } from '../core/config';
 import { MIGRATIONS_TABLE } from '../core/db/migrations';
 import { connectionOf, createServerApp, issueToken } from './http';
 import { systemMigrationsCurrent } from './readiness';
-import { httpClient, serverWaitingForCancel, testServerFiles } from './testing';
+import { httpClient, serverWaitingForCancel, testServerApp, testServerFiles } from './testing';
 
 describe('the Kontor server over HTTP', () => {
   let kontor: TestKontor;
@@ -167,11 +167,9 @@ describe('the Kontor server over HTTP', () => {
   });
 
   it('limits requests per address and calls per user, answering 429 with Retry-After', async () => {
-    const limited = createServerApp({
+    const limited = testServerApp({
       router: kontor.router,
-      ready: async () => undefined,
       tokenKey,
-      logger: pino({ level: 'silent' }),
       rateLimits: { perAddress: 8, perUser: 3 },
       userOf: async (connection) => (await kontor.sessions.get(connection, false))?.userId ?? null,
     });
@@ -200,13 +198,7 @@ describe('the Kontor server over HTTP', () => {
   });
 
   it('takes files only with a token, as a file, and gives an export only to the connection it was made for', async () => {
-    const withFiles = createServerApp({
-      router: kontor.router,
-      ready: async () => undefined,
-      tokenKey,
-      logger: pino({ level: 'silent' }),
-      files: serverFiles.made[0],
-    });
+    const withFiles = testServerApp({ router: kontor.router, tokenKey, files: serverFiles.made[0] });
     const url = await withFiles.listen({ host: '127.0.0.1', port: 0 });
     const client = httpClient(url);
     try {

@@ -4,18 +4,16 @@
 // uploaded to one is imported on the other (an export made on one is fetched from the other).
 import { randomBytes } from 'node:crypto';
 import { sql } from 'drizzle-orm';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kontor } from '../core/app';
 import { openTestKontor, TEST_ADMIN, type TestKontor } from '../core/db/testing';
-import { createServerApp } from './http';
 import type { ServerFiles } from './files';
-import { httpClient, testServerFiles } from './testing';
+import { httpClient, testServerApp, testServerFiles } from './testing';
 
 describe('two Kontor server instances on one database', () => {
   let kontor: TestKontor;
   let second: Kontor;
-  const apps: ReturnType<typeof createServerApp>[] = [];
+  const apps: ReturnType<typeof testServerApp>[] = [];
   let one: ReturnType<typeof httpClient>;
   let two: ReturnType<typeof httpClient>;
   const urls: string[] = [];
@@ -31,13 +29,7 @@ describe('two Kontor server instances on one database', () => {
     });
     second = await kontor.instance();
     const serve = async (router: Kontor['router'], files: ServerFiles | undefined) => {
-      const app = createServerApp({
-        router,
-        ready: async () => undefined,
-        tokenKey,
-        logger: pino({ level: 'silent' }),
-        ...(files && { files }),
-      });
+      const app = testServerApp({ router, tokenKey, ...(files && { files }) });
       apps.push(app);
       const url = await app.listen({ host: '127.0.0.1', port: 0 });
       urls.push(url);

@@ -22,10 +22,27 @@ export const SERVER_KEY_NAMES = [
   keyNames.serverFiles,
 ] as const;
 
-/** The master key of the environment (`KONTOR_SERVER_MASTER_KEY` or the first line of its secret file), or null. */
+/** A secret given in the environment, or as the first line of a file (a container's secret). */
+function secretOf(value: string | undefined, file: string | undefined): string | undefined {
+  return file === undefined ? value : (readFileSync(file, 'utf8').split(/\r?\n/)[0] ?? '');
+}
+
+/** The master passphrase (`KONTOR_SERVER_MASTER_PASSPHRASE` or the first line of its file), or null. */
+export function masterPassphraseOf(env: ServerEnv): string | null {
+  const file = env.KONTOR_SERVER_MASTER_PASSPHRASE_FILE;
+  const passphrase = secretOf(env.KONTOR_SERVER_MASTER_PASSPHRASE, file);
+  if (passphrase === undefined) return null;
+  // The environment's is checked with the rest of it (serverEnvSchema); a file's only here.
+  if (file !== undefined && passphrase.length < 12) {
+    throw new Error(`the master passphrase in ${file} must have at least 12 characters`);
+  }
+  return passphrase;
+}
+
+/** The master key (`KONTOR_SERVER_MASTER_KEY` or the first line of its secret file), or null. */
 export function masterKeyOf(env: ServerEnv): Buffer | null {
   const file = env.KONTOR_SERVER_MASTER_KEY_SECRET_FILE;
-  const text = file === undefined ? env.KONTOR_SERVER_MASTER_KEY : readFileSync(file, 'utf8').split(/\r?\n/)[0];
+  const text = secretOf(env.KONTOR_SERVER_MASTER_KEY, file);
   if (text === undefined) return null;
   try {
     return parseMasterKey(text);

@@ -6,28 +6,24 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selfSignedCertificate } from '../../test/fixtures/smtp-peer';
-import { createServerApp } from './http';
-import { serverWaitingForCancel, testServerFiles } from './testing';
+import { serverWaitingForCancel, testServerApp, testServerFiles } from './testing';
 import { openTestKontor, TEST_ADMIN, value, type TestKontor } from '../core/db/testing';
 import { createEnvironmentGate, parseEnv } from '../core/config';
 import { createRemoteRouter, fingerprintOf } from '../core/remote/remote-router';
 
 describe('a desk calling the Kontor server', () => {
   let kontor: TestKontor;
-  const apps: ReturnType<typeof createServerApp>[] = [];
+  const apps: ReturnType<typeof testServerApp>[] = [];
   const tokenKey = randomBytes(32);
   const dir = mkdtempSync(join(tmpdir(), 'kontor-remote-'));
   const serverFiles = testServerFiles();
 
   const serve = async (options: { port?: number; tls?: { cert: Buffer; key: Buffer } } = {}) => {
-    const app = createServerApp({
+    const app = testServerApp({
       router: kontor.router,
-      ready: async () => undefined,
       tokenKey,
-      logger: pino({ level: 'silent' }),
       files: serverFiles.made[0],
       ...(options.tls && { tls: options.tls }),
     });

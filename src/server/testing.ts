@@ -10,12 +10,17 @@ import { createRemoteRouter } from '../core/remote/remote-router';
 import type { Router } from '../core/router';
 import type { Result } from '../shared/errors';
 import { createServerFiles, type ServerFiles } from './files';
-import { createServerApp } from './http';
+import { createServerApp, type ServerAppOptions } from './http';
 
 export interface RpcAnswer {
   readonly status: number;
   readonly headers: Headers;
   readonly result: Result<unknown>;
+}
+
+/** The server app as tests run it: always ready, logging nothing; the rest as the test gives it. */
+export function testServerApp(options: Omit<ServerAppOptions, 'ready' | 'logger'>) {
+  return createServerApp({ ready: async () => undefined, logger: pino({ level: 'silent' }), ...options });
 }
 
 /**
@@ -79,7 +84,7 @@ export function httpClient(base: string) {
 export async function serverWaitingForCancel(tokenKey: Buffer) {
   let cancelled: () => void = () => undefined;
   const seen = new Promise<void>((resolve) => (cancelled = resolve));
-  const app = createServerApp({
+  const app = testServerApp({
     router: {
       call: (_name, _input, options) =>
         new Promise((resolve) =>
@@ -89,9 +94,7 @@ export async function serverWaitingForCancel(tokenKey: Buffer) {
           }),
         ),
     },
-    ready: async () => undefined,
     tokenKey,
-    logger: pino({ level: 'silent' }),
   });
   return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }), seen };
 }
@@ -101,12 +104,7 @@ export async function serverWaitingForCancel(tokenKey: Buffer) {
  * and a desk's remote transport calling it — every call of the test crosses real HTTP.
  */
 export async function httpTransport(router: Router): Promise<Transport> {
-  const app = createServerApp({
-    router,
-    ready: async () => undefined,
-    tokenKey: randomBytes(32),
-    logger: pino({ level: 'silent' }),
-  });
+  const app = testServerApp({ router, tokenKey: randomBytes(32) });
   const remote = createRemoteRouter({ url: await app.listen({ host: '127.0.0.1', port: 0 }) });
   return {
     call: (name, input, options) => remote.call(name, input, options),

@@ -218,6 +218,13 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
     return token;
   }
 
+  const parseResult = (text: string): Result<unknown> => {
+    const parsed = resultSchema.safeParse(JSON.parse(text));
+    if (!parsed.success)
+      throw new Unreachable('server_answer', 'the Kontor server gave an answer this desk does not understand');
+    return parsed.data;
+  };
+
   /** A file request: the body or the answer streamed (an upload, a download), the answer's JSON otherwise. */
   function transfer(
     method: 'GET' | 'POST',
@@ -251,9 +258,9 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
           response.on('end', () => {
             let refusal: Result<unknown> | undefined;
             try {
-              refusal = resultSchema.parse(JSON.parse(text));
+              refusal = parseResult(text);
             } catch {
-              refusal = undefined;
+              // Not an envelope (a proxy's page, a cut-off answer): the plain refusal below.
             }
             reject(
               refusal && !refusal.ok
@@ -278,13 +285,6 @@ export function createRemoteRouter(server: RemoteServer): RemoteRouter {
   }
 
   const fileIdOf = (answer: unknown) => z.object({ fileId: z.string() }).parse(answer).fileId;
-
-  const parseResult = (text: string): Result<unknown> => {
-    const parsed = resultSchema.safeParse(JSON.parse(text));
-    if (!parsed.success)
-      throw new Unreachable('server_answer', 'the Kontor server gave an answer this desk does not understand');
-    return parsed.data;
-  };
 
   return {
     async call(name, input, options = {}) {
