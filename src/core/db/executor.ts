@@ -164,9 +164,43 @@ function statementCache(raw: SqliteDatabase, limit = 500) {
   };
 }
 
+/**
+ * The INSERT statements of a table, by rows per statement: made once per table, not per call (a
+ * replay inserts some 20,000 statements of a hundred rows; building and hashing their text each
+ * time cost as much as running them).
+ */
+function insertStatements(raw: SqliteDatabase) {
+  const byTable = new WeakMap<
+    Table,
+    { columns: ColumnOf[]; perStatement: number; statement: (rows: number) => Statement }
+  >();
+  return (table: Table) => {
+    let known = byTable.get(table);
+    if (!known) {
+      const columns = columnsOf(table);
+      const row = `(${columns.map(() => '?').join(', ')})`;
+      const head = `INSERT INTO "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES `;
+      const statements = new Map<number, Statement>();
+      const statement = (rows: number) => {
+        let made = statements.get(rows);
+        if (!made) {
+          made = raw.prepare(head + Array(rows).fill(row).join(', '));
+          statements.set(rows, made);
+        }
+        return made;
+      };
+      const perStatement = Math.max(1, Math.min(SQLITE_ROWS_PER_INSERT, Math.floor(30_000 / columns.length)));
+      known = { columns, perStatement, statement };
+      byTable.set(table, known);
+    }
+    return known;
+  };
+}
+
 export function sqliteExecutor(raw: SqliteDatabase): Executor {
   const exclusive = createMutex();
   const prepare = statementCache(raw);
+  const insertsOf = insertStatements(raw);
   const make = (inTransaction: boolean): Executor => {
     // Outside a transaction every statement waits its turn, so it never lands inside another
     // caller's open transaction (and is never rolled back with it).
@@ -202,23 +236,22 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
       insert: (table, list) =>
         guard(async () => {
           if (list.length === 0) return;
-          const columns = columnsOf(table);
+          const { columns, perStatement, statement } = insertsOf(table);
           // Many rows per statement (each call into the driver costs about as much as a short
           // row), the rest one by one: two statements per table, whatever the list's length.
-          const perStatement = Math.max(1, Math.min(SQLITE_ROWS_PER_INSERT, Math.floor(30_000 / columns.length)));
-          const row = `(${columns.map(() => '?').join(', ')})`;
-          const statementFor = (rows: number) =>
-            prepare(
-              sql.raw(
-                `INSERT INTO "${getTableName(table)}" (${columns.map((c) => `"${c.name}"`).join(', ')}) VALUES ${Array(rows).fill(row).join(', ')}`,
-              ),
-            ).statement;
           const write = () => {
             const whole = list.length - (list.length % perStatement);
+            const many = whole > 0 ? statement(perStatement) : null;
+            const params: unknown[] = new Array(perStatement * columns.length);
             for (let i = 0; i < whole; i += perStatement) {
-              statementFor(perStatement).run(list.slice(i, i + perStatement).flatMap((r) => valuesOf(r, columns)));
+              let at = 0;
+              for (let r = i; r < i + perStatement; r++) {
+                const row = list[r] as Record<string, unknown>;
+                for (const c of columns) params[at++] = row[c.property] ?? c.fallback;
+              }
+              many?.run(params);
             }
-            for (const rest of list.slice(whole)) statementFor(1).run(valuesOf(rest, columns));
+            for (const rest of list.slice(whole)) statement(1).run(valuesOf(rest, columns));
           };
           if (inTransaction || list.length === 1) write();
           else raw.transaction(write)();
