@@ -1,6 +1,6 @@
 // End-to-end tests in Debian's Chromium against the web host (and Electron where its binary exists).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
@@ -13,6 +13,17 @@ const origin = `http://127.0.0.1:${port}`;
 // Server mode: a Kontor server (embedded PGlite) and a second web host whose every call goes to it.
 const serverPort = port + 1;
 const serverModeOrigin = `http://127.0.0.1:${port + 2}`; // test/e2e/server-mode.spec.ts
+// That desk gets its Kontor server from IT's machine-wide configuration, as a managed desk does.
+const machineConfigFile = join(dataDir, 'machine', 'config.json');
+mkdirSync(join(dataDir, 'machine'), { recursive: true });
+writeFileSync(
+  machineConfigFile,
+  JSON.stringify({
+    serverUrl: `http://127.0.0.1:${serverPort}`,
+    allowDirectPostgres: false,
+    disabledFeatures: ['analytics'],
+  }),
+);
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -73,7 +84,7 @@ export default defineConfig({
         KONTOR_DATA_DIR: join(dataDir, 'desk'),
         KONTOR_WEB_PORT: String(port + 2),
         KONTOR_WEB_TOKEN: process.env['KONTOR_E2E_TOKEN'],
-        KONTOR_SERVER_URL: `http://127.0.0.1:${serverPort}`,
+        KONTOR_MACHINE_CONFIG_FILE: machineConfigFile,
       },
     },
   ],

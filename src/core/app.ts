@@ -46,6 +46,7 @@ import { createDatabaseSettings } from './settings/database-settings';
 import { settingsHandlers } from './settings/settings.handlers';
 import { createSettingsStore } from './settings/settings.store';
 import { systemHandlers } from './system/system.handlers';
+import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createTenantsAdmin } from './tenants/tenants.admin';
 import { tenantsHandlers } from './tenants/tenants.handlers';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
@@ -84,6 +85,8 @@ export interface KontorOptions {
   readonly sharedFiles?: (system: Executor) => SharedFiles;
   /** The Kontor server: its database, as its environment gave it (settings.setDatabase refuses). */
   readonly databaseFromEnvironment?: string;
+  /** The machine-wide configuration IT set (app.machine answers it). */
+  readonly machine?: MachineState;
 }
 
 export interface Kontor {
@@ -234,7 +237,12 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
 
   // Handlers per area, one for every procedure of the contract.
   const handlers = {
-    ...systemHandlers({ version: options.version, database: stores.dialect, keyStore: keyStore.kind }),
+    ...systemHandlers({
+      version: options.version,
+      database: stores.dialect,
+      keyStore: keyStore.kind,
+      machine: options.machine ?? NO_MACHINE_CONFIG,
+    }),
     ...settingsHandlers({ database: databaseSettings }),
     ...tenantsHandlers({ admin }),
     ...authHandlers({ auth, rules }),

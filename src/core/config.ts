@@ -9,6 +9,9 @@ import { AppError, validationError } from '../shared/errors';
 import type { Clock } from './deps';
 import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
 import { createGate, type Gate } from './gate';
+import { directDatabaseRefused, withMachinePolicy } from './machine/machine-gate';
+import { loadMachineConfig, machineConfigFile } from './machine/machine-config';
+import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createRemoteGate } from './remote/remote-gate';
 import type { Logger } from './router';
 import { connectPostgres } from './db/postgres';
@@ -43,6 +46,8 @@ export const envSchema = z.object({
   /** The company CA's certificate (a PEM file) for KONTOR_SERVER_URL. */
   KONTOR_SERVER_CA_FILE: z.string().min(1).optional(),
   KONTOR_SERVER_FINGERPRINT: kontorServerSchema.shape.fingerprint,
+  /** Another machine-wide configuration file than the platform's (tests, the web host). */
+  KONTOR_MACHINE_CONFIG_FILE: z.string().min(1).optional(),
 });
 export type KontorEnv = z.infer<typeof envSchema>;
 
@@ -69,6 +74,8 @@ export interface OpenFromEnvironmentOptions {
   readonly keyStoreKind?: KeyStoreKind;
   /** The web host's test clock (browser tests move time on instead of waiting). */
   readonly clock?: Clock;
+  /** IT's machine-wide configuration (src/core/machine): it may forbid Postgres and set the Kontor server. */
+  readonly machine?: MachineState;
 }
 
 export async function openKeyStore(
@@ -123,6 +130,7 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
         : settings.database.url);
 
   let database: DatabaseTarget;
+  if (url !== undefined && options.machine?.config.allowDirectPostgres === false) throw directDatabaseRefused();
   if (url !== undefined) {
     database = {
       kind: 'postgres',
@@ -140,6 +148,7 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
     settingsFile,
     version: options.version,
     ...(options.clock && { clock: options.clock }),
+    ...(options.machine && { machine: options.machine }),
   };
   try {
     const kontor = await openKontor(kontorOptions);
@@ -155,6 +164,27 @@ export async function openFromEnvironment(options: OpenFromEnvironmentOptions): 
   }
 }
 
+function readCaFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new AppError(
+      'validation',
+      `the Kontor server's CA certificate ${file} (serverCaFile of the machine-wide configuration) cannot be read: ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`,
+    );
+  }
+}
+
+/**
+ * IT's machine-wide configuration for this process (KONTOR_MACHINE_CONFIG_FILE names another file
+ * than the platform's); what is wrong with it goes to the log as well as to app.machine.
+ */
+export async function machineFromEnvironment(env: KontorEnv, logger: Logger): Promise<MachineState> {
+  const state = await loadMachineConfig(process.platform, env.KONTOR_MACHINE_CONFIG_FILE ?? machineConfigFile());
+  for (const problem of state.problems) logger.warn('a machine-wide setting is left out', { ...problem });
+  return state;
+}
+
 /** The Kontor server a desk forwards its calls to: the environment's, else the settings file's; none for a database URL. */
 function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | null {
   if (options.databaseUrl !== undefined || options.env.KONTOR_DATABASE_URL !== undefined) return null;
@@ -164,6 +194,14 @@ function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | nul
       url: env.KONTOR_SERVER_URL,
       ...(env.KONTOR_SERVER_CA_FILE !== undefined && { ca: readFileSync(env.KONTOR_SERVER_CA_FILE, 'utf8') }),
       ...(env.KONTOR_SERVER_FINGERPRINT !== undefined && { fingerprint: env.KONTOR_SERVER_FINGERPRINT }),
+    };
+  }
+  const machine = options.machine?.config;
+  if (machine?.serverUrl !== undefined) {
+    return {
+      url: machine.serverUrl,
+      ...(machine.serverCaFile !== undefined && { ca: readCaFile(machine.serverCaFile) }),
+      ...(machine.serverFingerprint !== undefined && { fingerprint: machine.serverFingerprint }),
     };
   }
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -176,12 +214,16 @@ function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | nul
  * with the configured key store, and when that fails it waits for the master passphrase.
  */
 export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
+  return withMachinePolicy(environmentGate(options), options.machine ?? NO_MACHINE_CONFIG);
+}
+
+function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
   const server = kontorServerOf(options);
   if (server) {
     return createRemoteGate({
       server,
-      fromEnvironment: options.env.KONTOR_SERVER_URL !== undefined,
+      fromEnvironment: options.env.KONTOR_SERVER_URL !== undefined || options.machine?.config.serverUrl !== undefined,
       settingsFile: settingsFilePath(dataDir),
       logger: options.logger ?? consoleLogger,
     });

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
-import { createEnvironmentGate, parseEnv } from '../core/config';
+import { createEnvironmentGate, machineFromEnvironment, parseEnv } from '../core/config';
+import { consoleLogger } from '../core/app';
 import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/contract/bridge';
@@ -161,11 +162,13 @@ if (!app.requestSingleInstanceLock()) {
       ? join(process.resourcesPath, 'migrations')
       : join(app.getAppPath(), 'resources', 'migrations');
     try {
+      const env = parseEnv(process.env);
       gate = createEnvironmentGate({
         dataDir: process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData'),
-        env: parseEnv(process.env),
+        env,
         version: app.getVersion(),
         migrationsDir,
+        machine: await machineFromEnvironment(env, consoleLogger),
       });
     } catch (error) {
       // Only a bad KONTOR_* variable gets here; everything else shows in the app's unlock screen.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { consoleLogger } from '../core/app';
-import { createEnvironmentGate, defaultDataDir, parseEnv } from '../core/config';
+import { createEnvironmentGate, defaultDataDir, machineFromEnvironment, parseEnv } from '../core/config';
 import { validationError } from '../shared/errors';
 import { startWebHost } from './server';
 
@@ -27,6 +27,7 @@ try {
     dataDir: env.KONTOR_DATA_DIR ?? defaultDataDir(),
     env,
     version: pkg.version,
+    machine: await machineFromEnvironment(env, consoleLogger),
     ...(testClock && { clock: { now: () => new Date(Date.now() + offset) } }),
   });
   await gate.start();

@@ -1,7 +1,8 @@
 // A desk in server mode, in the browser: the web host forwards every call to a Kontor server (an
 // embedded PGlite behind it), and the renderer is the same. The company is set up on the server,
 // customers are made, imported from a file and found through it, Settings says the desk uses the server, and the desk's
-// own data directory holds no database.
+// own data directory holds no database. The desk has its server from IT's machine-wide configuration
+// (playwright.config.ts), which also switches analytics off: Settings shows what IT set and locks it.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
@@ -36,11 +37,18 @@ test('a desk in server mode sets up the company on the server and works with cus
   const settings = new SettingsPage(page);
   await settings.open();
   await expect(page.getByText('In use now: Kontor server (recommended for several desks)')).toBeVisible();
+  await expect(settings.section('Set by IT')).toBeVisible();
+  await expect(page.getByText('Set by IT: the database of this computer cannot be changed here.')).toBeVisible();
+  await expect(page.getByRole('radio', { name: 'Local encrypted database' })).toBeDisabled();
+  await expect(page.getByRole('button', { name: 'Save database choice' })).toBeDisabled();
+  const app = new AppPage(page);
+  await expect(app.navLink('Settings')).toBeVisible();
+  await expect(app.navLink('Analytics')).toHaveCount(0);
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The server answers and is ready.' })).toBeVisible();
 
   const desk = join(process.env['KONTOR_E2E_DATA_DIR'] ?? '', 'desk');
   const files = existsSync(desk) ? readdirSync(desk) : [];
   expect(files.filter((name) => name.endsWith('.db'))).toEqual([]);
-  await expect(new AppPage(page).customersHeading.or(settings.section('Appearance'))).toBeVisible();
+  await expect(app.customersHeading.or(settings.section('Appearance'))).toBeVisible();
 });

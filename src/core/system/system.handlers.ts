@@ -1,6 +1,7 @@
 // The running application: liveness, what it runs on, and the lifecycle calls the start gate
 // answers before the data is open (here the data is open, so they say so).
 import type { KeyStoreLocation } from '../../shared/contract';
+import type { MachineState } from '../../shared/machine-config';
 import { AppError } from '../../shared/errors';
 import type { HandlersOf } from '../router';
 
@@ -8,11 +9,13 @@ export function systemHandlers(info: {
   version: string;
   database: 'sqlite' | 'postgres';
   keyStore: KeyStoreLocation;
+  machine: MachineState;
 }): HandlersOf<'app' | 'system'> {
   return {
     'system.ping': async () => ({ pong: true as const }),
     'system.check': async () => ({ pong: true as const }),
-    'app.info': async () => ({ ...info }),
+    'app.info': async () => ({ version: info.version, database: info.database, keyStore: info.keyStore }),
+    'app.machine': async () => info.machine,
     'app.status': async () => ({ state: 'ready' as const }),
     'app.unlock': async () => ({ state: 'ready' as const }),
     'app.importKeys': async () => {

@@ -1,5 +1,6 @@
 // The app itself: whether its data is open (unlock, key import), what it runs on, round trips.
 import { z } from 'zod';
+import { machineStateSchema } from '../machine-config';
 import { procedure } from './procedure';
 
 /** Where a desk keeps its keys (its choice at setup). */
@@ -56,6 +57,16 @@ export const appContract = {
     permission: 'anonymous',
     whileLocked: true,
     beforeAccountReady: true,
+  }),
+  'app.machine': procedure({
+    summary:
+      'The machine-wide configuration IT set for this computer, which settings it locks, and what is wrong with it',
+    input: z.strictObject({}),
+    output: machineStateSchema,
+    permission: 'anonymous',
+    whileLocked: true,
+    beforeAccountReady: true,
+    passive: true,
   }),
   'system.ping': procedure({
     summary: 'Does nothing; measures the round trip',

@@ -24,6 +24,7 @@ export const procedureNames = [
   'system.check',
   'app.info',
   'app.status',
+  'app.machine',
   'app.unlock',
   'app.importKeys',
   'settings.getDatabase',

@@ -1,8 +1,8 @@
 // Page object for Settings: its sections by heading (Appearance for everyone; Database only for
-// installation administrators), at its own address.
+// installation administrators; Set by IT where IT configured the computer), at its own address.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type SettingsSection = 'Appearance' | 'Database';
+export type SettingsSection = 'Appearance' | 'Database' | 'Set by IT';
 
 export class SettingsPage {
   constructor(readonly page: Page) {}

@@ -23,6 +23,7 @@ import { CommandPalette } from './CommandPalette';
 import { LanguageSwitch } from '../components/LanguageSwitch';
 import { NavIcon } from '../components/NavIcon';
 import { call } from '../lib/api';
+import { useProcedure } from '../lib/query';
 import { useAuth, useSignedIn } from '../lib/auth';
 import { AdminScreen } from '../screens/admin/AdminScreen';
 import { AnalyticsScreen } from '../screens/analytics/AnalyticsScreen';
@@ -128,7 +129,12 @@ export function Shell() {
   const status = useSignedIn();
   const [opened, { toggle }] = useDisclosure();
   const [route, go] = useArea();
-  const visible = navigation.filter((n) => n.needs.length === 0 || n.needs.some((p) => status.permissions.includes(p)));
+  const disabled = useProcedure('app.machine', {}).data?.config.disabledFeatures ?? [];
+  const visible = navigation.filter(
+    (n) =>
+      (n.needs.length === 0 || n.needs.some((p) => status.permissions.includes(p))) &&
+      !(n.feature && disabled.includes(n.feature)),
+  );
   const allowed = route === 'profile' || visible.some((n) => n.route === route);
   const shown: Route = allowed ? route : (visible[0]?.route ?? 'settings');
 

@@ -3,6 +3,7 @@
 // (pushState), so every place a user opens is a step they can go back to.
 import { useLocation } from 'wouter';
 import type { Grant } from '../../../shared/contract';
+import type { MachineFeature } from '../../../shared/machine-config';
 
 export const routes = ['customers', 'tasks', 'sales', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
@@ -30,12 +31,15 @@ export function useArea(): [Route, (path: string, options?: { replace?: boolean 
   return [areaOf(location), navigate];
 }
 
-/** Which permission shows a navigation entry; the main process enforces them regardless. */
-export const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[] }[] = [
+/**
+ * Which permission shows a navigation entry, and the feature IT may switch off that hides it; the
+ * main process enforces both regardless.
+ */
+export const navigation: { route: Exclude<Route, 'profile'>; needs: readonly Grant[]; feature?: MachineFeature }[] = [
   { route: 'customers', needs: ['customers.read'] },
   { route: 'tasks', needs: ['customers.read'] },
   { route: 'sales', needs: ['customers.read'] },
-  { route: 'analytics', needs: ['analytics.read'] },
+  { route: 'analytics', needs: ['analytics.read'], feature: 'analytics' },
   {
     route: 'admin',
     needs: ['users.manage', 'audit.read', 'settings.manage', 'gdpr.manage', 'tenants.manage', 'installation.manage'],

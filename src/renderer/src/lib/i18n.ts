@@ -15,9 +15,11 @@ export const languages = ['de', 'en'] as const;
 export type Language = (typeof languages)[number];
 const STORAGE_KEY = 'kontor.language';
 
-function initialLanguage(): Language {
+/** The user's own choice, else the default IT set for the computer, else the system's language. */
+export function initialLanguage(machineDefault?: Language): Language {
   const stored = localStorage.getItem(STORAGE_KEY);
   if (stored === 'de' || stored === 'en') return stored;
+  if (machineDefault) return machineDefault;
   return navigator.language.toLowerCase().startsWith('de') ? 'de' : 'en';
 }
 

@@ -22,13 +22,50 @@ import { ErrorAlert } from '../../components/ErrorAlert';
 import { useProcedure } from '../../lib/query';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useCan } from '../../lib/auth';
+import { POLICY_TEXT, type MachineState } from '../../../../shared/machine-config';
 
 type DatabaseSettings = Output<'settings.getDatabase'>;
 
-function DatabaseCard() {
+function DatabaseCard({ machine }: { machine: MachineState | undefined }) {
   const loaded = useProcedure('settings.getDatabase', {});
   if (loaded.error) return <ErrorAlert error={loaded.error} />;
-  return loaded.data ? <DatabaseForm initial={loaded.data} /> : null;
+  return loaded.data && machine ? <DatabaseForm initial={loaded.data} machine={machine} /> : null;
+}
+
+/** What IT set for this computer (locked here), and what of its configuration was left out. */
+function MachineCard({ machine }: { machine: MachineState }) {
+  const { t, i18n } = useTranslation();
+  const language = i18n.language === 'de' ? 'de' : 'en';
+  if (machine.locked.length === 0 && machine.problems.length === 0) return null;
+  return (
+    <Card withBorder>
+      <Stack gap="xs">
+        <Title order={3}>{t('settings.machine')}</Title>
+        <Text size="sm" c="dimmed">
+          {t('settings.machineHelp')}
+        </Text>
+        {machine.locked.map((key) => (
+          <Text size="sm" key={key}>
+            {POLICY_TEXT[key][language].title}:{' '}
+            <Text span ff="monospace">
+              {JSON.stringify(machine.config[key])}
+            </Text>
+          </Text>
+        ))}
+        {machine.problems.length > 0 && (
+          <Alert color="orange" role="note" title={t('settings.machineProblems')}>
+            {machine.problems.map((problem, i) => (
+              <Text size="sm" key={i}>
+                {problem.line === null
+                  ? t('settings.machineProblemNoLine', { ...problem })
+                  : t('settings.machineProblem', { ...problem, line: problem.line })}
+              </Text>
+            ))}
+          </Alert>
+        )}
+      </Stack>
+    </Card>
+  );
 }
 
 type Kind = DatabaseSettings['configured']['kind'];
@@ -40,7 +77,7 @@ const kindLabel = {
   postgres: 'settings.server',
 } as const satisfies Record<Kind, string>;
 
-function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
+function DatabaseForm({ initial, machine }: { initial: DatabaseSettings; machine: MachineState }) {
   const { t, i18n } = useTranslation();
   const configured = initial.configured;
   const [settings, setSettings] = useState<DatabaseSettings | null>(initial);
@@ -53,6 +90,8 @@ function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
   const [saved, setSaved] = useState(false);
   const [check, setCheck] = useState<ServerCheck | null>(null);
   const [testing, setTesting] = useState(false);
+  const fixedByIt = machine.locked.includes('serverUrl');
+  const postgresAllowed = machine.config.allowDirectPostgres !== false;
 
   const server = () => ({
     url: url.trim(),
@@ -106,11 +145,21 @@ function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
           {t('settings.databaseHelp')}
         </Text>
         {settings && <Text size="sm">{t('settings.active', { kind: t(kindLabel[settings.active]) })}</Text>}
+        {fixedByIt && (
+          <Alert color="blue" role="note">
+            {t('settings.lockedByIt')}
+          </Alert>
+        )}
         <Radio.Group value={kind} onChange={(v) => setKind(v)} label={t('settings.database')}>
           <Stack gap="xs" mt="xs">
-            <Radio value="sqlite" label={t('settings.local')} />
-            <Radio value="server" label={t('settings.kontorServer')} />
-            <Radio value="postgres" label={t('settings.server')} />
+            <Radio value="sqlite" label={t('settings.local')} disabled={fixedByIt} />
+            <Radio value="server" label={t('settings.kontorServer')} disabled={fixedByIt} />
+            <Radio
+              value="postgres"
+              label={t('settings.server')}
+              disabled={fixedByIt || !postgresAllowed}
+              description={postgresAllowed ? undefined : t('settings.postgresNotAllowed')}
+            />
           </Stack>
         </Radio.Group>
         {kind === 'server' && (
@@ -186,7 +235,7 @@ function DatabaseForm({ initial }: { initial: DatabaseSettings }) {
             {t('settings.saved')}
           </Alert>
         )}
-        <Button type="submit" w="fit-content">
+        <Button type="submit" w="fit-content" disabled={fixedByIt}>
           {t('settings.save')}
         </Button>
       </Stack>
@@ -198,6 +247,7 @@ export function SettingsScreen() {
   const { t } = useTranslation();
   const canManage = useCan('installation.manage');
   const { colorScheme, setColorScheme } = useMantineColorScheme();
+  const machine = useProcedure('app.machine', {}).data;
   return (
     <Stack maw={640}>
       <Title order={2}>{t('settings.title')}</Title>
@@ -215,7 +265,8 @@ export function SettingsScreen() {
           />
         </Stack>
       </Card>
-      {canManage && <DatabaseCard />}
+      {machine && <MachineCard machine={machine} />}
+      {canManage && <DatabaseCard machine={machine} />}
     </Stack>
   );
 }
