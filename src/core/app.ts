@@ -46,6 +46,7 @@ import { createDatabaseSettings } from './settings/database-settings';
 import { settingsHandlers } from './settings/settings.handlers';
 import { createSettingsStore } from './settings/settings.store';
 import { systemHandlers } from './system/system.handlers';
+import { updatesHandlers } from './updates/updates.handlers';
 import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createTenantsAdmin } from './tenants/tenants.admin';
 import { tenantsHandlers } from './tenants/tenants.handlers';
@@ -264,6 +265,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...analyticsHandlers({ companies }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
+    // A desk's updater answers in front of the gate (withMachinePolicy); here there is none.
+    ...updatesHandlers(null),
   } satisfies Handlers;
 
   const resolver: SessionResolver = {

@@ -11,6 +11,7 @@ import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type Konto
 import { createGate, type Gate } from './gate';
 import { directDatabaseRefused, withMachinePolicy } from './machine/machine-gate';
 import { loadMachineConfig, machineConfigFile } from './machine/machine-config';
+import type { Updater } from './updates/updater';
 import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createRemoteGate } from './remote/remote-gate';
 import type { Logger } from './router';
@@ -213,8 +214,14 @@ function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | nul
  * The gate every long-running process (desktop app, web host) starts with: it opens the data
  * with the configured key store, and when that fails it waits for the master passphrase.
  */
-export function createEnvironmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
-  return withMachinePolicy(environmentGate(options), options.machine ?? NO_MACHINE_CONFIG);
+export function createEnvironmentGate(
+  options: OpenFromEnvironmentOptions & { logger?: Logger; updater?: Updater },
+): Gate {
+  return withMachinePolicy(environmentGate(options), {
+    machine: options.machine ?? NO_MACHINE_CONFIG,
+    updater: options.updater ?? null,
+    logger: options.logger ?? consoleLogger,
+  });
 }
 
 function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {

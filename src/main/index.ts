@@ -10,6 +10,7 @@ import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/contract/bridge';
 import { menuTemplate } from './menu';
+import { desktopUpdater } from './updates';
 import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isTrustedSender, rendererFile } from './origin';
 import { CONTENT_SECURITY_POLICY, hardenSessions } from './security';
 
@@ -73,13 +74,16 @@ const fileRequestSchema = z.object({
 /** Windows that were granted files (their grants are revoked when they close). */
 const granted = new Set<number>();
 
-/** Running calls that the renderer named, so it can cancel them: `<window>:<call id>`. */
-const running = new Map<string, AbortController>();
+/**
+ * Running calls that the renderer named (long ones: imports, exports, a replay), so it can cancel
+ * them and an update does not restart the app under them: `<window>:<call id>`.
+ */
+const running = new Map<string, { name: string; controller: AbortController }>();
 
 function registerIpc(): void {
   ipcMain.handle('kontor:cancel', (event, callId: unknown) => {
     if (!isTrustedSender(event, origins) || typeof callId !== 'string') return;
-    running.get(`${event.sender.id}:${callId}`)?.abort();
+    running.get(`${event.sender.id}:${callId}`)?.controller.abort();
   });
   // The system's open or save dialog; the chosen file is granted to this window's connection only.
   ipcMain.handle('kontor:choose-file', async (event, request: unknown) => {
@@ -125,7 +129,7 @@ function registerIpc(): void {
     const id = typeof callId === 'string' ? callId.slice(0, 100) : undefined;
     const controller = new AbortController();
     const key = `${event.sender.id}:${id ?? ''}`;
-    if (id) running.set(key, controller);
+    if (id) running.set(key, { name, controller });
     try {
       return await gate.call(name, input, {
         // Each window is its own connection: its session lives here, never in the renderer.
@@ -163,12 +167,24 @@ if (!app.requestSingleInstanceLock()) {
       : join(app.getAppPath(), 'resources', 'migrations');
     try {
       const env = parseEnv(process.env);
+      const dataDir = process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData');
+      const machine = await machineFromEnvironment(env, consoleLogger);
+      // Only an installed app updates itself (a development start has nothing to replace).
+      const updates = app.isPackaged
+        ? desktopUpdater(machine, {
+            dataDir,
+            version: app.getVersion(),
+            busy: () => running.values().next().value?.name ?? null,
+          })
+        : null;
+      if (updates) app.on('will-quit', updates.stop);
       gate = createEnvironmentGate({
-        dataDir: process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData'),
+        dataDir,
         env,
         version: app.getVersion(),
         migrationsDir,
-        machine: await machineFromEnvironment(env, consoleLogger),
+        machine,
+        ...(updates && { updater: updates.updater }),
       });
     } catch (error) {
       // Only a bad KONTOR_* variable gets here; everything else shows in the app's unlock screen.

@@ -204,3 +204,12 @@ export function disabledFeatureOf(name: string, config: MachineConfig): MachineF
   }
   return null;
 }
+
+/** Electron's proxy settings (session.setProxy) for IT's proxy setting. */
+export function proxyRules(
+  proxy: MachineConfig['proxy'],
+): { mode: 'system' } | { mode: 'direct' } | { mode: 'fixed_servers'; proxyRules: string } {
+  if (proxy === undefined || proxy === 'system') return { mode: 'system' };
+  if (proxy === 'direct') return { mode: 'direct' };
+  return { mode: 'fixed_servers', proxyRules: proxy };
+}

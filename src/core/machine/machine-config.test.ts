@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { disabledFeatureOf, machineKeys } from '../../shared/machine-config';
+import { disabledFeatureOf, machineKeys, proxyRules } from '../../shared/machine-config';
 import { EXAMPLE_CONFIG } from './policy-templates';
 import {
   combineMachineConfig,
@@ -174,5 +174,17 @@ describe('Group Policy and configuration profiles', () => {
     expect(disabledFeatureOf('customers.export', off)).toBeNull();
     expect(disabledFeatureOf('customers.list', off)).toBeNull();
     expect(disabledFeatureOf('analytics.refresh', {})).toBeNull();
+  });
+});
+
+describe('the proxy IT sets', () => {
+  it('becomes Electron’s proxy settings', () => {
+    expect(proxyRules(undefined)).toEqual({ mode: 'system' });
+    expect(proxyRules('system')).toEqual({ mode: 'system' });
+    expect(proxyRules('direct')).toEqual({ mode: 'direct' });
+    expect(proxyRules('http://proxy.example.com:3128')).toEqual({
+      mode: 'fixed_servers',
+      proxyRules: 'http://proxy.example.com:3128',
+    });
   });
 });

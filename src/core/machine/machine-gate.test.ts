@@ -6,6 +6,8 @@ import type { MachineConfig } from '../../shared/machine-config';
 import { createEnvironmentGate, machineFromEnvironment } from '../config';
 import { quietLogger } from '../db/testing';
 import { settingsFilePath, writeSettingsFile } from '../settings/settings.file';
+import { systemClock } from '../deps';
+import { createUpdater } from '../updates/updater';
 import { combineMachineConfig } from './machine-config';
 
 const dirs: string[] = [];
@@ -110,5 +112,43 @@ describe("IT's machine-wide configuration in front of the app", () => {
         fields: expect.objectContaining({ field: 'proxy', line: 3, where: file }),
       },
     ]);
+  });
+});
+
+describe("the desk's updates in front of the gate", () => {
+  it('answers for the updater of this computer whatever gate is behind, and says when there is none', async () => {
+    const bare = createEnvironmentGate({ dataDir: dataDir(), env, version: 't', logger: quietLogger });
+    expect(await bare.call('updates.status', {})).toEqual({ ok: true, value: { state: 'disabled', why: 'not_here' } });
+    expect(await bare.call('updates.restart', {})).toMatchObject({
+      ok: false,
+      error: { code: 'conflict', details: { reason: 'no_update_ready' } },
+    });
+    const updater = createUpdater({
+      config: { updatesEnabled: false, updateUrl: 'https://updates.example.com' },
+      currentVersion: '1.0.0',
+      installationId: 'x',
+      platform: 'linux',
+      arch: 'x64',
+      engine: { download: async () => undefined, install: async () => undefined },
+      busy: () => null,
+      clock: systemClock,
+      logger: quietLogger,
+    });
+    // A desk in server mode: the updater still answers here, not the server.
+    const remote = createEnvironmentGate({
+      dataDir: dataDir(),
+      env: {},
+      version: 't',
+      logger: quietLogger,
+      machine: machine({ serverUrl: 'http://127.0.0.1:9', updatesEnabled: false }),
+      updater,
+    });
+    expect(await remote.call('updates.check', {})).toEqual({ ok: true, value: { state: 'disabled', why: 'by_it' } });
+    expect(await remote.call('updates.check', { extra: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'validation' },
+    });
+    await bare.close();
+    await remote.close();
   });
 });

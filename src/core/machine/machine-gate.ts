@@ -1,10 +1,15 @@
-// What IT's machine-wide configuration decides about calls, in front of any gate (local data,
-// Kontor server, still locked): the features it switched off are refused, the database choice it
-// fixed cannot be changed from the settings screen, and app.machine tells the screens what is
-// locked. The same refusals hold for every window and the web host, whichever gate is behind.
+// What belongs to the computer rather than to its data, in front of any gate (local data, Kontor
+// server, still locked): IT's machine-wide configuration — the features it switched off are
+// refused, the database choice it fixed cannot be changed from the settings screen, app.machine
+// tells the screens what is locked — and the desk's updater (updates.*). The same holds for every
+// window and the web host, whichever gate is behind.
+import { procedureNames } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
-import { disabledFeatureOf, machineStateSchema, type MachineState } from '../../shared/machine-config';
+import { disabledFeatureOf, type MachineState } from '../../shared/machine-config';
 import type { Gate } from '../gate';
+import { createRouter, type Handlers, type Logger } from '../router';
+import type { Updater } from '../updates/updater';
+import { updatesHandlers } from '../updates/updates.handlers';
 
 /** Why IT's configuration refuses a call, or null. */
 export function machineRefusal(name: string, input: unknown, { config, locked }: MachineState): AppError | null {
@@ -42,9 +47,30 @@ export function directDatabaseRefused(): AppError {
   );
 }
 
-/** The gate with IT's configuration in front of it. */
-export function withMachinePolicy(gate: Gate, machine: MachineState): Gate {
-  const state = machineStateSchema.parse(machine);
+/** Answered on the desk itself, before any gate. */
+const DESK_OWN = new Set(['app.machine', 'updates.status', 'updates.check', 'updates.restart']);
+
+export interface DeskServices {
+  readonly machine: MachineState;
+  /** The desktop app's updater; none elsewhere (the web host, tests). */
+  readonly updater?: Updater | null;
+  readonly logger: Logger;
+}
+
+/** The gate with IT's configuration and the desk's own procedures in front of it. */
+export function withMachinePolicy(gate: Gate, { machine, updater = null, logger }: DeskServices): Gate {
+  // The same validation and output checks as every other call; only these procedures are reachable.
+  const own = createRouter({
+    handlers: {
+      ...Object.fromEntries(
+        procedureNames.map((name) => [name, () => Promise.reject(new Error(`${name} is no desk procedure`))]),
+      ),
+      'app.machine': async () => machine,
+      ...updatesHandlers(updater),
+    } as unknown as Handlers,
+    sessions: { resolve: async () => null },
+    logger,
+  });
   return {
     get kontor() {
       return gate.kontor;
@@ -54,10 +80,10 @@ export function withMachinePolicy(gate: Gate, machine: MachineState): Gate {
     revokeFiles: (connection) => gate.revokeFiles(connection),
     close: () => gate.close(),
     async call(name, input, options): Promise<Result<unknown>> {
-      // Answered here, so a locked gate (before the data opens) answers it too: the sign-in and
-      // passphrase screens take the default language from it.
-      if (name === 'app.machine') return { ok: true, value: state };
-      const refusal = machineRefusal(name, input, state);
+      // Answered here, so a locked gate (before the data opens) answers them too: the sign-in and
+      // passphrase screens take the default language from app.machine.
+      if (DESK_OWN.has(name)) return own.call(name, input, options);
+      const refusal = machineRefusal(name, input, machine);
       if (refusal) return { ok: false, error: refusal.toShape() };
       return gate.call(name, input, options);
     },

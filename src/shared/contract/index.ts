@@ -18,6 +18,7 @@ import { appContract } from './app';
 import { keysContract } from './keys';
 import { settingsContract } from './settings';
 import { tenantsContract } from './tenants';
+import { updatesContract } from './updates';
 import { usersContract } from './users';
 
 export const contract = {
@@ -38,6 +39,7 @@ export const contract = {
   ...eventsContract,
   ...gdprContract,
   ...keysContract,
+  ...updatesContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -73,6 +75,7 @@ export * from './customer-views';
 export * from './events';
 export * from './gdpr';
 export * from './mail';
+export * from './updates';
 export * from './users';
 export * from './permissions';
 export * from './procedure';

@@ -16,6 +16,7 @@ import { SetupScreen } from '../screens/auth/SetupScreen';
 import { UnlockScreen } from '../screens/unlock/UnlockScreen';
 import { createQueryClient } from '../lib/query';
 import { ServerBanner } from '../components/ServerBanner';
+import { UpdateBanner } from '../components/UpdateBanner';
 import { Shell } from './Shell';
 
 const theme = createTheme({ primaryColor: 'indigo', defaultRadius: 'sm' });
@@ -65,6 +66,7 @@ export function App({ queryClient }: { queryClient?: QueryClient }) {
       <Notifications position="top-right" />
       <QueryClientProvider client={client}>
         <ServerBanner onBack={refresh} />
+        <UpdateBanner />
         <Router hook={useHashLocation}>
           {data === null && <Centered>{<Loader aria-label="Loading" />}</Centered>}
           {data?.state === 'error' && <Centered>{data.message}</Centered>}

@@ -36,18 +36,21 @@ export interface ProcedureQueryOptions {
   readonly enabled?: boolean;
   /** Keep showing the last page while the next one loads (lists that page or search). */
   readonly keepPrevious?: boolean;
+  /** Ask again every so many milliseconds (a state that changes by itself: an update's download). */
+  readonly refetchInterval?: number;
 }
 
 export function useProcedure<N extends ProcedureName>(
   name: N,
   input: Input<N>,
-  { enabled = true, keepPrevious = false }: ProcedureQueryOptions = {},
+  { enabled = true, keepPrevious = false, refetchInterval }: ProcedureQueryOptions = {},
 ): UseQueryResult<Output<N>> {
   return useQuery({
     queryKey: [name, input],
     queryFn: () => call(name, input),
     enabled,
     ...(keepPrevious && { placeholderData: keepPreviousData }),
+    ...(refetchInterval !== undefined && { refetchInterval }),
   });
 }
 
