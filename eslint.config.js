@@ -105,7 +105,11 @@ export default tseslint.config(
       '@typescript-eslint/no-unsafe-return': 'off',
     },
   },
-  { files: ['**/*.config.ts', 'eslint.config.js', 'drizzle/**'], rules: { 'no-restricted-syntax': 'off' } },
+  // electron-builder takes a hook module's default export.
+  {
+    files: ['**/*.config.ts', 'eslint.config.js', 'drizzle/**', 'scripts/packaging/**'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
   {
     files: ['scripts/**/*.mjs', 'bin/**/*.mjs', 'eslint.config.js'],

@@ -10,6 +10,8 @@ import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/contract/bridge';
 import { menuTemplate } from './menu';
+import { keyBackupArgument, readKeyBackup } from './key-backup-file';
+import { smokeLine, smokeTest } from './smoke-test';
 import { desktopUpdater } from './updates';
 import { allowedOrigins, APP_ORIGIN, APP_SCHEME, isTrustedSender, rendererFile } from './origin';
 import { CONTENT_SECURITY_POLICY, hardenSessions } from './security';
@@ -43,9 +45,22 @@ function createWindow(): BrowserWindow {
     },
   });
   win.once('ready-to-show', () => win.show());
+  win.webContents.once('did-finish-load', () => {
+    pendingKeyBackup?.();
+    pendingKeyBackup = null;
+  });
   void win.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   return win;
 }
+
+/** A key backup opened from the file manager, for the unlock screen (sent once the page has loaded). */
+async function openKeyBackup(path: string): Promise<void> {
+  const opened = await readKeyBackup(path);
+  const send = () => window?.webContents.send('kontor:event:keyBackup', opened);
+  if (window && !window.webContents.isLoading()) send();
+  else pendingKeyBackup = send;
+}
+let pendingKeyBackup: (() => void) | null = null;
 
 function serveRenderer(): void {
   const root = join(import.meta.dirname, '..', 'renderer');
@@ -147,13 +162,29 @@ function registerIpc(): void {
   });
 }
 
-if (!app.requestSingleInstanceLock()) {
+if (process.argv.includes('--kontor-smoke-test')) {
+  // The packaging hook's check (scripts/packaging/after-pack.mjs): native modules, then quit.
+  void app.whenReady().then(async () => {
+    const modules = await smokeTest();
+    process.stdout.write(`${smokeLine(modules)}\n`);
+    app.exit(Object.values(modules).every((result) => result === 'ok') ? 0 : 1);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv) => {
     if (window?.isMinimized()) window.restore();
     window?.focus();
+    const backup = keyBackupArgument(argv.slice(1));
+    if (backup) void openKeyBackup(backup);
   });
+  // macOS hands a double-clicked file to the app this way, also before it is ready.
+  app.on('open-file', (event, path) => {
+    event.preventDefault();
+    void openKeyBackup(path);
+  });
+  const launchedWith = keyBackupArgument(process.argv.slice(1));
+  if (launchedWith) void openKeyBackup(launchedWith);
 
   void app.whenReady().then(async () => {
     hardenSessions();

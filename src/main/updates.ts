@@ -2,11 +2,13 @@
 // publisher's signature) and installs what src/core/updates decided. Its own staging decision is
 // replaced by ours, so both agree on who is in a rollout. Cannot run here (no Electron binary);
 // everything it is handed is tested in src/core/updates.
-import { session } from 'electron';
+import { readdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { app, session } from 'electron';
 import pkg from 'electron-updater';
 import { consoleLogger } from '../core/app';
 import { systemClock } from '../core/deps';
-import { inRollout, rolloutBucket } from '../core/updates/decide';
+import { inRollout, isMsiInstall, rolloutBucket } from '../core/updates/decide';
 import { asDownloadError } from '../core/updates/download';
 import { installationId } from '../core/updates/installation-id';
 import { createUpdater, scheduleChecks, type UpdateEngine, type Updater } from '../core/updates/updater';
@@ -22,6 +24,7 @@ export function desktopUpdater(
   void session.defaultSession.setProxy(proxy);
   void session.fromPartition('electron-updater', { cache: false }).setProxy(proxy);
   const id = installationId(dataDir);
+  const beside = readdirSync(dirname(process.execPath));
   const updater = createUpdater({
     config: machine.config,
     currentVersion: version,
@@ -32,6 +35,7 @@ export function desktopUpdater(
     busy,
     clock: systemClock,
     logger: consoleLogger,
+    msi: isMsiInstall(process.platform, beside, app.getName()),
   });
   return { updater, stop: scheduleChecks(updater, { firstAfterMs: 10_000, everyMs: 4 * 60 * 60_000 }) };
 }

@@ -56,7 +56,7 @@ export function createKeysService({ keyStore, tenants, identity, audit, clock }:
       const content = await exportKeyBackup(keyStore, names, input.passphrase, clock.now());
       const held = (JSON.parse(content) as { names: string[] }).names;
       await audit.append({ ...auditActor(session), action: 'keys.exported', details: { names: held } });
-      return { fileName: `kontor-keys-${clock.now().toISOString().slice(0, 10)}.json`, content, names: held };
+      return { fileName: `kontor-keys-${clock.now().toISOString().slice(0, 10)}.kontorkeys`, content, names: held };
     },
   };
 }

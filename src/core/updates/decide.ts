@@ -36,3 +36,15 @@ export function decideUpdate(current: string, offered: readonly UpdateInfo[], bu
   if (!inRollout(newest.stagingPercentage, bucket)) return { kind: 'not_in_rollout', info: newest };
   return { kind: 'available', info: newest };
 }
+
+/**
+ * Whether Kontor was installed from the MSI (Group Policy, Intune), which never updates itself: IT
+ * deploys the next MSI. The NSIS installer leaves its uninstaller beside the app; the MSI does not.
+ */
+export function isMsiInstall(
+  platform: NodeJS.Platform,
+  filesBesideApp: readonly string[],
+  productName: string,
+): boolean {
+  return platform === 'win32' && !filesBesideApp.includes(`Uninstall ${productName}.exe`);
+}

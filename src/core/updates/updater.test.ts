@@ -13,7 +13,7 @@ import { AppError } from '../../shared/errors';
 import type { MachineConfig } from '../../shared/machine-config';
 import { quietLogger } from '../db/testing';
 import { systemClock } from '../deps';
-import { decideUpdate, inRollout, rolloutBucket } from './decide';
+import { decideUpdate, inRollout, isMsiInstall, rolloutBucket } from './decide';
 import { asDownloadError, httpEngine } from './download';
 import { installationId } from './installation-id';
 import { feedFiles, FeedError, parseFeed, type UpdateInfo } from './feed';
@@ -294,8 +294,12 @@ describe('the updater against an update server', () => {
     expect(await again.updater.check()).toEqual({ state: 'ready', version: '1.4.0' });
   });
 
-  it('asks nobody when IT switched updates off or gave no address', async () => {
+  it('asks nobody when IT switched updates off, gave no address, or installed the MSI', async () => {
     publish('1.3.0');
+    expect(await updater({}, { msi: true }).updater.check()).toEqual({ state: 'disabled', why: 'msi' });
+    expect(isMsiInstall('win32', ['Kontor.exe', 'resources'], 'Kontor')).toBe(true);
+    expect(isMsiInstall('win32', ['Kontor.exe', 'Uninstall Kontor.exe'], 'Kontor')).toBe(false);
+    expect(isMsiInstall('darwin', [], 'Kontor')).toBe(false);
     expect(await updater({ updatesEnabled: false }).updater.check()).toEqual({ state: 'disabled', why: 'by_it' });
     const noAddress = createUpdater({
       ...({} as UpdaterOptions),

@@ -42,6 +42,8 @@ export interface UpdaterOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly idleTimeoutMs?: number;
+  /** Installed from the MSI: updates are IT's (see isMsiInstall). */
+  readonly msi?: boolean;
 }
 
 export interface Updater {
@@ -65,11 +67,13 @@ export function createUpdater(options: UpdaterOptions): Updater {
   const baseUrl = config.updateUrl === undefined ? null : new URL(config.updateUrl);
   const idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
   const bucket = rolloutBucket(options.installationId);
-  let state: UpdateState = !enabled
-    ? { state: 'disabled', why: 'by_it' }
-    : baseUrl
-      ? { state: 'idle' }
-      : { state: 'disabled', why: 'no_address' };
+  let state: UpdateState = options.msi
+    ? { state: 'disabled', why: 'msi' }
+    : !enabled
+      ? { state: 'disabled', why: 'by_it' }
+      : baseUrl
+        ? { state: 'idle' }
+        : { state: 'disabled', why: 'no_address' };
   let running: Promise<UpdateState> | null = null;
   const stopping = new AbortController();
 

@@ -1,5 +1,6 @@
 // The one object the renderer sees: window.kontor. Implemented by the preload (Electron)
 // and by the web host's bridge script (browser). Plain data only crosses it.
+import { z } from 'zod';
 import type { AppErrorShape, Result } from '../errors';
 import type { EventName } from './names';
 
@@ -11,6 +12,13 @@ export interface ProgressEvent {
   total: number | null;
   message?: string;
 }
+
+/** A key backup opened from the file manager (the keyBackup event): its text, or why it is not read. */
+export const keyBackupOpenedSchema = z.union([
+  z.object({ name: z.string(), content: z.string().max(1_000_000) }),
+  z.object({ name: z.string(), problem: z.enum(['too_large', 'unreadable']) }),
+]);
+export type KeyBackupOpened = z.infer<typeof keyBackupOpenedSchema>;
 
 /** A file the user is asked for: one to open (import) or a place to save (export). */
 export interface FileRequest {

@@ -120,5 +120,6 @@ export const procedureNames = [
 ] as const;
 
 /** Events the main process may push to the renderer. */
-export const eventNames = ['progress'] as const;
+/** progress: of a long call; keyBackup: a key backup opened from the file manager (KeyBackupOpened). */
+export const eventNames = ['progress', 'keyBackup'] as const;
 export type EventName = (typeof eventNames)[number];

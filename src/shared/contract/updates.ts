@@ -19,8 +19,11 @@ export const updateFailures = [
 export type UpdateFailure = (typeof updateFailures)[number];
 
 export const updateStateSchema = z.discriminatedUnion('state', [
-  /** IT switched updates off, gave no update address, or this is no desktop app (web host, CLI). */
-  z.object({ state: z.literal('disabled'), why: z.enum(['by_it', 'no_address', 'not_here']) }),
+  /**
+   * IT switched updates off, gave no update address, installed Kontor with the MSI (IT deploys
+   * each version), or this is no desktop app (web host, CLI).
+   */
+  z.object({ state: z.literal('disabled'), why: z.enum(['by_it', 'no_address', 'msi', 'not_here']) }),
   z.object({ state: z.literal('idle') }),
   z.object({ state: z.literal('checking') }),
   z.object({ state: z.literal('up_to_date'), version: z.string(), checkedAt: z.string() }),

@@ -29,13 +29,17 @@ if (!('fonts' in document)) {
 export interface FakeBridge extends KontorBridge {
   /** Every call that passed the contract's input check, in order. */
   readonly calls: { name: string; input: unknown }[];
+  /** Sends an event to the page's listeners, as the main process would. */
+  emit(event: string, payload: unknown): void;
 }
 
 /** Answers per procedure; an answer that throws an AppError is returned as that refusal. */
 export function fakeBridge(answers: Record<string, Answer>): FakeBridge {
   const calls: { name: string; input: unknown }[] = [];
+  const listeners = new Map<string, Set<(payload: unknown) => void>>();
   return {
     calls,
+    emit: (event, payload) => listeners.get(event)?.forEach((listener) => listener(payload)),
     async invoke(name, input): Promise<Result<unknown>> {
       if (!isProcedureName(name)) return { ok: false, error: new AppError('not_found', name).toShape() };
       const parsed = contract[name].input.safeParse(input);
@@ -57,7 +61,12 @@ export function fakeBridge(answers: Record<string, Answer>): FakeBridge {
       name: `${request.mode}.${request.extensions[0] ?? 'csv'}`,
     }),
     deliverFile: async () => undefined,
-    on: () => () => undefined,
+    on: (event, listener) => {
+      const set = listeners.get(event) ?? new Set();
+      set.add(listener);
+      listeners.set(event, set);
+      return () => set.delete(listener);
+    },
   };
 }
 

@@ -1,10 +1,11 @@
 // Shown when the data cannot be opened: the OS keychain is missing, or the passphrase store waits.
 import { Alert, Button, Center, Checkbox, FileInput, Paper, PasswordInput, Stack, Text, Title } from '@mantine/core';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { FormError } from '../../components/FormError';
 import type { AppStatus } from '../../../../shared/contract';
-import { call } from '../../lib/api';
+import { keyBackupOpenedSchema } from '../../../../shared/contract/bridge';
+import { call, onEvent } from '../../lib/api';
 import { useContractForm } from '../../lib/use-contract-form';
 
 type Locked = Extract<AppStatus, { state: 'locked' }>;
@@ -81,18 +82,41 @@ function ImportKeys({ masterPassphrase, onUnlocked }: { masterPassphrase: string
     setFile(chosen);
     form.setFieldValue('backup', chosen ? await chosen.text() : '');
   }
+  const [opened, setOpened] = useState<string | null>(null);
+  // A key backup opened from the file manager (double-click on a .kontorkeys file) fills the form.
+  useEffect(
+    () =>
+      onEvent('keyBackup', (payload) => {
+        const parsed = keyBackupOpenedSchema.safeParse(payload);
+        if (!parsed.success) return;
+        if ('problem' in parsed.data) {
+          setOpened(t(`unlock.importOpened.${parsed.data.problem}`, { name: parsed.data.name }));
+          return;
+        }
+        setFile(new File([parsed.data.content], parsed.data.name, { type: 'application/json' }));
+        form.setFieldValue('backup', parsed.data.content);
+        setOpened(t('unlock.importOpened.ok', { name: parsed.data.name }));
+      }),
+    // Subscribed once: the form object is the same for the screen's life.
+    [],
+  );
   return (
     <Stack gap="xs" component="section" aria-label={t('unlock.importTitle')}>
       <Title order={4}>{t('unlock.importTitle')}</Title>
       <Text size="sm">{t('unlock.importExplain')}</Text>
       <FileInput
         label={t('unlock.importFile')}
-        accept="application/json,.json"
+        accept=".kontorkeys,application/json,.json"
         value={file}
         onChange={(chosen) => void choose(chosen)}
         error={field('backup').error as string | undefined}
         clearable
       />
+      {opened && (
+        <Text size="sm" role="status">
+          {opened}
+        </Text>
+      )}
       <PasswordInput label={t('unlock.importPassphrase')} {...field('passphrase')} autoComplete="off" />
       <Checkbox label={t('unlock.importReplace')} {...checkbox('replace')} />
       <FormError message={formError} />
