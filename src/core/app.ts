@@ -46,7 +46,9 @@ import { createDatabaseSettings } from './settings/database-settings';
 import { settingsHandlers } from './settings/settings.handlers';
 import { createSettingsStore } from './settings/settings.store';
 import { systemHandlers } from './system/system.handlers';
+import { redactAddresses } from './logs/file-logger';
 import { updatesHandlers } from './updates/updates.handlers';
+import { supportHandlers } from './support/support.handlers';
 import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createTenantsAdmin } from './tenants/tenants.admin';
 import { tenantsHandlers } from './tenants/tenants.handlers';
@@ -104,10 +106,6 @@ export interface Kontor {
 }
 
 /** Mail addresses never reach the log, wherever they appear (a driver's or a server's message). */
-export function redactAddresses(text: string): string {
-  return text.replace(/[^\s@<>"'(),;:]+@[^\s@<>"'(),;:]+\.[a-z]{2,}/gi, '[address]');
-}
-
 const logLine = (message: string, fields?: Record<string, unknown>) =>
   redactAddresses(`[kontor] ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}`);
 
@@ -267,6 +265,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...keysHandlers({ keys, companies }),
     // A desk's updater answers in front of the gate (withMachinePolicy); here there is none.
     ...updatesHandlers(null),
+    ...supportHandlers(null),
   } satisfies Handlers;
 
   const resolver: SessionResolver = {

@@ -6,12 +6,14 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { keyStoreKinds, kontorServerSchema, type KeyStoreKind, type KontorServer } from '../shared/contract';
 import { AppError, validationError } from '../shared/errors';
-import type { Clock } from './deps';
 import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
 import { createGate, type Gate } from './gate';
 import { directDatabaseRefused, withMachinePolicy } from './machine/machine-gate';
 import { loadMachineConfig, machineConfigFile } from './machine/machine-config';
 import type { Updater } from './updates/updater';
+import type { FileLogger } from './logs/file-logger';
+import { createSupport } from './support/support';
+import { systemClock, type Clock } from './deps';
 import { NO_MACHINE_CONFIG, type MachineState } from '../shared/machine-config';
 import { createRemoteGate } from './remote/remote-gate';
 import type { Logger } from './router';
@@ -215,12 +217,31 @@ function kontorServerOf(options: OpenFromEnvironmentOptions): KontorServer | nul
  * with the configured key store, and when that fails it waits for the master passphrase.
  */
 export function createEnvironmentGate(
-  options: OpenFromEnvironmentOptions & { logger?: Logger; updater?: Updater },
+  options: OpenFromEnvironmentOptions & {
+    logger?: Logger;
+    updater?: Updater;
+    /** The desktop's file log (the support bundle takes it), and out/licenses.json. */
+    fileLogger?: FileLogger;
+    licencesFile?: string;
+  },
 ): Gate {
+  const machine = options.machine ?? NO_MACHINE_CONFIG;
+  const { updater } = options;
+  const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
+  const support = createSupport({
+    version: options.version,
+    machine,
+    settingsFile: settingsFilePath(dataDir),
+    clock: options.clock ?? systemClock,
+    logger: options.fileLogger ?? null,
+    ...(updater && { updates: () => updater.state() }),
+    ...(options.licencesFile !== undefined && { licencesFile: options.licencesFile }),
+  });
   return withMachinePolicy(environmentGate(options), {
-    machine: options.machine ?? NO_MACHINE_CONFIG,
-    updater: options.updater ?? null,
-    logger: options.logger ?? consoleLogger,
+    machine,
+    updater: updater ?? null,
+    support,
+    logger: options.fileLogger ?? options.logger ?? consoleLogger,
   });
 }
 

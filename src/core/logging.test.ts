@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { redactAddresses } from './app';
+import { redactAddresses } from './logs/file-logger';
 
 describe('log lines', () => {
   it('carry no mail addresses, wherever they appear', () => {

@@ -6,6 +6,8 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, dialog, ipcMain, Menu, net, protocol } from 'electron';
 import { createEnvironmentGate, machineFromEnvironment, parseEnv } from '../core/config';
 import { consoleLogger } from '../core/app';
+import { systemClock } from '../core/deps';
+import { createFileLogger } from '../core/logs/file-logger';
 import type { Gate } from '../core/gate';
 import { AppError } from '../shared/errors';
 import type { ProgressEvent } from '../shared/contract/bridge';
@@ -199,13 +201,20 @@ if (process.argv.includes('--kontor-smoke-test')) {
     try {
       const env = parseEnv(process.env);
       const dataDir = process.env['KONTOR_DATA_DIR'] ?? app.getPath('userData');
-      const machine = await machineFromEnvironment(env, consoleLogger);
+      // The platform's log folder, rotated; a development start also prints to the console.
+      const logger = createFileLogger({
+        dir: app.getPath('logs'),
+        clock: systemClock,
+        ...(!app.isPackaged && { also: consoleLogger }),
+      });
+      const machine = await machineFromEnvironment(env, logger);
       // Only an installed app updates itself (a development start has nothing to replace).
       const updates = app.isPackaged
         ? desktopUpdater(machine, {
             dataDir,
             version: app.getVersion(),
             busy: () => running.values().next().value?.name ?? null,
+            logger,
           })
         : null;
       if (updates) app.on('will-quit', updates.stop);
@@ -216,6 +225,9 @@ if (process.argv.includes('--kontor-smoke-test')) {
         migrationsDir,
         machine,
         ...(updates && { updater: updates.updater }),
+        logger,
+        fileLogger: logger,
+        licencesFile: join(import.meta.dirname, '..', 'licenses.json'),
       });
     } catch (error) {
       // Only a bad KONTOR_* variable gets here; everything else shows in the app's unlock screen.

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { app, session } from 'electron';
 import pkg from 'electron-updater';
-import { consoleLogger } from '../core/app';
+import type { Logger } from '../core/router';
 import { systemClock } from '../core/deps';
 import { inRollout, isMsiInstall, rolloutBucket } from '../core/updates/decide';
 import { asDownloadError } from '../core/updates/download';
@@ -17,7 +17,7 @@ import { proxyRules, type MachineState } from '../shared/machine-config';
 /** The updater of the packaged app, checking 10 s after start and every 4 hours; IT's proxy applies to it. */
 export function desktopUpdater(
   machine: MachineState,
-  { dataDir, version, busy }: { dataDir: string; version: string; busy: () => string | null },
+  { dataDir, version, busy, logger }: { dataDir: string; version: string; busy: () => string | null; logger: Logger },
 ): { updater: Updater; stop: () => void } {
   const proxy = proxyRules(machine.config.proxy);
   // electron-updater fetches through a session of its own.
@@ -34,7 +34,7 @@ export function desktopUpdater(
     engine: electronUpdateEngine(machine.config.updateUrl ?? '', rolloutBucket(id)),
     busy,
     clock: systemClock,
-    logger: consoleLogger,
+    logger,
     msi: isMsiInstall(process.platform, beside, app.getName()),
   });
   return { updater, stop: scheduleChecks(updater, { firstAfterMs: 10_000, everyMs: 4 * 60 * 60_000 }) };

@@ -28,6 +28,7 @@ try {
     env,
     version: pkg.version,
     machine: await machineFromEnvironment(env, consoleLogger),
+    licencesFile: join(root, 'out', 'licenses.json'),
     ...(testClock && { clock: { now: () => new Date(Date.now() + offset) } }),
   });
   await gate.start();

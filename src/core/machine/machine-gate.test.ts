@@ -152,3 +152,24 @@ describe("the desk's updates in front of the gate", () => {
     await remote.close();
   });
 });
+
+describe('About and the support bundle in front of the gate', () => {
+  it('answer while the data is still locked', async () => {
+    const gate = createEnvironmentGate({
+      dataDir: dataDir(),
+      env: { KONTOR_KEYSTORE: 'passphrase' },
+      version: '9.9.9',
+      logger: quietLogger,
+      machine: machine({ updateChannel: 'beta' }),
+    });
+    await gate.start();
+    expect(await gate.call('app.status', {})).toMatchObject({ value: { state: 'locked' } });
+    expect(await gate.call('app.about', {})).toMatchObject({ ok: true, value: { version: '9.9.9', channel: 'beta' } });
+    expect(await gate.call('support.bundle', {})).toMatchObject({
+      ok: true,
+      value: { fileName: expect.stringMatching(/\.zip$/) },
+    });
+    expect(await gate.call('app.licences', {})).toEqual({ ok: true, value: { packages: [], texts: {} } });
+    await gate.close();
+  });
+});

@@ -1,7 +1,8 @@
 // What belongs to the computer rather than to its data, in front of any gate (local data, Kontor
 // server, still locked): IT's machine-wide configuration — the features it switched off are
 // refused, the database choice it fixed cannot be changed from the settings screen, app.machine
-// tells the screens what is locked — and the desk's updater (updates.*). The same holds for every
+// tells the screens what is locked — the desk's updater (updates.*), and About, the licences and
+// the support bundle. The same holds for every
 // window and the web host, whichever gate is behind.
 import { procedureNames } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
@@ -10,6 +11,8 @@ import type { Gate } from '../gate';
 import { createRouter, type Handlers, type Logger } from '../router';
 import type { Updater } from '../updates/updater';
 import { updatesHandlers } from '../updates/updates.handlers';
+import type { Support } from '../support/support';
+import { supportHandlers } from '../support/support.handlers';
 
 /** Why IT's configuration refuses a call, or null. */
 export function machineRefusal(name: string, input: unknown, { config, locked }: MachineState): AppError | null {
@@ -48,17 +51,27 @@ export function directDatabaseRefused(): AppError {
 }
 
 /** Answered on the desk itself, before any gate. */
-const DESK_OWN = new Set(['app.machine', 'updates.status', 'updates.check', 'updates.restart']);
+const DESK_OWN = new Set([
+  'app.machine',
+  'updates.status',
+  'updates.check',
+  'updates.restart',
+  'app.about',
+  'app.licences',
+  'support.bundle',
+]);
 
 export interface DeskServices {
   readonly machine: MachineState;
   /** The desktop app's updater; none elsewhere (the web host, tests). */
   readonly updater?: Updater | null;
+  /** About, licences and the support bundle of this computer. */
+  readonly support?: Support | null;
   readonly logger: Logger;
 }
 
 /** The gate with IT's configuration and the desk's own procedures in front of it. */
-export function withMachinePolicy(gate: Gate, { machine, updater = null, logger }: DeskServices): Gate {
+export function withMachinePolicy(gate: Gate, { machine, updater = null, support = null, logger }: DeskServices): Gate {
   // The same validation and output checks as every other call; only these procedures are reachable.
   const own = createRouter({
     handlers: {
@@ -67,6 +80,7 @@ export function withMachinePolicy(gate: Gate, { machine, updater = null, logger 
       ),
       'app.machine': async () => machine,
       ...updatesHandlers(updater),
+      ...supportHandlers(support),
     } as unknown as Handlers,
     sessions: { resolve: async () => null },
     logger,

@@ -10,7 +10,7 @@ export function systemHandlers(info: {
   database: 'sqlite' | 'postgres';
   keyStore: KeyStoreLocation;
   machine: MachineState;
-}): HandlersOf<'app' | 'system'> {
+}): Omit<HandlersOf<'app' | 'system'>, 'app.about' | 'app.licences'> {
   return {
     'system.ping': async () => ({ pong: true as const }),
     'system.check': async () => ({ pong: true as const }),

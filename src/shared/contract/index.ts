@@ -18,6 +18,7 @@ import { appContract } from './app';
 import { keysContract } from './keys';
 import { settingsContract } from './settings';
 import { tenantsContract } from './tenants';
+import { supportContract } from './support';
 import { updatesContract } from './updates';
 import { usersContract } from './users';
 
@@ -40,6 +41,7 @@ export const contract = {
   ...gdprContract,
   ...keysContract,
   ...updatesContract,
+  ...supportContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -75,6 +77,7 @@ export * from './customer-views';
 export * from './events';
 export * from './gdpr';
 export * from './mail';
+export * from './support';
 export * from './updates';
 export * from './users';
 export * from './permissions';

@@ -2,7 +2,7 @@
 // installation administrators; Set by IT where IT configured the computer), at its own address.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type SettingsSection = 'Appearance' | 'Database' | 'Set by IT';
+export type SettingsSection = 'Appearance' | 'Database' | 'Set by IT' | 'About Kontor';
 
 export class SettingsPage {
   constructor(readonly page: Page) {}

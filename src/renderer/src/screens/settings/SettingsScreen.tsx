@@ -23,6 +23,7 @@ import { useProcedure } from '../../lib/query';
 import { LanguageSwitch } from '../../components/LanguageSwitch';
 import { useCan } from '../../lib/auth';
 import { POLICY_TEXT, type MachineState } from '../../../../shared/machine-config';
+import { AboutCard } from './AboutCard';
 
 type DatabaseSettings = Output<'settings.getDatabase'>;
 
@@ -266,6 +267,7 @@ export function SettingsScreen() {
         </Stack>
       </Card>
       {machine && <MachineCard machine={machine} />}
+      <AboutCard />
       {canManage && <DatabaseCard machine={machine} />}
     </Stack>
   );
