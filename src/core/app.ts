@@ -263,7 +263,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     ...analyticsHandlers({ companies }),
     ...gdprHandlers({ companies, commandMeta }),
     ...keysHandlers({ keys, companies }),
-    // A desk's updater answers in front of the gate (withMachinePolicy); here there is none.
+    // A desk's updater answers in front of the gate (withDeskServices); here there is none.
     ...updatesHandlers(null),
     ...supportHandlers(null),
   } satisfies Handlers;

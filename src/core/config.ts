@@ -8,7 +8,7 @@ import { keyStoreKinds, kontorServerSchema, type KeyStoreKind, type KontorServer
 import { AppError, validationError } from '../shared/errors';
 import { consoleLogger, openKontor, type DatabaseTarget, type Kontor, type KontorOptions } from './app';
 import { createGate, type Gate } from './gate';
-import { directDatabaseRefused, withMachinePolicy } from './machine/machine-gate';
+import { directDatabaseRefused, withDeskServices } from './machine/machine-gate';
 import { loadMachineConfig, machineConfigFile } from './machine/machine-config';
 import type { Updater } from './updates/updater';
 import type { FileLogger } from './logs/file-logger';
@@ -237,7 +237,7 @@ export function createEnvironmentGate(
     ...(updater && { updates: () => updater.state() }),
     ...(options.licencesFile !== undefined && { licencesFile: options.licencesFile }),
   });
-  return withMachinePolicy(environmentGate(options), {
+  return withDeskServices(environmentGate(options), {
     machine,
     updater: updater ?? null,
     support,

@@ -4,11 +4,12 @@
 // everything it is handed is tested in src/core/updates.
 import { readdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { app, session } from 'electron';
+import { app, net, session } from 'electron';
 import pkg from 'electron-updater';
 import type { Logger } from '../core/router';
 import { systemClock } from '../core/deps';
 import { inRollout, isMsiInstall, rolloutBucket } from '../core/updates/decide';
+import { installerSignatureProblem } from '../core/updates/authenticode';
 import { asDownloadError } from '../core/updates/download';
 import { installationId } from '../core/updates/installation-id';
 import { createUpdater, scheduleChecks, type UpdateEngine, type Updater } from '../core/updates/updater';
@@ -36,6 +37,8 @@ export function desktopUpdater(
     clock: systemClock,
     logger,
     msi: isMsiInstall(process.platform, beside, app.getName()),
+    // Through Chromium's network stack, so IT's proxy (set on the session above) applies.
+    fetch: (input, init) => net.fetch(input instanceof URL ? input.href : input, init),
   });
   return { updater, stop: scheduleChecks(updater, { firstAfterMs: 10_000, everyMs: 4 * 60 * 60_000 }) };
 }
@@ -45,6 +48,12 @@ export function electronUpdateEngine(updateUrl: string, bucket: number): UpdateE
   autoUpdater.autoDownload = false;
   autoUpdater.autoInstallOnAppQuit = false;
   autoUpdater.isUserWithinRollout = (info) => inRollout(info.stagingPercentage, bucket);
+  // Windows: the installer's signature is checked without PowerShell (restricted on many managed
+  // machines); only a root Node does not know is left to electron-updater's PowerShell check.
+  if (autoUpdater instanceof pkg.NsisUpdater) {
+    const windows = autoUpdater.verifyUpdateCodeSignature;
+    autoUpdater.verifyUpdateCodeSignature = (names, path) => installerSignatureProblem(names, path, { windows });
+  }
   return {
     async download(_info, channel, onProgress, signal) {
       autoUpdater.setFeedURL({ provider: 'generic', url: updateUrl, channel });

@@ -3,7 +3,9 @@
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { smokeFailure } from '../../scripts/packaging/after-pack.mjs';
 
 const electronDir = join(process.cwd(), 'node_modules', 'electron');
 function electronBinary(): string | null {
@@ -19,6 +21,16 @@ const binary = electronBinary();
 
 test.describe('desktop app', () => {
   test.skip(binary === null, 'the Electron binary is not installed on this machine (it cannot be downloaded here)');
+
+  // The packaging hook's check (scripts/packaging/after-pack.mjs) on the built app: every native
+  // module loads in Electron (after `electron-builder install-app-deps` built them for it).
+  test('loads every native module in Electron (the post-pack smoke test)', () => {
+    const output = execFileSync(binary ?? '', [join(process.cwd(), 'out', 'main', 'index.js'), '--kontor-smoke-test'], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(smokeFailure(output)).toBeNull();
+  });
 
   test('opens the customers screen and creates a customer over IPC', async () => {
     const app = await electron.launch({

@@ -71,7 +71,7 @@ export interface DeskServices {
 }
 
 /** The gate with IT's configuration and the desk's own procedures in front of it. */
-export function withMachinePolicy(gate: Gate, { machine, updater = null, support = null, logger }: DeskServices): Gate {
+export function withDeskServices(gate: Gate, { machine, updater = null, support = null, logger }: DeskServices): Gate {
   // The same validation and output checks as every other call; only these procedures are reachable.
   const own = createRouter({
     handlers: {

@@ -32,6 +32,8 @@ export class DownloadError extends Error {
 
 export interface HttpOptions {
   readonly signal?: AbortSignal;
+  /** The fetch to use: Electron's net.fetch in the app, so IT's proxy applies; Node's elsewhere. */
+  readonly fetch?: typeof fetch;
   /** How long the server may send nothing (no headers, no bytes) before the transfer counts as stalled. */
   readonly idleTimeoutMs: number;
 }
@@ -43,7 +45,7 @@ export interface HttpOptions {
 async function get(
   url: URL,
   headers: Record<string, string>,
-  { signal, idleTimeoutMs }: HttpOptions,
+  { signal, idleTimeoutMs, fetch: send = fetch }: HttpOptions,
   onResponse: (response: Response) => void,
   onChunk: (chunk: Uint8Array) => void,
 ): Promise<void> {
@@ -55,7 +57,7 @@ async function get(
   };
   const both = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
   try {
-    const response = await fetch(url, { headers, signal: both, redirect: 'follow' });
+    const response = await send(url, { headers, signal: both, redirect: 'follow' });
     poke();
     onResponse(response);
     if (!response.body) return;

@@ -294,6 +294,17 @@ describe('the updater against an update server', () => {
     expect(await again.updater.check()).toEqual({ state: 'ready', version: '1.4.0' });
   });
 
+  it('fetches the feed through the fetch it is given (Electron’s, where IT’s proxy applies)', async () => {
+    publish('1.2.0');
+    const asked: string[] = [];
+    const through: typeof fetch = (input, init) => {
+      asked.push(input instanceof URL ? input.href : typeof input === 'string' ? input : input.url);
+      return fetch(input, init);
+    };
+    expect(await updater({}, { fetch: through }).updater.check()).toMatchObject({ state: 'up_to_date' });
+    expect(asked).toEqual([`${base}/latest.yml`]);
+  });
+
   it('asks nobody when IT switched updates off, gave no address, or installed the MSI', async () => {
     publish('1.3.0');
     expect(await updater({}, { msi: true }).updater.check()).toEqual({ state: 'disabled', why: 'msi' });

@@ -44,6 +44,8 @@ export interface UpdaterOptions {
   readonly idleTimeoutMs?: number;
   /** Installed from the MSI: updates are IT's (see isMsiInstall). */
   readonly msi?: boolean;
+  /** How the feed is fetched (Electron's net.fetch in the app, so IT's proxy applies). */
+  readonly fetch?: typeof fetch;
 }
 
 export interface Updater {
@@ -83,7 +85,11 @@ export function createUpdater(options: UpdaterOptions): Updater {
     const names = feedFiles(channel, options.platform, options.arch);
     for (const name of names) {
       const url = new URL(name, base.href.endsWith('/') ? base : new URL(`${base.href}/`));
-      const text = await fetchText(url, { signal: stopping.signal, idleTimeoutMs });
+      const text = await fetchText(url, {
+        signal: stopping.signal,
+        idleTimeoutMs,
+        ...(options.fetch && { fetch: options.fetch }),
+      });
       if (text === null) continue;
       const info = parseFeed(text, name);
       channelOf.set(info, name.startsWith('beta') ? 'beta' : 'latest');
