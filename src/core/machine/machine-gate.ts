@@ -4,7 +4,7 @@
 // tells the screens what is locked — the desk's updater (updates.*), and About, the licences and
 // the support bundle. The same holds for every
 // window and the web host, whichever gate is behind.
-import { procedureNames } from '../../shared/contract';
+import { procedureNames, supportContract, updatesContract } from '../../shared/contract';
 import { AppError, type Result } from '../../shared/errors';
 import { disabledFeatureOf, type MachineState } from '../../shared/machine-config';
 import type { Gate } from '../gate';
@@ -51,14 +51,10 @@ export function directDatabaseRefused(): AppError {
 }
 
 /** Answered on the desk itself, before any gate. */
-const DESK_OWN = new Set([
+const DESK_OWN: ReadonlySet<string> = new Set([
   'app.machine',
-  'updates.status',
-  'updates.check',
-  'updates.restart',
-  'app.about',
-  'app.licences',
-  'support.bundle',
+  ...Object.keys(updatesContract),
+  ...Object.keys(supportContract),
 ]);
 
 export interface DeskServices {
