@@ -25,7 +25,8 @@ export function desktopUpdater(
   void session.defaultSession.setProxy(proxy);
   void session.fromPartition('electron-updater', { cache: false }).setProxy(proxy);
   const id = installationId(dataDir);
-  const beside = readdirSync(dirname(process.execPath));
+  // Only Windows has an MSI to tell apart: elsewhere no folder is read at start.
+  const beside = process.platform === 'win32' ? readdirSync(dirname(process.execPath)) : [];
   const updater = createUpdater({
     config: machine.config,
     currentVersion: version,

@@ -6,6 +6,7 @@
 // Flat keys, because every channel carries flat values: a registry policy is a value under one
 // key, a configuration profile a key of its payload.
 import { z } from 'zod';
+import { HTTPS_OR_LOOPBACK } from './contract/settings';
 
 /**
  * Parts of Kontor IT can switch off; the main process refuses their procedures (MACHINE_FEATURES
@@ -25,8 +26,7 @@ export const FEATURE_PROCEDURES: Record<MachineFeature, readonly string[]> = {
 export const updateChannels = ['stable', 'beta'] as const;
 export type UpdateChannel = (typeof updateChannels)[number];
 
-/** https, or plain http to this computer; a regex (not a refinement), so the JSON Schema checks it too. */
-const HTTPS_OR_LOOPBACK = /^(https:\/\/\S+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?)$/;
+/** The Kontor server's address rule, as a regex (not a refinement) so the JSON Schema checks it too. */
 const httpsUrl = z.string().trim().max(2000).regex(HTTPS_OR_LOOPBACK, 'must be an https:// address');
 
 export const machineConfigSchema = z.strictObject({

@@ -98,6 +98,11 @@ export async function fetchText(url: URL, options: HttpOptions): Promise<string 
   return missing ? null : Buffer.concat(chunks).toString('utf8');
 }
 
+/** A file of the update folder (`base` names a folder whether or not it ends in a slash). */
+export function inFolder(name: string, base: URL): URL {
+  return new URL(name, base.href.endsWith('/') ? base : new URL(`${base.href}/`));
+}
+
 /** The file of an update for this platform: the zip on macOS (what Squirrel.Mac installs), else the first. */
 export function updateFile(info: UpdateInfo, platform: NodeJS.Platform): UpdateInfo['files'][number] {
   const files = info.files;
@@ -127,7 +132,7 @@ export interface DownloadOptions extends HttpOptions {
 export async function downloadUpdate(options: DownloadOptions): Promise<string> {
   const { info, baseUrl, dir, onProgress } = options;
   const file = updateFile(info, options.platform);
-  const url = new URL(file.url, baseUrl.href.endsWith('/') ? baseUrl : new URL(`${baseUrl.href}/`));
+  const url = inFolder(file.url, baseUrl);
   const folder = join(dir, info.version);
   const target = join(folder, basename(url.pathname));
   const partial = `${target}.partial`;

@@ -13,7 +13,7 @@ import { MACHINE_DEFAULTS, type MachineConfig } from '../../shared/machine-confi
 import type { Clock } from '../deps';
 import type { Logger } from '../router';
 import { decideUpdate, rolloutBucket } from './decide';
-import { asDownloadError, fetchText } from './download';
+import { asDownloadError, fetchText, inFolder } from './download';
 import { feedFiles, FeedError, parseFeed, type UpdateInfo } from './feed';
 
 /** Downloads and installs what the updater decided on. */
@@ -84,8 +84,7 @@ export function createUpdater(options: UpdaterOptions): Updater {
     const found: UpdateInfo[] = [];
     const names = feedFiles(channel, options.platform, options.arch);
     for (const name of names) {
-      const url = new URL(name, base.href.endsWith('/') ? base : new URL(`${base.href}/`));
-      const text = await fetchText(url, {
+      const text = await fetchText(inFolder(name, base), {
         signal: stopping.signal,
         idleTimeoutMs,
         ...(options.fetch && { fetch: options.fetch }),

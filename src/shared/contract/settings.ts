@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { procedure } from './procedure';
 
-const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?$/;
+/** https, or plain http to a server on this computer (a development or test server). */
+export const HTTPS_OR_LOOPBACK = /^(https:\/\/\S+|http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/\S*)?)$/;
 
 /** Where a desk reaches the Kontor server: https, or plain http to a server on this computer. */
 export const kontorServerSchema = z.strictObject({
@@ -10,7 +11,7 @@ export const kontorServerSchema = z.strictObject({
     .string()
     .trim()
     .max(2000)
-    .refine((url) => /^https:\/\/\S+$/.test(url) || LOOPBACK_URL.test(url), 'Must be an https:// address'),
+    .refine((url) => HTTPS_OR_LOOPBACK.test(url), 'Must be an https:// address'),
   /** The company CA's certificate (PEM), when the server's certificate comes from it. */
   ca: z
     .string()
