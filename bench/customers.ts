@@ -56,17 +56,23 @@ const PARTS = process.env['KONTOR_BENCH_PARTS'] ?? 'search,baseline,list';
 export const CUSTOMER_COUNT = Number(process.env['KONTOR_BENCH_CUSTOMERS'] ?? 1_000_000);
 
 /** Loads the data set in a child process (bench/load-customers.ts); not measured. */
-async function load(kontor: Kontor, tenantId: string, master: Buffer, store: object): Promise<number> {
+export async function load(
+  kontor: Kontor,
+  tenantId: string,
+  master: Buffer,
+  store: object,
+  count = CUSTOMER_COUNT,
+): Promise<number> {
   const started = Date.now();
   const child = spawnSync(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'load-customers.ts')], {
-    input: JSON.stringify({ count: CUSTOMER_COUNT, tenantId, master: master.toString('hex'), store }),
+    input: JSON.stringify({ count, tenantId, master: master.toString('hex'), store }),
     stdio: ['pipe', 'inherit', 'inherit'],
   });
   if (child.status !== 0) throw new Error(`loading the customers failed (exit ${child.status})`);
   const tenant = await kontor.stores.tenant(tenantId);
   // The numbering continues after the data set, as it would after an import.
   await tenant.sql.run(
-    sql`INSERT INTO ${tenant.sql.table('sequences')} (name, next) VALUES ('customer', ${CUSTOMER_COUNT + 1})`,
+    sql`INSERT INTO ${tenant.sql.table('sequences')} (name, next) VALUES ('customer', ${count + 1})`,
   );
   // As autovacuum leaves a table some time after a bulk load: statistics, and on Postgres the
   // visibility map that lets index-only scans skip the table's rows.
@@ -75,8 +81,7 @@ async function load(kontor: Kontor, tenantId: string, master: Buffer, store: obj
     await tenant.sql.run(sql`VACUUM (ANALYZE) ${sql.join(tables, sql`, `)}`);
   } else await tenant.sql.run(sql.raw('ANALYZE'));
   const [loaded] = await tenant.sql.rows(sql`SELECT count(*) AS n FROM ${tenant.sql.table('customers')}`);
-  if (Number(loaded?.['n']) !== CUSTOMER_COUNT)
-    throw new Error(`loaded ${String(loaded?.['n'])} customers, not ${CUSTOMER_COUNT}`);
+  if (Number(loaded?.['n']) !== count) throw new Error(`loaded ${String(loaded?.['n'])} customers, not ${count}`);
   return (Date.now() - started) / 1000;
 }
 

@@ -33,6 +33,7 @@ import { customerBenchmarks, percentile, type BenchRow } from './customers';
 import { analyticsBenchmark } from './analytics';
 import { importBenchmark } from './import';
 import { serverBenchmark } from './server';
+import { backupBenchmark } from './backup';
 import { customerGenerator, prng } from './customer-data';
 import type { Tenant } from '../src/shared/contract';
 
@@ -433,7 +434,8 @@ async function eventBenchmarks(kontor: Kontor, dataDir: string, keyStore: KeySto
  * permission, cli, encryption, sign-in, append, replay-one, replay-all, customers, import,
  * analytics, server (the replays include the append they replay; customers is the 1,000,000-customer
  * list and search; import reads 100,000 customers from CSV; analytics fits the models on CDNOW;
- * server puts 200 clients on one server instance with 100,000 customers on the Postgres server).
+ * server puts 200 clients on one server instance with 100,000 customers on the Postgres server;
+ * backup makes, verifies and restores a backup of 1,000,000 customers).
  */
 function selected(name: string): boolean {
   const at = process.argv.indexOf('--only');
@@ -484,6 +486,10 @@ async function main(): Promise<void> {
       await analyticsBenchmark(rows);
     }
     if (selected('server')) await serverBenchmark(rows);
+    if (selected('backup')) {
+      console.error('bench: backup and restore…');
+      await backupBenchmark(rows);
+    }
   } finally {
     await kontor.close();
     rmSync(dataDir, { recursive: true, force: true });

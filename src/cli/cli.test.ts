@@ -10,16 +10,10 @@ import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dropSchemasWithPrefix, sharedPgConnection } from '../core/db/testing';
 import { contract } from '../shared/contract';
-import { runCli } from './cli';
+import { kontor, type Run } from './testing';
 
 const bin = join(import.meta.dirname, '..', '..', 'bin', 'kontor.mjs');
 const pgUrl = process.env['KONTOR_TEST_PG_URL'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** A real `kontor` process, through bin/kontor.mjs and the bundled build (start-up is the subject). */
 async function kontorProcess(args: string[], env: Record<string, string>): Promise<Run> {
@@ -33,19 +27,6 @@ async function kontorProcess(args: string[], env: Record<string, string>): Promi
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
-}
-
-/** The same command in this process, through the entry function the binary calls (runCli). */
-async function kontor(args: string[], env: Record<string, string>): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCli({
-    argv: args,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
-    io: { stdout: (t) => void (stdout += t), stderr: (t) => void (stderr += t) },
-    version: 'test',
-  });
-  return { code, stdout, stderr };
 }
 
 const ADMIN = { KONTOR_USER: 'admin@acme.example', KONTOR_PASSWORD: 'acme admin password' };

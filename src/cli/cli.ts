@@ -3,7 +3,7 @@
 // command and counts towards the lockout, as in the app.
 // Exit codes: 0 done, 1 the call was refused (validation, forbidden, locked, …), 2 the command line is wrong.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { z } from 'zod';
 import {
@@ -28,7 +28,8 @@ import type { Kontor } from '../core/app';
 import type { FileAccess } from '../core/files';
 import { defaultDataDir, keyStoreFromEnvironment, openFromEnvironment, parseEnv } from '../core/config';
 import { importKeyBackup } from '../core/keys/key-backup';
-import type { KeyStore } from '../core/keys/keystore';
+import { keyNames, type KeyStore } from '../core/keys/keystore';
+import { restoreBackup, verifyBackup, type BackupProgress, type SealResolver } from '../core/backup/backup';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -78,6 +79,7 @@ const options = {
   'vat-rate': { type: 'string' },
   yes: { type: 'boolean' },
   replace: { type: 'boolean' },
+  passphrase: { type: 'boolean' },
   'admin-email': { type: 'string' },
   'admin-name': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -123,8 +125,40 @@ interface Command extends CommandSpec {
 
 /** Commands that work on the key store alone, before any data can be opened. */
 interface KeyStoreCommand extends CommandSpec {
-  run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv, dataDir: string): Promise<unknown>;
+  run(flags: Flags, keyStore: KeyStore, env: NodeJS.ProcessEnv, dataDir: string, local: LocalTools): Promise<unknown>;
 }
+
+/** What a command without sign-in may also use: the terminal, and Kontor opened on the data directory. */
+interface LocalTools {
+  readonly io: CliIo;
+  readonly signal: AbortSignal;
+  open(): Promise<Kontor>;
+}
+
+/** A backup's seal: the installation key of this key store, or KONTOR_BACKUP_PASSPHRASE. */
+const backupSeal =
+  (keyStore: KeyStore, env: NodeJS.ProcessEnv): SealResolver =>
+  async (seal) => {
+    if (seal.kind === 'passphrase') {
+      return { kind: 'passphrase', passphrase: requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to open this backup') };
+    }
+    const key = await keyStore.getKey(keyNames.backupSeal);
+    if (!key) {
+      throw new AppError(
+        'locked',
+        "this backup is sealed with its installation's key, which this key store does not hold: import the installation's key backup first (kontor keys import)",
+        { reason: 'backup_other_installation' },
+      );
+    }
+    return { kind: 'installation', key };
+  };
+
+/** Progress of a long local command on stderr, on one line. */
+const stepsOn = (io: CliIo, signal: AbortSignal): BackupProgress => ({
+  signal,
+  onProgress: (done, total, step) =>
+    io.stderr(`\r${step}: ${total > 0 ? Math.floor((done / total) * 100) : 100} %          `),
+});
 
 function confirmed(flags: Flags, what: string): void {
   if (!flags.yes) throw new UsageError(`${what} cannot be undone: add --yes to go ahead`);
@@ -187,6 +221,47 @@ const keyStoreCommands: Record<string, KeyStoreCommand> = {
       }
       const passphrase = requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to open the key backup');
       return importKeyBackup(keyStore, text, passphrase, { replace: flags.replace === true, keepReplacedIn: dataDir });
+    },
+  },
+  'backup verify': {
+    required: ['in'],
+    summary: 'Open a backup file and check it whole (checksums, integrity, row counts) without restoring it',
+    note: "No sign-in. A backup sealed with a passphrase opens with KONTOR_BACKUP_PASSPHRASE; one sealed with the installation key needs that installation's key store (or its key backup imported).",
+    async run(flags, keyStore, env, dataDir, local) {
+      const file = resolve(flags.in ?? '');
+      const report = await verifyBackup(file, backupSeal(keyStore, env), dataDir, stepsOn(local.io, local.signal));
+      local.io.stderr('\n');
+      if (!report.ok)
+        throw new AppError('validation', `the backup is damaged: ${report.problems.join('; ')}`, {
+          reason: 'backup_damaged',
+        });
+      return report;
+    },
+  },
+  'backup restore': {
+    required: ['in'],
+    summary: 'Restore a backup file into a new, empty data directory (--data-dir), with the app closed',
+    note: 'No sign-in. On a new machine import the key backup first (kontor keys import), or use a backup sealed with a passphrase (KONTOR_BACKUP_PASSPHRASE). Every erasure made since the backup (the erasure log beside the backups and in the data directory) is made again.',
+    async run(flags, keyStore, env, dataDir, local) {
+      const file = resolve(flags.in ?? '');
+      const restored = await restoreBackup(
+        file,
+        backupSeal(keyStore, env),
+        { dataDir, keyStore },
+        stepsOn(local.io, local.signal),
+      );
+      local.io.stderr('\n');
+      const kontor = await local.open();
+      try {
+        const erasures = await kontor.reapplyErasures(restored.erasures);
+        await kontor.audit.append({
+          action: 'backup.restored',
+          details: { backup: basename(file), createdAt: restored.summary.createdAt, erasures },
+        });
+        return { ...restored.summary, erasuresReapplied: erasures };
+      } finally {
+        await kontor.close();
+      }
     },
   },
 };
@@ -614,6 +689,20 @@ const commands: Record<string, Command> = {
     procedure: 'keys.rotate',
     run: (_f, s, _env, io) => s.call('keys.rotate', {}, (done) => io.stderr(`\rre-wrapped: ${done} keys`)),
   },
+  'backup create': {
+    required: [],
+    optional: ['passphrase'],
+    procedure: 'backups.create',
+    note: 'Into the backup folder (backup list shows it). Sealed with the installation key, or with --passphrase with KONTOR_BACKUP_PASSPHRASE (then it opens anywhere with that alone).',
+    run: (f, s, env, io) =>
+      s.call(
+        'backups.create',
+        f.passphrase ? { passphrase: requiredEnv(env, 'KONTOR_BACKUP_PASSPHRASE', 'to seal the backup') } : {},
+        (done) => io.stderr(`\rbacking up: ${done}`),
+      ),
+  },
+  'backup list': { required: [], procedure: 'backups.list', run: (_f, s) => s.call('backups.list', {}) },
+  'backup prune': { required: [], procedure: 'backups.prune', run: (_f, s) => s.call('backups.prune', {}) },
   'keys export': {
     required: ['out'],
     procedure: 'keys.exportBackup',
@@ -727,7 +816,12 @@ export async function runCli({ argv, env, io, version, open }: RunCliOptions): P
       checkFlags(name, local, flags);
       const localOptions = environmentOptions(flags, env);
       const keyStore = await keyStoreFromEnvironment(localOptions);
-      io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env, localOptions.dataDir), null, 2)}\n`);
+      const tools: LocalTools = {
+        io,
+        signal: interrupted.signal,
+        open: () => openFromEnvironment({ ...localOptions, version }),
+      };
+      io.stdout(`${JSON.stringify(await local.run(flags, keyStore, env, localOptions.dataDir, tools), null, 2)}\n`);
       return 0;
     }
     const command = commands[name];
@@ -865,6 +959,7 @@ const flagHelp: Partial<Record<Flag, { value?: string; meaning: string }>> = {
   view: { value: 'NAME', meaning: 'one of your saved views of the customer list (search, filters, order, columns)' },
   yes: { meaning: 'confirm an action that cannot be undone' },
   replace: { meaning: 'overwrite keys that a start without the backup made' },
+  passphrase: { meaning: 'seal with KONTOR_BACKUP_PASSPHRASE instead of the installation key' },
   'admin-email': { value: 'EMAIL', meaning: "the first administrator's email address (first run)" },
   'admin-name': { value: 'NAME', meaning: "the first administrator's name (first run)" },
 };

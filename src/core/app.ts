@@ -2,6 +2,11 @@
 // router. Every process that runs Kontor (Electron main, web host, CLI, tests, bench) builds it
 // here, so all of them behave the same. Rules live in the services; handlers per area translate
 // calls into service calls (src/core/<area>/<area>.handlers.ts).
+import type { Erasure, ErasureLog } from './backup/erasure-log';
+import { fileErasureLog } from './backup/erasure-log';
+import { backupBeforeMigration, dropPreMigrationBackups } from './backup/pre-migration';
+import { backupFolder, createBackupsService, type BackupsService } from './backup/backups.service';
+import { backupsHandlers } from './backup/backups.handlers';
 import { activitiesHandlers } from './activities/activities.handlers';
 import { contactsHandlers } from './contacts/contacts.handlers';
 import { salesHandlers } from './sales/sales.handlers';
@@ -90,6 +95,8 @@ export interface KontorOptions {
   readonly databaseFromEnvironment?: string;
   /** The machine-wide configuration IT set (app.machine answers it). */
   readonly machine?: MachineState;
+  /** Where erasures are also written (default: erasures.jsonl in the data directory). */
+  readonly erasures?: ErasureLog;
 }
 
 export interface Kontor {
@@ -102,6 +109,9 @@ export interface Kontor {
   readonly mail: MailService;
   /** Files the user chose, granted to a connection (see files.ts). */
   readonly files: FileGrants;
+  readonly backups: BackupsService;
+  /** After a restore: erases again every subject of the erasure log the restored data still holds. */
+  reapplyErasures(erasures: readonly Erasure[]): Promise<{ erased: number; absent: number; already: number }>;
   close(): Promise<void>;
 }
 
@@ -123,6 +133,32 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   const { database, keyStore } = options;
   if (options.sharedSessions && database.kind !== 'postgres') throw new Error('shared sessions need Postgres');
 
+  // Where erasures are also written, and the backup a migration is preceded by (SQLite).
+  const machine = options.machine ?? NO_MACHINE_CONFIG;
+  const erasures =
+    options.erasures ??
+    fileErasureLog(
+      options.dataDir,
+      () => backupFolder(options.dataDir, options.settingsFile, machine).folder,
+      (error) => logger.warn('the erasure log beside the backups was not written', { error: String(error) }),
+    );
+  const migrationBackupFolders = () =>
+    new Set([backupFolder(options.dataDir, options.settingsFile, machine).folder, join(options.dataDir, 'backups')]);
+  const startedAt = clock.now();
+  const migrationBackup =
+    database.kind === 'sqlite'
+      ? await backupBeforeMigration({
+          dataDir: options.dataDir,
+          keyStore,
+          migrationsDir: options.migrationsDir,
+          folders: [...migrationBackupFolders()],
+          version: options.version,
+          now: startedAt,
+          erasures,
+          logger,
+        })
+      : null;
+
   // Stores and the keys that open them.
   const stores =
     database.kind === 'sqlite'
@@ -140,6 +176,8 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   });
   const secrets = createSecretBox(await keyStore.getOrCreateKey(keyNames.systemSecrets));
   const fieldMaster = await keyStore.getOrCreateKey(keyNames.fieldMaster);
+  // Made with the others, so every key backup holds the key that opens the installation's backups.
+  await keyStore.getOrCreateKey(keyNames.backupSeal);
 
   // Repositories and the installation's settings.
   const repo = createIdentityRepo(db);
@@ -154,6 +192,17 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   });
   await audit.start();
   const tenants = createTenantsService({ stores, clock, ids });
+  // After the backup before a migration, every company's store migrates now, not at its first use
+  // (which could be months later for an archived one, with a backup at every start until then).
+  if (migrationBackup) {
+    for (const tenant of await tenants.list()) {
+      await stores
+        .tenant(tenant.id)
+        .catch((error: unknown) =>
+          logger.error('a company store did not migrate', { tenant: tenant.id, error: String(error) }),
+        );
+    }
+  }
   // With several processes on one database (the server's instances), each hears the others'
   // changes of what it caches: sessions (below) and the sign-in rules.
   const shared = options.sharedSessions ? stores.system.notifications : null;
@@ -221,6 +270,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     commandMeta,
     analysisRunner: createAnalysisRunner(logger),
     isMember: async (userId, tenantId) => (await repo.membershipsOf(userId)).some((m) => m.tenantId === tenantId),
+    erasures,
   });
   const keys = createKeysService({ keyStore, tenants, identity: auth, audit, clock });
   const admin = createTenantsAdmin({ tenants, repo, sessions, audit, clock });
@@ -233,6 +283,19 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   });
 
   const files = createFileGrants(options.sharedFiles?.(stores.system.sql));
+  const backups = createBackupsService({
+    dataDir: options.dataDir,
+    keyStore,
+    stores,
+    tenants,
+    audit,
+    clock,
+    version: options.version,
+    erasures,
+    settingsFile: options.settingsFile,
+    machine,
+    logger,
+  });
 
   // Handlers per area, one for every procedure of the contract.
   const handlers = {
@@ -266,6 +329,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     // A desk's updater answers in front of the gate (withDeskServices); here there is none.
     ...updatesHandlers(null),
     ...supportHandlers(null),
+    ...backupsHandlers({ backups }),
   } satisfies Handlers;
 
   const resolver: SessionResolver = {
@@ -284,6 +348,10 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
         details: { procedure: name, ...(details && { reason: details['reason'], target: details['target'] }) },
       }),
   });
+  // A start with nothing to migrate that got this far: the backups made before migrations go.
+  if (database.kind === 'sqlite' && migrationBackup === null) {
+    for (const folder of migrationBackupFolders()) dropPreMigrationBackups(folder, startedAt);
+  }
   return {
     router,
     stores,
@@ -293,7 +361,22 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     audit,
     mail,
     files,
+    backups,
+    async reapplyErasures(list) {
+      const counts = { erased: 0, absent: 0, already: 0 };
+      const known = new Set((await tenants.list()).map((t) => t.id));
+      for (const erasure of list) {
+        if (!known.has(erasure.tenantId)) continue;
+        const company = await companies.forTenant(erasure.tenantId);
+        counts[await company.gdpr.reapply(erasure, () => commandMeta(null))] += 1;
+      }
+      for (const tenantId of new Set(list.map((e) => e.tenantId))) {
+        if (known.has(tenantId)) await (await companies.forTenant(tenantId)).gdpr.compact();
+      }
+      return counts;
+    },
     async close() {
+      await backups.settled();
       await sessions.stop();
       await stopRules?.();
       await mail.stop();

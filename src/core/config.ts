@@ -223,6 +223,8 @@ export function createEnvironmentGate(
     /** The desktop's file log (the support bundle takes it), and out/licenses.json. */
     fileLogger?: FileLogger;
     licencesFile?: string;
+    /** Makes the daily backup while the data is open (the desktop app). */
+    backupSchedule?: boolean;
   },
 ): Gate {
   const machine = options.machine ?? NO_MACHINE_CONFIG;
@@ -245,7 +247,21 @@ export function createEnvironmentGate(
   });
 }
 
-function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger }): Gate {
+/** The daily backup runs while a long-running desk has its data open, and stops when it closes. */
+function withBackupSchedule(kontor: Kontor, on: boolean): Kontor {
+  if (!on) return kontor;
+  const stop = kontor.backups.startSchedule();
+  return {
+    ...kontor,
+    async close() {
+      stop();
+      await kontor.close();
+    },
+  };
+}
+
+function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger; backupSchedule?: boolean }): Gate {
+  const scheduled = options.backupSchedule === true;
   const dataDir = isAbsolute(options.dataDir) ? options.dataDir : resolve(options.dataDir);
   const server = kontorServerOf(options);
   if (server) {
@@ -269,7 +285,7 @@ function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger
       await importKeyBackup(keyStore, backup, passphrase, { replace, keepReplacedIn: dataDir });
     },
     async open(passphrase) {
-      if (passphrase === undefined) return openFromEnvironment(options);
+      if (passphrase === undefined) return withBackupSchedule(await openFromEnvironment(options), scheduled);
       const kontor = await openFromEnvironment({
         ...options,
         keyStoreKind: 'passphrase',
@@ -278,7 +294,7 @@ function environmentGate(options: OpenFromEnvironmentOptions & { logger?: Logger
       // Remember the choice, so the next start asks for the passphrase instead of the keychain.
       const file = settingsFilePath(dataDir);
       writeSettingsFile(file, { ...readSettingsFile(file), keyStore: 'passphrase' });
-      return kontor;
+      return withBackupSchedule(kontor, scheduled);
     },
   });
 }

@@ -228,6 +228,7 @@ if (process.argv.includes('--kontor-smoke-test')) {
         logger,
         fileLogger: logger,
         licencesFile: join(import.meta.dirname, '..', 'licenses.json'),
+        backupSchedule: true,
       });
     } catch (error) {
       // Only a bad KONTOR_* variable gets here; everything else shows in the app's unlock screen.

@@ -52,6 +52,8 @@ export const machineConfigSchema = z.strictObject({
     .optional(),
   disabledFeatures: z.array(z.enum(machineFeatures)).max(machineFeatures.length).optional(),
   defaultLanguage: z.enum(['de', 'en']).optional(),
+  backupFolder: z.string().trim().min(1).max(1000).optional(),
+  backupSchedule: z.enum(['daily', 'off']).optional(),
 });
 export type MachineConfig = z.infer<typeof machineConfigSchema>;
 export type MachineKey = keyof MachineConfig;
@@ -98,6 +100,26 @@ export interface PolicyText {
 }
 
 export const POLICY_TEXT: Record<MachineKey, { en: PolicyText; de: PolicyText }> = {
+  backupFolder: {
+    en: {
+      title: 'Backup folder',
+      help: 'Where Kontor writes its backups: a local folder or a network share (\\\\server\\share\\kontor). Each user’s data directory gets a folder of its own below it.',
+    },
+    de: {
+      title: 'Sicherungsordner',
+      help: 'Wohin Kontor seine Sicherungen schreibt: ein lokaler Ordner oder eine Netzwerkfreigabe (\\\\server\\freigabe\\kontor). Das Datenverzeichnis jedes Benutzers erhält darunter einen eigenen Ordner.',
+    },
+  },
+  backupSchedule: {
+    en: {
+      title: 'Daily backups',
+      help: 'daily: a backup every day (kept: 7 daily, 4 weekly, 12 monthly). off: backups only on demand.',
+    },
+    de: {
+      title: 'Tägliche Sicherungen',
+      help: 'daily: jeden Tag eine Sicherung (aufbewahrt: 7 tägliche, 4 wöchentliche, 12 monatliche). off: Sicherungen nur auf Anforderung.',
+    },
+  },
   updatesEnabled: {
     en: {
       title: 'Automatic updates',

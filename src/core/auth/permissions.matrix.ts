@@ -120,6 +120,12 @@ const inputs: Partial<Record<ProcedureName, unknown>> = {
   'keys.status': {},
   'keys.rotate': {},
   'keys.exportBackup': { password: 'a changed password 1', passphrase: 'matrix backup passphrase' },
+  'backups.status': {},
+  'backups.list': {},
+  'backups.create': {},
+  'backups.verify': { name: 'kontor-2026-01-01T000000.000Z-manual.kontorbackup' },
+  'backups.prune': {},
+  'backups.configure': { folder: null, schedule: 'off' },
 };
 
 const guarded = (Object.keys(contract) as ProcedureName[]).filter(

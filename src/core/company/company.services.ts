@@ -34,6 +34,7 @@ import type { SalesImportStores } from '../sales/sales-import';
 import type { AnalysisRunner } from '../analytics/analysis-runner';
 import { createAnalyticsService, type AnalyticsService } from '../analytics/analytics.service';
 import { saleFact } from '../sales/sales.events';
+import type { ErasureLog } from '../backup/erasure-log';
 import { createGdprService, RETENTION_KEY, type GdprService } from '../gdpr/gdpr.service';
 import { tenantOf, type Session } from '../session';
 import { createSettingsStore, type SettingsStore } from '../settings/settings.store';
@@ -70,11 +71,15 @@ export interface CompanyServicesDeps {
   readonly analysisRunner: AnalysisRunner;
   /** Whether a user is a member of the company (may own its customers). */
   readonly isMember: (userId: string, tenantId: string) => Promise<boolean>;
+  /** Each erasure is also written here, outside the company's data (see backup/erasure-log.ts). */
+  readonly erasures: ErasureLog;
 }
 
 export interface Companies {
   /** The services of the session's current company. */
   of(session: Session): Promise<CompanyServices>;
+  /** The services of a company, for work of Kontor's own (re-applying erasures after a restore). */
+  forTenant(tenantId: string): Promise<CompanyServices>;
 }
 
 /** Company setting: prefix and width of customer numbers. */
@@ -203,6 +208,7 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
       userName: deps.userName,
       clock,
       compact: () => store.compact(),
+      erasures: deps.erasures,
     });
     return {
       tenantId,
@@ -249,17 +255,16 @@ export function createCompanies(deps: CompanyServicesDeps): Companies {
     }
   }
 
-  return {
-    of(session) {
-      const tenantId = tenantOf(session);
-      let services = open.get(tenantId);
-      if (!services) {
-        services = openCompany(tenantId);
-        // A failed open (wrong master key, say) is tried again on the next call.
-        services.catch(() => open.delete(tenantId));
-        open.set(tenantId, services);
-      }
-      return services;
-    },
-  };
+  function forTenant(tenantId: string): Promise<CompanyServices> {
+    let services = open.get(tenantId);
+    if (!services) {
+      services = openCompany(tenantId);
+      // A failed open (wrong master key, say) is tried again on the next call.
+      services.catch(() => open.delete(tenantId));
+      open.set(tenantId, services);
+    }
+    return services;
+  }
+
+  return { of: (session) => forTenant(tenantOf(session)), forTenant };
 }

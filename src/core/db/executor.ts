@@ -56,6 +56,12 @@ export interface Executor {
    * other creations).
    */
   serialize(key: string, mode?: 'exclusive' | 'shared'): Promise<void>;
+  /**
+   * Runs `fn` while this store runs nothing else of this process: on SQLite between two statements
+   * or transactions of its one connection (an online backup begins its copies so); on Postgres,
+   * whose connections are many, at once.
+   */
+  whileIdle<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -290,6 +296,7 @@ export function sqliteExecutor(raw: SqliteDatabase): Executor {
         });
       },
       serialize: async () => undefined,
+      whileIdle: (fn) => guard(fn),
     };
     return self;
   };
@@ -362,6 +369,7 @@ export function pgExecutor(db: PgDb, schema: string): Executor {
         const lock = sql.raw(mode === 'shared' ? 'pg_advisory_xact_lock_shared' : 'pg_advisory_xact_lock');
         await runner.execute(sql`SELECT ${lock}(hashtext(${`${schema}:${key}`}))`);
       },
+      whileIdle: (fn) => fn(),
     };
     return self;
   };

@@ -18,6 +18,7 @@ import type { CustomersService } from '../customers/customers.service';
 import type { Clock } from '../deps';
 import type { EventMeta, EventStore } from '../events/event-store';
 import { toCsv, type CsvSeparator } from '../../shared/csv';
+import type { Erasure, ErasureLog } from '../backup/erasure-log';
 
 export interface GdprDeps {
   readonly tenantId: string;
@@ -34,6 +35,8 @@ export interface GdprDeps {
   readonly clock: Clock;
   /** Leaves no stale copy of erased rows in the store's files (WAL checkpoint, vacuum). */
   readonly compact: () => Promise<void>;
+  /** Where each erasure is also written, outside the company's data (restoring a backup re-applies it). */
+  readonly erasures: ErasureLog;
 }
 
 export interface Actor {
@@ -219,12 +222,19 @@ export function createGdprService(deps: GdprDeps) {
     );
   }
 
-  async function eraseOne(id: string, actor: Actor, meta: EventMeta, reason: 'request' | 'retention') {
+  /** A system erasure (re-applied after a restore) has no acting user. */
+  async function eraseOne(
+    id: string,
+    actor: Actor | null,
+    meta: EventMeta,
+    reason: 'request' | 'retention' | 'restore',
+  ) {
     const record = await customers.erase(id, meta);
+    deps.erasures.record({ tenantId, subject: customerSubject(id), at: clock.now().toISOString() });
     await audit.append({
       action: 'gdpr.erased',
-      actorId: actor.userId,
-      actor: actor.email,
+      actorId: actor?.userId ?? null,
+      actor: actor?.email ?? null,
       tenantId,
       target: customerSubject(id),
       details: { customerId: id, reason },
@@ -232,18 +242,41 @@ export function createGdprService(deps: GdprDeps) {
     return record;
   }
 
-  async function eraseContact(id: string, actor: Actor, meta: EventMeta): Promise<Contact> {
+  async function eraseContactOnly(id: string, actor: Actor | null, meta: EventMeta, reason: 'request' | 'restore') {
     const contact = await deps.contacts.erase(id, meta);
+    deps.erasures.record({ tenantId, subject: contactSubject(id), at: clock.now().toISOString() });
     await audit.append({
       action: 'gdpr.erased',
-      actorId: actor.userId,
-      actor: actor.email,
+      actorId: actor?.userId ?? null,
+      actor: actor?.email ?? null,
       tenantId,
       target: contactSubject(id),
-      details: { contactId: id, reason: 'request' },
+      details: { contactId: id, reason },
     });
+    return contact;
+  }
+
+  async function eraseContact(id: string, actor: Actor, meta: EventMeta): Promise<Contact> {
+    const contact = await eraseContactOnly(id, actor, meta, 'request');
     await deps.compact();
     return contact;
+  }
+
+  /**
+   * After a restore: erases a subject of the erasure log again where the restored data still
+   * holds it. What the backup does not hold, or holds erased already, is left as it is.
+   */
+  async function reapply(erasure: Erasure, meta: () => Promise<EventMeta>): Promise<'erased' | 'absent' | 'already'> {
+    const [kind, id = ''] = erasure.subject.split(':');
+    try {
+      if (kind === 'customer') await eraseOne(id, null, await meta(), 'restore');
+      else await eraseContactOnly(id, null, await meta(), 'restore');
+      return 'erased';
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'not_found') return 'absent';
+      if (error instanceof AppError && error.code === 'conflict') return 'already';
+      throw error;
+    }
   }
 
   async function erase(id: string, actor: Actor, meta: EventMeta): Promise<Customer> {
@@ -263,6 +296,8 @@ export function createGdprService(deps: GdprDeps) {
     erase,
     exportContact,
     eraseContact,
+    reapply,
+    compact: deps.compact,
     rule,
     async setRule(next: RetentionRule, actor: Actor): Promise<RetentionRule> {
       await settings.set(RETENTION_KEY, next);

@@ -51,6 +51,7 @@ export function createKeysService({ keyStore, tenants, identity, audit, clock }:
         keyNames.systemSecrets,
         keyNames.fieldMaster,
         keyNames.auditChain,
+        keyNames.backupSeal,
       ];
       for (const tenant of await tenants.list()) names.push(keyNames.tenantDatabase(tenant.id));
       const content = await exportKeyBackup(keyStore, names, input.passphrase, clock.now());

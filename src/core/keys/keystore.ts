@@ -43,6 +43,8 @@ export const keyNames = {
   fieldMaster: 'fields:master',
   /** Keys the audit log's chain and its head file. */
   auditChain: 'audit:chain',
+  /** Seals the installation's backups (unless a backup is sealed with a passphrase). */
+  backupSeal: 'backup:seal',
   /** The Kontor server's connection tokens (HMAC): the same on every instance. */
   serverConnectionTokens: 'server.connectionTokens',
   /** Seals the import and export files the Kontor server holds for desks for a while. */

@@ -28,6 +28,8 @@ const GOOD = {
   proxy: 'http://proxy.example.com:3128',
   disabledFeatures: ['analytics', 'export'],
   defaultLanguage: 'en',
+  backupFolder: '\\\\fileserver\\backups\\kontor',
+  backupSchedule: 'off',
 };
 
 describe('the machine-wide configuration file', () => {

@@ -176,6 +176,8 @@ export const EXAMPLE_CONFIG = {
   proxy: 'system',
   disabledFeatures: ['keyBackupExport'],
   defaultLanguage: 'de',
+  backupFolder: '/Volumes/backup/kontor',
+  backupSchedule: 'daily',
 } satisfies Record<MachineKey, unknown> & MachineConfig;
 
 function plistValue(value: unknown, indent: string): string {

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, renameSync, writeFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { databaseChoiceSchema, keyStoreKinds, type DatabaseChoice } from '../../shared/contract';
+import { backupSchedules, databaseChoiceSchema, keyStoreKinds, type DatabaseChoice } from '../../shared/contract';
 import { AppError, validationError } from '../../shared/errors';
 
 /**
@@ -19,6 +19,10 @@ export type StoredDatabase = z.infer<typeof storedDatabaseSchema>;
 export const settingsFileSchema = z.strictObject({
   database: storedDatabaseSchema.default({ kind: 'sqlite' }),
   keyStore: z.enum(keyStoreKinds).optional(),
+  /** Where backups go and whether one is made daily, as an administrator chose (IT's choice wins). */
+  backups: z
+    .strictObject({ folder: z.string().min(1).optional(), schedule: z.enum(backupSchedules).optional() })
+    .optional(),
 });
 
 export const DATABASE_PASSWORD_PURPOSE = 'database-password';

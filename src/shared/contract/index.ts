@@ -6,6 +6,7 @@ import { analyticsContract } from './analytics';
 import { auditContract } from './audit';
 import { contactsContract } from './contacts';
 import { authContract } from './auth';
+import { backupsContract } from './backups';
 import { customersContract } from './customers';
 import { customerImportContract } from './customer-import';
 import { customerViewsContract } from './customer-views';
@@ -42,6 +43,7 @@ export const contract = {
   ...keysContract,
   ...updatesContract,
   ...supportContract,
+  ...backupsContract,
 } as const satisfies Record<string, ProcedureDef>;
 
 export type Contract = typeof contract;
@@ -71,6 +73,7 @@ export * from './analytics';
 export * from './audit';
 export * from './contacts';
 export * from './auth';
+export * from './backups';
 export * from './customers';
 export * from './customer-import';
 export * from './customer-views';

@@ -1,7 +1,8 @@
 // Page object for Admin: its panels by tab (each at its own address): Data protection, Email, Companies.
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type AdminTab = 'Users' | 'Roles' | 'Sign-in rules' | 'Email' | 'Companies' | 'Data protection' | 'Audit log';
+export type AdminTab =
+  'Users' | 'Roles' | 'Sign-in rules' | 'Email' | 'Companies' | 'Data protection' | 'Backups' | 'Audit log';
 
 export class AdminPage {
   constructor(readonly page: Page) {}
@@ -26,6 +27,37 @@ export class AdminPage {
 
   get companies(): CompaniesPanel {
     return new CompaniesPanel(this.page);
+  }
+
+  get backups(): BackupsPanel {
+    return new BackupsPanel(this.page);
+  }
+}
+
+/** Admin → Backups: a backup now, the list with a check of each, where and when. */
+export class BackupsPanel {
+  readonly status: Locator;
+  readonly list: Locator;
+
+  constructor(readonly page: Page) {
+    this.status = page.getByTestId('backup-status');
+    this.list = page.getByRole('table', { name: 'Backups in the folder' });
+  }
+
+  async backUpNow(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Back up now' }).click();
+    await expect(this.page.getByText(/^Backup kontor-.*\.kontorbackup written\.$/)).toBeVisible();
+  }
+
+  async checkFirst(): Promise<void> {
+    await this.list
+      .getByRole('button', { name: /^Check kontor-/ })
+      .first()
+      .click();
+  }
+
+  message(text: string | RegExp): Locator {
+    return this.page.getByText(text);
   }
 }
 

@@ -8,7 +8,7 @@ import type { MachineFeature } from '../../../shared/machine-config';
 export const routes = ['customers', 'tasks', 'sales', 'analytics', 'admin', 'settings', 'profile'] as const;
 export type Route = (typeof routes)[number];
 
-export const adminPanels = ['users', 'roles', 'security', 'mail', 'companies', 'privacy', 'audit'] as const;
+export const adminPanels = ['users', 'roles', 'security', 'mail', 'companies', 'privacy', 'backups', 'audit'] as const;
 export type AdminPanel = (typeof adminPanels)[number];
 
 /** Paths of the places a link can point to. */

@@ -1,10 +1,11 @@
-// Administration: users, roles, sign-in rules, audit log; each tab only for those who may use it.
+// Administration: users, roles, sign-in rules, backups, audit log; each tab only for those who may use it.
 import { Tabs, Title, Stack } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { useRoute } from 'wouter';
 import { adminPanels, paths, useArea, type AdminPanel } from '../../app/route';
 import { useCan } from '../../lib/auth';
 import { AuditPanel } from './AuditPanel';
+import { BackupsPanel } from './BackupsPanel';
 import { CompaniesPanel } from './CompaniesPanel';
 import { DataProtectionPanel } from './DataProtectionPanel';
 import { MailPanel } from './MailPanel';
@@ -27,6 +28,7 @@ export function AdminScreen() {
     mail: installation,
     companies: companies || installation,
     privacy: settings || gdpr,
+    backups: installation,
     audit,
   };
   // The panel comes from the address (#/admin/users), so it can be linked to and survives a reload.
@@ -45,6 +47,7 @@ export function AdminScreen() {
           {installation && <Tabs.Tab value="mail">{t('admin.mail')}</Tabs.Tab>}
           {(companies || installation) && <Tabs.Tab value="companies">{t('admin.companies')}</Tabs.Tab>}
           {(settings || gdpr) && <Tabs.Tab value="privacy">{t('privacy.tab')}</Tabs.Tab>}
+          {installation && <Tabs.Tab value="backups">{t('backups.tab')}</Tabs.Tab>}
           {audit && <Tabs.Tab value="audit">{t('admin.audit')}</Tabs.Tab>}
         </Tabs.List>
         <Tabs.Panel value="users" pt="md">
@@ -64,6 +67,9 @@ export function AdminScreen() {
         </Tabs.Panel>
         <Tabs.Panel value="privacy" pt="md">
           <DataProtectionPanel keys={settings} gdpr={gdpr} />
+        </Tabs.Panel>
+        <Tabs.Panel value="backups" pt="md">
+          <BackupsPanel />
         </Tabs.Panel>
         <Tabs.Panel value="audit" pt="md">
           <AuditPanel />
