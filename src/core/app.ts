@@ -4,6 +4,7 @@
 // calls into service calls (src/core/<area>/<area>.handlers.ts).
 import type { Erasure, ErasureLog } from './backup/erasure-log';
 import { fileErasureLog } from './backup/erasure-log';
+import type { BackupKdf } from './backup/backup-file';
 import { backupBeforeMigration, dropPreMigrationBackups } from './backup/pre-migration';
 import { backupFolder, createBackupsService, type BackupsService } from './backup/backups.service';
 import { backupsHandlers } from './backup/backups.handlers';
@@ -20,7 +21,7 @@ import { authHandlers } from './auth/auth.handlers';
 import { createCodes } from './auth/codes';
 import { createIdentityRepo } from './auth/identity.repo';
 import { createIdentityService, type IdentityService } from './auth/identity.service';
-import { createPasswordHasher, type PasswordParams } from './auth/passwords';
+import { createPasswordHasher, type PasswordHasher, type PasswordParams } from './auth/passwords';
 import { createSecurityRules } from './auth/security-settings';
 import { createSessionStore } from './auth/session-store';
 import { createSessionManager, type SessionManager } from './auth/sessions';
@@ -81,6 +82,10 @@ export interface KontorOptions {
   readonly ids?: IdSource;
   readonly logger?: Logger;
   readonly passwordParams?: PasswordParams;
+  /** Another password hasher (the port; tests that sign in thousands of times use a cheap argon2). */
+  readonly passwordHasher?: PasswordHasher;
+  /** The argon2id cost of passphrase-sealed backups (tests that make thousands of them lower it). */
+  readonly backupKdf?: BackupKdf;
   /**
    * Sessions in the database, shared by every process on it (the Kontor server's instances):
    * Postgres only. Without, sessions live in this process (a desk).
@@ -230,7 +235,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
   const mail = createMailService({ db, settings, audit, secrets, clock, ids, logger });
   await mail.sealStoredBodies();
   const codes = createCodes({ repo, secrets, clock, ids });
-  const hasher = createPasswordHasher(options.passwordParams);
+  const hasher = options.passwordHasher ?? createPasswordHasher(options.passwordParams);
   const auth = createIdentityService({
     db,
     repo,
@@ -295,6 +300,7 @@ export async function openKontor(options: KontorOptions): Promise<Kontor> {
     settingsFile: options.settingsFile,
     machine,
     logger,
+    ...(options.backupKdf && { kdf: options.backupKdf }),
   });
 
   // Handlers per area, one for every procedure of the contract.

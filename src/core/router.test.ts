@@ -41,6 +41,44 @@ function sessionWithout(...missing: string[]): SessionResolver {
 }
 
 describe('router', () => {
+  it('refuses text no store keeps as sent (NUL, a lone surrogate) as a field error, search text excepted', async () => {
+    const calls: Calls = [];
+    const router = createRouter({
+      handlers: recordingHandlers(calls, {
+        'customers.create': async () => {
+          throw new Error('must not be reached');
+        },
+        'customers.list': async () => {
+          calls.push('customers.list');
+          throw new Error('the search was let through');
+        },
+      }),
+      sessions: admin,
+      logger: quietLogger,
+    });
+    for (const name of ['Nul\u0000 GmbH', 'M\uD800ller', '\uDC00']) {
+      const result = await router.call('customers.create', { name });
+      expect(result).toMatchObject({
+        ok: false,
+        error: { code: 'validation', details: { issues: [{ path: 'name', rule: 'text' }] } },
+      });
+    }
+    expect(
+      await router.call('customers.create', { name: 'Köln GmbH', billingAddress: { city: 'K\u0000ln' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { details: { issues: [{ path: 'billingAddress.city' }] } },
+    });
+    // Pairs are whole characters: accepted (and refused only by the handler of this test).
+    expect(await router.call('customers.create', { name: 'Emoji 🙂 GmbH' })).toMatchObject({
+      ok: false,
+      error: { code: 'internal' },
+    });
+    const searched = await router.call('customers.list', { search: 'a\u0000\uD800' });
+    expect(searched.ok || searched.error.code !== 'validation').toBe(true);
+    expect(calls).toEqual(['customers.list']);
+  });
+
   it('rejects an unknown procedure name without calling any handler', async () => {
     const calls: Calls = [];
     const router = createRouter({ handlers: recordingHandlers(calls), sessions: admin, logger: quietLogger });

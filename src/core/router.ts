@@ -62,6 +62,37 @@ export interface RouterDeps {
 
 export const ANONYMOUS_CONNECTION = 'anonymous';
 
+/**
+ * Text that no store keeps as sent: NUL (Postgres refuses it) and a lone surrogate (written to a
+ * file or a database as U+FFFD, so the stored value would differ from the one sent). Refused as
+ * a field error instead, on every dialect alike (search text excepted: it is only matched). Runs
+ * on the parsed input, whose size the contract bounds.
+ */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+function checkText(value: unknown, name: string): void {
+  const stack: { value: unknown; path: string }[] = [{ value, path: '' }];
+  while (stack.length > 0) {
+    const { value: next, path } = stack.pop() as { value: unknown; path: string };
+    if (typeof next === 'string') {
+      if (next.includes('\u0000') || LONE_SURROGATE.test(next)) {
+        const message = 'Contains characters that cannot be stored (NUL or a broken Unicode character)';
+        throw new AppError('validation', `invalid input for ${name}: ${path || 'input'}: ${message}`, {
+          issues: [{ path, rule: 'text', message }],
+        });
+      }
+    } else if (Array.isArray(next)) {
+      next.forEach((item, i) => stack.push({ value: item, path: path ? `${path}.${i}` : String(i) }));
+    } else if (next !== null && typeof next === 'object') {
+      for (const [key, item] of Object.entries(next)) {
+        // Search text is matched, never stored, and its folding drops what a store cannot hold.
+        if (key === 'search') continue;
+        stack.push({ value: item, path: path ? `${path}.${key}` : key });
+      }
+    }
+  }
+}
+
 export function createRouter({ handlers, sessions, logger, onForbidden }: RouterDeps): Router {
   async function run(name: string, input: unknown, options: CallOptions): Promise<unknown> {
     if (!isProcedureName(name)) throw new AppError('not_found', `unknown procedure '${name}'`);
@@ -97,6 +128,7 @@ export function createRouter({ handlers, sessions, logger, onForbidden }: Router
 
     const parsed = def.input.safeParse(input ?? {}, { reportInput: true });
     if (!parsed.success) throw validationError(parsed.error, `input for ${name}`);
+    checkText(parsed.data, name);
 
     const ctx: CallContext<Session | null> = {
       session,

@@ -43,6 +43,9 @@ const headerSchema = z.object({
 });
 export type BackupHeader = z.infer<typeof headerSchema>;
 
+/** The cost of deriving a passphrase's key (argon2id); DEFAULT_KDF unless a test lowers it. */
+export type BackupKdf = { readonly memoryKiB: number; readonly iterations: number; readonly parallelism: number };
+
 /** How the caller seals a new backup, or opens one. */
 export type SealSecret =
   | { readonly kind: 'installation'; readonly key: Buffer }
@@ -120,6 +123,7 @@ export async function writeBackupFile(
   manifest: unknown,
   files: readonly PayloadFile[],
   progress: WriteProgress = {},
+  kdf: BackupKdf = DEFAULT_KDF,
 ): Promise<{ bytes: number }> {
   if (secret.kind === 'passphrase') checkBackupPassphrase(secret.passphrase);
   const seal: Seal =
@@ -127,7 +131,7 @@ export async function writeBackupFile(
       ? { kind: 'installation', keyId: installationKeyId(secret.key) }
       : {
           kind: 'passphrase',
-          kdf: { algorithm: 'argon2id', salt: randomBytes(16).toString('base64'), ...DEFAULT_KDF },
+          kdf: { algorithm: 'argon2id', salt: randomBytes(16).toString('base64'), ...kdf },
         };
   const header: BackupHeader = {
     format: FORMAT,

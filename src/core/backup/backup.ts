@@ -27,6 +27,7 @@ import {
   openBackupFile,
   readBackupHeader,
   writeBackupFile,
+  type BackupKdf,
   type Seal,
   type SealSecret,
 } from './backup-file';
@@ -158,6 +159,7 @@ export interface CreateBackupInput {
   /** Each store's way (`system`, or a company's id) to wait until the app's connection is idle (Executor.whileIdle). */
   readonly whileIdle: (store: string) => <T>(fn: () => Promise<T>) => Promise<T>;
   readonly erasures: readonly Erasure[];
+  readonly kdf?: BackupKdf;
 }
 
 const sha256Of = async (path: string): Promise<string> => {
@@ -247,6 +249,7 @@ export async function createBackup(input: CreateBackupInput, progress: BackupPro
       manifest,
       snapshots.map((s) => ({ path: s.path, bytes: s.bytes })),
       { signal, onBytes: (done, total) => progress.onProgress?.(done, total, 'seal') },
+      input.kdf,
     );
     renameSync(partial, out);
     // Beside the backups: every erasure so far, for a restore on a machine without this one's log.

@@ -13,7 +13,7 @@ import { keyNames, type KeyStore } from '../keys/keystore';
 import type { Logger } from '../router';
 import { readSettingsFile, writeSettingsFile } from '../settings/settings.file';
 import type { TenantsService } from '../tenants/tenants.service';
-import type { SealSecret } from './backup-file';
+import type { BackupKdf, SealSecret } from './backup-file';
 import {
   backupsIn,
   backupsToPrune,
@@ -92,6 +92,7 @@ export interface BackupsDeps {
   readonly settingsFile: string;
   readonly machine: MachineState;
   readonly logger: Logger;
+  readonly kdf?: BackupKdf;
 }
 
 export type BackupsService = ReturnType<typeof createBackupsService>;
@@ -165,6 +166,7 @@ export function createBackupsService(deps: BackupsDeps) {
             return async (fn) => (await executor).whileIdle(fn);
           },
           erasures: deps.erasures.list(),
+          ...(deps.kdf && { kdf: deps.kdf }),
         },
         progress,
       );

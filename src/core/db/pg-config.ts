@@ -38,6 +38,14 @@ export function pgClientConfig(url: string): PgClientConfig {
   } catch {
     throw invalid('not a valid postgres:// address');
   }
+  // What the driver decodes (host, user, password, database) must decode.
+  for (const part of [parsed.hostname, parsed.username, parsed.password, parsed.pathname]) {
+    try {
+      decodeURIComponent(part);
+    } catch {
+      throw invalid('the address holds a broken %-escape (write % as %25)');
+    }
+  }
   const params = parsed.searchParams;
   const requested = params.get('sslmode');
   if (requested === 'prefer' || requested === 'allow') {

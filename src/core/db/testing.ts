@@ -14,6 +14,8 @@ import type { TenantStore } from './stores';
 import type { Clock, IdSource } from '../deps';
 import type { KeyStore } from '../keys/keystore';
 import { keyStore } from '../keys/keystore';
+import argon2 from 'argon2';
+import type { PasswordHasher } from '../auth/passwords';
 import type { Logger, Router } from '../router';
 import type { Result } from '../../shared/errors';
 import { connectPostgres, pgliteConnection, queryRows, type PgConnection, type PgDb } from './postgres';
@@ -106,7 +108,28 @@ export interface TestKontorOptions {
   readonly transport?: (router: Router) => Promise<Transport>;
   /** Files granted on other instances, as the Kontor server shares them (each instance's data directory given). */
   readonly sharedFiles?: (system: Executor, dataDir: string) => SharedFiles;
+  /** Cheap argon2 for passwords and passphrase-sealed backups (tests that make thousands of calls). */
+  readonly cheapHashing?: boolean;
 }
+
+/**
+ * argon2id far below OWASP's minimum, for tests that sign in or seal thousands of times (the fuzz
+ * tests): the real hasher (src/core/auth/passwords.ts) is tested on its own, and refuses such costs.
+ */
+export function cheapPasswordHasher(): PasswordHasher {
+  const options = { type: argon2.argon2id, memoryCost: 256, timeCost: 1, parallelism: 1 };
+  return {
+    hash: (password) => argon2.hash(password, options),
+    verify: (hash, password) => argon2.verify(hash, password).catch(() => false),
+    needsRehash: () => false,
+    dummyVerify: async () => undefined,
+  };
+}
+
+const cheapHashing = () => ({
+  passwordHasher: cheapPasswordHasher(),
+  backupKdf: { memoryKiB: 19_456, iterations: 2, parallelism: 1 },
+});
 
 export interface Transport {
   call: Router['call'];
@@ -131,6 +154,7 @@ export async function openTestKontor(dialect: TestDialect, options: TestKontorOp
       ...(options.clock && { clock: options.clock }),
       ...(options.ids && { ids: options.ids }),
       ...(options.sharedSessions && { sharedSessions: true }),
+      ...(options.cheapHashing && cheapHashing()),
       ...(shareFiles && { sharedFiles: (system: Executor) => shareFiles(system, dir) }),
       database:
         connection === null

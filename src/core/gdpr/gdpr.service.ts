@@ -229,8 +229,12 @@ export function createGdprService(deps: GdprDeps) {
     meta: EventMeta,
     reason: 'request' | 'retention' | 'restore',
   ) {
+    // Written ahead: a crash after the erasure commits must not leave it out of the log (a restore
+    // of an older backup would bring the person back). Only for a customer that is there to erase.
+    if ((await customers.get(id)).erasedAt === null) {
+      deps.erasures.record({ tenantId, subject: customerSubject(id), at: clock.now().toISOString() });
+    }
     const record = await customers.erase(id, meta);
-    deps.erasures.record({ tenantId, subject: customerSubject(id), at: clock.now().toISOString() });
     await audit.append({
       action: 'gdpr.erased',
       actorId: actor?.userId ?? null,
@@ -243,8 +247,10 @@ export function createGdprService(deps: GdprDeps) {
   }
 
   async function eraseContactOnly(id: string, actor: Actor | null, meta: EventMeta, reason: 'request' | 'restore') {
+    if ((await deps.contacts.get(id)).erasedAt === null) {
+      deps.erasures.record({ tenantId, subject: contactSubject(id), at: clock.now().toISOString() });
+    }
     const contact = await deps.contacts.erase(id, meta);
-    deps.erasures.record({ tenantId, subject: contactSubject(id), at: clock.now().toISOString() });
     await audit.append({
       action: 'gdpr.erased',
       actorId: actor?.userId ?? null,

@@ -11,6 +11,7 @@ import { open, stat } from 'node:fs/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import yauzl from 'yauzl';
 import { AppError } from '../../../shared/errors';
 
 export type TableFormat = 'csv' | 'xlsx';
@@ -45,6 +46,17 @@ const SAMPLE = 1 << 20;
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** A CSV record longer than this is no row of a table (a file without line ends, a binary file). */
+const MAX_CSV_RECORD_BYTES = 1 << 20;
+/**
+ * What a workbook may unpack to, and how much its parts may be compressed: a zip bomb (a few
+ * kilobytes that inflate to gigabytes) is refused before anything is read. A million customers
+ * in Excel unpack to about 300 MB.
+ */
+const MAX_XLSX_UNPACKED_BYTES = 1 << 30;
+const MAX_XLSX_ENTRIES = 10_000;
+const MAX_XLSX_RATIO = 200;
 
 async function head(path: string): Promise<Buffer> {
   const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
@@ -121,7 +133,14 @@ async function openCsv(path: string, sample: Buffer, size: number): Promise<Tabl
       read += chunk.length;
     });
     const parser = stream.pipe(
-      parse({ encoding: null, delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false }),
+      parse({
+        encoding: null,
+        delimiter,
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        max_record_size: MAX_CSV_RECORD_BYTES,
+      }),
     );
     let row = 0;
     try {
@@ -184,7 +203,53 @@ function excelCell(value: ExcelValue): SourceCell {
   return '';
 }
 
+/**
+ * Reads the whole workbook once as a zip before the spreadsheet reader sees it: its table of
+ * contents refuses a zip bomb, and inflating every part (yauzl checks each against the size its
+ * header declares, so a part cannot inflate beyond what was checked) refuses a damaged file that
+ * the streaming reader would wait on for ever.
+ */
+async function checkZip(path: string): Promise<void> {
+  const refuse = (why: string) =>
+    new AppError('validation', `the file is not a workbook Kontor reads: ${why}`, { reason: 'file_format' });
+  const damaged = (error: Error) => refuse(`it is a damaged zip file (${error.message})`);
+  const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (error, opened) =>
+      error ? reject(damaged(error)) : resolve(opened),
+    ),
+  );
+  try {
+    let unpacked = 0;
+    let entries = 0;
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        entries += 1;
+        unpacked += entry.uncompressedSize;
+        const ratio = entry.uncompressedSize / Math.max(entry.compressedSize, 1);
+        if (entries > MAX_XLSX_ENTRIES) return reject(refuse('it holds too many parts'));
+        if (unpacked > MAX_XLSX_UNPACKED_BYTES) return reject(refuse('it unpacks to more than 1 GB'));
+        if (ratio > MAX_XLSX_RATIO && entry.uncompressedSize > 1 << 20) {
+          return reject(refuse(`a part is compressed ${Math.round(ratio)} to 1 (a zip bomb)`));
+        }
+        if (entry.fileName.endsWith('/')) return zip.readEntry();
+        zip.openReadStream(entry, (error, stream) => {
+          if (error) return reject(damaged(error));
+          stream.on('error', (streamError: Error) => reject(damaged(streamError)));
+          stream.on('end', () => zip.readEntry());
+          stream.resume();
+        });
+      });
+      zip.on('end', resolve);
+      zip.on('error', (error: Error) => reject(damaged(error)));
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+}
+
 async function openXlsx(path: string, size: number): Promise<TableSource> {
+  await checkZip(path);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
