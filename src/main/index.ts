@@ -42,6 +42,8 @@ function createWindow(): BrowserWindow {
       nodeIntegration: false,
       webSecurity: true,
       spellcheck: true,
+      // A middle click on a link would open it in a new window, past the navigation guard.
+      disableBlinkFeatures: 'Auxclick',
       // No developer tools in a build that reaches users.
       devTools: !app.isPackaged,
     },

@@ -108,6 +108,8 @@ export interface TestKontorOptions {
   readonly transport?: (router: Router) => Promise<Transport>;
   /** Files granted on other instances, as the Kontor server shares them (each instance's data directory given). */
   readonly sharedFiles?: (system: Executor, dataDir: string) => SharedFiles;
+  /** Where the data directory is made (default: the system's temporary folder). */
+  readonly under?: string;
   /** Cheap argon2 for passwords and passphrase-sealed backups (tests that make thousands of calls). */
   readonly cheapHashing?: boolean;
 }
@@ -139,7 +141,7 @@ export interface Transport {
 export const quietLogger: Logger = { error: () => undefined, warn: () => undefined };
 
 export async function openTestKontor(dialect: TestDialect, options: TestKontorOptions = {}): Promise<TestKontor> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'kontor-test-'));
+  const dataDir = mkdtempSync(join(options.under ?? tmpdir(), 'kontor-test-'));
   const prefix = `kt${randomBytes(5).toString('hex')}_`;
   const connection = dialect === 'postgres' ? await sharedPgConnection() : null;
   const keys = options.keyStore ?? memoryKeyStore();

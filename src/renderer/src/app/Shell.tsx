@@ -91,7 +91,8 @@ function UserMenu({ go }: { go: (path: string) => void }) {
   return (
     <Menu position="bottom-end" withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('header.account')}>
+        {/* The name shown is part of the button's name (WCAG 2.5.3, label in name). */}
+        <UnstyledButton aria-label={t('header.accountOf', { name: status.user.name })}>
           <Text size="sm" fw={500}>
             {status.user.name}
           </Text>

@@ -8,7 +8,13 @@ export function ErrorAlert({ error, onClose }: { error: unknown; onClose?: () =>
   const { t, i18n } = useTranslation();
   if (error === null || error === undefined) return null;
   return (
-    <Alert color="red" role="alert" withCloseButton={onClose !== undefined} {...(onClose && { onClose })}>
+    <Alert
+      color="red"
+      role="alert"
+      withCloseButton={onClose !== undefined}
+      closeButtonLabel={t('common.close')}
+      {...(onClose && { onClose })}
+    >
       {describeError(error, t, i18n.language)}
     </Alert>
   );

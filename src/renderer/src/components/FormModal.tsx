@@ -3,6 +3,7 @@
 import { Button, Modal, Stack } from '@mantine/core';
 import type { FormEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useReturnFocus } from '../lib/use-return-focus';
 import { useGuardedClose } from '../lib/use-guarded-close';
 import { DiscardPrompt } from './DiscardPrompt';
 import { FormError } from './FormError';
@@ -27,10 +28,17 @@ export interface FormModalProps {
 
 export function FormModal({ title, state, submitLabel, size, onClose, children }: FormModalProps) {
   const { t } = useTranslation();
+  useReturnFocus();
   const { busy, formError, submit } = state;
   const guard = useGuardedClose(() => state.form.isDirty(), onClose);
   return (
-    <Modal opened onClose={guard.request} title={title} {...(size && { size })}>
+    <Modal
+      opened
+      onClose={guard.request}
+      title={title}
+      {...(size && { size })}
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       <form onSubmit={submit} noValidate aria-label={title}>
         <Stack>
           {guard.asking && <DiscardPrompt onDiscard={guard.discard} onKeep={guard.keepEditing} />}

@@ -278,7 +278,12 @@ function BackupList() {
         {prune.data && <Text size="sm">{t('backups.pruned', { count: prune.data.removed.length })}</Text>}
       </Group>
       <ErrorAlert error={prune.error} />
-      <Modal opened={checking !== null} onClose={() => setChecking(null)} title={t('backups.check')}>
+      <Modal
+        opened={checking !== null}
+        onClose={() => setChecking(null)}
+        title={t('backups.check')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <form
           onSubmit={(e) => {
             e.preventDefault();

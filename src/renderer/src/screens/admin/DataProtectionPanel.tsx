@@ -243,7 +243,12 @@ function RetentionSection() {
       {erase.running && erase.progress && (
         <Progress value={erase.progress.total ? (100 * erase.progress.done) / erase.progress.total : 0} />
       )}
-      <Modal opened={confirming} onClose={() => setConfirming(false)} title={t('privacy.retentionTitle')}>
+      <Modal
+        opened={confirming}
+        onClose={() => setConfirming(false)}
+        title={t('privacy.retentionTitle')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <Stack>
           <Text>{t('privacy.applyConfirm', { count: report?.candidates.length ?? 0 })}</Text>
           <Group justify="flex-end">

@@ -38,7 +38,7 @@ function Outbox() {
   const outbox = useProcedure('mail.outbox', {});
   const actions = useActions();
   const format = new Intl.DateTimeFormat(i18n.language, { dateStyle: 'short', timeStyle: 'short' });
-  const color = { pending: 'yellow', sent: 'teal', failed: 'red' } as const;
+  const color = { pending: 'blue', sent: 'teal', failed: 'red' } as const;
   return (
     <Stack>
       <Title order={4}>{t('mail.outbox')}</Title>

@@ -24,6 +24,7 @@ import {
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useReturnFocus } from '../../lib/use-return-focus';
 import {
   customerCreateSchema,
   type Customer,
@@ -216,12 +217,19 @@ export function fieldOf(path: string): string {
 /** The dialog at #/customers/ID (or #/customers/new): loads the customer, then shows the form. */
 export function CustomerDialog({ id, onClose }: { id: string; onClose: () => void }) {
   const { t } = useTranslation();
+  useReturnFocus();
   const isNew = id === 'new';
   const loaded = useProcedure('customers.get', { id }, { enabled: !isNew });
   if (isNew) return <CustomerForm customer={null} onClose={onClose} />;
   if (loaded.data) return <CustomerForm key={loaded.data.id} customer={loaded.data} onClose={onClose} />;
   return (
-    <Modal opened onClose={onClose} title={t('customers.edit')} size="lg">
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('customers.edit')}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {loaded.error ? (
         isAppError(loaded.error) && loaded.error.code === 'not_found' ? (
           <Alert color="gray">{t('customers.notFound')}</Alert>
@@ -456,7 +464,13 @@ export function CustomerForm({ customer, onClose }: CustomerFormProps) {
     </form>
   );
   return (
-    <Modal opened onClose={guard.request} title={title} size="lg">
+    <Modal
+      opened
+      onClose={guard.request}
+      title={title}
+      size="lg"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       {customer ? (
         // Panels stay mounted: switching tabs keeps unsaved input in the form.
         <Tabs defaultValue="details" keepMounted>

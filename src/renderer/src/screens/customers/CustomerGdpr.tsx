@@ -50,7 +50,12 @@ export function CustomerGdpr({ customer, onErased }: { customer: Customer; onEra
           </Button>
         )}
       </Group>
-      <Modal opened={erasing} onClose={() => setErasing(false)} title={t('privacy.eraseTitle')}>
+      <Modal
+        opened={erasing}
+        onClose={() => setErasing(false)}
+        title={t('privacy.eraseTitle')}
+        closeButtonProps={{ 'aria-label': t('common.close') }}
+      >
         <form onSubmit={erase.submit} noValidate aria-label={t('privacy.eraseTitle')}>
           <Stack>
             <Text size="sm">{t('privacy.eraseExplain')}</Text>

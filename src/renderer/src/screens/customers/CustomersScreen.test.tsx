@@ -66,7 +66,10 @@ describe('customer table', () => {
     await user.keyboard('{ArrowDown}{Enter}');
     expect(location.history?.at(-1)).toBe(`/customers/${customer(2).id}`);
     const dialog = await screen.findByRole('dialog');
-    await user.click(within(dialog).getByRole('button', { name: 'Close' }));
+    // The dialog's × (first) and, for a reader, its Close button: both are named Close.
+    const [closeButton] = within(dialog).getAllByRole('button', { name: 'Close' });
+    if (!closeButton) throw new Error('the dialog has no Close button');
+    await user.click(closeButton);
     await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('link', { name: 'Open Kunde 2' })));
   });
 

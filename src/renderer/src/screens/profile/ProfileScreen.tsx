@@ -99,7 +99,7 @@ function EmailCard() {
       <Stack>
         <Group>
           <Title order={3}>{t('auth.email')}</Title>
-          <Badge color={status.user.emailVerified ? 'teal' : 'yellow'}>
+          <Badge color={status.user.emailVerified ? 'teal' : 'gray'}>
             {status.user.emailVerified ? t('verify.confirmed') : t('verify.unconfirmed')}
           </Badge>
         </Group>

@@ -36,7 +36,13 @@ function Licences({ onClose }: { onClose: () => void }) {
   const packages = (loaded.data?.packages ?? []).filter((p) => p.name.includes(filter.trim().toLowerCase()));
   const text = shown === null ? null : (loaded.data?.texts[shown] ?? null);
   return (
-    <Modal opened onClose={onClose} title={t('about.licences')} size="xl">
+    <Modal
+      opened
+      onClose={onClose}
+      title={t('about.licences')}
+      size="xl"
+      closeButtonProps={{ 'aria-label': t('common.close') }}
+    >
       <Stack>
         <ErrorAlert error={loaded.error} />
         <TextInput
