@@ -3,18 +3,9 @@
 // and Kiel less so), seeded so every run and every dialect searches the same million customers.
 import { DEFAULT_PLAIN, EMPTY_PERSONAL, type CustomerRecord } from '../src/core/customers/customers.record';
 import { uuidv7 } from '../src/core/deps';
+import { prng } from '../src/shared/prng';
 
-/** A small deterministic generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 // Ordered roughly by frequency; picks are skewed towards the front (see `skewed`).
 // prettier-ignore

@@ -23,6 +23,7 @@ import { backupsIn, verifyBackup } from '../backup/backup';
 import { ERASURE_LOG_FILE, readErasures } from '../backup/erasure-log';
 import { openFromEnvironment, openKeyStore, parseEnv } from '../config';
 import { keyNames } from '../keys/keystore';
+import { prng } from '../../shared/prng';
 import { openPassphraseKeyStore, passphraseKeyFile } from '../keys/passphrase-store';
 import type { Customer, CustomerPage, CustomerSummary, KeyStatusView, SalePage } from '../../shared/contract';
 
@@ -38,18 +39,6 @@ export interface CrashReport {
   kills: number;
   /** Kills per operation, and how many of those had reported success before they died. */
   readonly byOperation: Record<Operation, { kills: number; reported: number }>;
-}
-
-/** Mulberry32: the same seed, the same kills. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 interface Run {
